@@ -1,0 +1,55 @@
+//! Serde types for the image catalogs of Huawei Cloud SWR and UCloud UHub.
+//!
+//! Decoding is **lossless**: fields wharf does not know are kept in each
+//! object's `extra` map, so decoding then encoding gives back the same JSON.
+//! It is **tolerant** where the real APIs are loose ([`Timestamp`] takes four
+//! shapes, [`RetCode`] a number or a string, [`Category`] unknown values) and
+//! **strict** where a mistake would hurt ([`Namespace`] and [`RepositoryName`]
+//! are validated, with errors that name the rule and the position).
+//!
+//! ```
+//! use wharf_model::{Category, Repository};
+//!
+//! let json = r#"[{"name":"nginx","category":"linux","description":"","size":1,
+//!   "is_public":false,"num_images":2,"num_download":0,
+//!   "created_at":"2017-01-01T00:00:00Z","updated_at":"2017-09-12 10:33:22",
+//!   "path":"swr.cn-north-4.myhuaweicloud.com/team/nginx","internal_path":"",
+//!   "domain_name":"root","namespace":"team","tags":["latest"],"new_field":7}]"#;
+//! let repos: Vec<Repository> = serde_json::from_str(json)?;
+//! assert_eq!(repos[0].category, Category::Linux);
+//! assert_eq!(repos[0].updated_at.instant().as_second(), 1505212402);
+//! assert_eq!(repos[0].extra["new_field"], 7);
+//!
+//! let again: serde_json::Value = serde_json::to_value(&repos)?;
+//! assert_eq!(again, serde_json::from_str::<serde_json::Value>(json)?);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! This crate does no I/O. `wharf-parse` turns queries into filter strings and
+//! reads `Content-Range`; the `wharf` crate sends requests.
+
+mod category;
+mod flex;
+mod lossless;
+mod name;
+mod query;
+mod swr;
+mod swr_error;
+mod timestamp;
+mod uhub;
+
+pub use category::Category;
+pub use flex::{BoolString, RetCode};
+pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
+pub use query::{
+    Center, ImageRef, OfficialImageTagsQuery, OfficialImagesQuery, OrderColumn, OrderType,
+    PageRequest, RepositoryQuery, UnknownValue,
+};
+pub use swr::{OfficialImage, OfficialImageDetail, OfficialImageTag, Repository};
+pub use swr_error::{ErrorShape, SwrError};
+pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
+pub use uhub::{
+    GetImageTagRequest, GetImageTagResponse, GetRepoImageRequest, GetRepoImageResponse,
+    GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UhubAction, UhubItem,
+    UhubResponse,
+};

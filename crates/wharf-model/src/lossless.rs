@@ -1,0 +1,177 @@
+//! The machinery behind lossless response objects.
+//!
+//! `#[serde(flatten)]` would keep unknown fields, but it buffers every field of
+//! every object into an intermediate tree first, which made typed decoding slower
+//! than decoding into `serde_json::Value` (see `docs/benchmarks.md`). The macro
+//! here writes the visitor by hand instead: known keys go straight to their field,
+//! unknown keys into `extra`, and keys are borrowed from the input, not copied.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+
+/// A map key, borrowed from the input when the deserializer allows it.
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+/// Reads a [`Key`] without allocating when the input can lend it.
+pub(crate) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v))
+    }
+}
+
+/// Declares a response object that keeps the fields it does not know.
+///
+/// Each field is `req` (must be present and not null) or `opt` (may be missing
+/// or null; an explicit `null` is kept in `extra` so it encodes back).
+macro_rules! lossless_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                $kind:ident $field:ident : $ty:ty = $json:literal,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                pub $field: lossless_struct!(@type $kind $ty),
+            )*
+            /// Fields this version of wharf does not know, kept so that encoding
+            /// gives back what was decoded.
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $( lossless_struct!(@ser map $kind self.$field, $json); )*
+                for (key, value) in &self.extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a JSON object for ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<$name, A::Error> {
+                        $( let mut $field: Option<$ty> = None; )*
+                        let mut extra = serde_json::Map::new();
+                        while let Some(key) = access.next_key_seed($crate::lossless::KeySeed)? {
+                            let name = key.as_str();
+                            $(
+                                if name == $json {
+                                    if $field.is_some() {
+                                        return Err(serde::de::Error::duplicate_field($json));
+                                    }
+                                    lossless_struct!(@de access $kind $field extra $json $ty);
+                                    continue;
+                                }
+                            )*
+                            let value = access.next_value()?;
+                            extra.insert(key.into_string(), value);
+                        }
+                        Ok($name {
+                            $( $field: lossless_struct!(@finish $kind $field $json), )*
+                            extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+
+    (@type req $ty:ty) => { $ty };
+    (@type opt $ty:ty) => { Option<$ty> };
+
+    (@ser $map:ident req $value:expr, $json:literal) => {
+        $map.serialize_entry($json, &$value)?;
+    };
+    (@ser $map:ident opt $value:expr, $json:literal) => {
+        if let Some(value) = &$value {
+            $map.serialize_entry($json, value)?;
+        }
+    };
+
+    (@de $access:ident req $field:ident $extra:ident $json:literal $ty:ty) => {
+        $field = Some($access.next_value::<$ty>()?);
+    };
+    (@de $access:ident opt $field:ident $extra:ident $json:literal $ty:ty) => {
+        match $access.next_value::<Option<$ty>>()? {
+            Some(value) => $field = Some(value),
+            None => {
+                $extra.insert($json.to_owned(), serde_json::Value::Null);
+            }
+        }
+    };
+
+    (@finish req $field:ident $json:literal) => {
+        $field.ok_or_else(|| serde::de::Error::missing_field($json))?
+    };
+    (@finish opt $field:ident $json:literal) => {
+        $field
+    };
+}
+
+pub(crate) use lossless_struct;

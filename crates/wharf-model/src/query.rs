@@ -1,0 +1,242 @@
+//! SWR request types: what to ask for, before it becomes a URL.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Category, Namespace, RepositoryName};
+
+/// A value that is not one of an enumeration's wire names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {value:?}: expected one of {}", expected.join(", "))]
+pub struct UnknownValue {
+    what: &'static str,
+    value: String,
+    expected: &'static [&'static str],
+}
+
+impl UnknownValue {
+    /// What was being read, such as `center`.
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The value that was given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The values that would have been accepted.
+    pub fn expected(&self) -> &'static [&'static str] {
+        self.expected
+    }
+}
+
+/// Declares a closed enumeration of wire names, with `as_str` and `FromStr`.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in documentation order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            const NAMES: &'static [&'static str] = &[$($wire),*];
+
+            /// The wire name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $( $wire => Ok($name::$variant), )*
+                    _ => Err(UnknownValue { what: $what, value: s.to_owned(), expected: $name::NAMES }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// Whose repositories to list.
+    Center, "center" {
+        /// `self`: the caller's own (the server's default).
+        Mine = "self",
+        /// `thirdparty`: shared by others.
+        ThirdParty = "thirdparty",
+    }
+);
+
+wire_enum!(
+    /// The column to sort repositories by.
+    OrderColumn, "order_column" {
+        /// `name`
+        Name = "name",
+        /// `updated_time`
+        UpdatedTime = "updated_time",
+        /// `tag_count`
+        TagCount = "tag_count",
+        /// `updated_at` (newer docs)
+        UpdatedAt = "updated_at",
+        /// `namespace` (newer docs)
+        Namespace = "namespace",
+        /// `is_public` (newer docs)
+        IsPublic = "is_public",
+    }
+);
+
+wire_enum!(
+    /// Sort direction.
+    OrderType, "order_type" {
+        /// `desc`
+        Desc = "desc",
+        /// `asc`
+        Asc = "asc",
+    }
+);
+
+/// One page to ask for: skip `offset` items, return at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct PageRequest {
+    /// Index of the first item.
+    pub offset: u64,
+    /// Most items to return.
+    pub limit: u32,
+}
+
+impl PageRequest {
+    /// The largest `limit` SWR accepts on list repositories.
+    pub const MAX_LIMIT: u32 = 1000;
+    /// SWR's default `limit`.
+    pub const DEFAULT_LIMIT: u32 = 100;
+
+    /// A page of at most `limit` items starting at `offset`.
+    pub fn new(offset: u64, limit: u32) -> Self {
+        PageRequest { offset, limit }
+    }
+}
+
+/// What to list with SWR's list repositories call.
+///
+/// Turned into the `filter` string or the plain query parameters by
+/// `wharf-parse`. Every field is optional; the server needs at least one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RepositoryQuery {
+    /// Whose repositories (`center`).
+    pub center: Option<Center>,
+    /// Only this namespace.
+    pub namespace: Option<String>,
+    /// Names containing this text (the server matches fuzzily).
+    pub name: Option<String>,
+    /// Only this category.
+    pub category: Option<Category>,
+    /// Sort column.
+    pub order_column: Option<OrderColumn>,
+    /// Sort direction.
+    pub order_type: Option<OrderType>,
+    /// Only public (`true`) or only private (`false`) repositories.
+    pub is_public: Option<bool>,
+    /// Which page; `offset` and `limit` are sent together or not at all.
+    pub page: Option<PageRequest>,
+}
+
+/// What to list with the official-images call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct OfficialImagesQuery {
+    /// Only this namespace.
+    pub namespace: Option<String>,
+    /// Only images with this name.
+    pub image_name: Option<String>,
+    /// Which page.
+    pub page: Option<PageRequest>,
+}
+
+/// One official image, for the detail and tag-listing calls.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ImageRef {
+    /// The namespace.
+    pub namespace: Namespace,
+    /// The repository (image) name.
+    pub repository: RepositoryName,
+}
+
+impl ImageRef {
+    /// The image `repository` in `namespace`.
+    pub fn new(namespace: Namespace, repository: RepositoryName) -> Self {
+        ImageRef {
+            namespace,
+            repository,
+        }
+    }
+}
+
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.repository)
+    }
+}
+
+/// What to list with the official-image tags call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct OfficialImageTagsQuery {
+    /// The image.
+    pub image: ImageRef,
+    /// Which page.
+    pub page: Option<PageRequest>,
+}
+
+impl OfficialImageTagsQuery {
+    /// All tags of `image`, in server-sized pages.
+    pub fn new(image: ImageRef) -> Self {
+        OfficialImageTagsQuery { image, page: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip() {
+        for c in Center::ALL {
+            assert_eq!(c.as_str().parse::<Center>().unwrap(), *c);
+        }
+        for c in OrderColumn::ALL {
+            assert_eq!(c.as_str().parse::<OrderColumn>().unwrap(), *c);
+        }
+        for c in OrderType::ALL {
+            assert_eq!(c.as_str().parse::<OrderType>().unwrap(), *c);
+        }
+    }
+
+    #[test]
+    fn unknown_values_list_the_choices() {
+        let err = "sideways".parse::<OrderType>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"invalid order_type "sideways": expected one of desc, asc"#
+        );
+        assert_eq!(err.what(), "order_type");
+    }
+}
