@@ -1,1 +1,25 @@
-//! Shared helpers for the cross-crate tests.
+//! Shared helpers for wharf's cross-crate tests.
+//!
+//! The tests live in `tests/tests/`; their data in `tests/fixtures/`.
+//!
+//! ```
+//! let seed = wharf_tests::fixture("seeds/swr-list-repos.json");
+//! assert!(seed.contains("nginx"));
+//! ```
+
+use std::path::PathBuf;
+
+/// The folder that holds the fixtures.
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Reads a fixture file, by its path below `tests/fixtures/`.
+///
+/// # Panics
+/// When the file cannot be read: a test without its fixture cannot run.
+pub fn fixture(relative: &str) -> String {
+    let path = fixtures_dir().join(relative);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
+}

@@ -1,1 +1,110 @@
-fn main() {}
+//! Developer commands for the wharf workspace, run as `cargo xtask <command>`.
+//!
+//! - `cargo xtask ci`: every check CI runs, in order, then a one-line summary.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+/// One step of `cargo xtask ci`: a name for the summary and the command to run.
+struct Step {
+    name: &'static str,
+    program: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The CI steps, cheapest first, so a formatting slip fails in a second.
+const CI_STEPS: &[Step] = &[
+    Step {
+        name: "fmt",
+        program: "cargo",
+        args: &["fmt", "--all", "--", "--check"],
+    },
+    Step {
+        name: "clippy",
+        program: "cargo",
+        args: &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    },
+    Step {
+        name: "test",
+        program: "cargo",
+        args: &["test", "--workspace"],
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print_help();
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown command {other:?}\n");
+            print_help();
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!("usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests; then a one-line summary");
+}
+
+fn ci() -> ExitCode {
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    for (index, step) in CI_STEPS.iter().enumerate() {
+        eprintln!("xtask ci: [{}/{}] {}", index + 1, CI_STEPS.len(), render(step));
+        let step_started = Instant::now();
+        let outcome = Command::new(step.program).args(step.args).status();
+        timings.push((step.name, step_started.elapsed()));
+        let failure = match outcome {
+            Ok(status) if status.success() => continue,
+            Ok(status) => format!("exited with {status}"),
+            Err(e) => format!("could not start {}: {e}", step.program),
+        };
+        println!(
+            "xtask ci: FAILED at {} ({failure}); {index}/{} steps passed in {} [{}]",
+            step.name,
+            CI_STEPS.len(),
+            seconds(started.elapsed()),
+            summary(&timings),
+        );
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "xtask ci: ok, {}/{} steps passed in {} [{}]",
+        CI_STEPS.len(),
+        CI_STEPS.len(),
+        seconds(started.elapsed()),
+        summary(&timings),
+    );
+    ExitCode::SUCCESS
+}
+
+fn render(step: &Step) -> String {
+    std::iter::once(step.program)
+        .chain(step.args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summary(timings: &[(&str, Duration)]) -> String {
+    timings
+        .iter()
+        .map(|(name, took)| format!("{name} {}", seconds(*took)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}

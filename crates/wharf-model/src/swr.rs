@@ -78,8 +78,8 @@ lossless_struct! {
         req name: String = "name",
         /// Category.
         req category: Category = "category",
-        /// Description.
-        req description: String = "description",
+        /// Description; missing from the seed page's own example.
+        opt description: String = "description",
         /// Total size of its images in bytes.
         req size: u64 = "size",
         /// Whether anyone may pull it.
