@@ -1,0 +1,178 @@
+//! From filter text or query parameters to a [`RepositoryQuery`].
+
+use std::str::FromStr;
+
+use wharf_model::{Category, PageRequest, RepositoryQuery, UnknownValue};
+
+use super::build::{LIMIT_RANGE, check_text_at};
+use super::error::FilterError;
+use super::key::{KEYS, Key};
+
+/// What a valid offset looks like, for messages.
+const OFFSET_RANGE: &str = "an integer in 0..=18446744073709551615";
+/// What a valid `is_public` looks like, for messages.
+const BOOL_VALUES: &str = "true or false";
+
+/// Reads filter text, with or without the surrounding single quotes.
+pub(super) fn read_text(input: &str) -> Result<RepositoryQuery, FilterError> {
+    read_body(input).map_err(|err| err.in_text(input))
+}
+
+fn read_body(input: &str) -> Result<RepositoryQuery, FilterError> {
+    let (body, base) = unquote(input)?;
+    if body.is_empty() {
+        return Err(FilterError::empty());
+    }
+    let mut fields = Fields::default();
+    let mut at = base;
+    for term in body.split('|') {
+        read_term(&mut fields, term, at)?;
+        at = at.saturating_add(term.len()).saturating_add(1);
+    }
+    fields.finish(true)
+}
+
+/// Strips one pair of surrounding `'`; returns the body and where it starts.
+fn unquote(input: &str) -> Result<(&str, usize), FilterError> {
+    let Some(inner) = input.strip_prefix('\'') else {
+        return Ok((input, 0));
+    };
+    inner
+        .strip_suffix('\'')
+        .map(|body| (body, 1))
+        .ok_or_else(FilterError::unmatched_quote)
+}
+
+/// Reads one `key::value` term that starts at byte `at`.
+fn read_term(fields: &mut Fields, term: &str, at: usize) -> Result<(), FilterError> {
+    let Some((key, value)) = term.split_once("::") else {
+        return Err(FilterError::no_separator(term, at));
+    };
+    if key.is_empty() {
+        return Err(FilterError::empty_key(term, at));
+    }
+    let key = Key::from_name(key).ok_or_else(|| FilterError::unknown_key(key, at))?;
+    let value_at = at.saturating_add(key.name().len()).saturating_add(2);
+    fields.set(key, value, Some(at), Some(value_at))
+}
+
+/// Reads query parameters, ignoring those that are not filter keys.
+pub(super) fn read_params<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<RepositoryQuery, FilterError> {
+    let mut fields = Fields::default();
+    for (name, value) in params {
+        if let Some(key) = Key::from_name(name) {
+            fields
+                .set(key, value, None, None)
+                .map_err(FilterError::in_params)?;
+        }
+    }
+    fields.finish(false).map_err(FilterError::in_params)
+}
+
+/// A query being filled in, one key at a time.
+#[derive(Default)]
+struct Fields {
+    query: RepositoryQuery,
+    /// For each key in [`KEYS`] order: whether it was seen, and where.
+    seen: [Option<Option<usize>>; KEYS.len()],
+    offset: Option<u64>,
+    limit: Option<u32>,
+}
+
+impl Fields {
+    /// Sets `key` from `value`; `at` is where the term starts, `value_at`
+    /// where the value starts, both when reading filter text.
+    fn set(
+        &mut self,
+        key: Key,
+        value: &str,
+        at: Option<usize>,
+        value_at: Option<usize>,
+    ) -> Result<(), FilterError> {
+        let seen = self.seen.get_mut(key.index());
+        match seen {
+            Some(Some(_)) => return Err(FilterError::repeated_key(key, at)),
+            Some(slot) => *slot = Some(at),
+            None => return Err(FilterError::unknown_key(key.name(), at.unwrap_or(0))),
+        }
+        check_text_at(key, value, value_at)?;
+        self.set_value(key, value, value_at)
+    }
+
+    fn set_value(&mut self, key: Key, value: &str, at: Option<usize>) -> Result<(), FilterError> {
+        let q = &mut self.query;
+        match key {
+            Key::Center => q.center = Some(wire(key, value, at)?),
+            Key::Namespace => q.namespace = Some(value.to_owned()),
+            Key::Name => q.name = Some(value.to_owned()),
+            Key::Category => q.category = Some(Category::from(value)),
+            Key::Offset => self.offset = Some(offset(value, at)?),
+            Key::Limit => self.limit = Some(limit(value, at)?),
+            Key::OrderColumn => q.order_column = Some(wire(key, value, at)?),
+            Key::OrderType => q.order_type = Some(wire(key, value, at)?),
+            Key::IsPublic => q.is_public = Some(boolean(value, at)?),
+        }
+        Ok(())
+    }
+
+    /// Pairs offset with limit; with `need_terms`, refuses a query with no field.
+    fn finish(self, need_terms: bool) -> Result<RepositoryQuery, FilterError> {
+        let mut query = self.query;
+        let seen = |key: Key| self.seen.get(key.index()).copied().flatten().flatten();
+        query.page = match (self.offset, self.limit) {
+            (Some(offset), Some(limit)) => Some(PageRequest::new(offset, limit)),
+            (Some(_), None) => {
+                let at = seen(Key::Offset);
+                return Err(FilterError::unpaired(Key::Offset, Key::Limit, at));
+            }
+            (None, Some(_)) => {
+                let at = seen(Key::Limit);
+                return Err(FilterError::unpaired(Key::Limit, Key::Offset, at));
+            }
+            (None, None) => None,
+        };
+        if need_terms && query == RepositoryQuery::default() {
+            return Err(FilterError::empty());
+        }
+        Ok(query)
+    }
+}
+
+/// Reads a closed enumeration through the model's `FromStr`.
+fn wire<T>(key: Key, value: &str, at: Option<usize>) -> Result<T, FilterError>
+where
+    T: FromStr<Err = UnknownValue>,
+{
+    value
+        .parse()
+        .map_err(|err| FilterError::unknown_value(key, err, at))
+}
+
+/// ASCII digits only (no sign, no spaces), at most `u64::MAX`.
+fn digits(value: &str) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+fn offset(value: &str, at: Option<usize>) -> Result<u64, FilterError> {
+    digits(value).ok_or_else(|| FilterError::invalid(Key::Offset, value, OFFSET_RANGE, at))
+}
+
+fn limit(value: &str, at: Option<usize>) -> Result<u32, FilterError> {
+    digits(value)
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| (1..=PageRequest::MAX_LIMIT).contains(n))
+        .ok_or_else(|| FilterError::invalid(Key::Limit, value, LIMIT_RANGE, at))
+}
+
+fn boolean(value: &str, at: Option<usize>) -> Result<bool, FilterError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(FilterError::invalid(Key::IsPublic, value, BOOL_VALUES, at)),
+    }
+}
