@@ -1,0 +1,296 @@
+//! The in-memory catalog both protocols serve: namespaces (UHub repos) with
+//! their repositories (UHub images) and tags, plus the official images.
+//!
+//! The same types are the dataset file format (see the crate README): a
+//! [`Catalog`] serializes to the JSON that `--dataset` reads.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+
+/// One catalog: what the emulator serves through SWR and UHub alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Catalog {
+    /// The tenant, sent as `domain_name` on every repository.
+    pub domain_name: String,
+    /// The registry host in each repository's `path`
+    /// (`swr.cn-north-4.myhuaweicloud.com`).
+    pub registry: String,
+    /// The in-cluster registry address in each repository's `internal_path`.
+    pub internal_registry: String,
+    /// The namespaces, each with its repositories.
+    pub namespaces: Vec<NamespaceRecord>,
+    /// The official (dockerhub) images.
+    #[serde(default)]
+    pub official_images: Vec<OfficialImageRecord>,
+}
+
+/// An SWR namespace, which UHub calls a repo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NamespaceRecord {
+    /// The name.
+    pub name: Namespace,
+    /// UHub `Description`.
+    #[serde(default)]
+    pub description: String,
+    /// UHub `IsOutSide`: visible to everyone (`GetRepo` with `Type=public`).
+    #[serde(default)]
+    pub is_public: bool,
+    /// UHub `IsShared`.
+    #[serde(default)]
+    pub is_shared: bool,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Its repositories, in any order (listings sort them).
+    #[serde(default)]
+    pub repositories: Vec<RepositoryRecord>,
+}
+
+/// An SWR repository, which UHub calls an image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RepositoryRecord {
+    /// The name; may hold `/`.
+    pub name: RepositoryName,
+    /// The category.
+    pub category: Category,
+    /// The description.
+    #[serde(default)]
+    pub description: String,
+    /// Whether anyone may pull it.
+    #[serde(default)]
+    pub is_public: bool,
+    /// Number of downloads (UHub `PullCount`).
+    #[serde(default)]
+    pub num_download: u64,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Its tags, newest first.
+    #[serde(default)]
+    pub tags: Vec<TagRecord>,
+}
+
+/// One tag of a repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TagRecord {
+    /// Tag name, such as `1.25.3`.
+    pub name: String,
+    /// Image size in bytes.
+    pub size: u64,
+    /// Image digest, `sha256:` and 64 hex digits.
+    pub digest: String,
+    /// When it was pushed.
+    pub updated_at: Timestamp,
+}
+
+/// An official (dockerhub) image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OfficialImageRecord {
+    /// Image id, unique among official images.
+    pub id: u64,
+    /// Namespace, such as `library`.
+    pub namespace: Namespace,
+    /// Image name; may hold `/`.
+    pub name: RepositoryName,
+    /// Owning user, such as `official`.
+    pub user: String,
+    /// Short description.
+    #[serde(default)]
+    pub description: String,
+    /// Long description.
+    #[serde(default)]
+    pub full_description: String,
+    /// How many users starred it.
+    #[serde(default)]
+    pub star_count: u64,
+    /// How many times it was pulled.
+    #[serde(default)]
+    pub pull_count: u64,
+    /// When it last changed.
+    pub last_updated: Timestamp,
+    /// Its tags, newest first.
+    #[serde(default)]
+    pub tags: Vec<OfficialTagRecord>,
+}
+
+/// One tag of an official image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OfficialTagRecord {
+    /// Tag id.
+    pub id: u64,
+    /// Tag name.
+    pub name: String,
+    /// Image size in bytes.
+    pub size: u64,
+    /// When it last changed.
+    pub last_updated: Timestamp,
+}
+
+impl Catalog {
+    /// An empty catalog for tenant `domain_name`, with registry addresses for
+    /// region `cn-north-4`.
+    pub fn empty(domain_name: impl Into<String>) -> Self {
+        Catalog {
+            domain_name: domain_name.into(),
+            registry: "swr.cn-north-4.myhuaweicloud.com".to_owned(),
+            internal_registry: "10.125.0.198:20202".to_owned(),
+            namespaces: Vec::new(),
+            official_images: Vec::new(),
+        }
+    }
+
+    /// The namespace called `name`.
+    pub fn namespace(&self, name: &str) -> Option<&NamespaceRecord> {
+        self.namespaces.iter().find(|ns| ns.name.as_str() == name)
+    }
+
+    /// The official image `name` in `namespace`.
+    pub fn official_image(&self, namespace: &str, name: &str) -> Option<&OfficialImageRecord> {
+        self.official_images
+            .iter()
+            .find(|image| image.namespace.as_str() == namespace && image.name.as_str() == name)
+    }
+
+    /// Every repository with its namespace, in catalog order.
+    pub fn repositories(&self) -> impl Iterator<Item = (&NamespaceRecord, &RepositoryRecord)> {
+        self.namespaces
+            .iter()
+            .flat_map(|ns| ns.repositories.iter().map(move |repo| (ns, repo)))
+    }
+
+    /// Number of repositories over all namespaces.
+    pub fn repository_count(&self) -> usize {
+        self.namespaces.iter().map(|ns| ns.repositories.len()).sum()
+    }
+
+    /// Checks what the types alone cannot: names unique where they must be.
+    pub fn validate(&self) -> Result<(), String> {
+        unique(
+            self.namespaces.iter().map(|ns| ns.name.as_str()),
+            "namespace",
+        )?;
+        for ns in &self.namespaces {
+            let what = format!("repository in namespace {:?}", ns.name.as_str());
+            unique(ns.repositories.iter().map(|r| r.name.as_str()), &what)?;
+            for repo in &ns.repositories {
+                let what = format!("tag of {}/{}", ns.name, repo.name);
+                unique(repo.tags.iter().map(|t| t.name.as_str()), &what)?;
+            }
+        }
+        let keys: Vec<String> = self
+            .official_images
+            .iter()
+            .map(|i| format!("{}/{}", i.namespace, i.name))
+            .collect();
+        unique(keys.iter().map(String::as_str), "official image")?;
+        let ids: Vec<String> = self
+            .official_images
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect();
+        unique(ids.iter().map(String::as_str), "official image id")
+    }
+}
+
+/// Fails on the first name seen twice.
+fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(format!("duplicate {what} {name:?}"));
+        }
+    }
+    Ok(())
+}
+
+impl RepositoryRecord {
+    /// Total size of its tags in bytes.
+    pub fn size(&self) -> u64 {
+        self.tags
+            .iter()
+            .map(|t| t.size)
+            .fold(0, u64::saturating_add)
+    }
+
+    /// The most recently pushed tag (UHub `LatestTag`); the first one on a tie.
+    pub fn latest_tag(&self) -> Option<&TagRecord> {
+        self.tags.iter().reduce(|best, tag| {
+            if tag.updated_at.instant() > best.updated_at.instant() {
+                tag
+            } else {
+                best
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn tag(name: &str, when: &str) -> TagRecord {
+        TagRecord {
+            name: name.into(),
+            size: 10,
+            digest: String::new(),
+            updated_at: ts(when),
+        }
+    }
+
+    #[test]
+    fn latest_tag_and_size() {
+        let repo = RepositoryRecord {
+            name: RepositoryName::new("app").unwrap(),
+            category: Category::Linux,
+            description: String::new(),
+            is_public: false,
+            num_download: 0,
+            created_at: ts("2020-01-01 00:00:00"),
+            updated_at: ts("2020-01-01 00:00:00"),
+            tags: vec![
+                tag("a", "2020-01-01 00:00:00"),
+                tag("b", "2021-01-01 00:00:00"),
+            ],
+        };
+        assert_eq!(repo.latest_tag().unwrap().name, "b");
+        assert_eq!(repo.size(), 20);
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        let mut catalog = Catalog::empty("root");
+        let ns = NamespaceRecord {
+            name: Namespace::new("team").unwrap(),
+            description: String::new(),
+            is_public: false,
+            is_shared: false,
+            created_at: ts("2020-01-01 00:00:00"),
+            updated_at: ts("2020-01-01 00:00:00"),
+            repositories: Vec::new(),
+        };
+        catalog.namespaces = vec![ns.clone(), ns];
+        assert_eq!(
+            catalog.validate().unwrap_err(),
+            r#"duplicate namespace "team""#
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! The built-in demo catalog, served when no dataset or generator flag is given.
+//!
+//! | namespace | repositories |
+//! |---|---|
+//! | `team` | `nginx`, `api/gateway`, `payments`, `worker`, `web-frontend` |
+//! | `ml-lab` | `trainer`, `serving`, `notebooks` |
+//! | `public-tools` | `curl`, `jq` |
+//!
+//! and six official images in `library`: `nginx`, `redis`, `postgres`,
+//! `python`, `node` and `tools/busybox`.
+
+use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+
+use crate::catalog::{
+    Catalog, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+};
+
+/// (name, category, public, downloads, tags newest first)
+type RepoRow = (
+    &'static str,
+    &'static str,
+    bool,
+    u64,
+    &'static [&'static str],
+);
+
+const TEAM: &[RepoRow] = &[
+    (
+        "nginx",
+        "linux",
+        false,
+        120,
+        &["latest", "1.25.3", "1.25.2", "1.24.0"],
+    ),
+    ("api/gateway", "app_server", false, 48, &["2.1.0", "2.0.1"]),
+    ("payments", "framework_app", false, 7, &["v3", "v2", "v1"]),
+    ("worker", "lang", false, 0, &["main"]),
+    (
+        "web-frontend",
+        "app_server",
+        true,
+        310,
+        &["latest", "2024.06.1"],
+    ),
+];
+
+const ML_LAB: &[RepoRow] = &[
+    ("trainer", "lang", false, 12, &["cuda12", "cuda11"]),
+    ("serving", "app_server", true, 99, &["1.0.0"]),
+    ("notebooks", "other", false, 3, &["latest", "2024-05"]),
+];
+
+const PUBLIC_TOOLS: &[RepoRow] = &[
+    ("curl", "linux", true, 1_024, &["8.8.0", "8.7.1"]),
+    ("jq", "linux", true, 512, &["1.7.1"]),
+];
+
+/// (name, description, stars, pulls, tags newest first)
+type OfficialRow = (
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    &'static [&'static str],
+);
+
+const OFFICIAL: &[OfficialRow] = &[
+    (
+        "nginx",
+        "Official build of Nginx.",
+        123_123,
+        123_123_123,
+        &["1.27", "1.26", "1.25"],
+    ),
+    (
+        "redis",
+        "Redis is an in-memory data store.",
+        12_000,
+        9_000_000,
+        &["7.2", "7.0"],
+    ),
+    (
+        "postgres",
+        "The PostgreSQL object-relational database.",
+        13_500,
+        8_100_000,
+        &["16", "15", "14", "13"],
+    ),
+    (
+        "python",
+        "Python is a programming language.",
+        9_800,
+        7_700_000,
+        &["3.12", "3.11"],
+    ),
+    (
+        "node",
+        "Node.js is a JavaScript runtime.",
+        13_000,
+        6_600_000,
+        &["22", "20", "18"],
+    ),
+    (
+        "tools/busybox",
+        "Busybox base image.",
+        3_100,
+        5_500_000,
+        &["1.36", "1.35"],
+    ),
+];
+
+impl Catalog {
+    /// The small built-in demo catalog: 3 namespaces, 10 repositories, 6
+    /// official images (one with a `/` in its name).
+    pub fn demo() -> Catalog {
+        let mut catalog = Catalog::empty("wharf-demo");
+        catalog.namespaces = vec![
+            namespace("team", "The demo team", false, 0, TEAM),
+            namespace("ml-lab", "Machine learning", false, 1, ML_LAB),
+            namespace("public-tools", "Tools for everyone", true, 2, PUBLIC_TOOLS),
+        ];
+        let mut tag_id = 1;
+        catalog.official_images = OFFICIAL
+            .iter()
+            .zip(1..)
+            .map(|(row, id)| {
+                let image = official(row, id, tag_id);
+                tag_id += image.tags.len() as u64;
+                image
+            })
+            .collect();
+        catalog
+    }
+}
+
+/// Demo timestamps: day `day` of 2024, at `hour`.
+fn at(day: u32, hour: u32) -> Timestamp {
+    let text = format!(
+        "2024-{:02}-{:02}T{hour:02}:00:00Z",
+        1 + day / 28,
+        1 + day % 28
+    );
+    Timestamp::parse(&text).unwrap_or_default()
+}
+
+fn naive(day: u32, hour: u32) -> Timestamp {
+    let text = format!(
+        "2024-{:02}-{:02} {hour:02}:00:00",
+        1 + day / 28,
+        1 + day % 28
+    );
+    Timestamp::parse(&text).unwrap_or_default()
+}
+
+fn namespace(
+    name: &str,
+    description: &str,
+    public: bool,
+    index: u32,
+    rows: &[RepoRow],
+) -> NamespaceRecord {
+    NamespaceRecord {
+        name: Namespace::new(name).expect("demo namespace names are valid"),
+        description: description.to_owned(),
+        is_public: public,
+        is_shared: false,
+        created_at: at(index, 8),
+        updated_at: at(100 + index, 9),
+        repositories: rows
+            .iter()
+            .zip(0..)
+            .map(|(row, i)| repository(row, index * 10 + i))
+            .collect(),
+    }
+}
+
+fn repository(row: &RepoRow, day: u32) -> RepositoryRecord {
+    let (name, category, public, downloads, tags) = *row;
+    RepositoryRecord {
+        name: RepositoryName::new(name).expect("demo repository names are valid"),
+        category: Category::from(category),
+        description: format!("Demo repository {name}"),
+        is_public: public,
+        num_download: downloads,
+        created_at: at(day, 10),
+        updated_at: at(day + 60, 11),
+        tags: tags
+            .iter()
+            .zip(0..)
+            .map(|(tag, i)| TagRecord {
+                name: (*tag).to_owned(),
+                size: 20_000_000 + u64::from(day) * 1_000_000 + u64::from(i) * 1_000,
+                digest: format!("sha256:{:064x}", u64::from(day) * 100 + u64::from(i)),
+                updated_at: at(day + 60 - i, 11),
+            })
+            .collect(),
+    }
+}
+
+fn official(row: &OfficialRow, id: u64, first_tag_id: u64) -> OfficialImageRecord {
+    let (name, description, stars, pulls, tags) = *row;
+    let day = id as u32 * 5;
+    OfficialImageRecord {
+        id,
+        namespace: Namespace::new("library").expect("demo namespace names are valid"),
+        name: RepositoryName::new(name).expect("demo repository names are valid"),
+        user: "official".to_owned(),
+        description: description.to_owned(),
+        full_description: format!("# {name}\n\n{description}"),
+        star_count: stars,
+        pull_count: pulls,
+        last_updated: naive(day + 30, 21),
+        tags: tags
+            .iter()
+            .zip(0..)
+            .map(|(tag, i)| OfficialTagRecord {
+                id: first_tag_id + i,
+                name: (*tag).to_owned(),
+                size: 50_000_000 + id * 1_000_000 + i * 1_000,
+                last_updated: naive(day + 30 - i as u32, 21),
+            })
+            .collect(),
+    }
+}

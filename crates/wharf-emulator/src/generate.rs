@@ -1,0 +1,493 @@
+//! A deterministic catalog generator: the same options give the same catalog,
+//! byte for byte, on every machine (nothing reads the clock).
+
+use std::collections::HashSet;
+
+use fastrand::Rng;
+use wharf_model::{Category, Namespace, RepositoryName, Timestamp, TimestampFormat};
+
+use crate::catalog::{
+    Catalog, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+};
+
+/// What to generate: sizes and a seed.
+///
+/// ```
+/// use wharf_emulator::{Catalog, GenerateOptions};
+///
+/// let options = GenerateOptions::new(3, 10, 2, 4, 7);
+/// let catalog = Catalog::generate(&options)?;
+/// assert_eq!(catalog.namespaces.len(), 3);
+/// assert_eq!(catalog.repository_count(), 10);
+/// assert_eq!(catalog.official_images.len(), 4);
+/// assert_eq!(catalog, Catalog::generate(&options)?);
+/// # Ok::<(), wharf_emulator::GenerateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct GenerateOptions {
+    /// Number of namespaces (and so of UHub repos).
+    pub namespaces: usize,
+    /// Number of repositories over all namespaces, spread evenly.
+    pub repositories: usize,
+    /// Number of tags on every repository and official image.
+    pub tags_per_repository: usize,
+    /// Number of official images.
+    pub official_images: usize,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl GenerateOptions {
+    /// `repositories` repositories over `namespaces` namespaces, `tags` tags
+    /// each, `official_images` official images, from `seed`.
+    pub fn new(
+        namespaces: usize,
+        repositories: usize,
+        tags: usize,
+        official_images: usize,
+        seed: u64,
+    ) -> Self {
+        GenerateOptions {
+            namespaces,
+            repositories,
+            tags_per_repository: tags,
+            official_images,
+            seed,
+        }
+    }
+}
+
+/// The most tags a generated catalog may hold in all, to keep memory sane.
+pub const MAX_GENERATED_TAGS: usize = 50_000_000;
+
+/// Why a catalog could not be generated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// Repositories were asked for, but no namespace to hold them.
+    #[error("{0} repositories need at least one namespace")]
+    NoNamespace(usize),
+    /// The catalog would be larger than [`MAX_GENERATED_TAGS`].
+    #[error("{0} tags in all is more than the {MAX_GENERATED_TAGS} allowed")]
+    TooLarge(usize),
+}
+
+impl Catalog {
+    /// Generates a catalog with realistic names, categories, sizes and
+    /// timestamps (2019 to 2024), the same for the same options.
+    pub fn generate(options: &GenerateOptions) -> Result<Catalog, GenerateError> {
+        check(options)?;
+        let mut rng = Rng::with_seed(options.seed);
+        let mut catalog = Catalog::empty("wharf-demo");
+        let mut used = HashSet::new();
+        for index in 0..options.namespaces {
+            let count = share(options.repositories, options.namespaces, index);
+            let ns = namespace(&mut rng, &mut used, count, options.tags_per_repository);
+            catalog.namespaces.push(ns);
+        }
+        catalog.official_images = official_images(&mut rng, options);
+        Ok(catalog)
+    }
+}
+
+fn check(options: &GenerateOptions) -> Result<(), GenerateError> {
+    if options.namespaces == 0 && options.repositories > 0 {
+        return Err(GenerateError::NoNamespace(options.repositories));
+    }
+    let items = options.repositories.saturating_add(options.official_images);
+    let tags = items.saturating_mul(options.tags_per_repository.max(1));
+    if tags > MAX_GENERATED_TAGS {
+        return Err(GenerateError::TooLarge(tags));
+    }
+    Ok(())
+}
+
+/// How many of `total` items the `index`-th of `parts` gets: as even as possible,
+/// the first ones taking the remainder.
+fn share(total: usize, parts: usize, index: usize) -> usize {
+    total / parts + usize::from(index < total % parts)
+}
+
+/// 2019-01-01 and 2024-12-31, in Unix seconds.
+const START: i64 = 1_546_300_800;
+const END: i64 = 1_735_603_200;
+
+fn instant(seconds: i64, nanos: i32) -> jiff::Timestamp {
+    jiff::Timestamp::new(seconds, nanos).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+fn rfc3339(seconds: i64, nanos: i32) -> Timestamp {
+    Timestamp::from_instant(instant(seconds, nanos), TimestampFormat::Rfc3339)
+}
+
+/// Two instants in order: created, then updated.
+fn lifetime(rng: &mut Rng) -> (i64, i64) {
+    let created = rng.i64(START..END - 86_400);
+    (created, rng.i64(created + 3_600..END))
+}
+
+fn namespace(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    repos: usize,
+    tags: usize,
+) -> NamespaceRecord {
+    let name = unique_name(used, words::namespace(rng));
+    let (created, updated) = lifetime(rng);
+    let mut taken = HashSet::new();
+    let repositories = (0..repos)
+        .map(|_| repository(rng, &mut taken, &name, tags, created))
+        .collect();
+    NamespaceRecord {
+        description: format!("Images of the {name} team"),
+        name: valid_namespace(name),
+        is_public: rng.u8(..10) < 2,
+        is_shared: rng.u8(..10) < 1,
+        created_at: rfc3339(created, 0),
+        updated_at: rfc3339(updated, 0),
+        repositories,
+    }
+}
+
+/// Makes `base` unique among `used` with a numeric suffix, and records it.
+fn unique_name(used: &mut HashSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(name.clone());
+    name
+}
+
+/// Generated names are built from valid parts only (checked by a test over
+/// every word), so these never fail.
+fn valid_namespace(name: String) -> Namespace {
+    Namespace::new(name).expect("generated namespace names are valid")
+}
+
+fn valid_repository(name: String) -> RepositoryName {
+    RepositoryName::new(name).expect("generated repository names are valid")
+}
+
+fn repository(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    namespace: &str,
+    tags: usize,
+    not_before: i64,
+) -> RepositoryRecord {
+    let name = unique_name(used, words::repository(rng));
+    let created = rng.i64(not_before..END - 86_400);
+    let updated = rng.i64(created + 3_600..END);
+    let base_size = rng.u64(5_000_000..1_200_000_000);
+    RepositoryRecord {
+        category: Category::KNOWN[rng.usize(..Category::KNOWN.len())].clone(),
+        description: format!("{} of {namespace}", words::describe(&name)),
+        is_public: rng.u8(..4) == 0,
+        num_download: rng.u64(..1_000) * rng.u64(1..200),
+        created_at: rfc3339(created, 0),
+        updated_at: rfc3339(updated, rng.i32(0..1_000_000_000)),
+        tags: repository_tags(rng, tags, base_size, created, updated),
+        name: valid_repository(name),
+    }
+}
+
+fn repository_tags(rng: &mut Rng, count: usize, size: u64, from: i64, to: i64) -> Vec<TagRecord> {
+    let versions = words::versions(rng, count);
+    let times = descending_times(rng, count, from, to);
+    versions
+        .into_iter()
+        .zip(times)
+        .map(|(name, when)| TagRecord {
+            name,
+            size: size - size / 10 + rng.u64(..=size / 5),
+            digest: digest(rng),
+            updated_at: rfc3339(when, 0),
+        })
+        .collect()
+}
+
+/// `count` instants from `to` back towards `from`, newest first.
+fn descending_times(rng: &mut Rng, count: usize, from: i64, to: i64) -> Vec<i64> {
+    let step = ((to - from) / (count as i64 + 1)).max(1);
+    let mut when = to;
+    (0..count)
+        .map(|_| {
+            let now = when;
+            when = (when - rng.i64(1..=step)).max(from);
+            now
+        })
+        .collect()
+}
+
+fn digest(rng: &mut Rng) -> String {
+    let mut text = String::with_capacity(71);
+    text.push_str("sha256:");
+    for _ in 0..4 {
+        text.push_str(&format!("{:016x}", rng.u64(..)));
+    }
+    text
+}
+
+fn official_images(rng: &mut Rng, options: &GenerateOptions) -> Vec<OfficialImageRecord> {
+    let mut used = HashSet::new();
+    let mut tag_id = 1;
+    (0..options.official_images)
+        .map(|index| {
+            let name = unique_name(&mut used, words::official(index));
+            let image = official_image(
+                rng,
+                index as u64 + 1,
+                name,
+                options.tags_per_repository,
+                tag_id,
+            );
+            tag_id += image.tags.len() as u64;
+            image
+        })
+        .collect()
+}
+
+fn official_image(
+    rng: &mut Rng,
+    id: u64,
+    name: String,
+    tags: usize,
+    first_tag_id: u64,
+) -> OfficialImageRecord {
+    let (created, updated) = lifetime(rng);
+    let size = rng.u64(2_000_000..900_000_000);
+    let naive = |s| Timestamp::from_instant(instant(s, 0), TimestampFormat::Naive);
+    let times = descending_times(rng, tags, created, updated);
+    let tags = words::versions(rng, tags)
+        .into_iter()
+        .zip(times)
+        .zip(first_tag_id..)
+        .map(|((tag, when), tag_id)| OfficialTagRecord {
+            id: tag_id,
+            name: tag,
+            size: size - size / 10 + rng.u64(..=size / 5),
+            last_updated: naive(when),
+        })
+        .collect();
+    OfficialImageRecord {
+        id,
+        namespace: valid_namespace("library".to_owned()),
+        user: "official".to_owned(),
+        description: format!("Official build of {name}."),
+        full_description: format!(
+            "# {name}\n\nThe official {name} image, rebuilt on every upstream release."
+        ),
+        star_count: rng.u64(..20_000),
+        pull_count: rng.u64(..1_000_000) * rng.u64(1..1_000),
+        last_updated: naive(updated),
+        tags,
+        name: valid_repository(name),
+    }
+}
+
+/// Word lists and the names made from them.
+mod words {
+    use fastrand::Rng;
+
+    const TEAMS: &[&str] = &[
+        "platform",
+        "payments",
+        "data",
+        "ml",
+        "web",
+        "mobile",
+        "infra",
+        "search",
+        "identity",
+        "billing",
+        "analytics",
+        "media",
+        "devops",
+        "security",
+        "edge",
+        "checkout",
+        "catalog",
+        "growth",
+        "support",
+        "logistics",
+    ];
+    const TEAM_SUFFIXES: &[&str] = &["team", "core", "lab", "ops", "svc", "eng"];
+    const SERVICES: &[&str] = &[
+        "api",
+        "web",
+        "worker",
+        "gateway",
+        "auth",
+        "frontend",
+        "backend",
+        "scheduler",
+        "indexer",
+        "cache",
+        "proxy",
+        "db-migrate",
+        "notifier",
+        "reporter",
+        "exporter",
+        "agent",
+        "cli",
+        "ingest",
+        "etl",
+        "trainer",
+        "serving",
+        "console",
+        "uploader",
+        "resizer",
+        "mailer",
+    ];
+    const GROUPS: &[&str] = &["tools", "base", "jobs", "services"];
+    const OFFICIAL: &[&str] = &[
+        "nginx",
+        "redis",
+        "postgres",
+        "mysql",
+        "python",
+        "node",
+        "golang",
+        "ubuntu",
+        "debian",
+        "alpine",
+        "busybox",
+        "httpd",
+        "mongo",
+        "rabbitmq",
+        "memcached",
+        "traefik",
+        "openjdk",
+        "ruby",
+        "php",
+        "rust",
+        "elasticsearch",
+        "kibana",
+        "consul",
+        "vault",
+        "registry",
+        "haproxy",
+        "mariadb",
+        "influxdb",
+        "grafana",
+        "tomcat",
+    ];
+
+    fn pick(rng: &mut Rng, words: &'static [&'static str]) -> &'static str {
+        words[rng.usize(..words.len())]
+    }
+
+    pub(super) fn namespace(rng: &mut Rng) -> String {
+        format!("{}-{}", pick(rng, TEAMS), pick(rng, TEAM_SUFFIXES))
+    }
+
+    /// A service name; about one in seven is grouped with a `/`.
+    pub(super) fn repository(rng: &mut Rng) -> String {
+        let service = pick(rng, SERVICES);
+        if rng.u8(..7) == 0 {
+            format!("{}/{service}", pick(rng, GROUPS))
+        } else {
+            service.to_owned()
+        }
+    }
+
+    /// The `index`-th official image name; every tenth is grouped with a `/`.
+    pub(super) fn official(index: usize) -> String {
+        let base = OFFICIAL[index % OFFICIAL.len()];
+        if index % 10 == 9 {
+            format!("tools/{base}")
+        } else {
+            base.to_owned()
+        }
+    }
+
+    pub(super) fn describe(name: &str) -> String {
+        let mut text = name.replace(['/', '-'], " ");
+        if let Some(first) = text.get(..1) {
+            text.replace_range(..1, &first.to_ascii_uppercase());
+        }
+        text
+    }
+
+    /// `count` distinct version tags, newest first; `latest` leads when there
+    /// are three or more.
+    pub(super) fn versions(rng: &mut Rng, count: usize) -> Vec<String> {
+        let major = rng.u32(0..5);
+        let minor = rng.u32(0..20);
+        let with_latest = count >= 3;
+        let numbered = count - usize::from(with_latest);
+        let mut tags = Vec::with_capacity(count);
+        if with_latest {
+            tags.push("latest".to_owned());
+        }
+        for k in (0..numbered).rev() {
+            tags.push(format!("{major}.{}.{}", minor as usize + k / 10, k % 10));
+        }
+        tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_counts_and_determinism() {
+        let options = GenerateOptions::new(4, 25, 3, 12, 42);
+        let a = Catalog::generate(&options).unwrap();
+        assert_eq!(a.namespaces.len(), 4);
+        assert_eq!(a.repository_count(), 25);
+        let per_ns: Vec<usize> = a.namespaces.iter().map(|n| n.repositories.len()).collect();
+        assert_eq!(per_ns, [7, 6, 6, 6]);
+        assert!(a.repositories().all(|(_, r)| r.tags.len() == 3));
+        assert_eq!(a.official_images.len(), 12);
+        assert!(a.official_images.iter().all(|i| i.tags.len() == 3));
+        assert!(
+            a.official_images
+                .iter()
+                .any(|i| i.name.as_str().contains('/'))
+        );
+        a.validate().unwrap();
+        assert_eq!(a, Catalog::generate(&options).unwrap());
+        let b = Catalog::generate(&GenerateOptions::new(4, 25, 3, 12, 43)).unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn many_repositories_stay_unique_and_valid() {
+        let options = GenerateOptions::new(2, 2_000, 12, 100, 1);
+        let catalog = Catalog::generate(&options).unwrap();
+        catalog.validate().unwrap();
+        let text = catalog.to_json();
+        assert_eq!(Catalog::from_json(&text).unwrap(), catalog);
+    }
+
+    #[test]
+    fn impossible_options_are_refused() {
+        let err = Catalog::generate(&GenerateOptions::new(0, 5, 1, 0, 1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "5 repositories need at least one namespace"
+        );
+        let huge = GenerateOptions::new(1, usize::MAX, 10, 0, 1);
+        assert!(matches!(
+            Catalog::generate(&huge),
+            Err(GenerateError::TooLarge(_))
+        ));
+        let empty = Catalog::generate(&GenerateOptions::new(0, 0, 0, 0, 1)).unwrap();
+        assert_eq!(empty.repository_count(), 0);
+    }
+
+    #[test]
+    fn versions_are_distinct() {
+        let mut rng = Rng::with_seed(3);
+        let tags = words::versions(&mut rng, 25);
+        let set: HashSet<_> = tags.iter().collect();
+        assert_eq!(set.len(), 25);
+        assert_eq!(tags[0], "latest");
+    }
+}
