@@ -1,0 +1,28 @@
+//! The names of the headers this crate adds or reads, spelled as the Python
+//! SDK spells them.
+
+/// The signing time, `YYYYMMDDTHHMMSSZ`.
+pub const X_SDK_DATE: &str = "X-Sdk-Date";
+/// The signature header.
+pub const AUTHORIZATION: &str = "Authorization";
+/// The project id, when one is configured.
+pub const X_PROJECT_ID: &str = "X-Project-Id";
+/// The security token of temporary credentials.
+pub const X_SECURITY_TOKEN: &str = "X-Security-Token";
+/// The IAM token, in token mode.
+pub const X_AUTH_TOKEN: &str = "X-Auth-Token";
+/// The announced payload hash (`UNSIGNED-PAYLOAD` for non-JSON bodies).
+pub const X_SDK_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
+/// The content type, which decides whether the body is hashed.
+pub const CONTENT_TYPE: &str = "Content-Type";
+
+/// Whether two header names are the same name, as the SDK compares them
+/// (lowercased).
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// Whether a header holds a secret, so that `Debug` output must hide its value.
+pub(crate) fn is_secret(name: &str) -> bool {
+    same_name(name, X_SECURITY_TOKEN) || same_name(name, X_AUTH_TOKEN)
+}

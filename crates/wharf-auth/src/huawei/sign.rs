@@ -1,0 +1,250 @@
+//! Signing a request: the headers to add to one attempt.
+
+use std::fmt;
+
+use jiff::Timestamp;
+
+use super::authorization::Authorization;
+use super::canonical::{CanonicalRequest, UNSIGNED_PAYLOAD, payload_hash, signing_lines};
+use super::credentials::{Auth, Credentials, IamToken};
+use super::date::format_sdk_date;
+use super::header_names::{
+    AUTHORIZATION, CONTENT_TYPE, X_AUTH_TOKEN, X_PROJECT_ID, X_SDK_CONTENT_SHA256, X_SDK_DATE,
+    X_SECURITY_TOKEN, is_secret, same_name,
+};
+use super::request::Request;
+use crate::digest::hmac_sha256_hex;
+
+/// Signs `request` with `SDK-HMAC-SHA256` at time `now`, as the Python SDK's
+/// `Signer` does.
+///
+/// The result holds the headers to add (`X-Project-Id`, `X-Security-Token`,
+/// `X-Sdk-Content-Sha256` when the SDK would add them, then `X-Sdk-Date` and
+/// `Authorization`) and the intermediate pieces. Input headers with the same
+/// names as added ones are left out of the signature: send the added headers
+/// *instead of* them ([`AuthHeaders::apply_to`] does that). Call this again,
+/// with a fresh `now`, for every attempt.
+///
+/// Two choices differ from the Python SDK on inputs it never produces: the
+/// `Content-Type` that makes the SDK announce `UNSIGNED-PAYLOAD` is found in
+/// any letter case (the SDK looks only for `Content-Type`), and an input
+/// header named like an added one is replaced rather than kept twice.
+///
+/// ```
+/// use wharf_auth::huawei::{sign, Credentials, Request};
+///
+/// let creds = Credentials::new("AK", "SK")?;
+/// let headers = vec![("Host".to_owned(), "swr-api.cn-north-4.myhuaweicloud.com".to_owned())];
+/// let now: jiff::Timestamp = "2024-06-15T12:34:56Z".parse()?;
+/// let signed = sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now);
+/// assert_eq!(signed.headers().get("X-Sdk-Date"), Some("20240615T123456Z"));
+/// assert!(signed.authorization().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign(credentials: &Credentials, request: &Request<'_>, now: Timestamp) -> Signed {
+    let date = format_sdk_date(now);
+    let mut added = added_headers(credentials, request.headers, &date);
+    let all: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !is_replaced(name, &added))
+        .chain(added.iter())
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let lines = signing_lines(&all);
+    let announced = all
+        .iter()
+        .find(|(name, _)| same_name(name, X_SDK_CONTENT_SHA256))
+        .map(|(_, value)| *value);
+    let canonical_request = CanonicalRequest::new(
+        request.method,
+        request.path,
+        request.query,
+        &lines,
+        payload_hash(request.body, announced),
+    );
+    let string_to_sign = canonical_request.string_to_sign(&date);
+    let signature = hmac_sha256_hex(
+        credentials.secret_key().as_bytes(),
+        string_to_sign.as_bytes(),
+    );
+    let authorization = Authorization {
+        access_key: credentials.access_key().to_owned(),
+        signed_headers: lines.into_iter().map(|(name, _)| name).collect(),
+        signature: signature.clone(),
+    };
+    added.push((AUTHORIZATION.to_owned(), authorization.to_string()));
+    Signed {
+        headers: AuthHeaders { headers: added },
+        canonical_request,
+        string_to_sign,
+        signature,
+    }
+}
+
+/// The headers the signer adds before signing, in the order the SDK adds them.
+fn added_headers(
+    credentials: &Credentials,
+    headers: &[(String, String)],
+    date: &str,
+) -> Vec<(String, String)> {
+    let mut added = Vec::new();
+    if let Some(project_id) = credentials.project_id() {
+        added.push((X_PROJECT_ID.to_owned(), project_id.to_owned()));
+    }
+    if let Some(token) = credentials.security_token() {
+        added.push((X_SECURITY_TOKEN.to_owned(), token.to_owned()));
+    }
+    if announces_unsigned_payload(headers) {
+        added.push((X_SDK_CONTENT_SHA256.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+    }
+    added.push((X_SDK_DATE.to_owned(), date.to_owned()));
+    added
+}
+
+/// The SDK leaves the body unhashed when a `Content-Type` is set and is
+/// neither JSON nor BSON.
+fn announces_unsigned_payload(headers: &[(String, String)]) -> bool {
+    headers
+        .iter()
+        .find(|(name, _)| same_name(name, CONTENT_TYPE))
+        .is_some_and(|(_, value)| {
+            !value.is_empty()
+                && !value.starts_with("application/json")
+                && !value.starts_with("application/bson")
+        })
+}
+
+/// Whether an input header gives way to an added one (or to `Authorization`).
+fn is_replaced(name: &str, added: &[(String, String)]) -> bool {
+    same_name(name, AUTHORIZATION) || added.iter().any(|(other, _)| same_name(name, other))
+}
+
+/// A signed request: the headers to add, and how they were computed.
+///
+/// `Debug` shows neither header values that hold secrets nor the canonical
+/// headers (which include a security token when there is one).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signed {
+    headers: AuthHeaders,
+    canonical_request: CanonicalRequest,
+    string_to_sign: String,
+    signature: String,
+}
+
+impl Signed {
+    /// The headers to add to this attempt.
+    pub fn headers(&self) -> &AuthHeaders {
+        &self.headers
+    }
+
+    /// The headers to add, by value.
+    pub fn into_headers(self) -> AuthHeaders {
+        self.headers
+    }
+
+    /// The canonical request, part by part; its `to_string()` is the text.
+    pub fn canonical_request(&self) -> &CanonicalRequest {
+        &self.canonical_request
+    }
+
+    /// The string to sign.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The signature, 64 lowercase hex digits.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The `Authorization` header value.
+    pub fn authorization(&self) -> &str {
+        self.headers.get(AUTHORIZATION).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Signed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signed")
+            .field("headers", &self.headers)
+            .field("canonical_request", &self.canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .finish()
+    }
+}
+
+/// Headers to add to one attempt of a request, names spelled as the Python
+/// SDK spells them. `Debug` redacts the values of `X-Security-Token` and
+/// `X-Auth-Token`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct AuthHeaders {
+    headers: Vec<(String, String)>,
+}
+
+impl AuthHeaders {
+    /// The (name, value) pairs, in the order to send them.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The value of header `name` (any letter case).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(other, _)| same_name(name, other))
+            .map(|(_, value)| value)
+    }
+
+    /// How many headers there are.
+    pub fn len(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty()
+    }
+
+    /// Puts these headers into `headers`, first removing every header there
+    /// with one of these names (any letter case) or named `Authorization`.
+    pub fn apply_to(&self, headers: &mut Vec<(String, String)>) {
+        headers.retain(|(name, _)| !is_replaced(name, &self.headers));
+        headers.extend(self.headers.iter().cloned());
+    }
+
+    /// The (name, value) pairs, by value.
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.headers
+    }
+}
+
+impl fmt::Debug for AuthHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.iter().map(|(name, value)| {
+            let value = if is_secret(name) { "<redacted>" } else { value };
+            (name, value)
+        });
+        f.debug_map().entries(shown).finish()
+    }
+}
+
+impl Auth {
+    /// The headers to add to one attempt of `request` at time `now`: a
+    /// signature for [`Auth::AkSk`], `X-Auth-Token` (and `X-Project-Id`) for
+    /// [`Auth::Token`].
+    pub fn headers_for(&self, request: &Request<'_>, now: Timestamp) -> AuthHeaders {
+        match self {
+            Self::AkSk(credentials) => sign(credentials, request, now).into_headers(),
+            Self::Token(token) => token_headers(token),
+        }
+    }
+}
+
+/// `X-Auth-Token` and, when set, `X-Project-Id`.
+fn token_headers(token: &IamToken) -> AuthHeaders {
+    let mut headers = vec![(X_AUTH_TOKEN.to_owned(), token.token().to_owned())];
+    if let Some(project_id) = token.project_id() {
+        headers.push((X_PROJECT_ID.to_owned(), project_id.to_owned()));
+    }
+    AuthHeaders { headers }
+}

@@ -1,0 +1,356 @@
+//! Verifying a received request, for a server emulator.
+
+use std::fmt;
+
+use hmac::Mac;
+use jiff::{SignedDuration, Timestamp};
+
+use super::authorization::Authorization;
+use super::canonical::{CanonicalRequest, UNSIGNED_PAYLOAD, parse_query, payload_hash};
+use super::date::parse_sdk_date;
+use super::header_names::{AUTHORIZATION, X_SDK_CONTENT_SHA256, X_SDK_DATE, same_name};
+use super::request::ReceivedRequest;
+use crate::KeyStore;
+use crate::digest::{hmac_sha256, sha256_hex, unhex};
+
+/// How far `X-Sdk-Date` may be from the verifier's clock by default: 15 minutes.
+pub const DEFAULT_MAX_SKEW: SignedDuration = SignedDuration::from_mins(15);
+
+/// Settings for [`verify`].
+///
+/// ```
+/// use jiff::SignedDuration;
+/// use wharf_auth::huawei::VerifyOptions;
+///
+/// let options = VerifyOptions::default().with_max_skew(SignedDuration::from_mins(5));
+/// assert_eq!(options.max_skew(), SignedDuration::from_mins(5));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    max_skew: SignedDuration,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            max_skew: DEFAULT_MAX_SKEW,
+        }
+    }
+}
+
+impl VerifyOptions {
+    /// Sets how far `X-Sdk-Date` may be from "now", either way. A negative
+    /// duration counts as its absolute value.
+    #[must_use]
+    pub fn with_max_skew(mut self, max_skew: SignedDuration) -> Self {
+        self.max_skew = max_skew;
+        self
+    }
+
+    /// How far `X-Sdk-Date` may be from "now".
+    pub fn max_skew(&self) -> SignedDuration {
+        self.max_skew
+    }
+}
+
+/// What a valid request proved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// The access key that signed the request.
+    pub access_key: String,
+    /// The `X-Sdk-Date` of the request.
+    pub date: Timestamp,
+    /// The signed header names, lowercase, as listed in `Authorization`.
+    pub signed_headers: Vec<String>,
+}
+
+/// Checks the `SDK-HMAC-SHA256` signature of a received request at time `now`.
+///
+/// The checks run in this order, each with its own [`VerifyErrorKind`]:
+/// `Authorization` present and well formed (and listing `x-sdk-date` among
+/// the signed headers), `X-Sdk-Date` present, well formed and within
+/// [`VerifyOptions::max_skew`] of `now`, the access key known to `keys`, the
+/// signature right. The path and query are percent-decoded and then
+/// canonicalized again, so the wire form (no trailing `/`, encoded query in
+/// any order, `%2F` or `/`) does not matter. An `X-Sdk-Content-Sha256` header
+/// counts only when it is signed, and unless it is `UNSIGNED-PAYLOAD` it must
+/// be the body's hash.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use wharf_auth::huawei::{sign, verify, Credentials, ReceivedRequest, Request, VerifyOptions};
+///
+/// let creds = Credentials::new("AK", "SK")?;
+/// let mut headers = vec![("Host".to_owned(), "localhost".to_owned())];
+/// let now: jiff::Timestamp = "2024-06-15T12:34:56Z".parse()?;
+/// sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now)
+///     .headers()
+///     .apply_to(&mut headers);
+///
+/// let keys = HashMap::from([("AK".to_owned(), "SK".to_owned())]);
+/// let received = ReceivedRequest::new("GET", "/v2/manage/repos").with_headers(&headers);
+/// let verified = verify(&received, &keys, now, &VerifyOptions::default())?;
+/// assert_eq!(verified.access_key, "AK");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify<K: KeyStore + ?Sized>(
+    request: &ReceivedRequest<'_>,
+    keys: &K,
+    now: Timestamp,
+    options: &VerifyOptions,
+) -> Result<Verified, VerifyError> {
+    let authorization = read_authorization(request.headers)?;
+    let (date_text, date) = read_date(request.headers)?;
+    check_skew(&date_text, date, now, options.max_skew)?;
+    let secret = keys.secret_for(&authorization.access_key).ok_or_else(|| {
+        VerifyError::new(
+            VerifyErrorKind::UnknownAccessKey,
+            format!("unknown access key {:?}", authorization.access_key),
+        )
+    })?;
+    let canonical = received_canonical_request(request, &authorization)?;
+    let string_to_sign = canonical.string_to_sign(&date_text);
+    check_signature(&authorization.signature, secret.as_bytes(), &string_to_sign)
+        .map_err(|e| e.with_canonical_request(canonical.to_string()))?;
+    Ok(Verified {
+        access_key: authorization.access_key,
+        date,
+        signed_headers: authorization.signed_headers,
+    })
+}
+
+/// The one `Authorization` header, parsed, that signs `x-sdk-date`.
+fn read_authorization(headers: &[(String, String)]) -> Result<Authorization, VerifyError> {
+    let value = single_header(
+        headers,
+        AUTHORIZATION,
+        VerifyErrorKind::MalformedAuthorization,
+    )?
+    .ok_or_else(|| {
+        VerifyError::new(
+            VerifyErrorKind::MissingAuthorization,
+            "missing Authorization header".to_owned(),
+        )
+    })?;
+    let authorization = Authorization::parse(value)
+        .map_err(|e| VerifyError::new(VerifyErrorKind::MalformedAuthorization, e.to_string()))?;
+    if !authorization
+        .signed_headers
+        .iter()
+        .any(|n| n == "x-sdk-date")
+    {
+        return Err(VerifyError::new(
+            VerifyErrorKind::MalformedAuthorization,
+            "malformed Authorization header: SignedHeaders does not include x-sdk-date".to_owned(),
+        ));
+    }
+    Ok(authorization)
+}
+
+/// The one `X-Sdk-Date` header, trimmed, and the instant it names.
+fn read_date(headers: &[(String, String)]) -> Result<(String, Timestamp), VerifyError> {
+    let value =
+        single_header(headers, X_SDK_DATE, VerifyErrorKind::MalformedDate)?.ok_or_else(|| {
+            VerifyError::new(
+                VerifyErrorKind::MissingDate,
+                "missing X-Sdk-Date header".to_owned(),
+            )
+        })?;
+    let text = value.trim_matches([' ', '\t']);
+    let date = parse_sdk_date(text)
+        .map_err(|e| VerifyError::new(VerifyErrorKind::MalformedDate, e.to_string()))?;
+    Ok((text.to_owned(), date))
+}
+
+/// The value of header `name` when it appears at most once; `duplicate` is
+/// the error kind when it appears more often.
+fn single_header<'a>(
+    headers: &'a [(String, String)],
+    name: &str,
+    duplicate: VerifyErrorKind,
+) -> Result<Option<&'a str>, VerifyError> {
+    let mut values = headers
+        .iter()
+        .filter(|(other, _)| same_name(name, other))
+        .map(|(_, value)| value.as_str());
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(VerifyError::new(
+            duplicate,
+            format!("header {name} appears more than once"),
+        ));
+    }
+    Ok(first)
+}
+
+/// Refuses a date further than `max_skew` from `now`.
+fn check_skew(
+    text: &str,
+    date: Timestamp,
+    now: Timestamp,
+    max_skew: SignedDuration,
+) -> Result<(), VerifyError> {
+    let distance = now.as_second().abs_diff(date.as_second());
+    let allowed = max_skew.as_secs().unsigned_abs();
+    if distance <= allowed {
+        return Ok(());
+    }
+    let direction = if date > now { "ahead of" } else { "behind" };
+    Err(VerifyError::new(
+        VerifyErrorKind::ClockSkew,
+        format!(
+            "X-Sdk-Date {text} is {distance} s {direction} the verifier's clock, more than the {allowed} s allowed"
+        ),
+    ))
+}
+
+/// Rebuilds the canonical request from what was received.
+fn received_canonical_request(
+    request: &ReceivedRequest<'_>,
+    authorization: &Authorization,
+) -> Result<CanonicalRequest, VerifyError> {
+    let lines = authorization
+        .signed_headers
+        .iter()
+        .map(|name| {
+            last_header(request.headers, name)
+                .map(|value| (name.clone(), value.to_owned()))
+                .ok_or_else(|| {
+                    VerifyError::new(
+                        VerifyErrorKind::InvalidSignature,
+                        format!("signed header {name} is not in the request"),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let signs_announcement = authorization
+        .signed_headers
+        .iter()
+        .any(|name| same_name(name, X_SDK_CONTENT_SHA256));
+    let announced = signs_announcement
+        .then(|| last_header(request.headers, X_SDK_CONTENT_SHA256))
+        .flatten();
+    let payload = payload_hash(request.body, announced);
+    check_announced_hash(request.body, &payload)?;
+    Ok(CanonicalRequest::new(
+        request.method,
+        request.path,
+        &parse_query(request.query),
+        &lines,
+        payload,
+    ))
+}
+
+/// The last value of header `name`, as the SDK's dictionary keeps it.
+fn last_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .rev()
+        .find(|(other, _)| same_name(name, other))
+        .map(|(_, value)| value.as_str())
+}
+
+/// An announced payload hash other than `UNSIGNED-PAYLOAD` must be the body's.
+fn check_announced_hash(body: &[u8], payload: &str) -> Result<(), VerifyError> {
+    if body.is_empty() || payload == UNSIGNED_PAYLOAD {
+        return Ok(());
+    }
+    if payload.eq_ignore_ascii_case(&sha256_hex(body)) {
+        return Ok(());
+    }
+    Err(VerifyError::new(
+        VerifyErrorKind::InvalidSignature,
+        "the body does not match the signed X-Sdk-Content-Sha256".to_owned(),
+    ))
+}
+
+/// Compares the received signature with the HMAC of `string_to_sign`, in
+/// constant time.
+fn check_signature(received: &str, secret: &[u8], string_to_sign: &str) -> Result<(), VerifyError> {
+    let mut mac = hmac_sha256(secret);
+    mac.update(string_to_sign.as_bytes());
+    let matches = unhex(received).is_some_and(|bytes| mac.verify_slice(&bytes).is_ok());
+    if matches {
+        return Ok(());
+    }
+    Err(VerifyError::new(
+        VerifyErrorKind::InvalidSignature,
+        "the signature does not match the request".to_owned(),
+    ))
+}
+
+/// Why a received request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyErrorKind {
+    /// No `Authorization` header.
+    MissingAuthorization,
+    /// An `Authorization` header that cannot be read, appears twice, or does
+    /// not sign `x-sdk-date`.
+    MalformedAuthorization,
+    /// No `X-Sdk-Date` header.
+    MissingDate,
+    /// An `X-Sdk-Date` that is not `YYYYMMDDTHHMMSSZ`, or appears twice.
+    MalformedDate,
+    /// An `X-Sdk-Date` further from "now" than allowed.
+    ClockSkew,
+    /// An access key the key store does not know.
+    UnknownAccessKey,
+    /// The signature does not match: a changed request, a wrong secret key,
+    /// a signed header missing, or a body that does not match its announced hash.
+    InvalidSignature,
+}
+
+/// A received request that failed verification.
+///
+/// The message says what was wrong and never includes a secret. For
+/// [`VerifyErrorKind::InvalidSignature`],
+/// [`canonical_request`](Self::canonical_request) gives the canonical request
+/// the verifier computed, to compare with the client's (it is left out of
+/// `Debug` and `Display`: it may hold a security token).
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct VerifyError {
+    kind: VerifyErrorKind,
+    message: String,
+    canonical_request: Option<String>,
+}
+
+impl VerifyError {
+    /// Builds the error.
+    fn new(kind: VerifyErrorKind, message: String) -> Self {
+        Self {
+            kind,
+            message,
+            canonical_request: None,
+        }
+    }
+
+    /// Attaches the computed canonical request.
+    fn with_canonical_request(mut self, canonical_request: String) -> Self {
+        self.canonical_request = Some(canonical_request);
+        self
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> VerifyErrorKind {
+        self.kind
+    }
+
+    /// The canonical request the verifier computed, when the signature did
+    /// not match.
+    pub fn canonical_request(&self) -> Option<&str> {
+        self.canonical_request.as_deref()
+    }
+}
+
+impl fmt::Debug for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
