@@ -1,0 +1,182 @@
+//! The HTTP backend, on reqwest with rustls.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
+
+use crate::{Error, ErrorKind, Request, Response, Transport};
+
+/// Options of the HTTP backend. Every field has a default.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// Longest wait for a TCP and TLS connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// Longest silence while reading a response (default 30 s).
+    pub read_timeout: Duration,
+    /// Largest response body accepted (default 64 MiB); a larger one is an error.
+    pub max_body_bytes: u64,
+    /// Idle pooled connections kept per host (default 8).
+    pub pool_max_idle_per_host: usize,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            max_body_bytes: 64 * 1024 * 1024,
+            pool_max_idle_per_host: 8,
+            user_agent: concat!("wharf/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// Sends requests over HTTP(S) with one pooled reqwest client.
+///
+/// `https` is required, except for loopback addresses (`127.0.0.0/8`, `::1`,
+/// `localhost`), so tests can talk to a local emulator in plain HTTP.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    max_body_bytes: u64,
+}
+
+impl HttpTransport {
+    /// A transport with the given options.
+    pub fn new(config: HttpConfig) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .pool_max_idle_per_host(config.pool_max_idle_per_host)
+            .tcp_keepalive(Duration::from_secs(60))
+            .gzip(true)
+            .user_agent(config.user_agent)
+            .build()?;
+        Ok(HttpTransport {
+            client,
+            max_body_bytes: config.max_body_bytes,
+        })
+    }
+}
+
+#[async_trait]
+impl Transport for HttpTransport {
+    async fn send(&self, request: Request) -> Result<Response, Error> {
+        check_scheme(&request)?;
+        let sent = self
+            .client
+            .request(request.method.clone(), &request.url)
+            .headers(request.headers.clone())
+            .body(request.body.clone())
+            .send()
+            .await
+            .map_err(|e| from_reqwest(&request, e))?;
+        let status = sent.status();
+        let headers = sent.headers().clone();
+        let body = read_capped(&request, sent, self.max_body_bytes).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Refuses plain HTTP except to loopback: credentials must not cross a network in clear.
+fn check_scheme(request: &Request) -> Result<(), Error> {
+    let url = reqwest::Url::parse(&request.url).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidRequest,
+            request,
+            format!("bad URL {:?}", request.url),
+        )
+        .with_source(e)
+    })?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url.host()) => Ok(()),
+        "http" => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            request,
+            format!(
+                "plain http is only allowed to loopback addresses, not {:?}; use https",
+                url.host_str().unwrap_or_default()
+            ),
+        )),
+        other => Err(Error::new(
+            ErrorKind::InvalidRequest,
+            request,
+            format!("unsupported URL scheme {other:?}"),
+        )),
+    }
+}
+
+fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+    match host {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Reads the body chunk by chunk, stopping as soon as it passes the cap.
+async fn read_capped(
+    request: &Request,
+    mut response: reqwest::Response,
+    cap: u64,
+) -> Result<Bytes, Error> {
+    let status = response.status();
+    let too_large = |seen: u64| {
+        Error::new(
+            ErrorKind::TooLarge,
+            request,
+            format!("body of {seen} bytes or more exceeds the cap of {cap} bytes"),
+        )
+        .with_status(status)
+    };
+    if let Some(declared) = response.content_length().filter(|&n| n > cap) {
+        return Err(too_large(declared));
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| from_reqwest(request, e).with_status(status))?
+    {
+        let seen = body.len() as u64 + chunk.len() as u64;
+        if seen > cap {
+            return Err(too_large(seen));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn from_reqwest(request: &Request, e: reqwest::Error) -> Error {
+    let kind = if e.is_connect() {
+        ErrorKind::Connect
+    } else if e.is_timeout() {
+        ErrorKind::AttemptTimeout
+    } else if e.is_builder() {
+        ErrorKind::InvalidRequest
+    } else {
+        ErrorKind::Io
+    };
+    let detail = root_cause(&e);
+    Error::new(kind, request, detail).with_source(e)
+}
+
+/// reqwest's own message is generic ("error sending request"); the cause says more.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
+}

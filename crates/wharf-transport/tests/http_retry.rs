@@ -1,0 +1,341 @@
+//! The HTTP backend and the retry layer against a scripted local server: every
+//! fault kind, `Retry-After`, each timeout, the body cap, re-signing.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::HeaderValue;
+use support::{Action, Server, ok, status};
+use wharf_transport::{
+    Error, ErrorKind, FakeTime, HttpConfig, HttpTransport, Provider, Request, Retrying, Signer,
+    Signing, SwrClassifier, Transport, UhubClassifier,
+};
+
+fn start_time() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+fn http() -> HttpTransport {
+    HttpTransport::new(HttpConfig::default()).unwrap()
+}
+
+/// A retrying SWR client on a fake clock, so backoffs take no wall time.
+fn swr_client(time: &FakeTime) -> Retrying<HttpTransport> {
+    Retrying::new(http(), SwrClassifier).with_time(Arc::new(time.clone()))
+}
+
+fn list(server: &Server) -> Request {
+    Request::get(
+        Provider::Swr,
+        "list_repos",
+        format!("{}/v2/manage/repos?filter=namespace%3A%3Ateam", server.base),
+    )
+}
+
+async fn one_fault_then_ok(
+    fault: Action,
+) -> (Server, FakeTime, Result<wharf_transport::Response, Error>) {
+    let server = Server::start(vec![fault, ok("[1]")]).await;
+    let time = FakeTime::new(start_time());
+    let result = swr_client(&time).send(list(&server)).await;
+    (server, time, result)
+}
+
+#[tokio::test]
+async fn each_retryable_status_is_retried() {
+    for code in [429, 500, 502, 503, 504] {
+        let (server, time, result) = one_fault_then_ok(status(code)).await;
+        let response = result.unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(response.body, "[1]");
+        assert_eq!(server.count(), 2, "{code}");
+        assert_eq!(time.sleeps().len(), 1, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn connection_faults_are_retried() {
+    for fault in [Action::Reset, Action::Truncate] {
+        let (server, _, result) = one_fault_then_ok(fault.clone()).await;
+        let response = result.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(response.body, "[1]", "{fault:?}");
+        assert_eq!(server.count(), 2, "{fault:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_error_is_not_retried_and_says_what_the_server_said() {
+    let (server, time, result) = one_fault_then_ok(status(404)).await;
+    let error = result.unwrap_err();
+    assert_eq!(server.count(), 1);
+    assert!(time.sleeps().is_empty());
+    assert_eq!(error.kind(), ErrorKind::HttpStatus);
+    assert_eq!(error.code(), Some("SVCSTG.SWR.5000001"));
+    assert_eq!(error.request_id(), Some("req-404"));
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: server returned an error: HTTP 404 Not Found, SVCSTG.SWR.5000001: scripted [request id req-404]"
+    );
+}
+
+#[tokio::test]
+async fn attempts_run_out() {
+    let server = Server::start(vec![
+        status(503),
+        status(503),
+        status(503),
+        status(503),
+        ok("[]"),
+    ])
+    .await;
+    let time = FakeTime::new(start_time());
+    let error = swr_client(&time).send(list(&server)).await.unwrap_err();
+    assert_eq!(server.count(), 4, "default max_attempts is 4");
+    assert_eq!(error.attempts(), 4);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert!(error.to_string().ends_with("after 4 attempts"), "{error}");
+}
+
+#[tokio::test]
+async fn backoff_waits_grow_within_base_and_cap() {
+    let server = Server::start(vec![status(500); 6]).await;
+    let time = FakeTime::new(start_time());
+    let mut client = swr_client(&time);
+    client.retry.max_attempts = 6;
+    client.retry.backoff.base = Duration::from_millis(100);
+    client.retry.backoff.cap = Duration::from_millis(800);
+    client.send(list(&server)).await.unwrap_err();
+    let sleeps = time.sleeps();
+    assert_eq!(sleeps.len(), 5);
+    let mut previous = Duration::from_millis(100);
+    for wait in sleeps {
+        assert!(
+            wait >= Duration::from_millis(100) && wait <= Duration::from_millis(800),
+            "{wait:?}"
+        );
+        assert!(
+            wait <= previous * 3,
+            "decorrelated jitter: {wait:?} after {previous:?}"
+        );
+        previous = wait;
+    }
+}
+
+#[tokio::test]
+async fn retry_after_seconds_is_honoured() {
+    let throttled = Action::Respond(429, vec![("retry-after", "7".into())], "{}".into());
+    let (_, time, result) = one_fault_then_ok(throttled).await;
+    result.unwrap();
+    assert_eq!(time.sleeps(), [Duration::from_secs(7)]);
+}
+
+#[tokio::test]
+async fn retry_after_http_date_is_honoured() {
+    // start_time() + 5 s, as an HTTP date.
+    let date = "Tue, 14 Nov 2023 22:13:25 GMT";
+    let throttled = Action::Respond(503, vec![("retry-after", date.into())], "{}".into());
+    let (_, time, result) = one_fault_then_ok(throttled).await;
+    result.unwrap();
+    assert_eq!(time.sleeps(), [Duration::from_secs(5)]);
+}
+
+#[tokio::test]
+async fn a_wait_past_the_retry_budget_is_not_taken_and_the_caller_sees_it() {
+    let throttled = Action::Respond(429, vec![("retry-after", "120".into())], "{}".into());
+    let (server, time, result) = one_fault_then_ok(throttled).await;
+    let error = result.unwrap_err();
+    assert_eq!(server.count(), 1);
+    assert!(time.sleeps().is_empty());
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+}
+
+#[tokio::test]
+async fn the_retry_budget_counts_waits_on_the_clock() {
+    let server = Server::start(vec![status(500); 10]).await;
+    let time = FakeTime::new(start_time());
+    let mut client = swr_client(&time);
+    client.retry.max_attempts = 100;
+    client.retry.backoff.base = Duration::from_secs(10);
+    client.retry.backoff.cap = Duration::from_secs(10);
+    client.retry.retry_timeout = Duration::from_secs(35);
+    let error = client.send(list(&server)).await.unwrap_err();
+    // Waits of 10 s: after three (30 s) a fourth would end past 35 s.
+    assert_eq!(time.sleeps().len(), 3);
+    assert_eq!(error.attempts(), 4);
+}
+
+#[tokio::test]
+async fn a_stalled_attempt_times_out_and_is_retried() {
+    let server = Server::start(vec![Action::Stall(Duration::from_secs(5)), ok("[2]")]).await;
+    let time = FakeTime::new(start_time());
+    let mut client = swr_client(&time);
+    client.timeouts.attempt = Duration::from_millis(200);
+    let response = client.send(list(&server)).await.unwrap();
+    assert_eq!(response.body, "[2]");
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn the_attempt_timeout_error_names_the_limit() {
+    let server = Server::start(vec![Action::Stall(Duration::from_secs(5))]).await;
+    let time = FakeTime::new(start_time());
+    let mut client = swr_client(&time);
+    client.retry.max_attempts = 1;
+    client.timeouts.attempt = Duration::from_millis(100);
+    let error = client.send(list(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::AttemptTimeout);
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: attempt timed out: no complete response within 100ms"
+    );
+}
+
+#[tokio::test]
+async fn the_operation_timeout_bounds_everything() {
+    let server = Server::start(vec![Action::Stall(Duration::from_secs(5)); 3]).await;
+    let mut client = Retrying::new(http(), SwrClassifier);
+    client.timeouts.attempt = Duration::from_secs(2);
+    client.timeouts.operation = Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let error = client.send(list(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OperationTimeout);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn the_read_timeout_catches_a_silent_server() {
+    let server = Server::start(vec![Action::Stall(Duration::from_secs(5))]).await;
+    let mut config = HttpConfig::default();
+    config.read_timeout = Duration::from_millis(100);
+    let transport = HttpTransport::new(config).unwrap();
+    let error = transport.send(list(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::AttemptTimeout, "{error}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let request = Request::get(
+        Provider::Swr,
+        "list_repos",
+        format!("http://{addr}/v2/manage/repos"),
+    );
+    let error = http().send(request).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert!(error.is_transient());
+}
+
+#[tokio::test]
+async fn bodies_over_the_cap_are_refused() {
+    let mut config = HttpConfig::default();
+    config.max_body_bytes = 1024;
+    let transport = HttpTransport::new(config).unwrap();
+    let big = "x".repeat(2048);
+    let server = Server::start(vec![ok(&big), Action::Chunked(2048), ok(&"y".repeat(1024))]).await;
+    for _ in 0..2 {
+        let error = transport.send(list(&server)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TooLarge, "{error}");
+        assert!(
+            error.to_string().contains("exceeds the cap of 1024 bytes"),
+            "{error}"
+        );
+    }
+    let at_cap = transport.send(list(&server)).await.unwrap();
+    assert_eq!(at_cap.body.len(), 1024);
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_except_to_loopback() {
+    let request = Request::get(
+        Provider::Swr,
+        "list_repos",
+        "http://swr-api.cn-north-4.myhuaweicloud.com/v2/manage/repos",
+    );
+    let error = http().send(request).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: invalid request: plain http is only allowed to loopback addresses, not \"swr-api.cn-north-4.myhuaweicloud.com\"; use https"
+    );
+}
+
+/// Puts the signing time in a header, so the test sees each attempt's signature.
+#[derive(Debug)]
+struct DateSigner;
+
+impl Signer for DateSigner {
+    fn sign(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
+        let seconds = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        request
+            .headers
+            .insert("x-sdk-date", HeaderValue::from(seconds));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_is_signed_afresh() {
+    let server = Server::start(vec![status(503), status(503), ok("[]")]).await;
+    let time = FakeTime::new(start_time());
+    let signing = Signing::new(http(), DateSigner).with_time(Arc::new(time.clone()));
+    let mut client = Retrying::new(signing, SwrClassifier).with_time(Arc::new(time.clone()));
+    client.retry.backoff.base = Duration::from_secs(1);
+    client.retry.backoff.cap = Duration::from_secs(1);
+    client.send(list(&server)).await.unwrap();
+    let start = 1_700_000_000u64;
+    let expected: Vec<String> = (0..3).map(|i| (start + i).to_string()).collect();
+    assert_eq!(server.header_values("x-sdk-date"), expected);
+}
+
+#[tokio::test]
+async fn uhub_throttling_codes_are_retried() {
+    let body = |code: u32| {
+        format!(r#"{{"RetCode":{code},"Action":"GetRepoImageResponse","Message":"m"}}"#)
+    };
+    let server = Server::start(vec![
+        Action::Respond(200, vec![], body(153)),
+        Action::Respond(200, vec![], body(150)),
+        Action::Respond(200, vec![], body(2001)),
+        Action::Respond(200, vec![("x-ucloud-request-uuid", "u-1".into())], body(0)),
+    ])
+    .await;
+    let time = FakeTime::new(start_time());
+    let client = Retrying::new(http(), UhubClassifier).with_time(Arc::new(time.clone()));
+    let request = Request::post(
+        Provider::Uhub,
+        "GetRepoImage",
+        format!("{}/", server.base),
+        "Action=GetRepoImage",
+    );
+    let response = client.send(request).await.unwrap();
+    assert_eq!(response.request_id(Provider::Uhub), Some("u-1"));
+    assert_eq!(server.count(), 4);
+}
+
+#[tokio::test]
+async fn a_uhub_error_code_fails_at_once() {
+    let server = Server::start(vec![Action::Respond(
+        200,
+        vec![],
+        r#"{"RetCode":171,"Message":"Signature VerifyAC Error"}"#.into(),
+    )])
+    .await;
+    let time = FakeTime::new(start_time());
+    let client = Retrying::new(http(), UhubClassifier).with_time(Arc::new(time));
+    let request = Request::post(
+        Provider::Uhub,
+        "GetRepoImage",
+        format!("{}/", server.base),
+        "Action=GetRepoImage",
+    );
+    let error = client.send(request).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Provider);
+    assert_eq!(error.code(), Some("171"));
+    assert_eq!(server.count(), 1);
+}
