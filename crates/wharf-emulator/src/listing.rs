@@ -1,0 +1,182 @@
+//! Filtering, sorting and paging over the catalog, shared by both protocols so
+//! that a listing gives the same items whichever way it is asked for.
+
+use std::cmp::Ordering;
+
+use wharf_model::{Center, OrderColumn, OrderType, RepositoryQuery};
+
+use crate::catalog::{Catalog, NamespaceRecord, OfficialImageRecord, RepositoryRecord};
+
+/// A repository with the namespace it lives in.
+pub(crate) type RepoRef<'a> = (&'a NamespaceRecord, &'a RepositoryRecord);
+
+/// The repositories `query` selects, sorted, before paging.
+///
+/// - `center::thirdparty` selects nothing: the emulated tenant has no
+///   repositories shared by others.
+/// - `namespace` and `category` match exactly, `name` is a substring match.
+/// - Without `order_column`, the order is namespace then name, ascending;
+///   `order_type` defaults to ascending. Ties always fall back to that order.
+pub(crate) fn repositories<'a>(catalog: &'a Catalog, query: &RepositoryQuery) -> Vec<RepoRef<'a>> {
+    if query.center == Some(Center::ThirdParty) {
+        return Vec::new();
+    }
+    let mut selected: Vec<RepoRef<'a>> = catalog
+        .repositories()
+        .filter(|(ns, repo)| matches(query, ns, repo))
+        .collect();
+    let descending = query.order_type == Some(OrderType::Desc);
+    selected.sort_by(|a, b| {
+        let primary = query
+            .order_column
+            .map_or(Ordering::Equal, |c| by_column(c, a, b));
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| natural(a, b))
+    });
+    selected
+}
+
+fn matches(query: &RepositoryQuery, ns: &NamespaceRecord, repo: &RepositoryRecord) -> bool {
+    query
+        .namespace
+        .as_deref()
+        .is_none_or(|n| ns.name.as_str() == n)
+        && query
+            .name
+            .as_deref()
+            .is_none_or(|n| repo.name.as_str().contains(n))
+        && query.category.as_ref().is_none_or(|c| &repo.category == c)
+        && query.is_public.is_none_or(|p| repo.is_public == p)
+}
+
+fn natural(a: &RepoRef<'_>, b: &RepoRef<'_>) -> Ordering {
+    (a.0.name.as_str(), a.1.name.as_str()).cmp(&(b.0.name.as_str(), b.1.name.as_str()))
+}
+
+fn by_column(column: OrderColumn, a: &RepoRef<'_>, b: &RepoRef<'_>) -> Ordering {
+    match column {
+        OrderColumn::Name => a.1.name.cmp(&b.1.name),
+        OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
+            a.1.updated_at.instant().cmp(&b.1.updated_at.instant())
+        }
+        OrderColumn::TagCount => a.1.tags.len().cmp(&b.1.tags.len()),
+        OrderColumn::Namespace => a.0.name.cmp(&b.0.name),
+        OrderColumn::IsPublic => a.1.is_public.cmp(&b.1.is_public),
+        // A column added to the model later sorts like no column at all.
+        _ => Ordering::Equal,
+    }
+}
+
+/// The repositories of one namespace, in the natural order (by name): the
+/// same order SWR lists them with only `namespace` set.
+pub(crate) fn namespace_repositories(ns: &NamespaceRecord) -> Vec<&RepositoryRecord> {
+    let mut repos: Vec<&RepositoryRecord> = ns.repositories.iter().collect();
+    repos.sort_by(|a, b| a.name.cmp(&b.name));
+    repos
+}
+
+/// Namespaces by name, optionally only public or only private ones.
+pub(crate) fn namespaces(catalog: &Catalog, public: Option<bool>) -> Vec<&NamespaceRecord> {
+    let mut list: Vec<&NamespaceRecord> = catalog
+        .namespaces
+        .iter()
+        .filter(|ns| public.is_none_or(|p| ns.is_public == p))
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
+}
+
+/// Official images by id: `namespace` matches exactly, `image_name` is a
+/// substring match.
+pub(crate) fn official_images<'a>(
+    catalog: &'a Catalog,
+    namespace: Option<&str>,
+    image_name: Option<&str>,
+) -> Vec<&'a OfficialImageRecord> {
+    let mut list: Vec<&OfficialImageRecord> = catalog
+        .official_images
+        .iter()
+        .filter(|i| namespace.is_none_or(|n| i.namespace.as_str() == n))
+        .filter(|i| image_name.is_none_or(|n| i.name.as_str().contains(n)))
+        .collect();
+    list.sort_by_key(|i| i.id);
+    list
+}
+
+/// The items of one page: `limit` items from `offset`, fewer at the end.
+pub(crate) fn page<T>(items: &[T], offset: u64, limit: u64) -> &[T] {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(items.len());
+    let len = usize::try_from(limit).unwrap_or(usize::MAX);
+    let end = start.saturating_add(len).min(items.len());
+    &items[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wharf_model::Category;
+
+    fn names(list: &[RepoRef<'_>]) -> Vec<String> {
+        list.iter()
+            .map(|(ns, r)| format!("{}/{}", ns.name, r.name))
+            .collect()
+    }
+
+    #[test]
+    fn filters_and_orders() {
+        let demo = Catalog::demo();
+        let mut q = RepositoryQuery::default();
+        q.namespace = Some("team".into());
+        q.name = Some("a".into());
+        assert_eq!(
+            names(&repositories(&demo, &q)),
+            ["team/api/gateway", "team/payments"]
+        );
+        let mut q = RepositoryQuery::default();
+        q.category = Some(Category::Linux);
+        q.order_column = Some(OrderColumn::TagCount);
+        q.order_type = Some(OrderType::Desc);
+        assert_eq!(
+            names(&repositories(&demo, &q)),
+            ["team/nginx", "public-tools/curl", "public-tools/jq"]
+        );
+        q.center = Some(Center::ThirdParty);
+        assert!(repositories(&demo, &q).is_empty());
+        let mut q = RepositoryQuery::default();
+        q.is_public = Some(true);
+        assert_eq!(repositories(&demo, &q).len(), 4);
+    }
+
+    #[test]
+    fn default_order_matches_namespace_order() {
+        let demo = Catalog::demo();
+        let mut q = RepositoryQuery::default();
+        q.namespace = Some("team".into());
+        let swr: Vec<&str> = repositories(&demo, &q)
+            .iter()
+            .map(|(_, r)| r.name.as_str())
+            .collect();
+        let ns = demo.namespace("team").unwrap();
+        let uhub: Vec<&str> = namespace_repositories(ns)
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(swr, uhub);
+    }
+
+    #[test]
+    fn pages_never_overrun() {
+        let items = [1, 2, 3, 4, 5];
+        assert_eq!(page(&items, 0, 2), [1, 2]);
+        assert_eq!(page(&items, 4, 2), [5]);
+        assert!(page(&items, 9, 2).is_empty());
+        assert!(page(&items, u64::MAX, u64::MAX).is_empty());
+        assert_eq!(page(&items, 1, u64::MAX), [2, 3, 4, 5]);
+    }
+}

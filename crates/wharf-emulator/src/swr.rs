@@ -1,0 +1,389 @@
+//! The SWR endpoints: list repositories, official images, an official image,
+//! and its tags; with SWR's error bodies and the gateway's.
+//!
+//! Error codes the emulator sends (its own choice where Huawei documents none):
+//!
+//! | status | code | when |
+//! |---|---|---|
+//! | 400 | `SVCSTG.SWR.4001048` | a bad query parameter or path segment, named in the message |
+//! | 401 | `APIGW.0301` | no credentials, unknown AK or token, bad signature, date out of range |
+//! | 404 | `SVCSTG.SWR.4040002` | no such official image |
+//! | 404 | `APIGW.0101` | no such API (path or method) |
+//! | 500 | `SVCSTG.SWR.5000001` | only as an injected fault |
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use wharf_auth::huawei::ReceivedRequest;
+use wharf_model::{
+    Namespace, OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, Repository,
+    RepositoryName, RepositoryQuery, SwrError,
+};
+use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
+
+use crate::catalog::{Catalog, OfficialImageRecord};
+use crate::json::{json, ok};
+use crate::listing::{self, RepoRef};
+use crate::params;
+use crate::server::Shared;
+
+/// A bad parameter.
+pub(crate) const CODE_BAD_PARAM: &str = "SVCSTG.SWR.4001048";
+/// No such image.
+pub(crate) const CODE_NOT_FOUND: &str = "SVCSTG.SWR.4040002";
+/// An internal error (injected only).
+pub(crate) const CODE_INTERNAL: &str = "SVCSTG.SWR.5000001";
+
+const IMAGE_PREFIX: &str = "/v2/manage/dockerhub/namespaces/";
+
+/// The SWR routes, each behind the signature check.
+pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/v2/manage/repos", get(list_repos))
+        .route("/v2/manage/dockerhub/repos", get(list_official_images))
+        .route(
+            "/v2/manage/dockerhub/namespaces/{namespace}/repos/{*rest}",
+            get(official_image),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(shared, check_auth))
+        .method_not_allowed_fallback(unknown_api)
+}
+
+/// An SWR error body: `{"errorCode": ..., "errorMessage": ...}`.
+pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    json(status, &SwrError::new(code, message))
+}
+
+/// An SWR error to answer with.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for Fail {
+    fn into_response(self) -> Response {
+        error(self.status, self.code, self.message)
+    }
+}
+
+/// A `400` naming the bad parameter.
+fn bad_param(name: &str, problem: impl std::fmt::Display) -> Fail {
+    Fail {
+        status: StatusCode::BAD_REQUEST,
+        code: CODE_BAD_PARAM,
+        message: format!("Invalid parameter {name}: {problem}"),
+    }
+}
+
+/// An API gateway error body: `{"error_code": ..., "error_msg": ...}`.
+pub(crate) fn gateway_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "error_code": code, "error_msg": message });
+    json(status, &body)
+}
+
+/// The gateway's answer to a path or method it does not know.
+pub(crate) async fn unknown_api() -> Response {
+    gateway_error(
+        StatusCode::NOT_FOUND,
+        "APIGW.0101",
+        "The API does not exist or has not been published in the environment",
+    )
+}
+
+/// Refuses a request without a valid signature or token with `401`.
+async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let auth = shared.auth();
+    if !auth.enabled {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
+        return bad_param("body", "more than 1 MiB").into_response();
+    };
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let received = ReceivedRequest::new(parts.method.as_str(), parts.uri.path())
+        .with_query(parts.uri.query().unwrap_or(""))
+        .with_headers(&headers)
+        .with_body(&body);
+    if let Err(message) = auth.check_swr(&received) {
+        tracing::debug!("wharf-emulator: refused: {message}");
+        return gateway_error(StatusCode::UNAUTHORIZED, "APIGW.0301", &message);
+    }
+    next.run(Request::from_parts(parts, body.into())).await
+}
+
+/// `GET /v2/manage/repos`: `filter`, or the same keys as plain parameters.
+async fn list_repos(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Fail> {
+    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let query = repository_query(&pairs)?;
+    let catalog = shared.catalog();
+    let all = listing::repositories(&catalog, &query);
+    let total = all.len() as u64;
+    let page = query
+        .page
+        .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
+    let items = listing::page(&all, page.offset, u64::from(page.limit));
+    let body: Vec<Repository> = items
+        .iter()
+        .map(|r| repository(&catalog, r, total))
+        .collect();
+    let count = body.len() as u64;
+    let mut response = ok(&body);
+    if query.page.is_some() {
+        content_range(&mut response, page.offset, count, total);
+    }
+    Ok(response)
+}
+
+/// The query from `filter` when present (it wins), else from plain parameters.
+fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail> {
+    match params::count(pairs, "filter") {
+        0 => from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| bad_param(e.key().unwrap_or("query"), &e)),
+        1 => {
+            let filter = params::get(pairs, "filter").unwrap_or_default();
+            parse_filter(filter).map_err(|e| bad_param("filter", e))
+        }
+        _ => Err(bad_param("filter", "given more than once")),
+    }
+}
+
+fn repository(catalog: &Catalog, (ns, repo): &RepoRef<'_>, total: u64) -> Repository {
+    let mut out = Repository::default();
+    out.name = repo.name.to_string();
+    out.category = repo.category.clone();
+    out.description = Some(repo.description.clone());
+    out.size = repo.size();
+    out.is_public = repo.is_public;
+    out.num_images = repo.tags.len() as u64;
+    out.num_download = repo.num_download;
+    out.created_at = repo.created_at.clone();
+    out.updated_at = repo.updated_at.clone();
+    out.url = Some(String::new());
+    out.path = format!("{}/{}/{}", catalog.registry, ns.name, repo.name);
+    out.internal_path = format!("{}/{}/{}", catalog.internal_registry, ns.name, repo.name);
+    out.domain_name = catalog.domain_name.clone();
+    out.namespace = ns.name.to_string();
+    out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
+    out.status = Some(false);
+    out.total_range = Some(total);
+    out
+}
+
+fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
+    let range = ContentRange::new(offset, count, Total::Known(total));
+    if let Ok(value) = HeaderValue::from_str(&range.to_string()) {
+        response.headers_mut().insert("content-range", value);
+    }
+}
+
+/// `offset` (default 0) and `limit` (default 100, at most 1000) of the
+/// dockerhub listings.
+fn paging(pairs: &[(String, String)]) -> Result<(u64, u64), Fail> {
+    let offset = match params::get(pairs, "offset") {
+        None => 0,
+        Some(text) => text
+            .parse::<u64>()
+            .map_err(|_| bad_param("offset", format!("{text:?} is not an integer >= 0")))?,
+    };
+    let limit = match params::get(pairs, "limit") {
+        None => u64::from(PageRequest::DEFAULT_LIMIT),
+        Some(text) => match text.parse::<u64>() {
+            Ok(n @ 1..=1000) => n,
+            _ => {
+                return Err(bad_param(
+                    "limit",
+                    format!("{text:?} is not an integer in 1..=1000"),
+                ));
+            }
+        },
+    };
+    Ok((offset, limit))
+}
+
+/// `GET /v2/manage/dockerhub/repos?namespace&image_name&offset&limit`.
+async fn list_official_images(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Fail> {
+    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let (offset, limit) = paging(&pairs)?;
+    let catalog = shared.catalog();
+    let namespace = params::get(&pairs, "namespace");
+    let all = listing::official_images(&catalog, namespace, params::get(&pairs, "image_name"));
+    let total = all.len() as u64;
+    let body: Vec<OfficialImage> = listing::page(&all, offset, limit)
+        .iter()
+        .map(|image| official_summary(image, total))
+        .collect();
+    let count = body.len() as u64;
+    let mut response = ok(&body);
+    content_range(&mut response, offset, count, total);
+    Ok(response)
+}
+
+fn official_summary(image: &OfficialImageRecord, total: u64) -> OfficialImage {
+    let mut out = OfficialImage::default();
+    out.id = image.id;
+    out.user = image.user.clone();
+    out.name = Some(image.name.to_string());
+    out.namespace = image.namespace.to_string();
+    out.description = image.description.clone();
+    out.star_count = image.star_count;
+    out.pull_count = image.pull_count;
+    out.collection_id = 0;
+    out.last_updated = image.last_updated.clone();
+    out.total_range = Some(total);
+    out
+}
+
+fn official_detail(image: &OfficialImageRecord) -> OfficialImageDetail {
+    let mut out = OfficialImageDetail::default();
+    out.id = image.id;
+    out.user = image.user.clone();
+    out.name = Some(image.name.to_string());
+    out.namespace = image.namespace.to_string();
+    out.description = image.description.clone();
+    out.full_description = image.full_description.clone();
+    out.star_count = image.star_count;
+    out.pull_count = image.pull_count;
+    out.collection_id = 0;
+    out.last_updated = image.last_updated.clone();
+    out
+}
+
+/// An official image path, split but still encoded.
+#[derive(Debug, PartialEq, Eq)]
+struct ImagePath<'a> {
+    namespace: &'a str,
+    repository: &'a str,
+    tags: bool,
+}
+
+/// Splits `/v2/manage/dockerhub/namespaces/{ns}/repos/{repo}[/tags]`, from the
+/// raw path: a `/` in the name may come as `$`, `%2F` or even a real `/`.
+fn split_image_path(path: &str) -> Option<ImagePath<'_>> {
+    let rest = path.strip_prefix(IMAGE_PREFIX)?;
+    let (namespace, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("repos/")?;
+    let (repository, tags) = match rest.strip_suffix("/tags") {
+        Some(repository) => (repository, true),
+        None => (rest, false),
+    };
+    (!repository.is_empty()).then_some(ImagePath {
+        namespace,
+        repository,
+        tags,
+    })
+}
+
+/// Decodes and validates both names; a bad one is a `400` naming it.
+fn image_names(path: &ImagePath<'_>) -> Result<(Namespace, RepositoryName), Fail> {
+    let namespace = decode(path.namespace)
+        .and_then(|text| Namespace::new(text).map_err(|e| e.to_string()))
+        .map_err(|e| bad_param("namespace", e))?;
+    let repository = decode(&path.repository.replace('$', "/"))
+        .and_then(|text| RepositoryName::new(text).map_err(|e| e.to_string()))
+        .map_err(|e| bad_param("repository", e))?;
+    Ok((namespace, repository))
+}
+
+fn decode(segment: &str) -> Result<String, String> {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| format!("{segment:?} is not UTF-8 once decoded"))
+}
+
+/// `GET .../namespaces/{ns}/repos/{repo}` and `.../repos/{repo}/tags`.
+async fn official_image(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Fail> {
+    let Some(path) = split_image_path(uri.path()) else {
+        return Ok(unknown_api().await);
+    };
+    let (namespace, repository) = image_names(&path)?;
+    let catalog = shared.catalog();
+    let Some(image) = catalog.official_image(namespace.as_str(), repository.as_str()) else {
+        return Err(Fail {
+            status: StatusCode::NOT_FOUND,
+            code: CODE_NOT_FOUND,
+            message: format!("Image {namespace}/{repository} does not exist"),
+        });
+    };
+    if !path.tags {
+        return Ok(ok(&official_detail(image)));
+    }
+    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let (offset, limit) = paging(&pairs)?;
+    let total = image.tags.len() as u64;
+    let body: Vec<OfficialImageTag> = listing::page(&image.tags, offset, limit)
+        .iter()
+        .map(|tag| {
+            let mut out = OfficialImageTag::default();
+            out.id = tag.id;
+            out.name = tag.name.clone();
+            out.size = tag.size;
+            out.last_updated = tag.last_updated.clone();
+            out
+        })
+        .collect();
+    let count = body.len() as u64;
+    let mut response = ok(&body);
+    content_range(&mut response, offset, count, total);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_paths_split() {
+        let p =
+            split_image_path("/v2/manage/dockerhub/namespaces/library/repos/tools%2Fbusybox/tags")
+                .unwrap();
+        assert_eq!(
+            p,
+            ImagePath {
+                namespace: "library",
+                repository: "tools%2Fbusybox",
+                tags: true
+            }
+        );
+        let p = split_image_path("/v2/manage/dockerhub/namespaces/library/repos/tools/busybox")
+            .unwrap();
+        assert_eq!((p.repository, p.tags), ("tools/busybox", false));
+        assert!(split_image_path("/v2/manage/dockerhub/namespaces/library/repos/").is_none());
+        assert!(split_image_path("/v2/manage/dockerhub/namespaces/library/other/x").is_none());
+        let (ns, repo) = image_names(&ImagePath {
+            namespace: "library",
+            repository: "tools$busybox",
+            tags: false,
+        })
+        .unwrap();
+        assert_eq!((ns.as_str(), repo.as_str()), ("library", "tools/busybox"));
+    }
+}

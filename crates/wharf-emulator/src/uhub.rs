@@ -1,0 +1,299 @@
+//! The UHub API at `/`: `GetRepoImage`, `GetImageTag` and `GetRepo`, over
+//! `GET` with a query string or `POST` with a form (or JSON) body.
+//!
+//! Every answer is HTTP 200 with a `RetCode`; the codes the emulator sends:
+//!
+//! | RetCode | when |
+//! |---|---|
+//! | 0 | success |
+//! | 153 | rate limited (only as an injected fault) |
+//! | 160 | no `Action` |
+//! | 161 | an `Action` the emulator does not serve |
+//! | 170 | no `Signature` |
+//! | 171 | a wrong `Signature` |
+//! | 172 | no `PublicKey`, or an unknown one |
+//! | 230 | a missing or invalid parameter, named in `Message` (the emulator's choice) |
+//! | 232 | the repo or image does not exist (the emulator's choice) |
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use axum::routing::any;
+use wharf_model::{
+    BoolString, ImageSet, RepoSet, RetCode, TagSet, Timestamp, TimestampFormat, UhubItem,
+    UhubResponse,
+};
+
+use crate::catalog::{Catalog, NamespaceRecord, RepositoryRecord};
+use crate::json::ok;
+use crate::listing;
+use crate::params;
+use crate::server::Shared;
+
+/// No `Action`.
+pub(crate) const RET_MISSING_ACTION: i64 = 160;
+/// An unknown `Action`.
+pub(crate) const RET_UNKNOWN_ACTION: i64 = 161;
+/// Rate limited.
+pub(crate) const RET_RATE_LIMITED: i64 = 153;
+/// A missing or invalid parameter.
+pub(crate) const RET_BAD_PARAM: i64 = 230;
+/// No such repo or image.
+pub(crate) const RET_NOT_FOUND: i64 = 232;
+
+/// The actions served.
+const ACTIONS: [&str; 3] = ["GetRepoImage", "GetImageTag", "GetRepo"];
+
+/// UHub's default page size.
+const DEFAULT_LIMIT: u64 = 20;
+/// The largest page the emulator serves.
+const MAX_LIMIT: u64 = 1000;
+
+/// The UHub route.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new().route("/", any(uhub))
+}
+
+/// A failure as an HTTP 200 UHub body.
+fn failure(action: Option<&str>, code: i64, message: impl Into<String>) -> Response {
+    let mut body =
+        UhubResponse::<ImageSet>::failure(action.unwrap_or(""), RetCode::new(code), message);
+    if action.is_none() {
+        body.action = None;
+    }
+    ok(&body)
+}
+
+fn success<T: UhubItem>(action: &str, total: usize, items: Vec<T>) -> Response {
+    ok(&UhubResponse::success(action, total as u64, items))
+}
+
+/// The injected "rate limited" answer (RetCode 153), echoing the action.
+pub(crate) async fn rate_limited(request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let params = read_params(&parts.method, &parts.uri, &parts.headers, &body).unwrap_or_default();
+    let action = action_of(&params, &parts.uri);
+    failure(
+        action.as_deref(),
+        RET_RATE_LIMITED,
+        "Request rate limited (injected fault)",
+    )
+}
+
+/// The parameters of a call: the query string for `GET`, the body for `POST`.
+fn read_params(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Vec<(String, String)>> {
+    match *method {
+        Method::GET | Method::HEAD => Some(params::pairs(uri.query().unwrap_or("").as_bytes())),
+        Method::POST if is_json(headers) => Some(json_pairs(body)),
+        Method::POST => Some(params::pairs(body)),
+        _ => None,
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// A JSON object's scalar members as text pairs; anything else gives none.
+fn json_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k, s)),
+            serde_json::Value::Number(n) => Some((k, n.to_string())),
+            serde_json::Value::Bool(b) => Some((k, b.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `Action` from the parameters, else from the URL (the Go SDK puts it there).
+fn action_of(params: &[(String, String)], uri: &Uri) -> Option<String> {
+    if let Some(action) = params::get(params, "Action") {
+        return Some(action.to_owned());
+    }
+    let url = params::pairs(uri.query().unwrap_or("").as_bytes());
+    params::get(&url, "Action").map(str::to_owned)
+}
+
+/// `GET /?Action=...` or `POST /`.
+async fn uhub(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(params) = read_params(&method, &uri, &headers, &body) else {
+        let message = format!("Method {method} is not allowed: use GET or POST");
+        let mut response = failure(None, RET_BAD_PARAM, message);
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        return response;
+    };
+    let Some(action) = action_of(&params, &uri) else {
+        return failure(None, RET_MISSING_ACTION, "Missing Action");
+    };
+    if !ACTIONS.contains(&action.as_str()) {
+        return failure(
+            Some(&action),
+            RET_UNKNOWN_ACTION,
+            format!("Action [{action}] not exist"),
+        );
+    }
+    if let Err((code, message)) = shared.auth().check_uhub(&params) {
+        return failure(Some(&action), code, message);
+    }
+    let catalog = shared.catalog();
+    let result = match action.as_str() {
+        "GetRepoImage" => get_repo_image(&catalog, &params),
+        "GetImageTag" => get_image_tag(&catalog, &params),
+        _ => get_repo(&catalog, &params),
+    };
+    result.unwrap_or_else(|(code, message)| failure(Some(&action), code, message))
+}
+
+/// A failed call: `RetCode` and `Message`.
+type Failure = (i64, String);
+
+fn required<'a>(params: &'a [(String, String)], name: &str) -> Result<&'a str, Failure> {
+    params::get(params, name).ok_or_else(|| (RET_BAD_PARAM, format!("Missing params: {name}")))
+}
+
+/// `Offset` (default 0) and `Limit` (default 20, at most 1000).
+fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
+    let offset = match params::get(params, "Offset") {
+        None => 0,
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            (
+                RET_BAD_PARAM,
+                format!("Params error: Offset {text:?} is not an integer >= 0"),
+            )
+        })?,
+    };
+    let limit = match params::get(params, "Limit") {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.parse::<u64>() {
+            Ok(n @ 1..=MAX_LIMIT) => n,
+            _ => {
+                let message =
+                    format!("Params error: Limit {text:?} is not an integer in 1..={MAX_LIMIT}");
+                return Err((RET_BAD_PARAM, message));
+            }
+        },
+    };
+    Ok((offset, limit))
+}
+
+fn repo<'a>(catalog: &'a Catalog, name: &str) -> Result<&'a NamespaceRecord, Failure> {
+    catalog
+        .namespace(name)
+        .ok_or_else(|| (RET_NOT_FOUND, format!("Repo [{name}] does not exist")))
+}
+
+/// UHub sends times as text; the emulator sends Unix seconds.
+fn uhub_time(time: &Timestamp) -> Timestamp {
+    Timestamp::from_instant(time.instant(), TimestampFormat::UnixSecondsText)
+}
+
+fn get_repo_image(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
+    let ns = repo(catalog, required(params, "RepoName")?)?;
+    let (offset, limit) = paging(params)?;
+    let all = listing::namespace_repositories(ns);
+    let items = listing::page(&all, offset, limit)
+        .iter()
+        .map(|r| image_set(ns, r))
+        .collect();
+    Ok(success("GetRepoImage", all.len(), items))
+}
+
+fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
+    let mut out = ImageSet::default();
+    out.image_name = repo.name.to_string();
+    out.pull_count = repo.num_download;
+    out.create_time = uhub_time(&repo.created_at);
+    out.update_time = uhub_time(&repo.updated_at);
+    out.latest_tag = repo
+        .latest_tag()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    out.repo_name = Some(ns.name.to_string());
+    out
+}
+
+fn get_image_tag(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
+    let ns = repo(catalog, required(params, "RepoName")?)?;
+    let image_name = required(params, "ImageName")?;
+    let (offset, limit) = paging(params)?;
+    let image = ns
+        .repositories
+        .iter()
+        .find(|r| r.name.as_str() == image_name)
+        .ok_or_else(|| {
+            (
+                RET_NOT_FOUND,
+                format!("Image [{}/{image_name}] does not exist", ns.name),
+            )
+        })?;
+    let tag_name = params::get(params, "TagName");
+    let all: Vec<_> = image
+        .tags
+        .iter()
+        .filter(|t| tag_name.is_none_or(|n| t.name == n))
+        .collect();
+    let items = listing::page(&all, offset, limit)
+        .iter()
+        .map(|t| {
+            let mut out = TagSet::default();
+            out.tag_name = t.name.clone();
+            out.update_time = uhub_time(&t.updated_at);
+            out.digest = Some(t.digest.clone());
+            out
+        })
+        .collect();
+    Ok(success("GetImageTag", all.len(), items))
+}
+
+fn get_repo(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
+    let public = match params::get(params, "Type") {
+        None => None,
+        Some("public") => Some(true),
+        Some("private") => Some(false),
+        Some(other) => {
+            let message = format!("Params error: Type {other:?} is not \"private\" or \"public\"");
+            return Err((RET_BAD_PARAM, message));
+        }
+    };
+    let (offset, limit) = paging(params)?;
+    let all = listing::namespaces(catalog, public);
+    let items = listing::page(&all, offset, limit)
+        .iter()
+        .map(|ns| {
+            let mut out = RepoSet::default();
+            out.repo_name = ns.name.to_string();
+            out.create_time = uhub_time(&ns.created_at);
+            out.update_time = uhub_time(&ns.updated_at);
+            out.description = Some(ns.description.clone());
+            out.is_shared = BoolString::new(ns.is_shared);
+            out.is_out_side = BoolString::new(ns.is_public);
+            out
+        })
+        .collect();
+    Ok(success("GetRepo", all.len(), items))
+}
