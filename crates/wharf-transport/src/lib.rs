@@ -6,7 +6,8 @@
 //! - [`ReplayTransport`]: serves recorded exchanges from versioned JSON fixtures,
 //!   with a readable diff when nothing matches.
 //! - [`RecordingTransport`]: wraps another transport and records what it sees.
-//! - [`Signing`]: signs every attempt afresh with a [`Signer`].
+//! - [`Signing`]: signs every attempt afresh with a [`Signer`], such as
+//!   [`HuaweiSigner`] (`SDK-HMAC-SHA256` from `wharf-auth`).
 //! - [`Retrying`]: retries as data ([`RetryConfig`]), `Retry-After` honoured,
 //!   attempt and operation [`Timeouts`], `tracing` spans, on an injectable
 //!   [`Time`] so tests take no wall time.
@@ -39,6 +40,7 @@
 mod classify;
 mod error;
 mod http;
+mod huawei;
 mod record;
 mod replay;
 mod request;
@@ -48,6 +50,7 @@ mod time;
 mod transport;
 
 pub use crate::http::{HttpConfig, HttpTransport};
+pub use crate::huawei::HuaweiSigner;
 pub use classify::{Classifier, SwrClassifier, UhubClassifier, Verdict, is_retryable_status};
 pub use error::{Error, ErrorKind};
 pub use record::RecordingTransport;

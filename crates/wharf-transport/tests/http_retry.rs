@@ -339,3 +339,80 @@ async fn a_uhub_error_code_fails_at_once() {
     assert_eq!(error.code(), Some("171"));
     assert_eq!(server.count(), 1);
 }
+
+/// Splits a raw request head as the scripted server saw it.
+fn parse_head(head: &str) -> (String, String, String, Vec<(String, String)>) {
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap();
+    let mut parts = request_line.split(' ');
+    let method = parts.next().unwrap().to_owned();
+    let target = parts.next().unwrap();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let headers = lines
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let (n, v) = l.split_once(':').unwrap();
+            (n.to_owned(), v.trim().to_owned())
+        })
+        .collect();
+    (method, path.to_owned(), query.to_owned(), headers)
+}
+
+#[tokio::test]
+async fn huawei_signatures_on_the_wire_verify_on_every_attempt() {
+    use wharf_auth::huawei::{Credentials, ReceivedRequest, VerifyOptions, verify};
+    use wharf_transport::HuaweiSigner;
+
+    let server = Server::start(vec![status(503), ok("[]")]).await;
+    let time = FakeTime::new(start_time());
+    let credentials = Credentials::new("AK-TEST", "SK-TEST")
+        .unwrap()
+        .with_project_id("p1")
+        .unwrap();
+    let signing =
+        Signing::new(http(), HuaweiSigner::new(credentials)).with_time(Arc::new(time.clone()));
+    let mut client = Retrying::new(signing, SwrClassifier).with_time(Arc::new(time.clone()));
+    client.retry.backoff.base = Duration::from_secs(2);
+    client.retry.backoff.cap = Duration::from_secs(2);
+    let mut request = Request::get(
+        Provider::Swr,
+        "list_repos",
+        format!(
+            "{}/v2/manage/repos?filter=name%3A%3Aa%20b%7Cnamespace%3A%3At&limit=5",
+            server.base
+        ),
+    );
+    request
+        .headers
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    client.send(request).await.unwrap();
+
+    let keys = std::collections::HashMap::from([("AK-TEST".to_owned(), "SK-TEST".to_owned())]);
+    let heads = server.requests.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2);
+    let mut dates = Vec::new();
+    for (i, head) in heads.iter().enumerate() {
+        let (method, path, query, headers) = parse_head(head);
+        let received = ReceivedRequest::new(&method, &path)
+            .with_query(&query)
+            .with_headers(&headers);
+        let now = jiff::Timestamp::try_from(start_time()).unwrap()
+            + jiff::SignedDuration::from_secs(2 * i as i64);
+        let verified = verify(&received, &keys, now, &VerifyOptions::default())
+            .unwrap_or_else(|e| panic!("attempt {i}: {e}\n{head}"));
+        assert_eq!(verified.access_key, "AK-TEST");
+        dates.push(
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("x-sdk-date"))
+                .unwrap()
+                .1
+                .clone(),
+        );
+    }
+    assert_eq!(
+        dates,
+        ["20231114T221320Z", "20231114T221322Z"],
+        "a fresh date per attempt"
+    );
+}
