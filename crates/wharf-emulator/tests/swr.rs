@@ -1,0 +1,318 @@
+//! Every SWR endpoint and error case, over real HTTP.
+
+mod common;
+
+use common::{names, start, swr};
+use wharf_emulator::{Catalog, Emulator, GenerateOptions};
+use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SwrError};
+
+const REPOS: &str = "/v2/manage/repos";
+const OFFICIAL: &str = "/v2/manage/dockerhub/repos";
+
+fn demo() -> Emulator {
+    start(Emulator::builder())
+}
+
+/// Checks a 400 that names `param`.
+fn assert_bad_param(reply: &common::Reply, param: &str) {
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(error.code(), Some("SVCSTG.SWR.4001048"));
+    let message = error.message().unwrap();
+    assert!(
+        message.starts_with(&format!("Invalid parameter {param}: ")),
+        "{message}"
+    );
+}
+
+#[test]
+fn list_repos_without_paging_has_no_content_range() {
+    let emu = demo();
+    let reply = swr(&emu, REPOS, &[]);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-range"), None);
+    let id = reply.header("x-request-id").unwrap();
+    assert_eq!(id.len(), 32);
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+    let repos: Vec<Repository> = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(repos.len(), 10);
+    assert!(repos.iter().all(|r| r.total_range == Some(10)));
+    let nginx = repos.iter().find(|r| r.name == "nginx").unwrap();
+    assert_eq!(nginx.namespace, "team");
+    assert_eq!(nginx.num_images, 4);
+    assert_eq!(nginx.tags, ["latest", "1.25.3", "1.25.2", "1.24.0"]);
+    assert_eq!(nginx.path, "swr.cn-north-4.myhuaweicloud.com/team/nginx");
+    assert_eq!(nginx.domain_name, "wharf-demo");
+}
+
+#[test]
+fn list_repos_pages_with_plain_parameters() {
+    let emu = demo();
+    let all = names(&swr(&emu, REPOS, &[]).json(), "name");
+    let mut paged = Vec::new();
+    let mut ranges = Vec::new();
+    for offset in (0..12).step_by(3) {
+        let offset = offset.to_string();
+        let reply = swr(&emu, REPOS, &[("offset", &offset), ("limit", "3")]);
+        ranges.push(reply.header("content-range").unwrap().to_owned());
+        paged.extend(names(&reply.json(), "name"));
+    }
+    assert_eq!(paged, all);
+    assert_eq!(ranges, ["0-3/10", "3-3/10", "6-3/10", "9-1/10"]);
+}
+
+#[test]
+fn list_repos_with_filter_and_filter_wins() {
+    let emu = demo();
+    let reply = swr(
+        &emu,
+        REPOS,
+        &[("filter", "namespace::team|offset::0|limit::2")],
+    );
+    assert_eq!(reply.header("content-range"), Some("0-2/5"));
+    assert_eq!(names(&reply.json(), "name"), ["api/gateway", "nginx"]);
+    let reply = swr(
+        &emu,
+        REPOS,
+        &[("filter", "namespace::ml-lab"), ("namespace", "team")],
+    );
+    assert_eq!(reply.header("content-range"), None);
+    assert_eq!(
+        names(&reply.json(), "name"),
+        ["notebooks", "serving", "trainer"]
+    );
+    let quoted = swr(
+        &emu,
+        REPOS,
+        &[("filter", "'center::self|namespace::ml-lab'")],
+    );
+    assert_eq!(quoted.json(), reply.json());
+}
+
+#[test]
+fn list_repos_filters_and_sorts() {
+    let emu = demo();
+    let fuzzy = swr(&emu, REPOS, &[("namespace", "team"), ("name", "a")]);
+    assert_eq!(names(&fuzzy.json(), "name"), ["api/gateway", "payments"]);
+    let linux = swr(&emu, REPOS, &[("category", "linux")]);
+    assert_eq!(names(&linux.json(), "name"), ["curl", "jq", "nginx"]);
+    let public = swr(&emu, REPOS, &[("filter", "is_public::true")]);
+    assert_eq!(
+        names(&public.json(), "name"),
+        ["serving", "curl", "jq", "web-frontend"]
+    );
+    let by_name = swr(
+        &emu,
+        REPOS,
+        &[
+            ("order_column", "name"),
+            ("order_type", "desc"),
+            ("namespace", "ml-lab"),
+        ],
+    );
+    assert_eq!(
+        names(&by_name.json(), "name"),
+        ["trainer", "serving", "notebooks"]
+    );
+    let by_tags = swr(
+        &emu,
+        REPOS,
+        &[(
+            "filter",
+            "order_column::tag_count|order_type::desc|namespace::team",
+        )],
+    );
+    assert_eq!(names(&by_tags.json(), "name")[0], "nginx");
+    let third = swr(&emu, REPOS, &[("filter", "center::thirdparty")]);
+    assert_eq!(third.json(), serde_json::json!([]));
+}
+
+#[test]
+fn list_repos_limit_defaults_to_100_and_goes_to_1000() {
+    let catalog = Catalog::generate(&GenerateOptions::new(3, 1_200, 1, 0, 5)).unwrap();
+    let emu = start(Emulator::builder().catalog(catalog));
+    let first = swr(&emu, REPOS, &[]).json();
+    assert_eq!(first.as_array().unwrap().len(), 100);
+    assert_eq!(first[0]["total_range"], 1_200);
+    let big = swr(&emu, REPOS, &[("offset", "0"), ("limit", "1000")]);
+    assert_eq!(big.json().as_array().unwrap().len(), 1_000);
+    assert_eq!(big.header("content-range"), Some("0-1000/1200"));
+    let last = swr(&emu, REPOS, &[("offset", "1000"), ("limit", "1000")]);
+    assert_eq!(last.header("content-range"), Some("1000-200/1200"));
+    let past = swr(&emu, REPOS, &[("offset", "5000"), ("limit", "10")]);
+    assert_eq!(past.json(), serde_json::json!([]));
+    assert_eq!(past.header("content-range"), Some("5000-0/1200"));
+}
+
+#[test]
+fn list_repos_rejects_bad_parameters() {
+    let emu = demo();
+    assert_bad_param(
+        &swr(&emu, REPOS, &[("limit", "0"), ("offset", "0")]),
+        "limit",
+    );
+    assert_bad_param(
+        &swr(&emu, REPOS, &[("limit", "1001"), ("offset", "0")]),
+        "limit",
+    );
+    assert_bad_param(
+        &swr(&emu, REPOS, &[("limit", "ten"), ("offset", "0")]),
+        "limit",
+    );
+    assert_bad_param(&swr(&emu, REPOS, &[("offset", "0")]), "offset");
+    assert_bad_param(
+        &swr(&emu, REPOS, &[("order_type", "sideways")]),
+        "order_type",
+    );
+    assert_bad_param(&swr(&emu, REPOS, &[("is_public", "maybe")]), "is_public");
+    assert_bad_param(&swr(&emu, REPOS, &[("filter", "")]), "filter");
+    assert_bad_param(&swr(&emu, REPOS, &[("filter", "colour::red")]), "filter");
+    assert_bad_param(&swr(&emu, REPOS, &[("filter", "limit::5")]), "filter");
+    assert_bad_param(
+        &swr(&emu, REPOS, &[("filter", "name::a"), ("filter", "name::b")]),
+        "filter",
+    );
+    let reply = swr(
+        &emu,
+        REPOS,
+        &[("filter", "center::self|limit::0|offset::0")],
+    );
+    let message = reply.json()["errorMessage"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("invalid limit \"0\" at byte 20"),
+        "{message}"
+    );
+}
+
+#[test]
+fn official_images_page_with_content_range() {
+    let emu = demo();
+    let reply = swr(&emu, OFFICIAL, &[]);
+    assert_eq!(reply.header("content-range"), Some("0-6/6"));
+    let images: Vec<OfficialImage> = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(images.len(), 6);
+    assert!(
+        images
+            .iter()
+            .all(|i| i.total_range == Some(6) && i.user == "official")
+    );
+    assert_eq!(images[0].last_updated.to_string(), "2024-02-08 21:00:00");
+    let page = swr(&emu, OFFICIAL, &[("offset", "2"), ("limit", "2")]);
+    assert_eq!(page.header("content-range"), Some("2-2/6"));
+    assert_eq!(names(&page.json(), "name"), ["postgres", "python"]);
+    let found = swr(
+        &emu,
+        OFFICIAL,
+        &[("namespace", "library"), ("image_name", "o")],
+    );
+    assert_eq!(found.header("content-range"), Some("0-4/4"));
+    assert_eq!(
+        names(&found.json(), "name"),
+        ["postgres", "python", "node", "tools/busybox"]
+    );
+    let none = swr(&emu, OFFICIAL, &[("namespace", "elsewhere")]);
+    assert_eq!(none.header("content-range"), Some("0-0/0"));
+    assert_bad_param(&swr(&emu, OFFICIAL, &[("limit", "0")]), "limit");
+    assert_bad_param(&swr(&emu, OFFICIAL, &[("offset", "-1")]), "offset");
+}
+
+#[test]
+fn official_image_detail_accepts_every_slash_form() {
+    let emu = demo();
+    let nginx = swr(
+        &emu,
+        "/v2/manage/dockerhub/namespaces/library/repos/nginx",
+        &[],
+    );
+    assert_eq!(nginx.status, 200);
+    let detail: OfficialImageDetail = serde_json::from_slice(&nginx.body).unwrap();
+    assert_eq!(detail.name.as_deref(), Some("nginx"));
+    assert_eq!(
+        detail.full_description,
+        "# nginx\n\nOfficial build of Nginx."
+    );
+    for segment in [
+        "tools$busybox",
+        "tools%2Fbusybox",
+        "tools%2fbusybox",
+        "tools/busybox",
+    ] {
+        let path = format!("/v2/manage/dockerhub/namespaces/library/repos/{segment}");
+        let reply = swr(&emu, &path, &[]);
+        assert_eq!(reply.status, 200, "{segment}: {}", reply.text());
+        assert_eq!(reply.json()["name"], "tools/busybox");
+    }
+}
+
+#[test]
+fn official_image_errors() {
+    let emu = demo();
+    let missing = swr(
+        &emu,
+        "/v2/manage/dockerhub/namespaces/library/repos/nope",
+        &[],
+    );
+    assert_eq!(missing.status, 404);
+    let error: SwrError = serde_json::from_slice(&missing.body).unwrap();
+    assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"));
+    assert_eq!(error.message(), Some("Image library/nope does not exist"));
+    assert!(missing.header("x-request-id").is_some());
+    let tags = swr(
+        &emu,
+        "/v2/manage/dockerhub/namespaces/library/repos/nope/tags",
+        &[],
+    );
+    assert_eq!(tags.status, 404);
+    let bad_repo = swr(
+        &emu,
+        "/v2/manage/dockerhub/namespaces/library/repos/Bad_Name",
+        &[],
+    );
+    assert_bad_param(&bad_repo, "repository");
+    let bad_ns = swr(&emu, "/v2/manage/dockerhub/namespaces/Lib/repos/nginx", &[]);
+    assert_bad_param(&bad_ns, "namespace");
+    let target = "/v2/manage/dockerhub/namespaces/library/repos/%FF";
+    let not_utf8 = common::swr_token(&emu, target, wharf_emulator::DEMO_TOKEN);
+    assert_bad_param(&not_utf8, "repository");
+}
+
+#[test]
+fn official_image_tags_page() {
+    let emu = demo();
+    let path = "/v2/manage/dockerhub/namespaces/library/repos/postgres/tags";
+    let all = swr(&emu, path, &[]);
+    assert_eq!(all.header("content-range"), Some("0-4/4"));
+    let tags: Vec<OfficialImageTag> = serde_json::from_slice(&all.body).unwrap();
+    assert_eq!(
+        tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["16", "15", "14", "13"]
+    );
+    let page = swr(&emu, path, &[("offset", "3"), ("limit", "2")]);
+    assert_eq!(page.header("content-range"), Some("3-1/4"));
+    assert_eq!(names(&page.json(), "name"), ["13"]);
+    let slashed = swr(
+        &emu,
+        "/v2/manage/dockerhub/namespaces/library/repos/tools%2Fbusybox/tags",
+        &[],
+    );
+    assert_eq!(slashed.header("content-range"), Some("0-2/2"));
+    assert_bad_param(&swr(&emu, path, &[("limit", "1001")]), "limit");
+}
+
+#[test]
+fn unknown_apis_get_the_gateway_404() {
+    let emu = demo();
+    for (method, target) in [
+        ("GET", "/v2/manage/nothing"),
+        ("POST", REPOS),
+        (
+            "DELETE",
+            "/v2/manage/dockerhub/namespaces/library/repos/nginx",
+        ),
+    ] {
+        let reply = common::send(emu.addr(), method, target, &[], b"").unwrap();
+        assert_eq!(reply.status, 404, "{method} {target}");
+        assert_eq!(reply.json()["error_code"], "APIGW.0101");
+        assert!(reply.header("x-request-id").is_some());
+    }
+}
