@@ -169,6 +169,7 @@ impl<T: Transport> Retrying<T> {
         if let Some(id) = response.request_id(request.provider) {
             span.record("request_id", id);
         }
+        span.in_scope(|| tracing::debug!(bytes = response.body.len(), "response"));
         let retry_after = response
             .header("retry-after")
             .and_then(|v| parse_retry_after(v, self.time.now()));
