@@ -1,0 +1,309 @@
+//! Every UHub action and error case, over real HTTP; and the same listing
+//! through both protocols.
+
+mod common;
+
+use common::{form, names, start, swr, uhub, uhub_body, uhub_get};
+use serde_json::Value;
+use wharf_emulator::{Catalog, Emulator, GenerateOptions};
+use wharf_model::{GetImageTagResponse, GetRepoImageResponse, GetRepoResponse};
+
+fn demo() -> Emulator {
+    start(Emulator::builder())
+}
+
+/// Checks an HTTP 200 failure with `code`, echoing `action` when given.
+fn assert_ret(reply: &common::Reply, code: i64, action: Option<&str>) -> String {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["RetCode"], code, "{body}");
+    match action {
+        Some(action) => assert_eq!(body["Action"], format!("{action}Response")),
+        None => assert_eq!(body.get("Action"), None),
+    }
+    body["Message"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn get_repo_image_lists_a_namespace() {
+    let emu = demo();
+    let reply = uhub(&emu, &[("Action", "GetRepoImage"), ("RepoName", "team")]);
+    let uuid = reply.header("x-ucloud-request-uuid").unwrap();
+    assert_eq!(uuid.len(), 36);
+    assert_eq!(uuid.matches('-').count(), 4);
+    let response: GetRepoImageResponse = serde_json::from_slice(&reply.body).unwrap();
+    assert!(response.ret_code.is_success());
+    assert_eq!(response.action.as_deref(), Some("GetRepoImageResponse"));
+    assert_eq!(response.total_count, Some(5));
+    let images = response.items();
+    assert_eq!(images.len(), 5);
+    let nginx = images.iter().find(|i| i.image_name == "nginx").unwrap();
+    assert_eq!(nginx.latest_tag, "latest");
+    assert_eq!(nginx.pull_count, 120);
+    assert_eq!(nginx.repo_name.as_deref(), Some("team"));
+    assert_eq!(nginx.create_time.to_string(), "1704103200");
+    assert!(reply.json()["ImageSet"][0]["CreateTime"].is_string());
+}
+
+#[test]
+fn get_and_post_and_action_on_the_url_agree() {
+    let emu = demo();
+    let params = [
+        ("Action", "GetRepoImage"),
+        ("RepoName", "ml-lab"),
+        ("Offset", "1"),
+        ("Limit", "1"),
+    ];
+    let posted = uhub(&emu, &params).json();
+    assert_eq!(posted["TotalCount"], 3);
+    assert_eq!(names(&posted["ImageSet"], "ImageName"), ["serving"]);
+    assert_eq!(uhub_get(&emu, &params).json(), posted);
+    // The Go SDK: `?Action=` on the URL, the signed form in the body.
+    let body = form(&common::demo_keys(), &params[1..]);
+    let go = uhub_body(&emu, "/?Action=GetRepoImage", &body).json();
+    assert_eq!(go, posted);
+    // JSON bodies work too.
+    let signed = form(&common::demo_keys(), &params);
+    let object: serde_json::Map<String, Value> = common_pairs(&signed)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let json_body = serde_json::to_vec(&object).unwrap();
+    let reply = common::send(emu.addr(), "POST", "/", &headers, &json_body).unwrap();
+    assert_eq!(reply.json(), posted);
+}
+
+fn common_pairs(form: &str) -> Vec<(String, String)> {
+    form.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| {
+            let v = v.replace('+', " ");
+            let v = wharf_auth::huawei::percent_decode(&v).into_owned();
+            (k.to_owned(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn defaults_are_offset_0_limit_20() {
+    let catalog = Catalog::generate(&GenerateOptions::new(1, 45, 1, 0, 3)).unwrap();
+    let emu = start(Emulator::builder().catalog(catalog));
+    let repo = emu.catalog().namespaces[0].name.to_string();
+    let first = uhub(&emu, &[("Action", "GetRepoImage"), ("RepoName", &repo)]).json();
+    assert_eq!(first["TotalCount"], 45);
+    assert_eq!(first["ImageSet"].as_array().unwrap().len(), 20);
+    let last = uhub(
+        &emu,
+        &[
+            ("Action", "GetRepoImage"),
+            ("RepoName", &repo),
+            ("Offset", "40"),
+        ],
+    )
+    .json();
+    assert_eq!(last["ImageSet"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn the_same_listing_through_both_protocols() {
+    let catalog = Catalog::generate(&GenerateOptions::new(3, 70, 2, 0, 11)).unwrap();
+    let emu = start(Emulator::builder().catalog(catalog));
+    for ns in &emu.catalog().namespaces {
+        let ns = ns.name.to_string();
+        let mut via_uhub = Vec::new();
+        for offset in (0..30).step_by(7) {
+            let offset = offset.to_string();
+            let reply = uhub(
+                &emu,
+                &[
+                    ("Action", "GetRepoImage"),
+                    ("RepoName", &ns),
+                    ("Offset", &offset),
+                    ("Limit", "7"),
+                ],
+            );
+            via_uhub.extend(names(&reply.json()["ImageSet"], "ImageName"));
+        }
+        let mut via_swr = Vec::new();
+        for offset in (0..30).step_by(5) {
+            let offset = offset.to_string();
+            let filter = format!("namespace::{ns}|offset::{offset}|limit::5");
+            let reply = swr(&emu, "/v2/manage/repos", &[("filter", &filter)]);
+            via_swr.extend(names(&reply.json(), "name"));
+        }
+        assert_eq!(
+            via_uhub.len(),
+            emu.catalog().namespace(&ns).unwrap().repositories.len()
+        );
+        assert_eq!(via_uhub, via_swr, "namespace {ns}");
+    }
+}
+
+#[test]
+fn get_image_tag_lists_and_filters_tags() {
+    let emu = demo();
+    let reply = uhub(
+        &emu,
+        &[
+            ("Action", "GetImageTag"),
+            ("RepoName", "team"),
+            ("ImageName", "api/gateway"),
+        ],
+    );
+    let response: GetImageTagResponse = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(response.total_count, Some(2));
+    let tags: Vec<&str> = response
+        .items()
+        .iter()
+        .map(|t| t.tag_name.as_str())
+        .collect();
+    assert_eq!(tags, ["2.1.0", "2.0.1"]);
+    assert!(
+        response.items()[0]
+            .digest
+            .as_deref()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    let one = uhub(
+        &emu,
+        &[
+            ("Action", "GetImageTag"),
+            ("RepoName", "team"),
+            ("ImageName", "nginx"),
+            ("TagName", "1.25.2"),
+        ],
+    )
+    .json();
+    assert_eq!(one["TotalCount"], 1);
+    assert_eq!(one["TagSet"][0]["TagName"], "1.25.2");
+    let paged = uhub(
+        &emu,
+        &[
+            ("Action", "GetImageTag"),
+            ("RepoName", "team"),
+            ("ImageName", "nginx"),
+            ("Offset", "1"),
+            ("Limit", "2"),
+        ],
+    )
+    .json();
+    assert_eq!(names(&paged["TagSet"], "TagName"), ["1.25.3", "1.25.2"]);
+}
+
+#[test]
+fn get_repo_lists_namespaces() {
+    let emu = demo();
+    let reply = uhub(&emu, &[("Action", "GetRepo")]);
+    let response: GetRepoResponse = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(response.total_count, Some(3));
+    let repos: Vec<&str> = response
+        .items()
+        .iter()
+        .map(|r| r.repo_name.as_str())
+        .collect();
+    assert_eq!(repos, ["ml-lab", "public-tools", "team"]);
+    assert_eq!(reply.json()["RepoSet"][1]["IsOutSide"], "true");
+    assert_eq!(reply.json()["RepoSet"][1]["IsShared"], "false");
+    let public = uhub(&emu, &[("Action", "GetRepo"), ("Type", "public")]).json();
+    assert_eq!(names(&public["RepoSet"], "RepoName"), ["public-tools"]);
+    let private = uhub(
+        &emu,
+        &[("Action", "GetRepo"), ("Type", "private"), ("Limit", "1")],
+    )
+    .json();
+    assert_eq!(private["TotalCount"], 2);
+    assert_eq!(names(&private["RepoSet"], "RepoName"), ["ml-lab"]);
+}
+
+#[test]
+fn action_errors() {
+    let emu = demo();
+    let missing = uhub(&emu, &[("RepoName", "team")]);
+    assert_eq!(assert_ret(&missing, 160, None), "Missing Action");
+    let unknown = uhub(&emu, &[("Action", "DeleteEverything")]);
+    let message = assert_ret(&unknown, 161, Some("DeleteEverything"));
+    assert_eq!(message, "Action [DeleteEverything] not exist");
+    assert!(unknown.header("x-ucloud-request-uuid").is_some());
+    let put = common::send(emu.addr(), "PUT", "/?Action=GetRepo", &[], b"").unwrap();
+    assert_eq!(put.status, 405);
+    assert_eq!(put.json()["RetCode"], 230);
+}
+
+#[test]
+fn parameter_errors() {
+    let emu = demo();
+    let cases: [(&[(&str, &str)], i64, &str); 9] = [
+        (
+            &[("Action", "GetRepoImage")],
+            230,
+            "Missing params: RepoName",
+        ),
+        (
+            &[("Action", "GetRepoImage"), ("RepoName", "")],
+            230,
+            "Missing params: RepoName",
+        ),
+        (
+            &[("Action", "GetRepoImage"), ("RepoName", "nope")],
+            232,
+            "Repo [nope] does not exist",
+        ),
+        (
+            &[
+                ("Action", "GetRepoImage"),
+                ("RepoName", "team"),
+                ("Limit", "0"),
+            ],
+            230,
+            "Params error: Limit \"0\" is not an integer in 1..=1000",
+        ),
+        (
+            &[
+                ("Action", "GetRepoImage"),
+                ("RepoName", "team"),
+                ("Limit", "1001"),
+            ],
+            230,
+            "Params error: Limit \"1001\" is not an integer in 1..=1000",
+        ),
+        (
+            &[
+                ("Action", "GetRepoImage"),
+                ("RepoName", "team"),
+                ("Offset", "-1"),
+            ],
+            230,
+            "Params error: Offset \"-1\" is not an integer >= 0",
+        ),
+        (
+            &[("Action", "GetImageTag"), ("RepoName", "team")],
+            230,
+            "Missing params: ImageName",
+        ),
+        (
+            &[
+                ("Action", "GetImageTag"),
+                ("RepoName", "team"),
+                ("ImageName", "nope"),
+            ],
+            232,
+            "Image [team/nope] does not exist",
+        ),
+        (
+            &[("Action", "GetRepo"), ("Type", "secret")],
+            230,
+            "Params error: Type \"secret\" is not \"private\" or \"public\"",
+        ),
+    ];
+    for (params, code, message) in cases {
+        let action = params[0].1;
+        let reply = uhub(&emu, params);
+        assert_eq!(
+            assert_ret(&reply, code, Some(action)),
+            message,
+            "{params:?}"
+        );
+    }
+}
