@@ -34,31 +34,36 @@ use super::value::Value;
 /// ```
 pub fn flatten<K: AsRef<str>>(params: &[(K, Value)]) -> BTreeMap<String, String> {
     let mut flat = BTreeMap::new();
-    for (key, value) in params {
-        flatten_into(&mut flat, key.as_ref().to_owned(), value);
+    // Depth first, in order, with an explicit stack so that no nesting depth
+    // can overflow the call stack.
+    let mut pending: Vec<(String, &Value)> = params
+        .iter()
+        .rev()
+        .map(|(key, value)| (key.as_ref().to_owned(), value))
+        .collect();
+    while let Some((key, value)) = pending.pop() {
+        match value {
+            Value::List(items) => pending.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(index, item)| (format!("{key}.{index}"), item)),
+            ),
+            Value::Map(entries) => pending.extend(
+                entries
+                    .iter()
+                    .rev()
+                    .map(|(sub, item)| (format!("{key}.{sub}"), item)),
+            ),
+            scalar => {
+                if let Some(text) = scalar.encode() {
+                    flat.insert(key, text);
+                }
+            }
+        }
     }
     flat
-}
-
-/// Adds `value` under `key` to `flat`, descending into lists and maps.
-fn flatten_into(flat: &mut BTreeMap<String, String>, key: String, value: &Value) {
-    match value {
-        Value::List(items) => {
-            for (index, item) in items.iter().enumerate() {
-                flatten_into(flat, format!("{key}.{index}"), item);
-            }
-        }
-        Value::Map(entries) => {
-            for (sub, item) in entries {
-                flatten_into(flat, format!("{key}.{sub}"), item);
-            }
-        }
-        scalar => {
-            if let Some(text) = scalar.encode() {
-                flat.insert(key, text);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -78,6 +83,19 @@ mod tests {
         assert_eq!(flat.len(), 2);
         assert_eq!(flat["A.L.0.0"], "1");
         assert_eq!(flat["A.L.0.1"], "2");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let mut value = Value::from("leaf");
+        for _ in 0..20_000 {
+            value = Value::List(vec![value]);
+        }
+        let params = [("K", value)];
+        let flat = flatten(&params);
+        assert_eq!(flat.values().next().map(String::as_str), Some("leaf"));
+        // Dropping such a tree recurses too; leak it rather than test `Drop`.
+        std::mem::forget(params);
     }
 
     #[test]
