@@ -53,3 +53,8 @@ pub use uhub::{
     GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UhubAction, UhubItem,
     UhubResponse,
 };
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -60,3 +60,8 @@ pub use retry::{Backoff, RetryConfig, Retrying, Timeouts, parse_retry_after};
 pub use sign::{Signer, Signing};
 pub use time::{FakeTime, Time, TokioTime};
 pub use transport::Transport;
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
