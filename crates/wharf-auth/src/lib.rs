@@ -43,3 +43,8 @@ mod digest;
 mod secret;
 
 pub use keys::KeyStore;
+
+/// Compiles and runs the README's example as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
