@@ -1,0 +1,174 @@
+//! Each way verification fails has its own kind and a message that says what
+//! went wrong; the messages are pinned with inline snapshots.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use wharf_auth::huawei::{self, ReceivedRequest, Request, VerifyErrorKind, VerifyOptions};
+use wharf_auth::ucloud;
+
+const NOW: i64 = 1_718_454_896; // 2024-06-15T12:34:56Z
+
+fn now() -> Timestamp {
+    Timestamp::from_second(NOW).expect("in range")
+}
+
+fn keys() -> HashMap<String, String> {
+    HashMap::from([("AK".to_owned(), "SK".to_owned())])
+}
+
+/// Headers of a request signed by `AK`/`SK` at `at`.
+fn signed_headers(at: Timestamp) -> Vec<(String, String)> {
+    let creds = huawei::Credentials::new("AK", "SK").expect("valid");
+    let mut headers = vec![("Host".to_owned(), "localhost".to_owned())];
+    huawei::sign(
+        &creds,
+        &Request::new("GET", "/v2/manage/repos").with_headers(&headers),
+        at,
+    )
+    .headers()
+    .apply_to(&mut headers);
+    headers
+}
+
+fn set(headers: &mut Vec<(String, String)>, name: &str, value: Option<&str>) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    if let Some(value) = value {
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+}
+
+fn verify(headers: &[(String, String)]) -> (VerifyErrorKind, String) {
+    let received = ReceivedRequest::new("GET", "/v2/manage/repos").with_headers(headers);
+    let e = huawei::verify(&received, &keys(), now(), &VerifyOptions::default())
+        .expect_err("should fail");
+    (e.kind(), e.to_string())
+}
+
+#[test]
+fn missing_authorization() {
+    let mut headers = signed_headers(now());
+    set(&mut headers, "Authorization", None);
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MissingAuthorization);
+    insta::assert_snapshot!(message, @"missing Authorization header");
+}
+
+#[test]
+fn malformed_authorization() {
+    let mut headers = signed_headers(now());
+    set(
+        &mut headers,
+        "Authorization",
+        Some("SDK-HMAC-SHA256 Access=AK"),
+    );
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MalformedAuthorization);
+    insta::assert_snapshot!(message, @"malformed Authorization header: parameter SignedHeaders is missing");
+
+    let sig = "0".repeat(64);
+    let without_date = format!("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature={sig}");
+    set(&mut headers, "Authorization", Some(&without_date));
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MalformedAuthorization);
+    insta::assert_snapshot!(message, @"malformed Authorization header: SignedHeaders does not include x-sdk-date");
+}
+
+#[test]
+fn missing_date() {
+    let mut headers = signed_headers(now());
+    set(&mut headers, "X-Sdk-Date", None);
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MissingDate);
+    insta::assert_snapshot!(message, @"missing X-Sdk-Date header");
+}
+
+#[test]
+fn malformed_date() {
+    let mut headers = signed_headers(now());
+    set(&mut headers, "X-Sdk-Date", Some("2024-06-15T12:34:56Z"));
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MalformedDate);
+    insta::assert_snapshot!(message, @r#"X-Sdk-Date "2024-06-15T12:34:56Z" is not of the form YYYYMMDDTHHMMSSZ (like 20240615T123456Z)"#);
+}
+
+#[test]
+fn date_outside_the_allowed_skew() {
+    let late = Timestamp::from_second(NOW - 16 * 60).expect("in range");
+    let (kind, message) = verify(&signed_headers(late));
+    assert_eq!(kind, VerifyErrorKind::ClockSkew);
+    insta::assert_snapshot!(message, @"X-Sdk-Date 20240615T121856Z is 960 s behind the verifier's clock, more than the 900 s allowed");
+
+    let early = Timestamp::from_second(NOW + 15 * 60).expect("in range");
+    let received = ReceivedRequest::new("GET", "/v2/manage/repos");
+    let headers = signed_headers(early);
+    let received = received.with_headers(&headers);
+    assert!(huawei::verify(&received, &keys(), now(), &VerifyOptions::default()).is_ok());
+}
+
+#[test]
+fn unknown_access_key() {
+    let creds = huawei::Credentials::new("OTHER", "SK").expect("valid");
+    let mut headers = vec![("Host".to_owned(), "localhost".to_owned())];
+    huawei::sign(
+        &creds,
+        &Request::new("GET", "/v2/manage/repos").with_headers(&headers),
+        now(),
+    )
+    .headers()
+    .apply_to(&mut headers);
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::UnknownAccessKey);
+    insta::assert_snapshot!(message, @r#"unknown access key "OTHER""#);
+}
+
+#[test]
+fn invalid_signature() {
+    let mut headers = signed_headers(now());
+    set(&mut headers, "Host", Some("elsewhere"));
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"the signature does not match the request");
+
+    set(&mut headers, "Host", None);
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header host is not in the request");
+}
+
+#[test]
+fn ucloud_failures_map_to_retcodes() {
+    let keys = HashMap::from([("pk".to_owned(), "sk".to_owned())]);
+    let creds = ucloud::Credentials::new("pk", "sk").expect("valid");
+    let signed = ucloud::sign(&creds, &[("Action", ucloud::Value::from("GetRepo"))]);
+    let pairs: Vec<(String, String)> = signed
+        .pairs()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let without = |name: &str| -> Vec<(String, String)> {
+        pairs.iter().filter(|(k, _)| k != name).cloned().collect()
+    };
+    let mut wrong_user = pairs.clone();
+    wrong_user[1].1 = "nobody".to_owned();
+    let mut wrong_signature = pairs.clone();
+    wrong_signature[2].1 = "0".repeat(40);
+
+    let messages: Vec<String> = [
+        without("Signature"),
+        without("PublicKey"),
+        wrong_user,
+        wrong_signature,
+    ]
+    .iter()
+    .map(|p| {
+        let e = ucloud::verify(p, &keys).expect_err("should fail");
+        format!("{:?} {}: {e}", e.kind(), e.ret_code())
+    })
+    .collect();
+    insta::assert_snapshot!(messages.join("\n"), @r#"
+    MissingSignature 170: missing Signature parameter (RetCode 170)
+    MissingPublicKey 172: missing PublicKey parameter (RetCode 172)
+    UnknownPublicKey 172: no user with public key "nobody" (RetCode 172)
+    WrongSignature 171: the signature does not match the parameters (RetCode 171)
+    "#);
+}
