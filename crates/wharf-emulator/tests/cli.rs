@@ -1,0 +1,176 @@
+//! The `wharf-emulator` binary: `generate`, serving, flags and shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+
+use wharf_emulator::Catalog;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wharf-emulator");
+
+fn temp_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wharf-emulator-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn generate(seed: &str, out: &std::path::Path) {
+    let status = Command::new(BIN)
+        .args([
+            "generate",
+            "--namespaces",
+            "2",
+            "--repos",
+            "7",
+            "--tags-per-repo",
+            "2",
+        ])
+        .args(["--official-images", "3", "--seed", seed, "--out"])
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn generate_writes_the_same_dataset_for_the_same_seed() {
+    let (a, b, c) = (
+        temp_file("a.json"),
+        temp_file("b.json"),
+        temp_file("c.json"),
+    );
+    generate("9", &a);
+    generate("9", &b);
+    generate("10", &c);
+    let text = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
+    assert_ne!(text, std::fs::read_to_string(&c).unwrap());
+    let catalog = Catalog::load(&a).unwrap();
+    assert_eq!(catalog.namespaces.len(), 2);
+    assert_eq!(catalog.repository_count(), 7);
+    assert_eq!(catalog.official_images.len(), 3);
+    let stdout = Command::new(BIN)
+        .args([
+            "generate",
+            "--repos",
+            "7",
+            "--namespaces",
+            "2",
+            "--tags-per-repo",
+            "2",
+        ])
+        .args(["--official-images", "3", "--seed", "9"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&stdout.stdout), text);
+}
+
+/// A running binary, killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .parse()
+        .unwrap();
+    Server { child, addr }
+}
+
+fn get(addr: SocketAddr, target: &str, token: &str) -> common::Reply {
+    let headers = vec![("X-Auth-Token".to_owned(), token.to_owned())];
+    common::send(addr, "GET", target, &headers, b"").unwrap()
+}
+
+#[test]
+fn serves_a_dataset_and_stops_on_sigint() {
+    let dataset = temp_file("served.json");
+    generate("3", &dataset);
+    let mut server = serve(&["--dataset", dataset.to_str().unwrap(), "--token", "t1"]);
+    let reply = get(server.addr, "/v2/manage/repos", "t1");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json().as_array().unwrap().len(), 7);
+    assert_eq!(
+        get(server.addr, "/v2/manage/repos", "wharf-demo-token").status,
+        401
+    );
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn generator_flags_and_no_auth() {
+    let server = serve(&[
+        "--namespaces",
+        "4",
+        "--repos",
+        "9",
+        "--seed",
+        "2",
+        "--no-auth",
+    ]);
+    let plain = common::send(server.addr, "GET", "/v2/manage/repos", &[], b"").unwrap();
+    assert_eq!(plain.json().as_array().unwrap().len(), 9);
+    let uhub = common::send(server.addr, "GET", "/?Action=GetRepo", &[], b"").unwrap();
+    assert_eq!(uhub.json()["TotalCount"], 4);
+}
+
+#[test]
+fn demo_catalog_and_fault_flags() {
+    let server = serve(&["--fault-rate", "1", "--faults", "503", "--latency-ms", "1"]);
+    assert_eq!(
+        get(server.addr, "/v2/manage/repos", "wharf-demo-token").status,
+        503
+    );
+}
+
+#[test]
+fn bad_flags_fail_with_a_message() {
+    let cases: [&[&str]; 4] = [
+        &["--dataset", "/nonexistent/wharf.json"],
+        &["--huawei-ak", "AK"],
+        &["--faults", "404"],
+        &["--dataset", "x.json", "--repos", "3"],
+    ];
+    for args in cases {
+        let output = Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
