@@ -231,10 +231,13 @@ fn action_errors() {
     assert_eq!(put.json()["RetCode"], 230);
 }
 
+/// Parameters, the expected RetCode and Message.
+type Case = (&'static [(&'static str, &'static str)], i64, &'static str);
+
 #[test]
 fn parameter_errors() {
     let emu = demo();
-    let cases: [(&[(&str, &str)], i64, &str); 9] = [
+    let cases: [Case; 9] = [
         (
             &[("Action", "GetRepoImage")],
             230,
