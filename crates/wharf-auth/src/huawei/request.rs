@@ -29,6 +29,7 @@ pub struct Request<'a> {
     /// query, no trailing `/` added (see [`percent_encode`](super::percent_encode)).
     pub path: &'a str,
     /// The query parameters, raw (not encoded), in any order; a key may repeat.
+    /// Write booleans as `true`/`false` and numbers in decimal, as the SDK does.
     pub query: &'a [(String, String)],
     /// The headers that will be sent, except those the signer adds.
     pub headers: &'a [(String, String)],
