@@ -33,3 +33,8 @@ pub use content_range::{ContentRange, ContentRangeError, ContentRangeErrorKind, 
 pub use filter::{
     FilterError, FilterErrorKind, from_query_params, parse_filter, to_filter, to_query_params,
 };
+
+/// Runs the README's example as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
