@@ -63,6 +63,7 @@ mod build;
 mod error;
 mod key;
 mod read;
+mod value;
 
 use wharf_model::RepositoryQuery;
 

@@ -1,17 +1,10 @@
 //! From filter text or query parameters to a [`RepositoryQuery`].
 
-use std::str::FromStr;
+use wharf_model::{Category, PageRequest, RepositoryQuery};
 
-use wharf_model::{Category, PageRequest, RepositoryQuery, UnknownValue};
-
-use super::build::{LIMIT_RANGE, check_text_at};
 use super::error::FilterError;
 use super::key::{KEYS, Key};
-
-/// What a valid offset looks like, for messages.
-const OFFSET_RANGE: &str = "an integer in 0..=18446744073709551615";
-/// What a valid `is_public` looks like, for messages.
-const BOOL_VALUES: &str = "true or false";
+use super::value::{boolean, check_text, limit, offset, wire};
 
 /// Reads filter text, with or without the surrounding single quotes.
 pub(super) fn read_text(input: &str) -> Result<RepositoryQuery, FilterError> {
@@ -95,9 +88,10 @@ impl Fields {
         match seen {
             Some(Some(_)) => return Err(FilterError::repeated_key(key, at)),
             Some(slot) => *slot = Some(at),
+            // Cannot happen: every key has a slot. Refuse rather than panic.
             None => return Err(FilterError::unknown_key(key.name(), at.unwrap_or(0))),
         }
-        check_text_at(key, value, value_at)?;
+        check_text(key, value, value_at)?;
         self.set_value(key, value, value_at)
     }
 
@@ -137,42 +131,5 @@ impl Fields {
             return Err(FilterError::empty());
         }
         Ok(query)
-    }
-}
-
-/// Reads a closed enumeration through the model's `FromStr`.
-fn wire<T>(key: Key, value: &str, at: Option<usize>) -> Result<T, FilterError>
-where
-    T: FromStr<Err = UnknownValue>,
-{
-    value
-        .parse()
-        .map_err(|err| FilterError::unknown_value(key, err, at))
-}
-
-/// ASCII digits only (no sign, no spaces), at most `u64::MAX`.
-fn digits(value: &str) -> Option<u64> {
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    value.parse().ok()
-}
-
-fn offset(value: &str, at: Option<usize>) -> Result<u64, FilterError> {
-    digits(value).ok_or_else(|| FilterError::invalid(Key::Offset, value, OFFSET_RANGE, at))
-}
-
-fn limit(value: &str, at: Option<usize>) -> Result<u32, FilterError> {
-    digits(value)
-        .and_then(|n| u32::try_from(n).ok())
-        .filter(|n| (1..=PageRequest::MAX_LIMIT).contains(n))
-        .ok_or_else(|| FilterError::invalid(Key::Limit, value, LIMIT_RANGE, at))
-}
-
-fn boolean(value: &str, at: Option<usize>) -> Result<bool, FilterError> {
-    match value {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(FilterError::invalid(Key::IsPublic, value, BOOL_VALUES, at)),
     }
 }
