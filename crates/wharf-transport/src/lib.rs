@@ -7,7 +7,7 @@
 //!   with a readable diff when nothing matches.
 //! - [`RecordingTransport`]: wraps another transport and records what it sees.
 //! - [`Signing`]: signs every attempt afresh with a [`Signer`], such as
-//!   [`HuaweiSigner`] (`SDK-HMAC-SHA256` from `wharf-auth`).
+//!   [`HuaweiSigner`] (`SDK-HMAC-SHA256` from `wharf-auth`) or [`UcloudSigner`].
 //! - [`Retrying`]: retries as data ([`RetryConfig`]), `Retry-After` honoured,
 //!   attempt and operation [`Timeouts`], `tracing` spans, on an injectable
 //!   [`Time`] so tests take no wall time.
@@ -48,6 +48,7 @@ mod retry;
 mod sign;
 mod time;
 mod transport;
+mod ucloud;
 
 pub use crate::http::{HttpConfig, HttpTransport};
 pub use crate::huawei::HuaweiSigner;
@@ -60,6 +61,7 @@ pub use retry::{Backoff, RetryConfig, Retrying, Timeouts, parse_retry_after};
 pub use sign::{Signer, Signing};
 pub use time::{FakeTime, Time, TokioTime};
 pub use transport::Transport;
+pub use ucloud::UcloudSigner;
 
 /// The README's examples, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]

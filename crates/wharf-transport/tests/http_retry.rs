@@ -416,3 +416,45 @@ async fn huawei_signatures_on_the_wire_verify_on_every_attempt() {
         "a fresh date per attempt"
     );
 }
+
+#[tokio::test]
+async fn ucloud_signatures_on_the_wire_verify_for_post_and_get() {
+    use wharf_auth::ucloud::{Credentials, verify};
+    use wharf_transport::UcloudSigner;
+
+    let server = Server::start(vec![ok(r#"{"RetCode":0}"#), ok(r#"{"RetCode":0}"#)]).await;
+    let credentials = Credentials::new("pub-key", "priv-key").unwrap();
+    let client = Signing::new(http(), UcloudSigner::new(credentials));
+    let post = Request::post(
+        Provider::Uhub,
+        "GetRepoImage",
+        format!("{}/", server.base),
+        "Action=GetRepoImage&RepoName=team+a&Limit=20",
+    );
+    let get = Request::get(
+        Provider::Uhub,
+        "GetRepoImage",
+        format!("{}/?Action=GetRepoImage&RepoName=team%20a", server.base),
+    );
+    client.send(post).await.unwrap();
+    client.send(get).await.unwrap();
+
+    let keys = std::collections::HashMap::from([("pub-key".to_owned(), "priv-key".to_owned())]);
+    for head in server.requests.lock().unwrap().iter() {
+        let (_, _, query, _) = parse_head(head);
+        let body = head.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let form = if query.is_empty() {
+            body
+        } else {
+            query.as_str()
+        };
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(form.as_bytes())
+            .into_owned()
+            .collect();
+        assert!(
+            params.contains(&("RepoName".to_owned(), "team a".to_owned())),
+            "{params:?}"
+        );
+        verify(&params, &keys).unwrap_or_else(|e| panic!("{e}: {head}"));
+    }
+}
