@@ -44,3 +44,8 @@ pub use dataset::{DATASET_FORMAT, DatasetError};
 pub use faults::{Fault, FaultConfig};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
 pub use server::{Emulator, EmulatorBuilder};
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
