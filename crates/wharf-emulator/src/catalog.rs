@@ -218,7 +218,105 @@ fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), St
     Ok(())
 }
 
+impl NamespaceRecord {
+    /// An empty, private namespace, last changed when it was created.
+    pub fn new(name: Namespace, created_at: Timestamp) -> Self {
+        NamespaceRecord {
+            name,
+            description: String::new(),
+            is_public: false,
+            is_shared: false,
+            updated_at: created_at.clone(),
+            created_at,
+            repositories: Vec::new(),
+        }
+    }
+}
+
+impl TagRecord {
+    /// A tag pushed at `updated_at`.
+    pub fn new(
+        name: impl Into<String>,
+        size: u64,
+        digest: impl Into<String>,
+        updated_at: Timestamp,
+    ) -> Self {
+        TagRecord {
+            name: name.into(),
+            size,
+            digest: digest.into(),
+            updated_at,
+        }
+    }
+}
+
+impl OfficialImageRecord {
+    /// An official image owned by `official`, with no tags.
+    pub fn new(
+        id: u64,
+        namespace: Namespace,
+        name: RepositoryName,
+        last_updated: Timestamp,
+    ) -> Self {
+        OfficialImageRecord {
+            id,
+            namespace,
+            name,
+            user: "official".to_owned(),
+            description: String::new(),
+            full_description: String::new(),
+            star_count: 0,
+            pull_count: 0,
+            last_updated,
+            tags: Vec::new(),
+        }
+    }
+}
+
+impl OfficialTagRecord {
+    /// A tag of an official image.
+    pub fn new(id: u64, name: impl Into<String>, size: u64, last_updated: Timestamp) -> Self {
+        OfficialTagRecord {
+            id,
+            name: name.into(),
+            size,
+            last_updated,
+        }
+    }
+}
+
 impl RepositoryRecord {
+    /// A private repository with no tags, last changed when it was created.
+    ///
+    /// ```
+    /// use wharf_emulator::{Catalog, NamespaceRecord, RepositoryRecord, TagRecord};
+    /// use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+    ///
+    /// let when: Timestamp = "2024-06-15T12:00:00Z".parse()?;
+    /// let name = RepositoryName::new("web/app")?;
+    /// let mut repo = RepositoryRecord::new(name, Category::Linux, when.clone());
+    /// repo.tags.push(TagRecord::new("1.0", 1_000, "sha256:00", when.clone()));
+    /// let mut team = NamespaceRecord::new(Namespace::new("team")?, when);
+    /// team.repositories.push(repo);
+    /// let mut catalog = Catalog::empty("me");
+    /// catalog.namespaces.push(team);
+    /// assert_eq!(catalog.repository_count(), 1);
+    /// catalog.validate()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(name: RepositoryName, category: Category, created_at: Timestamp) -> Self {
+        RepositoryRecord {
+            name,
+            category,
+            description: String::new(),
+            is_public: false,
+            num_download: 0,
+            updated_at: created_at.clone(),
+            created_at,
+            tags: Vec::new(),
+        }
+    }
+
     /// Total size of its tags in bytes.
     pub fn size(&self) -> u64 {
         self.tags

@@ -68,7 +68,8 @@ pub enum GenerateError {
     /// Repositories were asked for, but no namespace to hold them.
     #[error("{0} repositories need at least one namespace")]
     NoNamespace(usize),
-    /// The catalog would be larger than [`MAX_GENERATED_TAGS`].
+    /// The catalog would hold more than [`MAX_GENERATED_TAGS`] tags (namespaces
+    /// and tagless items count as one each).
     #[error("{0} tags in all is more than the {MAX_GENERATED_TAGS} allowed")]
     TooLarge(usize),
 }
@@ -95,7 +96,10 @@ fn check(options: &GenerateOptions) -> Result<(), GenerateError> {
     if options.namespaces == 0 && options.repositories > 0 {
         return Err(GenerateError::NoNamespace(options.repositories));
     }
-    let items = options.repositories.saturating_add(options.official_images);
+    let items = options
+        .repositories
+        .saturating_add(options.official_images)
+        .saturating_add(options.namespaces);
     let tags = items.saturating_mul(options.tags_per_repository.max(1));
     if tags > MAX_GENERATED_TAGS {
         return Err(GenerateError::TooLarge(tags));

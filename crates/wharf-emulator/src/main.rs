@@ -188,7 +188,11 @@ fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), Strin
     let catalog = Catalog::generate(&sizes.options()).map_err(|e| e.to_string())?;
     match out {
         Some(path) => catalog.save(path).map_err(|e| e.to_string()),
-        None => writeln!(std::io::stdout(), "{}", catalog.to_json()).map_err(|e| e.to_string()),
+        None => match writeln!(std::io::stdout(), "{}", catalog.to_json()) {
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            _ => Ok(()),
+        },
     }
 }
 

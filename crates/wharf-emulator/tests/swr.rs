@@ -316,3 +316,51 @@ fn unknown_apis_get_the_gateway_404() {
         assert!(reply.header("x-request-id").is_some());
     }
 }
+
+#[test]
+fn garbage_never_gets_a_500() {
+    let emu = demo();
+    let targets = [
+        "/v2/manage/repos?filter=%ZZ",
+        "/v2/manage/repos?filter=||",
+        "/v2/manage/repos?filter='",
+        "/v2/manage/repos?filter=name::a%7Cname::b",
+        "/v2/manage/repos?limit=99999999999999999999&offset=0",
+        "/v2/manage/repos?offset=18446744073709551615&limit=1000",
+        "/v2/manage/repos?%FF%FE=%FF",
+        "/v2/manage/repos?&&&==&",
+        "/v2/manage/dockerhub/repos?offset=18446744073709551615&limit=1000",
+        "/v2/manage/dockerhub/repos?limit=%00",
+        "/v2/manage/dockerhub/namespaces/%00/repos/x",
+        "/v2/manage/dockerhub/namespaces/library/repos/$$",
+        "/v2/manage/dockerhub/namespaces/library/repos/%2F/tags",
+        "/v2/manage/dockerhub/namespaces/library/repos//tags",
+        "/v2/manage/dockerhub/namespaces//repos/nginx",
+    ];
+    for target in targets {
+        let reply = common::swr_token(&emu, target, wharf_emulator::DEMO_TOKEN);
+        assert!(
+            [200, 400, 404].contains(&reply.status),
+            "{target}: {} {}",
+            reply.status,
+            reply.text()
+        );
+    }
+    let bodies: [&[u8]; 6] = [
+        b"\xff\xfe",
+        b"Action",
+        b"=&=&",
+        b"[1,2]",
+        b"Action=GetRepoImage&Offset=18446744073709551616",
+        b"Action=GetRepo&Limit=1e3",
+    ];
+    for body in bodies {
+        let reply = common::send(emu.addr(), "POST", "/", &[], body).unwrap();
+        assert_eq!(reply.status, 200, "{body:?}");
+        assert_ne!(reply.json()["RetCode"], 0, "{body:?}");
+    }
+    assert_eq!(
+        common::swr_token(&emu, REPOS, wharf_emulator::DEMO_TOKEN).status,
+        200
+    );
+}
