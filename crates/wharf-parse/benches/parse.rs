@@ -3,12 +3,13 @@
 //! and into two `#[derive(Deserialize)]` baselines.
 //!
 //! Run with `cargo bench -p wharf-parse --bench parse`; results are in
-//! `docs/benchmarks.md`.
+//! `docs/benchmarks.md`. With `WHARF_BENCH_ONLY=<decoder>` set, the binary
+//! only decodes, for a profiler (see [`decode_only`]).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_main};
+use criterion::{Criterion, Throughput};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use wharf_model::{Category, Center, PageRequest, Repository, RepositoryQuery, Timestamp};
@@ -279,4 +280,35 @@ fn time(f: impl FnOnce() -> bool) -> std::time::Duration {
     start.elapsed()
 }
 
-criterion_main!(group::benches);
+/// Decodes the page `WHARF_BENCH_N` times (default 10) with one decoder,
+/// without criterion, for a profiler such as cachegrind. `none` only builds
+/// the page, to subtract.
+fn decode_only(decoder: &str) {
+    let json = repository_page(1000);
+    let n: usize = std::env::var("WHARF_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    for _ in 0..n {
+        let json = black_box(json.as_str());
+        let ok = match decoder {
+            "typed" => serde_json::from_str::<Vec<Repository>>(json).is_ok(),
+            "value" => serde_json::from_str::<Value>(json).is_ok(),
+            "derive_flatten" => serde_json::from_str::<Vec<FlattenRepository>>(json).is_ok(),
+            "derive_plain" => serde_json::from_str::<Vec<PlainRepository>>(json).is_ok(),
+            _ => true,
+        };
+        black_box(ok);
+    }
+}
+
+/// Runs criterion, or with `WHARF_BENCH_ONLY=<decoder>` only [`decode_only`].
+fn main() {
+    match std::env::var("WHARF_BENCH_ONLY") {
+        Ok(decoder) => decode_only(&decoder),
+        Err(_) => {
+            group::benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}
