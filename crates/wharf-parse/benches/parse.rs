@@ -125,9 +125,13 @@ fn timestamp(rng: &mut Rng, naive: bool) -> String {
     }
 }
 
+/// Fields no version of the model knows, one of them nested: they go to `extra`.
+const UNKNOWN_FIELDS: &str =
+    r#","tag_count":3,"creator_name":"alice","repo_type":"image","scan":{"critical":0,"high":2}"#;
+
 /// One repository object, in the documented field order, plus the undocumented
-/// `logo`, `status` and `total_range`.
-fn repository(rng: &mut Rng, i: usize, total: usize) -> String {
+/// `logo`, `status` and `total_range`, and with `unknown`, [`UNKNOWN_FIELDS`].
+fn repository(rng: &mut Rng, i: usize, total: usize, unknown: bool) -> String {
     let namespace = format!("team-{}", rng.pick(WORDS));
     let name = match rng.below(3) {
         0 => format!("{}-{i}", rng.pick(WORDS)),
@@ -142,7 +146,7 @@ fn repository(rng: &mut Rng, i: usize, total: usize) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        r#"{{"name":"{name}","category":"{}","description":"{}","size":{},"is_public":{},"num_images":{},"num_download":{},"created_at":"{created}","updated_at":"{updated}","url":"","path":"swr.cn-north-4.myhuaweicloud.com/{namespace}/{name}","internal_path":"10.125.0.198:20202/{namespace}/{name}","domain_name":"tenant-{}","namespace":"{namespace}","tags":[{}],"logo":"https://swr.example.com/logo/{}.png","status":{},"total_range":{total}}}"#,
+        r#"{{"name":"{name}","category":"{}","description":"{}","size":{},"is_public":{},"num_images":{},"num_download":{},"created_at":"{created}","updated_at":"{updated}","url":"","path":"swr.cn-north-4.myhuaweicloud.com/{namespace}/{name}","internal_path":"10.125.0.198:20202/{namespace}/{name}","domain_name":"tenant-{}","namespace":"{namespace}","tags":[{}],"logo":"https://swr.example.com/logo/{}.png","status":{},"total_range":{total}"#,
         rng.pick(CATEGORIES),
         rng.pick(DESCRIPTIONS),
         rng.below(5_000_000_000),
@@ -154,15 +158,24 @@ fn repository(rng: &mut Rng, i: usize, total: usize) -> String {
         rng.below(1_000_000),
         rng.below(2) == 0,
     );
+    if unknown {
+        o.push_str(UNKNOWN_FIELDS);
+    }
+    o.push('}');
     o
 }
 
 /// A 1,000-item page, as `GET /v2/manage/repos` returns it.
-fn repository_page(items: usize) -> String {
+fn repository_page(unknown: bool) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let objects: Vec<String> = (0..items).map(|i| repository(&mut rng, i, items)).collect();
+    let objects: Vec<String> = (0..PAGE_ITEMS)
+        .map(|i| repository(&mut rng, i, PAGE_ITEMS, unknown))
+        .collect();
     format!("[{}]", objects.join(","))
 }
+
+/// Items on the decoded page.
+const PAGE_ITEMS: usize = 1000;
 
 fn content_range(c: &mut Criterion) {
     let mut group = c.benchmark_group("content_range");
@@ -189,35 +202,40 @@ fn filter(c: &mut Criterion) {
 }
 
 fn decode(c: &mut Criterion) {
-    let json = repository_page(1000);
-    check_page(&json);
-    interleaved_minimums(&json);
-    let mut group = c.benchmark_group("decode_1000_repositories");
+    decode_page(c, "decode_1000_repositories", &repository_page(false));
+    let name = "decode_1000_repositories_unknown_fields";
+    decode_page(c, name, &repository_page(true));
+}
+
+fn decode_page(c: &mut Criterion, name: &str, json: &str) {
+    check_page(name, json);
+    interleaved_minimums(json);
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(json.len() as u64));
     group.bench_function("typed", |b| {
-        b.iter(|| serde_json::from_str::<Vec<Repository>>(black_box(&json)))
+        b.iter(|| serde_json::from_str::<Vec<Repository>>(black_box(json)))
     });
     group.bench_function("value", |b| {
-        b.iter(|| serde_json::from_str::<Value>(black_box(&json)))
+        b.iter(|| serde_json::from_str::<Value>(black_box(json)))
     });
     group.bench_function("derive_flatten", |b| {
-        b.iter(|| serde_json::from_str::<Vec<FlattenRepository>>(black_box(&json)))
+        b.iter(|| serde_json::from_str::<Vec<FlattenRepository>>(black_box(json)))
     });
     group.bench_function("derive_plain", |b| {
-        b.iter(|| serde_json::from_str::<Vec<PlainRepository>>(black_box(&json)))
+        b.iter(|| serde_json::from_str::<Vec<PlainRepository>>(black_box(json)))
     });
     group.finish();
 }
 
 /// Makes sure every decoder accepts the page, so no benchmark times an error.
-fn check_page(json: &str) {
+fn check_page(name: &str, json: &str) {
     let typed = serde_json::from_str::<Vec<Repository>>(json);
     let flatten = serde_json::from_str::<Vec<FlattenRepository>>(json);
     let plain = serde_json::from_str::<Vec<PlainRepository>>(json);
     let value = serde_json::from_str::<Value>(json);
     match (typed, flatten, plain, value) {
-        (Ok(t), Ok(f), Ok(p), Ok(_)) if t.len() == 1000 && f.len() == 1000 && p.len() == 1000 => {
-            eprintln!("repository page: {} bytes, 1000 items", json.len());
+        (Ok(t), Ok(f), Ok(p), Ok(_)) if [t.len(), f.len(), p.len()] == [PAGE_ITEMS; 3] => {
+            eprintln!("{name}: {} bytes, {PAGE_ITEMS} items", json.len());
         }
         (t, f, p, v) => {
             eprintln!(
@@ -282,9 +300,10 @@ fn time(f: impl FnOnce() -> bool) -> std::time::Duration {
 
 /// Decodes the page `WHARF_BENCH_N` times (default 10) with one decoder,
 /// without criterion, for a profiler such as cachegrind. `none` only builds
-/// the page, to subtract.
+/// the page, to subtract. With `WHARF_BENCH_UNKNOWN` set, the page has
+/// unknown fields.
 fn decode_only(decoder: &str) {
-    let json = repository_page(1000);
+    let json = repository_page(std::env::var_os("WHARF_BENCH_UNKNOWN").is_some());
     let n: usize = std::env::var("WHARF_BENCH_N")
         .ok()
         .and_then(|n| n.parse().ok())
