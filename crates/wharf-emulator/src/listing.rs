@@ -2,6 +2,7 @@
 //! that a listing gives the same items whichever way it is asked for.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use wharf_model::{Center, OrderColumn, OrderType, RepositoryQuery};
 
@@ -10,33 +11,66 @@ use crate::catalog::{Catalog, NamespaceRecord, OfficialImageRecord, RepositoryRe
 /// A repository with the namespace it lives in.
 pub(crate) type RepoRef<'a> = (&'a NamespaceRecord, &'a RepositoryRecord);
 
+/// A catalog with the natural order of its repositories (namespace, then
+/// name) worked out once, so that a listing only filters.
+pub(crate) struct Indexed {
+    /// The catalog.
+    pub(crate) catalog: Arc<Catalog>,
+    /// (namespace index, repository index), in natural order.
+    natural: Vec<(usize, usize)>,
+}
+
+impl Indexed {
+    pub(crate) fn new(catalog: Arc<Catalog>) -> Self {
+        let mut natural: Vec<(usize, usize)> = catalog
+            .namespaces
+            .iter()
+            .enumerate()
+            .flat_map(|(n, ns)| (0..ns.repositories.len()).map(move |r| (n, r)))
+            .collect();
+        let name = |&(n, r): &(usize, usize)| {
+            let ns = &catalog.namespaces[n];
+            (ns.name.as_str(), ns.repositories[r].name.as_str())
+        };
+        natural.sort_by(|a, b| name(a).cmp(&name(b)));
+        Indexed { catalog, natural }
+    }
+
+    fn in_natural_order(&self) -> impl Iterator<Item = RepoRef<'_>> {
+        self.natural.iter().map(|&(n, r)| {
+            let ns = &self.catalog.namespaces[n];
+            (ns, &ns.repositories[r])
+        })
+    }
+}
+
 /// The repositories `query` selects, sorted, before paging.
 ///
 /// - `center::thirdparty` selects nothing: the emulated tenant has no
 ///   repositories shared by others.
 /// - `namespace` and `category` match exactly, `name` is a substring match.
 /// - Without `order_column`, the order is namespace then name, ascending;
-///   `order_type` defaults to ascending. Ties always fall back to that order.
-pub(crate) fn repositories<'a>(catalog: &'a Catalog, query: &RepositoryQuery) -> Vec<RepoRef<'a>> {
+///   `order_type` defaults to ascending. Ties keep that natural order.
+pub(crate) fn repositories<'a>(indexed: &'a Indexed, query: &RepositoryQuery) -> Vec<RepoRef<'a>> {
     if query.center == Some(Center::ThirdParty) {
         return Vec::new();
     }
-    let mut selected: Vec<RepoRef<'a>> = catalog
-        .repositories()
+    let mut selected: Vec<RepoRef<'a>> = indexed
+        .in_natural_order()
         .filter(|(ns, repo)| matches(query, ns, repo))
         .collect();
-    let descending = query.order_type == Some(OrderType::Desc);
-    selected.sort_by(|a, b| {
-        let primary = query
-            .order_column
-            .map_or(Ordering::Equal, |c| by_column(c, a, b));
-        let primary = if descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        primary.then_with(|| natural(a, b))
-    });
+    if let Some(column) = query.order_column {
+        let descending = query.order_type == Some(OrderType::Desc);
+        // A stable sort: ties stay in the natural order.
+        selected.sort_by(|a, b| {
+            let primary = by_column(column, a, b);
+            if descending {
+                primary.reverse()
+            } else {
+                primary
+            }
+        });
+    }
     selected
 }
 
@@ -51,10 +85,6 @@ fn matches(query: &RepositoryQuery, ns: &NamespaceRecord, repo: &RepositoryRecor
             .is_none_or(|n| repo.name.as_str().contains(n))
         && query.category.as_ref().is_none_or(|c| &repo.category == c)
         && query.is_public.is_none_or(|p| repo.is_public == p)
-}
-
-fn natural(a: &RepoRef<'_>, b: &RepoRef<'_>) -> Ordering {
-    (a.0.name.as_str(), a.1.name.as_str()).cmp(&(b.0.name.as_str(), b.1.name.as_str()))
 }
 
 fn by_column(column: OrderColumn, a: &RepoRef<'_>, b: &RepoRef<'_>) -> Ordering {
@@ -130,7 +160,7 @@ mod tests {
 
     #[test]
     fn filters_and_orders() {
-        let demo = Catalog::demo();
+        let demo = Indexed::new(Arc::new(Catalog::demo()));
         let mut q = RepositoryQuery::default();
         q.namespace = Some("team".into());
         q.name = Some("a".into());
@@ -155,14 +185,14 @@ mod tests {
 
     #[test]
     fn default_order_matches_namespace_order() {
-        let demo = Catalog::demo();
+        let demo = Indexed::new(Arc::new(Catalog::demo()));
         let mut q = RepositoryQuery::default();
         q.namespace = Some("team".into());
         let swr: Vec<&str> = repositories(&demo, &q)
             .iter()
             .map(|(_, r)| r.name.as_str())
             .collect();
-        let ns = demo.namespace("team").unwrap();
+        let ns = demo.catalog.namespace("team").unwrap();
         let uhub: Vec<&str> = namespace_repositories(ns)
             .iter()
             .map(|r| r.name.as_str())

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::auth::AuthConfig;
 use crate::catalog::Catalog;
 use crate::faults::{Fault, FaultConfig};
+use crate::listing::Indexed;
 use crate::{front, serve, swr, uhub};
 
 /// Settings for an emulator, before it starts.
@@ -212,7 +213,7 @@ impl Emulator {
 
     /// Serves `catalog` from the next request on.
     pub fn set_catalog(&self, catalog: Catalog) {
-        *write(&self.shared.catalog) = Arc::new(catalog);
+        *write(&self.shared.catalog) = Arc::new(Indexed::new(Arc::new(catalog)));
     }
 
     /// Accepts these credentials from the next request on.
@@ -290,7 +291,7 @@ pub(crate) struct FaultDecision {
 
 /// What every handler can reach.
 pub(crate) struct Shared {
-    catalog: RwLock<Arc<Catalog>>,
+    catalog: RwLock<Arc<Indexed>>,
     auth: RwLock<Arc<AuthConfig>>,
     faults: Mutex<FaultState>,
     latency: Mutex<Duration>,
@@ -301,7 +302,7 @@ pub(crate) struct Shared {
 impl Shared {
     fn new(catalog: Catalog, auth: AuthConfig, faults: FaultConfig, latency: Duration) -> Self {
         Shared {
-            catalog: RwLock::new(Arc::new(catalog)),
+            catalog: RwLock::new(Arc::new(Indexed::new(Arc::new(catalog)))),
             auth: RwLock::new(Arc::new(auth)),
             faults: Mutex::new(FaultState {
                 config: faults,
@@ -314,7 +315,11 @@ impl Shared {
     }
 
     pub(crate) fn catalog(&self) -> Arc<Catalog> {
-        read(&self.catalog).clone()
+        self.indexed().catalog.clone()
+    }
+
+    pub(crate) fn indexed(&self) -> Arc<Indexed> {
+        read(&self.catalog)
     }
 
     pub(crate) fn auth(&self) -> Arc<AuthConfig> {

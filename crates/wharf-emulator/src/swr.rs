@@ -136,8 +136,9 @@ async fn list_repos(
 ) -> Result<Response, Fail> {
     let pairs = params::pairs(query.unwrap_or_default().as_bytes());
     let query = repository_query(&pairs)?;
-    let catalog = shared.catalog();
-    let all = listing::repositories(&catalog, &query);
+    let indexed = shared.indexed();
+    let catalog = &indexed.catalog;
+    let all = listing::repositories(&indexed, &query);
     let total = all.len() as u64;
     let page = query
         .page
@@ -145,7 +146,7 @@ async fn list_repos(
     let items = listing::page(&all, page.offset, u64::from(page.limit));
     let body: Vec<Repository> = items
         .iter()
-        .map(|r| repository(&catalog, r, total))
+        .map(|r| repository(catalog, r, total))
         .collect();
     let count = body.len() as u64;
     let mut response = ok(&body);
