@@ -31,8 +31,9 @@ pub const DEMO_UCLOUD_PRIVATE_KEY: &str = "wharf-demo-private-key";
 /// let mine = AuthConfig::empty().with_huawei_key("AK", "SK").with_token("t0ken");
 /// assert_eq!(mine.tokens, ["t0ken"]);
 /// assert!(!AuthConfig::disabled().enabled);
+/// assert!(!format!("{mine:?}").contains("SK"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AuthConfig {
     /// Whether requests are checked at all (`--no-auth` turns it off).
@@ -45,6 +46,25 @@ pub struct AuthConfig {
     pub ucloud_keys: BTreeMap<String, String>,
     /// How far `X-Sdk-Date` may be from the emulator's clock.
     pub max_skew: Duration,
+}
+
+/// Shows key ids, never secrets or tokens.
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("enabled", &self.enabled)
+            .field(
+                "huawei_access_keys",
+                &self.huawei_keys.keys().collect::<Vec<_>>(),
+            )
+            .field("tokens", &self.tokens.len())
+            .field(
+                "ucloud_public_keys",
+                &self.ucloud_keys.keys().collect::<Vec<_>>(),
+            )
+            .field("max_skew", &self.max_skew)
+            .finish()
+    }
 }
 
 impl Default for AuthConfig {
