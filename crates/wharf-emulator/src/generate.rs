@@ -297,7 +297,7 @@ fn official_image(
 mod words {
     use fastrand::Rng;
 
-    const TEAMS: &[&str] = &[
+    pub(super) const TEAMS: &[&str] = &[
         "platform",
         "payments",
         "data",
@@ -319,8 +319,8 @@ mod words {
         "support",
         "logistics",
     ];
-    const TEAM_SUFFIXES: &[&str] = &["team", "core", "lab", "ops", "svc", "eng"];
-    const SERVICES: &[&str] = &[
+    pub(super) const TEAM_SUFFIXES: &[&str] = &["team", "core", "lab", "ops", "svc", "eng"];
+    pub(super) const SERVICES: &[&str] = &[
         "api",
         "web",
         "worker",
@@ -347,8 +347,8 @@ mod words {
         "resizer",
         "mailer",
     ];
-    const GROUPS: &[&str] = &["tools", "base", "jobs", "services"];
-    const OFFICIAL: &[&str] = &[
+    pub(super) const GROUPS: &[&str] = &["tools", "base", "jobs", "services"];
+    pub(super) const OFFICIAL: &[&str] = &[
         "nginx",
         "redis",
         "postgres",
@@ -484,6 +484,21 @@ mod tests {
         ));
         let empty = Catalog::generate(&GenerateOptions::new(0, 0, 0, 0, 1)).unwrap();
         assert_eq!(empty.repository_count(), 0);
+    }
+
+    #[test]
+    fn every_word_makes_valid_names() {
+        for team in words::TEAMS {
+            for suffix in words::TEAM_SUFFIXES {
+                Namespace::new(format!("{team}-{suffix}-2")).unwrap();
+            }
+        }
+        for service in words::SERVICES.iter().chain(words::OFFICIAL) {
+            RepositoryName::new(format!("{service}-2")).unwrap();
+            for group in words::GROUPS.iter().chain(&["tools"]) {
+                RepositoryName::new(format!("{group}/{service}-2")).unwrap();
+            }
+        }
     }
 
     #[test]
