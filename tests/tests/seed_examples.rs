@@ -23,7 +23,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> (T, Value) {
 fn list_official_image_tags() {
     let (tags, json) = round_trip::<Vec<OfficialImageTag>>("swr-list-official-image-tags.json");
     assert_eq!(tags[0].name, "1.2");
-    assert_eq!(tags[0].last_updated.instant().to_string(), "2017-09-12T10:33:22Z");
+    assert_eq!(
+        tags[0].last_updated.instant().to_string(),
+        "2017-09-12T10:33:22Z"
+    );
     insta::assert_json_snapshot!(json);
 }
 
@@ -50,7 +53,11 @@ fn list_repos() {
     assert_eq!(repo.tags, ["latest", "log"]);
     assert_eq!(repo.status, Some(false));
     assert_eq!(repo.updated_at.instant().subsec_nanosecond(), 542_841_141);
-    assert!(repo.extra.is_empty(), "status is a known field: {:?}", repo.extra);
+    assert!(
+        repo.extra.is_empty(),
+        "status is a known field: {:?}",
+        repo.extra
+    );
     insta::assert_json_snapshot!(json);
 }
 

@@ -55,14 +55,21 @@ fn main() -> ExitCode {
 }
 
 fn print_help() {
-    println!("usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests; then a one-line summary");
+    println!(
+        "usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests; then a one-line summary"
+    );
 }
 
 fn ci() -> ExitCode {
     let started = Instant::now();
     let mut timings = Vec::new();
     for (index, step) in CI_STEPS.iter().enumerate() {
-        eprintln!("xtask ci: [{}/{}] {}", index + 1, CI_STEPS.len(), render(step));
+        eprintln!(
+            "xtask ci: [{}/{}] {}",
+            index + 1,
+            CI_STEPS.len(),
+            render(step)
+        );
         let step_started = Instant::now();
         let outcome = Command::new(step.program).args(step.args).status();
         timings.push((step.name, step_started.elapsed()));

@@ -80,10 +80,18 @@ struct Inner {
 impl Error {
     /// A new error of `kind` about `request`, with a human detail.
     pub fn new(kind: ErrorKind, request: &Request, detail: impl Into<String>) -> Self {
+        let mut error = Error::without_request(kind, detail);
+        error.0.provider = Some(request.provider);
+        error.0.operation = Some(request.operation);
+        error
+    }
+
+    /// A new error of `kind` that concerns no single request (a fixture file, say).
+    pub fn without_request(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
-            provider: Some(request.provider),
-            operation: Some(request.operation),
+            provider: None,
+            operation: None,
             status: None,
             code: None,
             message: None,
@@ -93,14 +101,6 @@ impl Error {
             detail: Some(detail.into()).filter(|d| !d.is_empty()),
             source: None,
         }))
-    }
-
-    /// A new error of `kind` that concerns no single request (a fixture file, say).
-    pub fn without_request(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        let mut error = Error::new(kind, &Request::get(Provider::Swr, "", ""), detail);
-        error.0.provider = None;
-        error.0.operation = None;
-        error
     }
 
     /// Attaches the underlying cause.

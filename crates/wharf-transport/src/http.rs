@@ -18,6 +18,10 @@ pub struct HttpConfig {
     pub read_timeout: Duration,
     /// Largest response body accepted (default 64 MiB); a larger one is an error.
     pub max_body_bytes: u64,
+    /// Longest time for one request, from connecting to the last body byte
+    /// (default 60 s): a backstop for callers that use this transport without
+    /// [`Retrying`](crate::Retrying) and its attempt timeout.
+    pub request_timeout: Duration,
     /// Idle pooled connections kept per host (default 8).
     pub pool_max_idle_per_host: usize,
     /// `User-Agent` header.
@@ -29,6 +33,7 @@ impl Default for HttpConfig {
         HttpConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
             max_body_bytes: 64 * 1024 * 1024,
             pool_max_idle_per_host: 8,
             user_agent: concat!("wharf/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -40,6 +45,7 @@ impl Default for HttpConfig {
 ///
 /// `https` is required, except for loopback addresses (`127.0.0.0/8`, `::1`,
 /// `localhost`), so tests can talk to a local emulator in plain HTTP.
+/// Redirects are not followed: a 3xx comes back as the response.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
@@ -52,6 +58,10 @@ impl HttpTransport {
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .read_timeout(config.read_timeout)
+            .timeout(config.request_timeout)
+            // The registry APIs do not redirect; following one could carry
+            // credentials to another host, or to plain http.
+            .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .tcp_keepalive(Duration::from_secs(60))
             .gzip(true)
@@ -158,6 +168,8 @@ async fn read_capped(
     Ok(body.freeze())
 }
 
+/// Body errors count as `Io` (transient): with gzip on, reqwest reports a
+/// truncated body as a decode error, and the two cannot be told apart reliably.
 fn from_reqwest(request: &Request, e: reqwest::Error) -> Error {
     let kind = if e.is_connect() {
         ErrorKind::Connect
@@ -169,7 +181,8 @@ fn from_reqwest(request: &Request, e: reqwest::Error) -> Error {
         ErrorKind::Io
     };
     let detail = root_cause(&e);
-    Error::new(kind, request, detail).with_source(e)
+    // The URL may carry a UCloud signature in its query: keep it out of errors.
+    Error::new(kind, request, detail).with_source(e.without_url())
 }
 
 /// reqwest's own message is generic ("error sending request"); the cause says more.

@@ -5,6 +5,7 @@ use std::time::SystemTime;
 use http::{HeaderName, HeaderValue};
 use wharf_auth::huawei::{self, Auth};
 
+use crate::request::SECRET_HEADERS;
 use crate::{Error, ErrorKind, Request, Signer};
 
 /// Signs SWR requests with [`wharf_auth::huawei`], as the official SDK does.
@@ -42,13 +43,15 @@ impl Signer for HuaweiSigner {
         for (name, value) in added.iter() {
             let name = HeaderName::try_from(name);
             let value = HeaderValue::try_from(value);
-            let (Ok(name), Ok(value)) = (name, value) else {
+            let (Ok(name), Ok(mut value)) = (name, value) else {
                 return Err(Error::new(
                     ErrorKind::Sign,
                     request,
                     "signer made an invalid header",
                 ));
             };
+            // Marked sensitive, the value is hidden from http's own Debug too.
+            value.set_sensitive(SECRET_HEADERS.contains(&name.as_str()));
             request.headers.insert(name, value);
         }
         Ok(())

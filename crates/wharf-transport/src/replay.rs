@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
+use crate::request::SECRET_HEADERS;
 use crate::{Error, ErrorKind, Request, Response, Transport};
 
 /// The `format` field of every fixture file.
@@ -29,8 +30,10 @@ const VOLATILE_HEADERS: &[&str] = &[
     "accept",
 ];
 
-/// Headers whose values are secrets: recorded as `<redacted>`.
-pub(crate) const SECRET_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
+/// Parameters (UCloud's, in a query or form body) that identify the caller or
+/// sign the request: recorded as `REDACTED` and never matched, so a fixture
+/// recorded with one key pair replays with another and leaks neither.
+const SECRET_PARAMS: &[&str] = &["PublicKey", "Signature"];
 
 /// A fixture file: a list of exchanges, with a format name and version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,12 +212,23 @@ impl RecordedRequest {
             target: if query.is_empty() {
                 request.path().to_owned()
             } else {
-                format!("{}?{}", request.path(), query)
+                format!("{}?{}", request.path(), redact_params(query))
             },
             headers: header_pairs(&request.headers, true),
-            body: String::from_utf8_lossy(&request.body).into_owned(),
+            body: redact_params(&String::from_utf8_lossy(&request.body)),
         }
     }
+}
+
+/// Replaces the values of [`SECRET_PARAMS`] in `k=v&k=v` text.
+fn redact_params(text: &str) -> String {
+    let redact = |pair: &str| -> String {
+        match pair.split_once('=') {
+            Some((key, _)) if SECRET_PARAMS.contains(&key) => format!("{key}=REDACTED"),
+            _ => pair.to_owned(),
+        }
+    };
+    text.split('&').map(redact).collect::<Vec<_>>().join("&")
 }
 
 fn header_pairs(headers: &HeaderMap, redact: bool) -> Vec<(String, String)> {

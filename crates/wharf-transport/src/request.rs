@@ -48,9 +48,15 @@ impl fmt::Display for Provider {
     }
 }
 
+/// Headers whose values are secrets: never printed, recorded as `<redacted>`.
+pub(crate) const SECRET_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
+
 /// One request, with what it is for: backends, retries and logs see the provider
 /// and operation, not just a URL.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows secret headers (`Authorization`, `X-Auth-Token`,
+/// `X-Security-Token`) as `<redacted>`.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Request {
     /// The API it is for.
@@ -107,6 +113,28 @@ impl Request {
     /// `scheme://authority` of the URL.
     pub fn origin(&self) -> &str {
         split_url(&self.url).0
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = self.headers.iter().map(|(name, value)| {
+            let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+                "<redacted>"
+            } else {
+                value.to_str().unwrap_or("<binary>")
+            };
+            (name.as_str(), shown)
+        });
+        let headers: Vec<_> = headers.collect();
+        f.debug_struct("Request")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_bytes", &self.body.len())
+            .finish()
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::{Classifier, Error, ErrorKind, Request, Response, Time, TokioTime, Transport, Verdict};
@@ -95,17 +96,31 @@ impl Default for Timeouts {
     }
 }
 
-/// Reads a `Retry-After` value: seconds, or an HTTP date (relative to `now`).
-/// A date in the past means "now"; anything else unreadable is ignored.
+/// Reads a `Retry-After` value: seconds, or an HTTP date relative to `now` in
+/// any of the three forms HTTP allows (RFC 1123, RFC 850, asctime). A date in
+/// the past means "now"; anything unreadable is ignored. Waits are capped at a
+/// day, which no retry budget reaches.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds).min(MAX_WAIT));
     }
-    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let when = parse_http_date(value)?;
     let now = jiff::Timestamp::try_from(now).ok()?;
-    let wait = when.duration_since(now);
-    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+    let wait = Duration::try_from(when.duration_since(now)).unwrap_or(Duration::ZERO);
+    Some(wait.min(MAX_WAIT))
+}
+
+fn parse_http_date(value: &str) -> Option<jiff::Timestamp> {
+    if let Ok(zoned) = jiff::fmt::rfc2822::parse(value) {
+        return Some(zoned.timestamp());
+    }
+    // RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
+    let civil = jiff::civil::DateTime::strptime("%A, %d-%b-%y %H:%M:%S GMT", value)
+        .or_else(|_| jiff::civil::DateTime::strptime("%a %b %e %H:%M:%S %Y", value))
+        .ok()?;
+    jiff::tz::TimeZone::UTC.to_timestamp(civil).ok()
 }
 
 /// Wraps a transport with retries, timeouts and tracing spans.
@@ -122,6 +137,7 @@ pub struct Retrying<T> {
     /// Time limits.
     pub timeouts: Timeouts,
     time: Arc<dyn Time>,
+    jitter_seed: Option<u64>,
 }
 
 impl<T: Transport> Retrying<T> {
@@ -133,6 +149,7 @@ impl<T: Transport> Retrying<T> {
             retry: RetryConfig::default(),
             timeouts: Timeouts::default(),
             time: Arc::new(TokioTime),
+            jitter_seed: None,
         }
     }
 
@@ -142,8 +159,16 @@ impl<T: Transport> Retrying<T> {
         self
     }
 
-    /// One attempt, bounded by the attempt timeout, then classified.
-    async fn attempt(&self, request: &Request, number: u32) -> Outcome {
+    /// Draws backoff jitter from a generator seeded with `seed`, so the waits
+    /// are the same on every run (for tests).
+    pub fn with_jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// One attempt, bounded by the attempt timeout and by what is left of the
+    /// operation, then classified.
+    async fn attempt(&self, request: &Request, number: u32, deadline: Instant) -> Outcome {
         let span = tracing::debug_span!(
             "wharf.attempt",
             attempt = number,
@@ -151,14 +176,19 @@ impl<T: Transport> Retrying<T> {
             latency_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let started = std::time::Instant::now();
-        let sent = tokio::time::timeout(self.timeouts.attempt, self.inner.send(request.clone()))
+        let left = deadline.saturating_duration_since(Instant::now());
+        let limit = self.timeouts.attempt.min(left);
+        let started = Instant::now();
+        let sent = tokio::time::timeout(limit, self.inner.send(request.clone()))
             .instrument(span.clone())
             .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let response = match sent {
+            Err(_elapsed) if limit < self.timeouts.attempt => {
+                return Outcome::Fail(self.operation_timeout(request));
+            }
             Err(_elapsed) => {
-                let detail = format!("no complete response within {:?}", self.timeouts.attempt);
+                let detail = format!("no complete response within {limit:?}");
                 return Outcome::Retry(Error::new(ErrorKind::AttemptTimeout, request, detail));
             }
             Ok(Err(e)) if e.is_transient() => return Outcome::Retry(e),
@@ -180,14 +210,27 @@ impl<T: Transport> Retrying<T> {
         }
     }
 
-    async fn run(&self, request: Request) -> Result<Response, Error> {
+    fn operation_timeout(&self, request: &Request) -> Error {
+        let detail = format!(
+            "not done within {:?}, retries included",
+            self.timeouts.operation
+        );
+        Error::new(ErrorKind::OperationTimeout, request, detail)
+    }
+
+    /// Attempts until success, a final failure, or attempts, retry budget or
+    /// operation time run out; a retry that cannot happen returns the last error.
+    async fn run(&self, request: &Request) -> Result<Response, Error> {
         let started = self.time.now();
-        let mut rng = fastrand::Rng::new();
+        let deadline = Instant::now() + self.timeouts.operation;
+        let mut rng = self
+            .jitter_seed
+            .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
         let mut previous_wait = None;
         let mut number = 0;
         loop {
             number += 1;
-            let error = match self.attempt(&request, number).await {
+            let error = match self.attempt(request, number, deadline).await {
                 Outcome::Done(response) => return Ok(response),
                 Outcome::Fail(e) => return Err(e.with_attempts(number)),
                 Outcome::Retry(e) => e,
@@ -196,7 +239,9 @@ impl<T: Transport> Retrying<T> {
                 .retry_after()
                 .unwrap_or_else(|| self.retry.backoff.next(previous_wait, &mut rng));
             let spent = self.time.now().duration_since(started).unwrap_or_default();
-            if number >= self.retry.max_attempts || spent + wait > self.retry.retry_timeout {
+            let out_of_budget = spent.saturating_add(wait) > self.retry.retry_timeout;
+            let out_of_time = Instant::now() + wait >= deadline;
+            if number >= self.retry.max_attempts || out_of_budget || out_of_time {
                 return Err(error.with_attempts(number));
             }
             tracing::info!(attempt = number, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
@@ -221,15 +266,78 @@ impl<T: Transport> Transport for Retrying<T> {
             provider = %request.provider,
             operation = request.operation,
         );
-        let limit = self.timeouts.operation;
-        let operation = self.run(request.clone()).instrument(span);
-        match tokio::time::timeout(limit, operation).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(Error::new(
-                ErrorKind::OperationTimeout,
-                &request,
-                format!("not done within {limit:?}, retries included"),
-            )),
-        }
+        self.run(&request).instrument(span).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        // 1994-11-06T08:49:37Z
+        let now = at(784_111_777 - 10);
+        let ten = Some(Duration::from_secs(10));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), ten);
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            ten
+        );
+        assert_eq!(parse_retry_after("Sun Nov  6 08:49:37 1994", now), ten);
+        assert_eq!(parse_retry_after(" 3 ", now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at(784_111_777 + 5)),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn backoff_stays_between_base_and_cap_and_is_seedable() {
+        let backoff = Backoff {
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(2),
+        };
+        let run = |seed| {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut previous = None;
+            (0..20)
+                .map(|_| {
+                    let wait = backoff.next(previous, &mut rng);
+                    assert!(wait >= backoff.base && wait <= backoff.cap, "{wait:?}");
+                    assert!(wait <= previous.unwrap_or(backoff.base) * 3);
+                    previous = Some(wait);
+                    wait
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(7), run(7));
+        let waits = run(7);
+        assert!(
+            waits.windows(2).any(|w| w[0] != w[1]),
+            "jittered: {waits:?}"
+        );
+        assert!(
+            waits.iter().any(|w| *w > Duration::from_millis(300)),
+            "grows: {waits:?}"
+        );
+        let zero = Backoff {
+            base: Duration::ZERO,
+            cap: Duration::ZERO,
+        };
+        assert_eq!(
+            zero.next(None, &mut fastrand::Rng::with_seed(1)),
+            Duration::ZERO
+        );
     }
 }

@@ -98,28 +98,41 @@ async fn attempts_run_out() {
 }
 
 #[tokio::test]
-async fn backoff_waits_grow_within_base_and_cap() {
+async fn backoff_waits_follow_the_configured_jitter() {
     let server = Server::start(vec![status(500); 6]).await;
     let time = FakeTime::new(start_time());
-    let mut client = swr_client(&time);
+    let mut client = swr_client(&time).with_jitter_seed(42);
     client.retry.max_attempts = 6;
     client.retry.backoff.base = Duration::from_millis(100);
     client.retry.backoff.cap = Duration::from_millis(800);
     client.send(list(&server)).await.unwrap_err();
-    let sleeps = time.sleeps();
-    assert_eq!(sleeps.len(), 5);
-    let mut previous = Duration::from_millis(100);
-    for wait in sleeps {
-        assert!(
-            wait >= Duration::from_millis(100) && wait <= Duration::from_millis(800),
-            "{wait:?}"
-        );
-        assert!(
-            wait <= previous * 3,
-            "decorrelated jitter: {wait:?} after {previous:?}"
-        );
-        previous = wait;
-    }
+    let mut rng = fastrand::Rng::with_seed(42);
+    let mut previous = None;
+    let expected: Vec<Duration> = (0..5)
+        .map(|_| {
+            let wait = client.retry.backoff.next(previous, &mut rng);
+            previous = Some(wait);
+            wait
+        })
+        .collect();
+    assert_eq!(time.sleeps(), expected);
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = Server::start(vec![Action::Respond(
+        307,
+        vec![("location", "http://192.0.2.2/stolen".into())],
+        String::new(),
+    )])
+    .await;
+    let mut request = list(&server);
+    request
+        .headers
+        .insert("x-auth-token", HeaderValue::from_static("TOKEN-SECRET"));
+    let response = http().send(request).await.unwrap();
+    assert_eq!(response.status.as_u16(), 307);
+    assert_eq!(server.count(), 1);
 }
 
 #[tokio::test]

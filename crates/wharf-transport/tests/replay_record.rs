@@ -183,3 +183,56 @@ fn fixtures_of_another_version_are_refused() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn ucloud_keys_are_redacted_and_ignored_when_matching() {
+    let server = Server::start(vec![ok(r#"{"RetCode":0}"#)]).await;
+    let recorder = RecordingTransport::new(HttpTransport::new(HttpConfig::default()).unwrap());
+    let body =
+        |key: &str, sig: &str| format!("Action=GetRepo&Limit=20&PublicKey={key}&Signature={sig}");
+    let recorded = Request::post(
+        Provider::Uhub,
+        "GetRepo",
+        format!("{}/", server.base),
+        body("recording-key", "abc123"),
+    );
+    recorder.send(recorded).await.unwrap();
+    let fixture = recorder.fixture();
+    let text = serde_json::to_string(&fixture).unwrap();
+    assert!(
+        !text.contains("recording-key") && !text.contains("abc123"),
+        "{text}"
+    );
+
+    let replay = ReplayTransport::new(fixture.exchanges);
+    let other_keys = Request::post(
+        Provider::Uhub,
+        "GetRepo",
+        "https://api.ucloud.cn/",
+        body("ci-key", "def456"),
+    );
+    assert_eq!(
+        replay.send(other_keys).await.unwrap().body,
+        r#"{"RetCode":0}"#
+    );
+}
+
+#[test]
+fn request_debug_hides_secret_headers() {
+    let mut request = list("a");
+    request
+        .headers
+        .insert("x-auth-token", HeaderValue::from_static("TOKEN-SECRET"));
+    request.headers.insert(
+        "authorization",
+        HeaderValue::from_static(
+            "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=SIG-SECRET",
+        ),
+    );
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("TOKEN-SECRET") && !shown.contains("SIG-SECRET"),
+        "{shown}"
+    );
+    assert!(shown.contains("<redacted>"), "{shown}");
+}
