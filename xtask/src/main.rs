@@ -1,6 +1,7 @@
 //! Developer commands for the wharf workspace, run as `cargo xtask <command>`.
 //!
-//! - `cargo xtask ci`: every check CI runs, in order, then a one-line summary.
+//! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, tests, the
+//!   Python SDK interop check), then a one-line summary.
 
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -36,6 +37,13 @@ const CI_STEPS: &[Step] = &[
         program: "cargo",
         args: &["test", "--workspace"],
     },
+    // The official Python SDKs, unchanged, page through the emulator. The script
+    // makes its own virtualenv and installs the pinned SDKs from PyPI.
+    Step {
+        name: "interop",
+        program: "bash",
+        args: &["tests/interop/run_emulator_interop.sh"],
+    },
 ];
 
 fn main() -> ExitCode {
@@ -56,7 +64,7 @@ fn main() -> ExitCode {
 
 fn print_help() {
     println!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests; then a one-line summary"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests, SDK interop; then a one-line summary"
     );
 }
 

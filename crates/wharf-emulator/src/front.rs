@@ -124,13 +124,13 @@ async fn truncate(response: Response) -> Response {
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(promised));
-    let first = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(sent)]);
-    let fail = futures_util::stream::once(async {
+    let first = futures::stream::iter([Ok::<Bytes, std::io::Error>(sent)]);
+    let fail = futures::stream::once(async {
         // Let the first half reach the socket before the connection closes.
         tokio::time::sleep(Duration::from_millis(50)).await;
         Err(std::io::Error::other("injected fault: truncated body"))
     });
-    let stream = futures_util::StreamExt::chain(first, fail);
+    let stream = futures::StreamExt::chain(first, fail);
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
