@@ -105,8 +105,22 @@ impl Serialize for Category {
 
 impl<'de> Deserialize<'de> for Category {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Category::from(text.as_ref()))
+        deserializer.deserialize_str(CategoryVisitor)
+    }
+}
+
+/// Reads a category without copying the text of a known one.
+struct CategoryVisitor;
+
+impl serde::de::Visitor<'_> for CategoryVisitor {
+    type Value = Category;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a category name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Category, E> {
+        Ok(Category::from(v))
     }
 }
 

@@ -88,16 +88,15 @@ impl Visitor<'_> for RetCodeVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<RetCode, E> {
-        // `i64::from_str` takes a leading `+`, which would not encode back the same.
-        if v.starts_with('+') {
-            return Err(E::invalid_value(de::Unexpected::Str(v), &self));
-        }
-        v.parse::<i64>()
-            .map(|code| RetCode {
+        // Only the canonical spelling: `+1`, `007` or `-0` would not encode back
+        // the same.
+        match v.parse::<i64>() {
+            Ok(code) if code.to_string() == v => Ok(RetCode {
                 code,
                 as_text: true,
-            })
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
     }
 }
 
@@ -194,7 +193,9 @@ mod tests {
 
     #[test]
     fn ret_code_rejects_junk() {
-        for json in [r#""""#, r#""12a""#, r#""+1""#, "1.5", "true", "null"] {
+        for json in [
+            r#""""#, r#""12a""#, r#""+1""#, r#""007""#, r#""-0""#, "1.5", "true", "null",
+        ] {
             let err = serde_json::from_str::<RetCode>(json).unwrap_err();
             assert!(err.to_string().contains("RetCode"), "{json}: {err}");
         }

@@ -40,7 +40,7 @@ lossless_struct! {
         /// When it last changed.
         req last_updated: Timestamp = "last_updated",
         /// Total number of official images matching the query, on every item.
-        opt total_range: u64 = "total_range",
+        loose total_range: u64 = "total_range",
     }
 }
 
@@ -104,11 +104,12 @@ lossless_struct! {
         req namespace: String = "namespace",
         /// Tag names.
         req tags: Vec<String> = "tags",
-        /// Logo, returned by the real API but not documented.
-        opt logo: String = "logo",
+        /// Logo, returned by the real API but not documented. Undocumented
+        /// fields of an unexpected type are kept in `extra` instead.
+        loose logo: String = "logo",
         /// Status flag, returned by the real API but not documented.
-        opt status: bool = "status",
+        loose status: bool = "status",
         /// Total number of repositories matching the query, on every item.
-        opt total_range: u64 = "total_range",
+        loose total_range: u64 = "total_range",
     }
 }

@@ -78,39 +78,36 @@ impl TimestampError {
     }
 }
 
+/// The naive shape, for writing it.
 const NAIVE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 impl Timestamp {
     /// Reads a timestamp from text in any of the accepted shapes.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
-        if is_integer(text) {
+        let (instant, format) = if is_integer(text) {
             let seconds: i64 = text
                 .parse()
                 .map_err(|e| TimestampError::new(text, format_args!("seconds: {e}")))?;
             let instant =
                 instant_from_seconds(seconds).map_err(|e| TimestampError::new(text, e))?;
-            return Ok(Timestamp {
-                instant,
-                original: Original::Text(text.into()),
-                format: TimestampFormat::UnixSecondsText,
-            });
-        }
-        if let Ok(instant) = text.parse::<jiff::Timestamp>() {
-            return Ok(Timestamp {
-                instant,
-                original: Original::Text(text.into()),
-                format: TimestampFormat::Rfc3339,
-            });
-        }
-        let civil =
-            DateTime::strptime(NAIVE_FORMAT, text).map_err(|e| TimestampError::new(text, e))?;
-        let instant = TimeZone::UTC
-            .to_timestamp(civil)
-            .map_err(|e| TimestampError::new(text, e))?;
+            (instant, TimestampFormat::UnixSecondsText)
+        } else if let Some(civil) = naive_fields(text) {
+            // The common shape gets a fixed-width reader; jiff validates the fields.
+            let civil = civil.map_err(|e| TimestampError::new(text, e))?;
+            let instant = TimeZone::UTC
+                .to_timestamp(civil)
+                .map_err(|e| TimestampError::new(text, e))?;
+            (instant, TimestampFormat::Naive)
+        } else {
+            let instant = text
+                .parse::<jiff::Timestamp>()
+                .map_err(|e| TimestampError::new(text, e))?;
+            (instant, TimestampFormat::Rfc3339)
+        };
         Ok(Timestamp {
             instant,
             original: Original::Text(text.into()),
-            format: TimestampFormat::Naive,
+            format,
         })
     }
 
@@ -163,6 +160,28 @@ impl Timestamp {
     }
 }
 
+/// The fields of `YYYY-MM-DD HH:MM:SS`, or `None` when `text` is not that shape.
+fn naive_fields(text: &str) -> Option<Result<DateTime, jiff::Error>> {
+    let b = text.as_bytes();
+    let shape = b.len() == 19
+        && [4, 7].iter().all(|&i| b[i] == b'-')
+        && b[10] == b' '
+        && [13, 16].iter().all(|&i| b[i] == b':');
+    if !shape {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<i32> {
+        b[from..to].iter().try_fold(0i32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+        })
+    };
+    let field = |from, to| number(from, to).and_then(|n| i8::try_from(n).ok());
+    let year = number(0, 4).and_then(|n| i16::try_from(n).ok())?;
+    let (month, day) = (field(5, 7)?, field(8, 10)?);
+    let (hour, minute, second) = (field(11, 13)?, field(14, 16)?, field(17, 19)?);
+    Some(DateTime::new(year, month, day, hour, minute, second, 0))
+}
+
 fn is_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -186,11 +205,22 @@ impl PartialOrd for Timestamp {
 }
 
 impl Ord for Timestamp {
-    /// Orders by instant; equal instants written differently order by their text.
+    /// Orders by instant; equal instants written differently order by their
+    /// text, then by their shape, so that `cmp` is `Equal` exactly when `==`.
     fn cmp(&self, other: &Self) -> Ordering {
         self.instant
             .cmp(&other.instant)
             .then_with(|| self.to_string().cmp(&other.to_string()))
+            .then_with(|| rank(self.format).cmp(&rank(other.format)))
+    }
+}
+
+fn rank(format: TimestampFormat) -> u8 {
+    match format {
+        TimestampFormat::Naive => 0,
+        TimestampFormat::Rfc3339 => 1,
+        TimestampFormat::UnixSeconds => 2,
+        TimestampFormat::UnixSecondsText => 3,
     }
 }
 
@@ -306,6 +336,31 @@ mod tests {
         assert!(serde_json::from_str::<Timestamp>(r#""2017-13-01 00:00:00""#).is_err());
         assert!(serde_json::from_str::<Timestamp>("99999999999999999999").is_err());
         assert!(serde_json::from_str::<Timestamp>(r#""-99999999999999999""#).is_err());
+    }
+
+    #[test]
+    fn order_agrees_with_equality() {
+        let text = Timestamp::parse("5").unwrap();
+        let number = Timestamp::from_unix_seconds(5).unwrap();
+        assert_ne!(text, number);
+        assert_ne!(text.cmp(&number), Ordering::Equal);
+        assert!(Timestamp::parse("1970-01-01 00:00:04").unwrap() < text);
+    }
+
+    #[test]
+    fn naive_shape_is_checked_field_by_field() {
+        for bad in [
+            "2017-02-30 00:00:00",
+            "2017-09-12 24:00:00",
+            "2017-09-12 10:60:00",
+            "2017-9-12 10:33:222",
+            "２017-09-12 10:33:22",
+            "2017-09-12 1a:33:22",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+        let leap = Timestamp::parse("2024-02-29 23:59:59").unwrap();
+        assert_eq!(leap.instant().to_string(), "2024-02-29T23:59:59Z");
     }
 
     #[test]

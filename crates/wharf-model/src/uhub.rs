@@ -201,25 +201,27 @@ impl<'de, T: UhubItem> Visitor<'de> for EnvelopeVisitor<T> {
         let mut ret_code = None;
         let mut out = UhubResponse::<T>::default();
         while let Some(key) = access.next_key_seed(KeySeed)? {
-            // A `null` in an optional field is kept in `extra` so it encodes back.
             let name = key.as_str();
-            let null_kept = match name {
+            let known = matches!(name, "RetCode" | "Action" | "Message" | "TotalCount")
+                || name == T::SET_KEY;
+            if known && (out.is_set(name) || ret_code.is_some() && name == "RetCode") {
+                return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
+            }
+            // An explicit `null`, or a TotalCount that is not a count, is kept
+            // in `extra` so it encodes back.
+            let kept = match name {
                 "RetCode" => {
                     ret_code = Some(access.next_value::<RetCode>()?);
-                    false
+                    None
                 }
-                "Action" => keep(&mut out.action, access.next_value()?),
-                "Message" => keep(&mut out.message, access.next_value()?),
-                "TotalCount" => keep(&mut out.total_count, access.next_value()?),
-                _ if name == T::SET_KEY => keep(&mut out.set, access.next_value()?),
-                _ => {
-                    let value = access.next_value()?;
-                    out.extra.insert(key.into_string(), value);
-                    continue;
-                }
+                "Action" => store(&mut out.action, access.next_value()?),
+                "Message" => store(&mut out.message, access.next_value()?),
+                "TotalCount" => store_loose(&mut out.total_count, access.next_value()?),
+                _ if known => store(&mut out.set, access.next_value()?),
+                _ => Some(access.next_value()?),
             };
-            if null_kept {
-                out.extra.insert(key.into_string(), Value::Null);
+            if let Some(value) = kept {
+                out.extra.insert(key.into_string(), value);
             }
         }
         out.ret_code = ret_code.ok_or_else(|| de::Error::missing_field("RetCode"))?;
@@ -227,11 +229,40 @@ impl<'de, T: UhubItem> Visitor<'de> for EnvelopeVisitor<T> {
     }
 }
 
-/// Stores `value`; says whether it was an explicit `null`.
-fn keep<V>(slot: &mut Option<V>, value: Option<V>) -> bool {
-    let was_null = value.is_none();
-    *slot = value;
-    was_null
+impl<T> UhubResponse<T> {
+    /// Whether a known field was already read (as a value, or as a kept `null`).
+    fn is_set(&self, name: &str) -> bool {
+        let typed = match name {
+            "Action" => self.action.is_some(),
+            "Message" => self.message.is_some(),
+            "TotalCount" => self.total_count.is_some(),
+            "RetCode" => false,
+            _ => self.set.is_some(),
+        };
+        typed || self.extra.contains_key(name)
+    }
+}
+
+/// Stores a value; gives back an explicit `null` to keep.
+fn store<V>(slot: &mut Option<V>, value: Option<V>) -> Option<Value> {
+    match value {
+        Some(v) => {
+            *slot = Some(v);
+            None
+        }
+        None => Some(Value::Null),
+    }
+}
+
+/// Stores a value of the expected type; gives back any other value to keep.
+fn store_loose<V: for<'a> Deserialize<'a>>(slot: &mut Option<V>, value: Value) -> Option<Value> {
+    match V::deserialize(&value) {
+        Ok(v) if !value.is_null() => {
+            *slot = Some(v);
+            None
+        }
+        _ => Some(value),
+    }
 }
 
 /// A UHub action: its name, its parameters, and the item type it lists.
