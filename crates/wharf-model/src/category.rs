@@ -8,7 +8,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The category of an SWR repository.
 ///
 /// Values this version does not know are kept as [`Category::Unknown`], because
-/// new ones appear without notice.
+/// new ones appear without notice. Equality goes by the wire name, so
+/// `Unknown("linux")` equals `Linux`: two values that encode the same are equal.
 ///
 /// ```
 /// use wharf_model::Category;
@@ -16,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!("linux".parse::<Category>().unwrap(), Category::Linux);
 /// assert_eq!(Category::from("gpu").as_str(), "gpu");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub enum Category {
     /// `app_server`
@@ -71,6 +72,20 @@ impl Category {
     /// Whether this is one of the documented categories.
     pub fn is_known(&self) -> bool {
         !matches!(self, Category::Unknown(_))
+    }
+}
+
+impl PartialEq for Category {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Category {}
+
+impl std::hash::Hash for Category {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
@@ -135,6 +150,12 @@ mod tests {
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(serde_json::from_str::<Category>(&json).unwrap(), c);
         }
+    }
+
+    #[test]
+    fn equality_follows_the_wire_name() {
+        assert_eq!(Category::Unknown("linux".into()), Category::Linux);
+        assert_ne!(Category::Unknown("gpu".into()), Category::Other);
     }
 
     #[test]
