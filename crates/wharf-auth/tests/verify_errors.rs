@@ -172,3 +172,89 @@ fn ucloud_failures_map_to_retcodes() {
     WrongSignature 171: the signature does not match the parameters (RetCode 171)
     "#);
 }
+
+/// Headers of a `GET /v2/manage/repos` signed by `AK`/`SK` now, with
+/// `extra` sent (and signed) besides `Host`.
+fn signed_with(creds: &huawei::Credentials, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut headers = vec![("Host".to_owned(), "localhost".to_owned())];
+    headers.extend(
+        extra
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+    );
+    let request = Request::new("GET", "/v2/manage/repos").with_headers(&headers);
+    let signed = huawei::sign(creds, &request, now());
+    signed.headers().apply_to(&mut headers);
+    headers
+}
+
+#[test]
+fn a_second_copy_of_a_signed_header_is_refused() {
+    let creds = huawei::Credentials::new("AK", "SK")
+        .and_then(|c| c.with_project_id("victim"))
+        .expect("valid");
+    let headers = signed_with(&creds, &[]);
+    let received = ReceivedRequest::new("GET", "/v2/manage/repos").with_headers(&headers);
+    assert!(huawei::verify(&received, &keys(), now(), &VerifyOptions::default()).is_ok());
+
+    // A server reading the first X-Project-Id would act on the unsigned one.
+    let mut prepended = vec![("X-Project-Id".to_owned(), "other".to_owned())];
+    prepended.extend(headers.iter().cloned());
+    let (kind, message) = verify(&prepended);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header x-project-id appears twice in the request but once in SignedHeaders");
+
+    // Appended, in another letter case, even with the same value.
+    let mut appended = headers.clone();
+    appended.push(("x-project-id".to_owned(), "victim".to_owned()));
+    let (kind, message) = verify(&appended);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header x-project-id appears twice in the request but once in SignedHeaders");
+
+    // A second Host too.
+    let mut two_hosts = headers;
+    two_hosts.insert(0, ("host".to_owned(), "elsewhere".to_owned()));
+    let (kind, message) = verify(&two_hosts);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header host appears twice in the request but once in SignedHeaders");
+}
+
+#[test]
+fn names_that_differ_only_in_case_are_signed_twice() {
+    let creds = huawei::Credentials::new("AK", "SK").expect("valid");
+    // The SDK lists such a name twice in SignedHeaders; both lines carry the
+    // last value. With equal values every copy is covered: accepted.
+    let same = signed_with(&creds, &[("X-Custom", "v"), ("x-custom", " v ")]);
+    let received = ReceivedRequest::new("GET", "/v2/manage/repos").with_headers(&same);
+    let verified = huawei::verify(&received, &keys(), now(), &VerifyOptions::default())
+        .expect("equal copies verify");
+    assert_eq!(
+        verified.signed_headers,
+        ["host", "x-custom", "x-custom", "x-sdk-date"]
+    );
+
+    // With different values the first one is signed nowhere: refused.
+    let different = signed_with(&creds, &[("X-Custom", "unsigned"), ("x-custom", "signed")]);
+    let (kind, message) = verify(&different);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header x-custom appears twice with different values; the signature covers only one");
+
+    // One copy dropped: listed twice, sent once.
+    let mut one = same.clone();
+    one.retain(|(n, _)| n != "x-custom");
+    let (kind, message) = verify(&one);
+    assert_eq!(kind, VerifyErrorKind::InvalidSignature);
+    insta::assert_snapshot!(message, @"signed header x-custom appears once in the request but twice in SignedHeaders");
+}
+
+#[test]
+fn host_must_be_signed() {
+    let mut headers = signed_headers(now());
+    let sig = "0".repeat(64);
+    let without_host =
+        format!("SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature={sig}");
+    set(&mut headers, "Authorization", Some(&without_host));
+    let (kind, message) = verify(&headers);
+    assert_eq!(kind, VerifyErrorKind::MalformedAuthorization);
+    insta::assert_snapshot!(message, @"malformed Authorization header: SignedHeaders does not include host");
+}

@@ -9,6 +9,7 @@ use super::authorization::Authorization;
 use super::canonical::{CanonicalRequest, UNSIGNED_PAYLOAD, parse_query, payload_hash};
 use super::date::parse_sdk_date;
 use super::header_names::{AUTHORIZATION, X_SDK_CONTENT_SHA256, X_SDK_DATE, same_name};
+use super::percent::python_strip;
 use super::request::ReceivedRequest;
 use crate::KeyStore;
 use crate::digest::{hmac_sha256, sha256_hex, unhex};
@@ -69,14 +70,20 @@ pub struct Verified {
 /// Checks the `SDK-HMAC-SHA256` signature of a received request at time `now`.
 ///
 /// The checks run in this order, each with its own [`VerifyErrorKind`]:
-/// `Authorization` present and well formed (and listing `x-sdk-date` among
-/// the signed headers), `X-Sdk-Date` present, well formed and within
-/// [`VerifyOptions::max_skew`] of `now`, the access key known to `keys`, the
-/// signature right. The path and query are percent-decoded and then
-/// canonicalized again, so the wire form (no trailing `/`, encoded query in
-/// any order, `%2F` or `/`) does not matter. An `X-Sdk-Content-Sha256` header
-/// counts only when it is signed, and unless it is `UNSIGNED-PAYLOAD` it must
-/// be the body's hash.
+/// `Authorization` present and well formed (and listing both `x-sdk-date`
+/// and `host` among the signed headers, as the official client always does),
+/// `X-Sdk-Date` present, well formed and within [`VerifyOptions::max_skew`]
+/// of `now`, the access key known to `keys`, the signature right. The path
+/// and query are percent-decoded and then canonicalized again, so the wire
+/// form (no trailing `/`, encoded query in any order, `%2F` or `/`) does not
+/// matter. An `X-Sdk-Content-Sha256` header counts only when it is signed,
+/// and unless it is `UNSIGNED-PAYLOAD` it must be the body's hash.
+///
+/// Every signed header must appear in the request (names in any letter case)
+/// exactly as many times as `SignedHeaders` lists it, and all its copies must
+/// carry the same value; otherwise the request is refused with
+/// [`VerifyErrorKind::InvalidSignature`]. A second copy could otherwise reach
+/// a server that reads the first value without being signed.
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -136,15 +143,18 @@ fn read_authorization(headers: &[(String, String)]) -> Result<Authorization, Ver
     })?;
     let authorization = Authorization::parse(value)
         .map_err(|e| VerifyError::new(VerifyErrorKind::MalformedAuthorization, e.to_string()))?;
-    if !authorization
-        .signed_headers
-        .iter()
-        .any(|n| n == "x-sdk-date")
-    {
-        return Err(VerifyError::new(
-            VerifyErrorKind::MalformedAuthorization,
-            "malformed Authorization header: SignedHeaders does not include x-sdk-date".to_owned(),
-        ));
+    // The official client always signs both; Huawei's API gateway requires
+    // the date, and an unsigned Host would let a request signed for one
+    // endpoint be replayed at another.
+    for required in ["x-sdk-date", "host"] {
+        if !authorization.signed_headers.iter().any(|n| n == required) {
+            return Err(VerifyError::new(
+                VerifyErrorKind::MalformedAuthorization,
+                format!(
+                    "malformed Authorization header: SignedHeaders does not include {required}"
+                ),
+            ));
+        }
     }
     Ok(authorization)
 }
@@ -215,23 +225,15 @@ fn received_canonical_request(
         .signed_headers
         .iter()
         .map(|name| {
-            last_header(request.headers, name)
+            signed_value(request.headers, name, &authorization.signed_headers)
                 .map(|value| (name.clone(), value.to_owned()))
-                .ok_or_else(|| {
-                    VerifyError::new(
-                        VerifyErrorKind::InvalidSignature,
-                        format!("signed header {name} is not in the request"),
-                    )
-                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let signs_announcement = authorization
-        .signed_headers
+    // Counts only when signed; every copy then has the same value.
+    let announced = lines
         .iter()
-        .any(|name| same_name(name, X_SDK_CONTENT_SHA256));
-    let announced = signs_announcement
-        .then(|| last_header(request.headers, X_SDK_CONTENT_SHA256))
-        .flatten();
+        .find(|(name, _)| same_name(name, X_SDK_CONTENT_SHA256))
+        .map(|(_, value)| value.as_str());
     let payload = payload_hash(request.body, announced);
     check_announced_hash(request.body, &payload)?;
     Ok(CanonicalRequest::new(
@@ -243,13 +245,57 @@ fn received_canonical_request(
     ))
 }
 
-/// The last value of header `name`, as the SDK's dictionary keeps it.
-fn last_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
+/// The value of signed header `name` (lowercase, as listed in `signed`).
+///
+/// The request must carry the name (in any letter case) exactly as many
+/// times as `SignedHeaders` lists it, and every copy must have the same
+/// trimmed value: the signature covers one value per name (the SDK signs a
+/// name that appears in two letter cases twice, both lines with the last
+/// value), so any other copy would reach the server unsigned.
+fn signed_value<'a>(
+    headers: &'a [(String, String)],
+    name: &str,
+    signed: &[String],
+) -> Result<&'a str, VerifyError> {
+    let refuse =
+        |message: String| Err(VerifyError::new(VerifyErrorKind::InvalidSignature, message));
+    let mut copies = headers
         .iter()
-        .rev()
-        .find(|(other, _)| same_name(name, other))
-        .map(|(_, value)| value.as_str())
+        .filter(|(other, _)| same_name(name, other))
+        .map(|(_, value)| value.as_str());
+    let Some(first) = copies.next() else {
+        return refuse(format!("signed header {name} is not in the request"));
+    };
+    let mut sent = 1;
+    let mut same_values = true;
+    for value in copies {
+        sent += 1;
+        same_values &= python_strip(value) == python_strip(first);
+    }
+    let listed = signed.iter().filter(|other| *other == name).count();
+    if sent != listed {
+        return refuse(format!(
+            "signed header {name} appears {} in the request but {} in SignedHeaders",
+            times(sent),
+            times(listed)
+        ));
+    }
+    if !same_values {
+        return refuse(format!(
+            "signed header {name} appears {} with different values; the signature covers only one",
+            times(sent)
+        ));
+    }
+    Ok(first)
+}
+
+/// `once`, `twice`, `3 times`...
+fn times(count: usize) -> String {
+    match count {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
 }
 
 /// An announced payload hash other than `UNSIGNED-PAYLOAD` must be the body's.
@@ -288,7 +334,7 @@ pub enum VerifyErrorKind {
     /// No `Authorization` header.
     MissingAuthorization,
     /// An `Authorization` header that cannot be read, appears twice, or does
-    /// not sign `x-sdk-date`.
+    /// not sign both `x-sdk-date` and `host`.
     MalformedAuthorization,
     /// No `X-Sdk-Date` header.
     MissingDate,
@@ -299,7 +345,9 @@ pub enum VerifyErrorKind {
     /// An access key the key store does not know.
     UnknownAccessKey,
     /// The signature does not match: a changed request, a wrong secret key,
-    /// a signed header missing, or a body that does not match its announced hash.
+    /// a signed header missing or sent more often than it is signed (or in
+    /// copies with different values), or a body that does not match its
+    /// announced hash.
     InvalidSignature,
 }
 
@@ -352,5 +400,43 @@ impl fmt::Debug for VerifyError {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::hmac_sha256_hex;
+    use crate::huawei::canonical::EMPTY_BODY_SHA256;
+
+    #[test]
+    fn a_valid_signature_that_leaves_out_host_is_refused() {
+        // Signed correctly, but over x-sdk-date alone: nothing ties it to
+        // an endpoint.
+        let date = "20240615T123456Z";
+        let lines = [("x-sdk-date".to_owned(), date.to_owned())];
+        let canonical =
+            CanonicalRequest::new("GET", "/", &[], &lines, EMPTY_BODY_SHA256.to_owned());
+        let signature = hmac_sha256_hex(b"SK", canonical.string_to_sign(date).as_bytes());
+        let headers = [
+            ("Host", "anywhere.example"),
+            ("X-Sdk-Date", date),
+            (
+                "Authorization",
+                &format!(
+                    "SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature={signature}"
+                ),
+            ),
+        ]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()));
+        let keys = std::collections::HashMap::from([("AK".to_owned(), "SK".to_owned())]);
+        let now = crate::huawei::parse_sdk_date(date).expect("valid");
+        let received = ReceivedRequest::new("GET", "/").with_headers(&headers);
+        let error = verify(&received, &keys, now, &VerifyOptions::default()).expect_err("no host");
+        assert_eq!(error.kind(), VerifyErrorKind::MalformedAuthorization);
+        assert_eq!(
+            error.to_string(),
+            "malformed Authorization header: SignedHeaders does not include host"
+        );
     }
 }
