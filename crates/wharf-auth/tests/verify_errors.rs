@@ -258,3 +258,63 @@ fn host_must_be_signed() {
     assert_eq!(kind, VerifyErrorKind::MalformedAuthorization);
     insta::assert_snapshot!(message, @"malformed Authorization header: SignedHeaders does not include host");
 }
+
+/// Verifies a request signed at `signed_at` on a verifier whose clock says `at`.
+fn verify_at(
+    signed_at: Timestamp,
+    at: Timestamp,
+    options: &VerifyOptions,
+) -> Result<(), (VerifyErrorKind, String)> {
+    let headers = signed_headers(signed_at);
+    let received = ReceivedRequest::new("GET", "/v2/manage/repos").with_headers(&headers);
+    huawei::verify(&received, &keys(), at, options)
+        .map(|_| ())
+        .map_err(|e| (e.kind(), e.to_string()))
+}
+
+#[test]
+fn skew_is_compared_exactly() {
+    let options = VerifyOptions::default();
+    let second = |s: i64| Timestamp::from_second(s).expect("in range");
+    let early = verify_at(second(NOW + 15 * 60 + 1), now(), &options);
+    insta::assert_snapshot!(early.expect_err("901 s ahead").1, @"X-Sdk-Date 20240615T124957Z is 901 s ahead of the verifier's clock, more than the 900 s allowed");
+    assert_eq!(verify_at(second(NOW - 15 * 60), now(), &options), Ok(()));
+    assert_eq!(verify_at(second(NOW + 15 * 60), now(), &options), Ok(()));
+
+    // The clock reads a fraction of a second past 900 s after the date.
+    let half = jiff::SignedDuration::from_millis(500);
+    let late = verify_at(second(NOW - 15 * 60), now() + half, &options);
+    let (kind, message) = late.expect_err("900.5 s behind");
+    assert_eq!(kind, VerifyErrorKind::ClockSkew);
+    insta::assert_snapshot!(message, @"X-Sdk-Date 20240615T121956Z is 900.5 s behind the verifier's clock, more than the 900 s allowed");
+    assert_eq!(
+        verify_at(second(NOW + 15 * 60), now() + half, &options),
+        Ok(())
+    );
+    // Whole seconds would call both of these 900 s.
+    let nanosecond = jiff::SignedDuration::from_nanos(1);
+    let over = verify_at(
+        second(NOW - 15 * 60 - 1),
+        now() - half - half + nanosecond,
+        &options,
+    );
+    assert_eq!(over.map_err(|e| e.0), Err(VerifyErrorKind::ClockSkew));
+    assert_eq!(
+        verify_at(second(NOW - 15 * 60), now() - nanosecond, &options),
+        Ok(())
+    );
+
+    // A limit with a fraction, negative, or extreme.
+    let fraction = VerifyOptions::default().with_max_skew(jiff::SignedDuration::from_millis(1500));
+    assert_eq!(verify_at(now(), now() + half, &fraction), Ok(()));
+    let (kind, message) = verify_at(now(), now() + jiff::SignedDuration::from_secs(2), &fraction)
+        .expect_err("2 s > 1.5 s");
+    assert_eq!(kind, VerifyErrorKind::ClockSkew);
+    insta::assert_snapshot!(message, @"X-Sdk-Date 20240615T123456Z is 2 s behind the verifier's clock, more than the 1.5 s allowed");
+    let negative = VerifyOptions::default().with_max_skew(jiff::SignedDuration::from_secs(-60));
+    assert_eq!(verify_at(second(NOW - 60), now(), &negative), Ok(()));
+    for extreme in [jiff::SignedDuration::MIN, jiff::SignedDuration::MAX] {
+        let options = VerifyOptions::default().with_max_skew(extreme);
+        assert_eq!(verify_at(second(0), now(), &options), Ok(()));
+    }
+}

@@ -41,8 +41,9 @@ impl Default for VerifyOptions {
 }
 
 impl VerifyOptions {
-    /// Sets how far `X-Sdk-Date` may be from "now", either way. A negative
-    /// duration counts as its absolute value.
+    /// Sets how far `X-Sdk-Date` may be from "now", either way, compared
+    /// exactly (to the nanosecond of `now`; the limit itself may have a
+    /// fraction). A negative duration counts as its absolute value.
     #[must_use]
     pub fn with_max_skew(mut self, max_skew: SignedDuration) -> Self {
         self.max_skew = max_skew;
@@ -195,15 +196,17 @@ fn single_header<'a>(
     Ok(first)
 }
 
-/// Refuses a date further than `max_skew` from `now`.
+/// Refuses a date further than `max_skew` (either sign) from `now`, compared
+/// exactly: a clock 900.5 s past the date is outside a 900 s limit.
 fn check_skew(
     text: &str,
     date: Timestamp,
     now: Timestamp,
     max_skew: SignedDuration,
 ) -> Result<(), VerifyError> {
-    let distance = now.as_second().abs_diff(date.as_second());
-    let allowed = max_skew.as_secs().unsigned_abs();
+    // `unsigned_abs` cannot overflow, not even for `SignedDuration::MIN`.
+    let distance = now.duration_since(date).unsigned_abs();
+    let allowed = max_skew.unsigned_abs();
     if distance <= allowed {
         return Ok(());
     }
@@ -211,7 +214,9 @@ fn check_skew(
     Err(VerifyError::new(
         VerifyErrorKind::ClockSkew,
         format!(
-            "X-Sdk-Date {text} is {distance} s {direction} the verifier's clock, more than the {allowed} s allowed"
+            "X-Sdk-Date {text} is {} s {direction} the verifier's clock, more than the {} s allowed",
+            distance.as_secs_f64(),
+            allowed.as_secs_f64()
         ),
     ))
 }
