@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// What is shown in place of a secret.
+pub(crate) const REDACTED: &str = "<redacted>";
+
 /// A secret string: a secret key, a private key or a token.
 ///
 /// Its `Debug` prints `<redacted>`; it has no `Display` and no `Serialize`.
@@ -22,6 +25,6 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
+        f.write_str(REDACTED)
     }
 }

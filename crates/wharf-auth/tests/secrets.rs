@@ -68,7 +68,57 @@ fn verify_errors_hide_secrets() {
     let error = huawei::verify(&received, &creds, now, &Default::default()).expect_err("tampered");
     assert_eq!(error.kind(), huawei::VerifyErrorKind::InvalidSignature);
     assert_hidden(&format!("{error} {error:?}"));
-    assert!(error.canonical_request().is_some());
+    let canonical = error
+        .canonical_request()
+        .expect("kept for InvalidSignature");
+    assert_hidden(canonical);
+    assert!(
+        canonical.contains("\nx-security-token:<redacted>\n"),
+        "{canonical}"
+    );
+}
+
+#[test]
+fn canonical_requests_redact_tokens_but_sign_the_real_ones() {
+    // An IAM token passed along as an ordinary header is redacted too.
+    let headers = [("Host", "example.com"), ("X-Auth-Token", IAM_TOKEN)]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()));
+    let request = Request::new("GET", "/").with_headers(&headers);
+    let now = jiff::Timestamp::from_second(1_700_000_000).expect("in range");
+    let signed = huawei::sign(&huawei_credentials(), &request, now);
+    let canonical = signed.canonical_request();
+    let text = canonical.to_string();
+    assert_hidden(&text);
+    assert_hidden(&canonical.headers);
+    assert_hidden(&format!(
+        "{canonical:?} {canonical:#?} {signed:?} {signed:#?}"
+    ));
+    assert!(text.contains("\nx-auth-token:<redacted>\n"), "{text}");
+    assert!(text.contains("\nx-security-token:<redacted>\n"), "{text}");
+    assert!(text.contains("\nhost:example.com\n"), "{text}");
+
+    // The hash, and so the signature, cover the real values, not the text shown.
+    let real = text
+        .replace(
+            "x-auth-token:<redacted>",
+            &format!("x-auth-token:{IAM_TOKEN}"),
+        )
+        .replace(
+            "x-security-token:<redacted>",
+            &format!("x-security-token:{SECURITY_TOKEN}"),
+        );
+    assert_eq!(canonical.hash(), sha256_hex(&real));
+    assert_ne!(canonical.hash(), sha256_hex(&text));
+    let mut sent = headers.to_vec();
+    signed.headers().apply_to(&mut sent);
+    let received = ReceivedRequest::new("GET", "/").with_headers(&sent);
+    huawei::verify(&received, &huawei_credentials(), now, &Default::default())
+        .expect("signed over the real tokens");
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(text.as_bytes()))
 }
 
 #[test]

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::header_names::is_secret;
 use super::percent::{percent_decode, percent_encode, python_strip};
 use crate::digest::sha256_hex;
+use crate::secret::{REDACTED, Secret};
 
 /// The algorithm name that opens the string to sign and the `Authorization` value.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -106,9 +108,11 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 /// A canonical request, part by part.
 ///
 /// Its [`Display`](fmt::Display) is the canonical request text: the six parts
-/// joined by `\n`. Its `Debug` leaves out the header values, which may hold a
-/// security token.
-#[derive(Clone, PartialEq, Eq)]
+/// joined by `\n`. The values of `x-security-token` and `x-auth-token` read
+/// `<redacted>` in [`headers`](Self::headers), and so in `Display` and
+/// `Debug`; [`hash`](Self::hash), and so the signature, use the real values.
+/// The text of a request without such a header is exactly the SDK's.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CanonicalRequest {
     /// The method in uppercase.
@@ -117,12 +121,15 @@ pub struct CanonicalRequest {
     pub uri: String,
     /// The [`canonical_query`].
     pub query: String,
-    /// One `name:value\n` line per signed header, names lowercase.
+    /// One `name:value\n` line per signed header, names lowercase; token
+    /// values read `<redacted>`.
     pub headers: String,
     /// The signed header names joined by `;`.
     pub signed_headers: String,
     /// Hex SHA-256 of the body, or the `X-Sdk-Content-Sha256` value.
     pub payload_hash: String,
+    /// The header lines with the real token values, for the hash only.
+    exact_headers: Secret,
 }
 
 impl CanonicalRequest {
@@ -135,10 +142,14 @@ impl CanonicalRequest {
         lines: &[(String, String)],
         payload_hash: String,
     ) -> Self {
-        let headers: String = lines
-            .iter()
-            .map(|(name, value)| format!("{name}:{}\n", python_strip(value)))
-            .collect();
+        let mut headers = String::new();
+        let mut exact_headers = String::new();
+        for (name, value) in lines {
+            let value = python_strip(value);
+            exact_headers.push_str(&format!("{name}:{value}\n"));
+            let shown = if is_secret(name) { REDACTED } else { value };
+            headers.push_str(&format!("{name}:{shown}\n"));
+        }
         let names: Vec<&str> = lines.iter().map(|(name, _)| name.as_str()).collect();
         Self {
             method: method.to_uppercase(),
@@ -147,12 +158,13 @@ impl CanonicalRequest {
             headers,
             signed_headers: names.join(";"),
             payload_hash,
+            exact_headers: Secret::new(exact_headers),
         }
     }
 
-    /// Hex SHA-256 of the canonical request text.
+    /// Hex SHA-256 of the canonical request text, with the real token values.
     pub fn hash(&self) -> String {
-        sha256_hex(self.to_string().as_bytes())
+        sha256_hex(self.text(self.exact_headers.expose()).as_bytes())
     }
 
     /// The string to sign: the algorithm, the `X-Sdk-Date` value and
@@ -160,27 +172,19 @@ impl CanonicalRequest {
     pub fn string_to_sign(&self, sdk_date: &str) -> String {
         format!("{ALGORITHM}\n{sdk_date}\n{}", self.hash())
     }
-}
 
-impl fmt::Display for CanonicalRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            self.method, self.uri, self.query, self.headers, self.signed_headers, self.payload_hash
+    /// The six parts joined by `\n`, with `headers` as the header lines.
+    fn text(&self, headers: &str) -> String {
+        format!(
+            "{}\n{}\n{}\n{headers}\n{}\n{}",
+            self.method, self.uri, self.query, self.signed_headers, self.payload_hash
         )
     }
 }
 
-impl fmt::Debug for CanonicalRequest {
+impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CanonicalRequest")
-            .field("method", &self.method)
-            .field("uri", &self.uri)
-            .field("query", &self.query)
-            .field("signed_headers", &self.signed_headers)
-            .field("payload_hash", &self.payload_hash)
-            .finish_non_exhaustive()
+        f.write_str(&self.text(&self.headers))
     }
 }
 

@@ -14,6 +14,7 @@ use super::header_names::{
 };
 use super::request::Request;
 use crate::digest::hmac_sha256_hex;
+use crate::secret::REDACTED;
 
 /// Signs `request` with `SDK-HMAC-SHA256` at time `now`, as the Python SDK's
 /// `Signer` does.
@@ -122,8 +123,8 @@ fn is_replaced(name: &str, added: &[(String, String)]) -> bool {
 
 /// A signed request: the headers to add, and how they were computed.
 ///
-/// `Debug` shows neither header values that hold secrets nor the canonical
-/// headers (which include a security token when there is one).
+/// Neither `Debug` nor the canonical request's text shows a security token
+/// or an IAM token: their values read `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     headers: AuthHeaders,
@@ -221,7 +222,7 @@ impl AuthHeaders {
 impl fmt::Debug for AuthHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = self.iter().map(|(name, value)| {
-            let value = if is_secret(name) { "<redacted>" } else { value };
+            let value = if is_secret(name) { REDACTED } else { value };
             (name, value)
         });
         f.debug_map().entries(shown).finish()

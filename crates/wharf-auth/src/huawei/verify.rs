@@ -361,8 +361,9 @@ pub enum VerifyErrorKind {
 /// The message says what was wrong and never includes a secret. For
 /// [`VerifyErrorKind::InvalidSignature`],
 /// [`canonical_request`](Self::canonical_request) gives the canonical request
-/// the verifier computed, to compare with the client's (it is left out of
-/// `Debug` and `Display`: it may hold a security token).
+/// the verifier computed, to compare with the client's, with the values of
+/// `x-security-token` and `x-auth-token` redacted (it is left out of `Debug`
+/// and `Display`, which stay short).
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct VerifyError {
@@ -393,7 +394,7 @@ impl VerifyError {
     }
 
     /// The canonical request the verifier computed, when the signature did
-    /// not match.
+    /// not match; token values read `<redacted>`.
     pub fn canonical_request(&self) -> Option<&str> {
         self.canonical_request.as_deref()
     }
