@@ -28,8 +28,10 @@ use crate::secret::REDACTED;
 ///
 /// Two choices differ from the Python SDK on inputs it never produces: the
 /// `Content-Type` that makes the SDK announce `UNSIGNED-PAYLOAD` is found in
-/// any letter case (the SDK looks only for `Content-Type`), and an input
-/// header named like an added one is replaced rather than kept twice.
+/// any letter case (the SDK looks only for `Content-Type`), and when it
+/// appears more than once the last one decides, the value the signed
+/// `content-type` lines carry; and an input header named like an added one
+/// is replaced rather than kept twice.
 ///
 /// ```
 /// use wharf_auth::huawei::{sign, Credentials, Request};
@@ -104,10 +106,13 @@ fn added_headers(
 }
 
 /// The SDK leaves the body unhashed when a `Content-Type` is set and is
-/// neither JSON nor BSON.
+/// neither JSON nor BSON. The value looked at is the one the signed
+/// `content-type` line carries: the last, when the name appears in several
+/// letter cases.
 fn announces_unsigned_payload(headers: &[(String, String)]) -> bool {
     headers
         .iter()
+        .rev()
         .find(|(name, _)| same_name(name, CONTENT_TYPE))
         .is_some_and(|(_, value)| {
             !value.is_empty()
@@ -248,4 +253,61 @@ fn token_headers(token: &IamToken) -> AuthHeaders {
         headers.push((X_PROJECT_ID.to_owned(), project_id.to_owned()));
     }
     AuthHeaders { headers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::sha256_hex;
+
+    fn sign_with(headers: &[(&str, &str)], body: &[u8]) -> Signed {
+        let headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        let creds = Credentials::new("AK", "SK").expect("valid");
+        let request = Request::new("PUT", "/x")
+            .with_headers(&headers)
+            .with_body(body);
+        let now = Timestamp::from_second(1_700_000_000).expect("in range");
+        sign(&creds, &request, now)
+    }
+
+    #[test]
+    fn the_signed_content_type_decides_whether_the_body_is_hashed() {
+        // Both lines carry the last value, JSON: the body is hashed.
+        let signed = sign_with(
+            &[
+                ("Host", "h"),
+                ("Content-Type", "text/plain"),
+                ("content-type", "application/json"),
+            ],
+            b"{}",
+        );
+        let canonical = signed.canonical_request();
+        assert!(
+            canonical
+                .headers
+                .starts_with("content-type:application/json\ncontent-type:application/json\n"),
+            "{}",
+            canonical.headers
+        );
+        assert_eq!(signed.headers().get(X_SDK_CONTENT_SHA256), None);
+        assert_eq!(canonical.payload_hash, sha256_hex(b"{}"));
+
+        // The other way round: the signed value is text, the body unsigned.
+        let signed = sign_with(
+            &[
+                ("Host", "h"),
+                ("content-type", "application/json"),
+                ("Content-Type", "text/plain"),
+            ],
+            b"{}",
+        );
+        assert_eq!(
+            signed.headers().get(X_SDK_CONTENT_SHA256),
+            Some(UNSIGNED_PAYLOAD)
+        );
+        assert_eq!(signed.canonical_request().payload_hash, UNSIGNED_PAYLOAD);
+    }
 }
