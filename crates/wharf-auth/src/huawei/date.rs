@@ -4,17 +4,27 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::Offset;
 
+/// The earliest instant an `X-Sdk-Date` can name: `0000-01-01T00:00:00Z`
+/// (four digits of year leave no room for a sign).
+const EARLIEST: Timestamp = Timestamp::constant(-62_167_219_200, 0);
+
 /// Formats `instant` as an `X-Sdk-Date` value (UTC, whole seconds).
+///
+/// An instant before the year 0 (possible in a [`Timestamp`], which goes
+/// back to -9999) is clamped to `00000101T000000Z`, so that the result always
+/// has the 16-character form [`parse_sdk_date`] reads; no verifier accepts
+/// such a date anyway. A `Timestamp` never passes the year 9999.
 ///
 /// ```
 /// use wharf_auth::huawei::format_sdk_date;
 ///
 /// let instant: jiff::Timestamp = "2024-06-15T12:34:56.789Z".parse()?;
 /// assert_eq!(format_sdk_date(instant), "20240615T123456Z");
+/// assert_eq!(format_sdk_date(jiff::Timestamp::MIN), "00000101T000000Z");
 /// # Ok::<(), jiff::Error>(())
 /// ```
 pub fn format_sdk_date(instant: Timestamp) -> String {
-    let t = Offset::UTC.to_datetime(instant);
+    let t = Offset::UTC.to_datetime(instant.max(EARLIEST));
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
         t.year(),
@@ -119,6 +129,22 @@ mod tests {
         let t: Timestamp = "2019-11-15T03:36:55Z".parse().expect("valid");
         assert_eq!(format_sdk_date(t), "20191115T033655Z");
         assert_eq!(parse_sdk_date("20191115T033655Z"), Ok(t));
+    }
+
+    #[test]
+    fn every_instant_formats_to_a_date_that_parses() {
+        let earliest: Timestamp = "0000-01-01T00:00:00Z".parse().expect("valid");
+        assert_eq!(earliest, EARLIEST);
+        let before = earliest - jiff::SignedDuration::from_secs(1);
+        for (instant, text) in [
+            (Timestamp::MIN, "00000101T000000Z"),
+            (before, "00000101T000000Z"),
+            (earliest, "00000101T000000Z"),
+            (Timestamp::MAX, "99991230T220000Z"),
+        ] {
+            assert_eq!(format_sdk_date(instant), text, "{instant}");
+            assert!(parse_sdk_date(text).is_ok(), "{text}");
+        }
     }
 
     #[test]
