@@ -318,3 +318,40 @@ fn skew_is_compared_exactly() {
         assert_eq!(verify_at(second(0), now(), &options), Ok(()));
     }
 }
+
+#[test]
+fn ucloud_refuses_a_repeated_parameter() {
+    let keys = HashMap::from([("pk".to_owned(), "sk".to_owned())]);
+    let creds = ucloud::Credentials::new("pk", "sk").expect("valid");
+    let signed = ucloud::sign(&creds, &[("RepoName", ucloud::Value::from("mine"))]);
+    let pairs: Vec<(String, String)> = signed
+        .pairs()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    assert!(ucloud::verify(&pairs, &keys).is_ok());
+
+    // A server reading the first RepoName would act on the unsigned one.
+    let mut prepended = vec![("RepoName".to_owned(), "yours".to_owned())];
+    prepended.extend(pairs.iter().cloned());
+    let e = ucloud::verify(&prepended, &keys).expect_err("repeated");
+    assert_eq!(e.kind(), ucloud::VerifyErrorKind::DuplicateParameter);
+    assert_eq!(e.ret_code(), 171);
+    insta::assert_snapshot!(e.to_string(), @r#"parameter "RepoName" appears more than once (RetCode 171)"#);
+
+    // Even with the same value, and for Signature and PublicKey too.
+    for name in ["RepoName", "Signature", "PublicKey"] {
+        let mut twice = pairs.clone();
+        let copy = twice
+            .iter()
+            .find(|(k, _)| k == name)
+            .cloned()
+            .expect("sent");
+        twice.push(copy);
+        let e = ucloud::verify(&twice, &keys).expect_err("repeated");
+        assert_eq!(
+            e.kind(),
+            ucloud::VerifyErrorKind::DuplicateParameter,
+            "{name}"
+        );
+    }
+}

@@ -17,8 +17,11 @@ pub struct Verified {
 /// Checks the signature of received flat parameters (decoded from the form
 /// body or the query string, `Signature` and `PublicKey` included).
 ///
-/// A key that appears more than once keeps its last value. The signature is
-/// compared without regard to the case of its hex digits.
+/// A key that appears more than once is refused
+/// ([`VerifyErrorKind::DuplicateParameter`], RetCode 171): the SDKs send each
+/// key once, and the signature covers one value per key, so a second copy
+/// would reach a server that reads the first value unsigned. The signature
+/// is compared without regard to the case of its hex digits.
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -38,7 +41,15 @@ pub fn verify<K: KeyStore + ?Sized>(
     params: &[(String, String)],
     keys: &K,
 ) -> Result<Verified, VerifyError> {
-    let mut signed: BTreeMap<String, String> = params.iter().cloned().collect();
+    let mut signed: BTreeMap<String, String> = BTreeMap::new();
+    for (key, value) in params {
+        if signed.insert(key.clone(), value.clone()).is_some() {
+            return Err(VerifyError::new(
+                VerifyErrorKind::DuplicateParameter,
+                Some(key.clone()),
+            ));
+        }
+    }
     let received = signed
         .remove(SIGNATURE)
         .ok_or_else(|| VerifyError::new(VerifyErrorKind::MissingSignature, None))?;
@@ -69,6 +80,9 @@ pub enum VerifyErrorKind {
     UnknownPublicKey,
     /// The signature does not match (RetCode 171).
     WrongSignature,
+    /// A parameter appears more than once (RetCode 171: what was received
+    /// cannot be what was signed).
+    DuplicateParameter,
 }
 
 impl VerifyErrorKind {
@@ -76,7 +90,7 @@ impl VerifyErrorKind {
     pub fn ret_code(self) -> u32 {
         match self {
             Self::MissingSignature => 170,
-            Self::WrongSignature => 171,
+            Self::WrongSignature | Self::DuplicateParameter => 171,
             Self::MissingPublicKey | Self::UnknownPublicKey => 172,
         }
     }
@@ -89,13 +103,15 @@ impl VerifyErrorKind {
 #[error("{} (RetCode {})", self.describe(), self.ret_code())]
 pub struct VerifyError {
     kind: VerifyErrorKind,
-    public_key: Option<String>,
+    /// The unknown public key or the repeated parameter name, for the message.
+    name: Option<String>,
 }
 
 impl VerifyError {
-    /// Builds the error; `public_key` is named in the message when unknown.
-    fn new(kind: VerifyErrorKind, public_key: Option<String>) -> Self {
-        Self { kind, public_key }
+    /// Builds the error; `name` (an unknown public key, a repeated key) is
+    /// named in the message.
+    fn new(kind: VerifyErrorKind, name: Option<String>) -> Self {
+        Self { kind, name }
     }
 
     /// What was wrong.
@@ -113,13 +129,26 @@ impl VerifyError {
         match self.kind {
             VerifyErrorKind::MissingSignature => "missing Signature parameter".to_owned(),
             VerifyErrorKind::MissingPublicKey => "missing PublicKey parameter".to_owned(),
-            VerifyErrorKind::UnknownPublicKey => format!(
-                "no user with public key {:?}",
-                self.public_key.as_deref().unwrap_or_default()
-            ),
+            VerifyErrorKind::UnknownPublicKey => {
+                format!("no user with public key {:?}", self.shown_name())
+            }
             VerifyErrorKind::WrongSignature => {
                 "the signature does not match the parameters".to_owned()
             }
+            VerifyErrorKind::DuplicateParameter => {
+                format!("parameter {:?} appears more than once", self.shown_name())
+            }
         }
+    }
+
+    /// At most 64 characters of the name, for the message.
+    fn shown_name(&self) -> String {
+        let name = self.name.as_deref().unwrap_or_default();
+        let mut chars = name.chars();
+        let mut shown: String = chars.by_ref().take(64).collect();
+        if chars.next().is_some() {
+            shown.push('…');
+        }
+        shown
     }
 }
