@@ -11,7 +11,7 @@
 //! let headers = vec![("Host".to_owned(), "swr-api.cn-north-4.myhuaweicloud.com".to_owned())];
 //! let request = Request::new("GET", "/v2/manage/repos").with_query(&query).with_headers(&headers);
 //! let now: jiff::Timestamp = "2024-06-15T12:34:56Z".parse()?;
-//! let signed = huawei::sign(&creds, &request, now);
+//! let signed = huawei::sign(&creds, &request, now)?;
 //! assert_eq!(request.wire_target(), "/v2/manage/repos?filter=namespace%3A%3Ateam%7Climit%3A%3A10");
 //! assert_eq!(signed.headers().get("X-Project-Id"), Some("project"));
 //!

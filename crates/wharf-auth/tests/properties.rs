@@ -47,6 +47,7 @@ impl Case {
     fn send(&self) -> Wire {
         let mut headers = self.headers.clone();
         huawei::sign(&self.creds, &self.request(), self.date)
+            .expect("has a Host")
             .headers()
             .apply_to(&mut headers);
         Wire {

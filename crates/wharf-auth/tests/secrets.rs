@@ -38,7 +38,7 @@ fn signing_output_debug_hides_secrets() {
     let headers = vec![("Host".to_owned(), "example.com".to_owned())];
     let request = Request::new("GET", "/").with_headers(&headers);
     let now = jiff::Timestamp::from_second(1_700_000_000).expect("in range");
-    let signed = huawei::sign(&huawei_credentials(), &request, now);
+    let signed = huawei::sign(&huawei_credentials(), &request, now).expect("has a Host");
     assert_hidden(&format!("{signed:?} {:?}", signed.canonical_request()));
     // The token is sent, of course: it is only kept out of Debug.
     assert_eq!(
@@ -47,7 +47,7 @@ fn signing_output_debug_hides_secrets() {
     );
 
     let token = Auth::from(IamToken::new(IAM_TOKEN).expect("valid"));
-    let token_headers = token.headers_for(&request, now);
+    let token_headers = token.headers_for(&request, now).expect("a token");
     assert_hidden(&format!("{token_headers:?}"));
     assert_eq!(token_headers.get("x-auth-token"), Some(IAM_TOKEN));
 }
@@ -62,6 +62,7 @@ fn verify_errors_hide_secrets() {
         &Request::new("GET", "/a").with_headers(&headers),
         now,
     )
+    .expect("has a Host")
     .headers()
     .apply_to(&mut headers);
     let received = ReceivedRequest::new("GET", "/b").with_headers(&headers);
@@ -85,7 +86,7 @@ fn canonical_requests_redact_tokens_but_sign_the_real_ones() {
         .map(|(n, v)| (n.to_owned(), v.to_owned()));
     let request = Request::new("GET", "/").with_headers(&headers);
     let now = jiff::Timestamp::from_second(1_700_000_000).expect("in range");
-    let signed = huawei::sign(&huawei_credentials(), &request, now);
+    let signed = huawei::sign(&huawei_credentials(), &request, now).expect("has a Host");
     let canonical = signed.canonical_request();
     let text = canonical.to_string();
     assert_hidden(&text);

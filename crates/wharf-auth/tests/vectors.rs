@@ -166,7 +166,8 @@ fn huawei_canonical_queries_match_the_sdk() {
 #[test]
 fn huawei_signing_matches_the_sdk() {
     for v in huawei_file().requests {
-        let signed = huawei::sign(&v.credentials.build(), &v.request(), v.now());
+        let signed = huawei::sign(&v.credentials.build(), &v.request(), v.now())
+            .unwrap_or_else(|e| panic!("{}: {e}", v.name));
         let name = &v.name;
         assert_eq!(
             signed.canonical_request().to_string(),
@@ -231,6 +232,7 @@ fn huawei_verifier_accepts_what_we_send() {
         let creds = v.credentials.build();
         let mut headers = v.headers.clone();
         huawei::sign(&creds, &v.request(), v.now())
+            .expect("has a Host")
             .headers()
             .apply_to(&mut headers);
         let target = v.request().wire_target();
@@ -270,7 +272,7 @@ fn huawei_public_vector_from_the_signing_guide() {
         .with_query(&query)
         .with_headers(&headers);
     let now = huawei::parse_sdk_date("20191115T033655Z").expect("valid");
-    let signed = huawei::sign(&creds, &request, now);
+    let signed = huawei::sign(&creds, &request, now).expect("has a Host");
     assert_eq!(
         signed.canonical_request().hash(),
         "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a"

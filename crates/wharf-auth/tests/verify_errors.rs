@@ -26,6 +26,7 @@ fn signed_headers(at: Timestamp) -> Vec<(String, String)> {
         &Request::new("GET", "/v2/manage/repos").with_headers(&headers),
         at,
     )
+    .expect("has a Host")
     .headers()
     .apply_to(&mut headers);
     headers
@@ -115,6 +116,7 @@ fn unknown_access_key() {
         &Request::new("GET", "/v2/manage/repos").with_headers(&headers),
         now(),
     )
+    .expect("has a Host")
     .headers()
     .apply_to(&mut headers);
     let (kind, message) = verify(&headers);
@@ -183,7 +185,7 @@ fn signed_with(creds: &huawei::Credentials, extra: &[(&str, &str)]) -> Vec<(Stri
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
     );
     let request = Request::new("GET", "/v2/manage/repos").with_headers(&headers);
-    let signed = huawei::sign(creds, &request, now());
+    let signed = huawei::sign(creds, &request, now()).expect("has a Host");
     signed.headers().apply_to(&mut headers);
     headers
 }

@@ -13,6 +13,8 @@ pub const X_SECURITY_TOKEN: &str = "X-Security-Token";
 pub const X_AUTH_TOKEN: &str = "X-Auth-Token";
 /// The announced payload hash (`UNSIGNED-PAYLOAD` for non-JSON bodies).
 pub const X_SDK_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
+/// The host (with `:port` when the endpoint has one), always signed.
+pub const HOST: &str = "Host";
 /// The content type, which decides whether the body is hashed.
 pub const CONTENT_TYPE: &str = "Content-Type";
 

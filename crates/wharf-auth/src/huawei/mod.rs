@@ -37,10 +37,10 @@ pub use credentials::{
 };
 pub use date::{DateError, DateErrorKind, format_sdk_date, parse_sdk_date};
 pub use header_names::{
-    AUTHORIZATION, CONTENT_TYPE, X_AUTH_TOKEN, X_PROJECT_ID, X_SDK_CONTENT_SHA256, X_SDK_DATE,
-    X_SECURITY_TOKEN,
+    AUTHORIZATION, CONTENT_TYPE, HOST, X_AUTH_TOKEN, X_PROJECT_ID, X_SDK_CONTENT_SHA256,
+    X_SDK_DATE, X_SECURITY_TOKEN,
 };
 pub use percent::{percent_decode, percent_encode};
 pub use request::{ReceivedRequest, Request};
-pub use sign::{AuthHeaders, Signed, sign};
+pub use sign::{AuthHeaders, SignError, SignErrorKind, Signed, sign};
 pub use verify::{DEFAULT_MAX_SKEW, Verified, VerifyError, VerifyErrorKind, VerifyOptions, verify};

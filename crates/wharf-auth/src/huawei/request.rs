@@ -8,7 +8,7 @@ use super::canonical::wire_query;
 /// Build it with [`Request::new`] and the `with_*` methods. The headers are
 /// those that will be sent *besides* the ones the signer adds; they must
 /// include `Host` (with `:port` when the endpoint has one), because the
-/// official SDK signs it.
+/// official SDK signs it; [`sign`](super::sign) refuses a request without it.
 ///
 /// ```
 /// use wharf_auth::huawei::Request;

@@ -9,9 +9,10 @@ use super::canonical::{CanonicalRequest, UNSIGNED_PAYLOAD, payload_hash, signing
 use super::credentials::{Auth, Credentials, IamToken};
 use super::date::format_sdk_date;
 use super::header_names::{
-    AUTHORIZATION, CONTENT_TYPE, X_AUTH_TOKEN, X_PROJECT_ID, X_SDK_CONTENT_SHA256, X_SDK_DATE,
-    X_SECURITY_TOKEN, is_secret, same_name,
+    AUTHORIZATION, CONTENT_TYPE, HOST, X_AUTH_TOKEN, X_PROJECT_ID, X_SDK_CONTENT_SHA256,
+    X_SDK_DATE, X_SECURITY_TOKEN, is_secret, same_name,
 };
+use super::percent::python_strip;
 use super::request::Request;
 use crate::digest::hmac_sha256_hex;
 use crate::secret::REDACTED;
@@ -26,6 +27,13 @@ use crate::secret::REDACTED;
 /// *instead of* them ([`AuthHeaders::apply_to`] does that). Call this again,
 /// with a fresh `now`, for every attempt.
 ///
+/// The request must carry a `Host` header (any letter case, not empty): the
+/// SDK always signs one, taking it from the endpoint when the caller gave
+/// none, and a verifier that follows the SDK refuses a signature without it.
+/// This crate does not know the endpoint, so a request without `Host` is a
+/// [`SignErrorKind::MissingHost`] error rather than a signature the server
+/// would refuse.
+///
 /// Two choices differ from the Python SDK on inputs it never produces: the
 /// `Content-Type` that makes the SDK announce `UNSIGNED-PAYLOAD` is found in
 /// any letter case (the SDK looks only for `Content-Type`), and when it
@@ -34,17 +42,25 @@ use crate::secret::REDACTED;
 /// is replaced rather than kept twice.
 ///
 /// ```
-/// use wharf_auth::huawei::{sign, Credentials, Request};
+/// use wharf_auth::huawei::{sign, Credentials, Request, SignErrorKind};
 ///
 /// let creds = Credentials::new("AK", "SK")?;
 /// let headers = vec![("Host".to_owned(), "swr-api.cn-north-4.myhuaweicloud.com".to_owned())];
 /// let now: jiff::Timestamp = "2024-06-15T12:34:56Z".parse()?;
-/// let signed = sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now);
+/// let signed = sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now)?;
 /// assert_eq!(signed.headers().get("X-Sdk-Date"), Some("20240615T123456Z"));
 /// assert!(signed.authorization().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="));
+///
+/// let e = sign(&creds, &Request::new("GET", "/v2/manage/repos"), now).unwrap_err();
+/// assert_eq!(e.kind(), SignErrorKind::MissingHost);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn sign(credentials: &Credentials, request: &Request<'_>, now: Timestamp) -> Signed {
+pub fn sign(
+    credentials: &Credentials,
+    request: &Request<'_>,
+    now: Timestamp,
+) -> Result<Signed, SignError> {
+    check_host(request.headers)?;
     let date = format_sdk_date(now);
     let mut added = added_headers(credentials, request.headers, &date);
     let all: Vec<(&str, &str)> = request
@@ -77,11 +93,49 @@ pub fn sign(credentials: &Credentials, request: &Request<'_>, now: Timestamp) ->
         signature: signature.clone(),
     };
     added.push((AUTHORIZATION.to_owned(), authorization.to_string()));
-    Signed {
+    Ok(Signed {
         headers: AuthHeaders { headers: added },
         canonical_request,
         string_to_sign,
         signature,
+    })
+}
+
+/// Refuses a request without a non-empty `Host` header.
+fn check_host(headers: &[(String, String)]) -> Result<(), SignError> {
+    let has_host = headers
+        .iter()
+        .any(|(name, value)| same_name(name, HOST) && !python_strip(value).is_empty());
+    if has_host {
+        Ok(())
+    } else {
+        Err(SignError {
+            kind: SignErrorKind::MissingHost,
+        })
+    }
+}
+
+/// Why a request could not be signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignErrorKind {
+    /// The request has no `Host` header, or an empty one.
+    MissingHost,
+}
+
+/// A request that cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", match self.kind {
+    SignErrorKind::MissingHost => "cannot sign a request without a Host header: the official SDK always signs Host (the endpoint's host, with :port when it has one)",
+})]
+pub struct SignError {
+    kind: SignErrorKind,
+}
+
+impl SignError {
+    /// What was wrong.
+    pub fn kind(&self) -> SignErrorKind {
+        self.kind
     }
 }
 
@@ -238,10 +292,16 @@ impl Auth {
     /// The headers to add to one attempt of `request` at time `now`: a
     /// signature for [`Auth::AkSk`], `X-Auth-Token` (and `X-Project-Id`) for
     /// [`Auth::Token`].
-    pub fn headers_for(&self, request: &Request<'_>, now: Timestamp) -> AuthHeaders {
+    ///
+    /// Fails only as [`sign`] does, for AK/SK: a request without `Host`.
+    pub fn headers_for(
+        &self,
+        request: &Request<'_>,
+        now: Timestamp,
+    ) -> Result<AuthHeaders, SignError> {
         match self {
-            Self::AkSk(credentials) => sign(credentials, request, now).into_headers(),
-            Self::Token(token) => token_headers(token),
+            Self::AkSk(credentials) => sign(credentials, request, now).map(Signed::into_headers),
+            Self::Token(token) => Ok(token_headers(token)),
         }
     }
 }
@@ -270,7 +330,41 @@ mod tests {
             .with_headers(&headers)
             .with_body(body);
         let now = Timestamp::from_second(1_700_000_000).expect("in range");
-        sign(&creds, &request, now)
+        sign(&creds, &request, now).expect("has a Host")
+    }
+
+    #[test]
+    fn a_request_without_host_is_not_signed() {
+        let creds = Credentials::new("AK", "SK").expect("valid");
+        let now = Timestamp::from_second(1_700_000_000).expect("in range");
+        for headers in [
+            vec![],
+            vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            vec![("Host".to_owned(), " \t".to_owned())],
+            vec![("X-Forwarded-Host".to_owned(), "h".to_owned())],
+        ] {
+            let request = Request::new("GET", "/").with_headers(&headers);
+            let e = sign(&creds, &request, now).expect_err("no Host");
+            assert_eq!(e.kind(), SignErrorKind::MissingHost, "{headers:?}");
+            assert!(
+                e.to_string()
+                    .starts_with("cannot sign a request without a Host header")
+            );
+            let e = Auth::from(creds.clone()).headers_for(&request, now);
+            assert_eq!(e.map_err(|e| e.kind()), Err(SignErrorKind::MissingHost));
+        }
+        // Any letter case will do; a token needs no Host.
+        let headers = vec![("hOST".to_owned(), "h".to_owned())];
+        assert!(
+            sign(
+                &creds,
+                &Request::new("GET", "/").with_headers(&headers),
+                now
+            )
+            .is_ok()
+        );
+        let token = Auth::from(IamToken::new("t").expect("valid"));
+        assert!(token.headers_for(&Request::new("GET", "/"), now).is_ok());
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub struct Verified {
 /// let creds = Credentials::new("AK", "SK")?;
 /// let mut headers = vec![("Host".to_owned(), "localhost".to_owned())];
 /// let now: jiff::Timestamp = "2024-06-15T12:34:56Z".parse()?;
-/// sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now)
+/// sign(&creds, &Request::new("GET", "/v2/manage/repos").with_headers(&headers), now)?
 ///     .headers()
 ///     .apply_to(&mut headers);
 ///
