@@ -21,7 +21,7 @@ use crate::secret::Secret;
 /// assert!(shown.contains("AKEXAMPLE") && !shown.contains("very-secret"));
 /// # Ok::<(), wharf_auth::huawei::CredentialsError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key: String,
     secret_key: Secret,
@@ -100,17 +100,6 @@ impl Credentials {
     }
 }
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key", &self.access_key)
-            .field("secret_key", &self.secret_key)
-            .field("security_token", &self.security_token)
-            .field("project_id", &self.project_id)
-            .finish()
-    }
-}
-
 /// An IAM token, sent as `X-Auth-Token`, with an optional project id.
 ///
 /// ```
@@ -120,7 +109,7 @@ impl fmt::Debug for Credentials {
 /// assert!(!format!("{token:?}").contains("MIIZ"));
 /// # Ok::<(), wharf_auth::huawei::CredentialsError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IamToken {
     token: Secret,
     project_id: Option<String>,
@@ -156,15 +145,6 @@ impl IamToken {
     /// The token, for the header this crate adds.
     pub(crate) fn token(&self) -> &str {
         self.token.expose()
-    }
-}
-
-impl fmt::Debug for IamToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IamToken")
-            .field("token", &self.token)
-            .field("project_id", &self.project_id)
-            .finish()
     }
 }
 
@@ -348,5 +328,22 @@ mod tests {
         assert!(creds.clone().with_project_id(" p").is_err());
         assert!(creds.with_project_id("p 1").is_ok());
         assert!(IamToken::new("tok ").is_err());
+    }
+
+    #[test]
+    fn debug_shows_keys_and_ids_and_redacts_the_rest() {
+        let creds = Credentials::new("AK", "sk")
+            .and_then(|c| c.with_security_token("tok"))
+            .and_then(|c| c.with_project_id("p"))
+            .expect("valid");
+        assert_eq!(
+            format!("{creds:?}"),
+            r#"Credentials { access_key: "AK", secret_key: <redacted>, security_token: Some(<redacted>), project_id: Some("p") }"#
+        );
+        let token = IamToken::new("tok").expect("valid");
+        assert_eq!(
+            format!("{token:?}"),
+            "IamToken { token: <redacted>, project_id: None }"
+        );
     }
 }

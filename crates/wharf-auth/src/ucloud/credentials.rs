@@ -1,7 +1,5 @@
 //! UCloud API keys: a public key and a private key. The private key never prints.
 
-use std::fmt;
-
 use crate::secret::Secret;
 
 /// A UCloud public key / private key pair.
@@ -17,7 +15,7 @@ use crate::secret::Secret;
 /// assert!(shown.contains("my_public_key") && !shown.contains("my_private_key"));
 /// # Ok::<(), wharf_auth::ucloud::CredentialsError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     public_key: String,
     private_key: Secret,
@@ -58,15 +56,6 @@ impl Credentials {
     }
 }
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("public_key", &self.public_key)
-            .field("private_key", &self.private_key)
-            .finish()
-    }
-}
-
 /// What was wrong with a key pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -91,5 +80,19 @@ impl CredentialsError {
     /// What was wrong.
     pub fn kind(&self) -> CredentialsErrorKind {
         self.kind
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_public_key_only() {
+        let creds = Credentials::new("pk", "sk").expect("valid");
+        assert_eq!(
+            format!("{creds:?}"),
+            r#"Credentials { public_key: "pk", private_key: <redacted> }"#
+        );
     }
 }
