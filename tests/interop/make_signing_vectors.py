@@ -87,9 +87,24 @@ def wire_text(value):
         return value
 
 
+def flat_query(query):
+    """The query as the raw string pairs the Rust side takes: a list value
+    becomes one pair per item, a bool `true`/`false` and anything else its
+    `str()`, as the SDK writes them."""
+    pairs = []
+    for k, v in query:
+        if isinstance(v, list):
+            pairs.extend([k, str(item)] for item in v)
+        elif isinstance(v, bool):
+            pairs.append([k, str(v).lower()])
+        else:
+            pairs.append([k, str(v)])
+    return pairs
+
+
 def huawei_request(name, path, query=(), headers=None, *, method="GET", body="",
                    date="20240615T123456Z", ak=AK, sk=SK, project_id=None,
-                   security_token=None, why=""):
+                   security_token=None, why="", verifier_refuses=None):
     headers = list(JSON_HEADERS if headers is None else headers)
     creds = BasicCredentials(ak, sk, project_id)
     if security_token is not None:
@@ -101,7 +116,8 @@ def huawei_request(name, path, query=(), headers=None, *, method="GET", body="",
         schema="https",
         host=dict((k.lower(), v) for k, v in headers).get("host", SWR_HOST),
         resource_path=path,
-        query_params=[(k, v) for k, v in query],
+        # The SDK sorts a list value in place: give it copies.
+        query_params=[(k, list(v) if isinstance(v, list) else v) for k, v in query],
         header_params=header_params,
         body=body.encode("utf-8") if body else None,
     )
@@ -110,7 +126,7 @@ def huawei_request(name, path, query=(), headers=None, *, method="GET", body="",
     sent = [(k, wire_text(v)) for k, v in signed.header_params.items()]
     given = {k.lower() for k, _ in headers}
     added = [(k, v) for k, v in sent if k.lower() not in given]
-    return {
+    vector = {
         "name": name,
         "why": why,
         "credentials": {
@@ -122,7 +138,7 @@ def huawei_request(name, path, query=(), headers=None, *, method="GET", body="",
         "date": date,
         "method": method,
         "path": path,
-        "query": [list(p) for p in query],
+        "query": flat_query(query),
         "headers": [list(h) for h in headers],
         "body": body,
         "expected": {
@@ -134,6 +150,13 @@ def huawei_request(name, path, query=(), headers=None, *, method="GET", body="",
             "sent_headers": [list(h) for h in sent],
         },
     }
+    if any(not isinstance(v, str) for _, v in query):
+        # What was given to the SDK, when `query` had to flatten it.
+        vector["sdk_query"] = [[k, v] for k, v in query]
+    if verifier_refuses is not None:
+        # The signer matches the SDK, but wharf's verifier refuses the request.
+        vector["verifier_refuses"] = verifier_refuses
+    return vector
 
 
 def huawei_requests():
@@ -283,6 +306,28 @@ def huawei_requests():
         huawei_request(
             "root_path",
             "/",
+        ),
+        huawei_request(
+            "header_names_differing_only_in_case",
+            "/v2/manage/repos",
+            headers=JSON_HEADERS + [("X-Trace-Id", "abc123"), ("x-trace-id", "abc123")],
+            why="Two dict keys that lowercase alike: SignedHeaders lists x-trace-id twice "
+                "and both lines carry the last value.",
+        ),
+        huawei_request(
+            "header_names_differing_only_in_case_with_different_values",
+            "/v2/manage/repos",
+            headers=JSON_HEADERS + [("X-Trace-Id", "first"), ("x-trace-id", "second")],
+            why="Both x-trace-id lines carry the last value, 'second'; 'first' is signed nowhere.",
+            verifier_refuses="x-trace-id is sent twice with different values and only one is signed",
+        ),
+        huawei_request(
+            "list_and_bool_query_values",
+            "/v2/manage/repos",
+            [("tag", ["v2", "latest", "10", "a b"]), ("limit", 5), ("is_public", True),
+             ("namespace", "team")],
+            why="A list value gives one k=v per item, items sorted; a bool is true/false, "
+                "an int its decimal text.",
         ),
     ]
 
