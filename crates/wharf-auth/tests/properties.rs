@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
+use wharf_auth::KeyStore;
 use wharf_auth::huawei::{
     self, Authorization, Credentials, ReceivedRequest, Request, VerifyErrorKind, VerifyOptions,
 };
@@ -28,6 +29,7 @@ struct Case {
 }
 
 /// What the server sees.
+#[derive(Debug, Clone)]
 struct Wire {
     method: String,
     path: String,
@@ -61,12 +63,12 @@ impl Case {
 }
 
 impl Wire {
-    fn verify(&self, creds: &Credentials, now: Timestamp) -> Result<(), VerifyErrorKind> {
+    fn verify(&self, keys: &impl KeyStore, now: Timestamp) -> Result<(), VerifyErrorKind> {
         let received = ReceivedRequest::new(&self.method, &self.path)
             .with_query(&self.query)
             .with_headers(&self.headers)
             .with_body(&self.body);
-        huawei::verify(&received, creds, now, &VerifyOptions::default())
+        huawei::verify(&received, keys, now, &VerifyOptions::default())
             .map(|_| ())
             .map_err(|e| e.kind())
     }
@@ -76,6 +78,23 @@ impl Wire {
             .iter_mut()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
+    }
+
+    /// The parsed `Authorization` header, which `send` always adds.
+    fn authorization(&self) -> Authorization {
+        let value = self
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        Authorization::parse(value).expect("the signer's Authorization parses")
+    }
+
+    fn set_authorization(&mut self, authorization: &Authorization) {
+        if let Some(value) = self.header_mut("authorization") {
+            *value = authorization.to_string();
+        }
     }
 }
 
@@ -105,18 +124,33 @@ fn wire_path() -> impl Strategy<Value = String> {
     })
 }
 
+/// `Host`, `Content-Type` and up to four more headers with distinct names,
+/// one of which may be sent again in another letter case with the same
+/// value (the SDK signs such a name twice).
 fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
-    proptest::collection::vec(("X-[A-Za-z0-9_-]{1,10}", "[ -~]{0,20}"), 0..4).prop_map(|extra| {
-        let mut headers = vec![
-            (
-                "Host".to_owned(),
-                "swr-api.cn-north-4.myhuaweicloud.com".to_owned(),
-            ),
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-        ];
-        headers.extend(extra);
-        headers
-    })
+    (
+        proptest::collection::vec(("X-[A-Za-z0-9_-]{1,10}", "[ -~]{0,20}"), 0..4),
+        proptest::option::of(any::<usize>()),
+    )
+        .prop_map(|(extra, twin)| {
+            let mut headers = vec![
+                (
+                    "Host".to_owned(),
+                    "swr-api.cn-north-4.myhuaweicloud.com".to_owned(),
+                ),
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+            ];
+            for (name, value) in extra {
+                if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                    headers.push((name, value));
+                }
+            }
+            if let (Some(pick), true) = (twin, headers.len() > 2) {
+                let (name, value) = headers[2 + pick % (headers.len() - 2)].clone();
+                headers.push((name.to_ascii_lowercase(), value));
+            }
+            headers
+        })
 }
 
 fn instant() -> impl Strategy<Value = Timestamp> {
@@ -132,10 +166,10 @@ fn case() -> impl Strategy<Value = Case> {
         headers(),
         proptest::collection::vec(any::<u8>(), 0..64),
         instant(),
-        -600i64..600,
+        -600_000_000_000i64..600_000_000_000,
     )
         .prop_map(
-            |(creds, method, path, query, headers, body, date, skew)| Case {
+            |(creds, method, path, query, headers, body, date, skew_nanos)| Case {
                 creds,
                 method,
                 path,
@@ -143,13 +177,13 @@ fn case() -> impl Strategy<Value = Case> {
                 headers,
                 body,
                 date,
-                now: Timestamp::from_second(date.as_second() + skew).unwrap_or(date),
+                now: date + SignedDuration::from_nanos(skew_nanos),
             },
         )
 }
 
 /// One way to change a signed part of a request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Tamper {
     Method,
     Path,
@@ -157,6 +191,13 @@ enum Tamper {
     SignedHeader(usize),
     Body,
     Date,
+    /// Another copy of a signed header: which one, the letter case of the
+    /// copy's name, its value (`None`: the same), and whether it goes first.
+    DuplicateHeader(usize, Vec<bool>, Option<String>, bool),
+    /// A name other than `host` and `x-sdk-date` left out of `SignedHeaders`.
+    DropSignedName(usize),
+    /// `Access=` names another key the verifier knows.
+    SwapAccessKey,
 }
 
 fn tamper() -> impl Strategy<Value = Tamper> {
@@ -167,11 +208,28 @@ fn tamper() -> impl Strategy<Value = Tamper> {
         any::<usize>().prop_map(Tamper::SignedHeader),
         Just(Tamper::Body),
         Just(Tamper::Date),
+        (
+            any::<usize>(),
+            proptest::collection::vec(any::<bool>(), 0..24),
+            proptest::option::of("[ -~]{0,20}"),
+            any::<bool>()
+        )
+            .prop_map(|(i, case, value, first)| Tamper::DuplicateHeader(i, case, value, first)),
+        any::<usize>().prop_map(Tamper::DropSignedName),
+        Just(Tamper::SwapAccessKey),
     ]
 }
 
+/// The key store the tamper tests verify against: the case's key and another.
+fn two_keys(case: &Case) -> Vec<Credentials> {
+    let other = Credentials::new(OTHER_AK, "another secret").expect("valid");
+    vec![case.creds.clone(), other]
+}
+
+const OTHER_AK: &str = "other-ak";
+
 /// Applies `tamper` to the request as the server receives it.
-fn apply(tamper: Tamper, case: &Case, wire: &mut Wire) {
+fn apply(tamper: &Tamper, case: &Case, wire: &mut Wire) {
     match tamper {
         Tamper::Method => {
             let other = METHODS.iter().find(|m| **m != case.method).copied();
@@ -187,31 +245,152 @@ fn apply(tamper: Tamper, case: &Case, wire: &mut Wire) {
             wire.query = huawei::wire_query(&query);
         }
         Tamper::SignedHeader(i) => {
-            let signed: Vec<usize> = (0..wire.headers.len())
-                .filter(|&j| is_effective_signed_header(&wire.headers, j))
-                .collect();
-            let j = signed[i % signed.len()];
+            let j = pick_signed_header(&wire.headers, *i);
             wire.headers[j].1.push('x');
         }
         Tamper::Body => wire.body.push(b'!'),
         Tamper::Date => {
-            let later = Timestamp::from_second(case.date.as_second() + 1).expect("in range");
+            let later = case.date + SignedDuration::from_secs(1);
             if let Some(value) = wire.header_mut("X-Sdk-Date") {
                 *value = huawei::format_sdk_date(later);
             }
         }
+        Tamper::DuplicateHeader(i, upper, value, first) => {
+            let (name, original) = wire.headers[pick_signed_header(&wire.headers, *i)].clone();
+            let name: String = name
+                .chars()
+                .zip(upper.iter().chain(std::iter::repeat(&false)))
+                .map(|(c, &up)| {
+                    if up {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            let copy = (name, value.clone().unwrap_or(original));
+            if *first {
+                wire.headers.insert(0, copy);
+            } else {
+                wire.headers.push(copy);
+            }
+        }
+        Tamper::DropSignedName(i) => {
+            let mut authorization = wire.authorization();
+            let droppable: Vec<usize> = (0..authorization.signed_headers.len())
+                .filter(|&j| {
+                    !["host", "x-sdk-date"].contains(&authorization.signed_headers[j].as_str())
+                })
+                .collect();
+            // Content-Type is always signed, so there is one to drop.
+            authorization
+                .signed_headers
+                .remove(droppable[i % droppable.len()]);
+            wire.set_authorization(&authorization);
+        }
+        Tamper::SwapAccessKey => {
+            let mut authorization = wire.authorization();
+            authorization.access_key = OTHER_AK.to_owned();
+            wire.set_authorization(&authorization);
+        }
     }
 }
 
-/// Whether header `j` is signed and is the one whose value counts: no `_` in
-/// its name, not `Authorization` or `X-Sdk-Date` (changing those is tested
-/// elsewhere), and the last header with its name.
-fn is_effective_signed_header(headers: &[(String, String)], j: usize) -> bool {
-    let name = headers[j].0.to_lowercase();
-    let later_twin = headers[j + 1..]
-        .iter()
-        .any(|(other, _)| other.to_lowercase() == name);
-    !name.contains('_') && name != "authorization" && name != "x-sdk-date" && !later_twin
+/// The index of a signed header, chosen by `i`: no `_` in its name, not
+/// `Authorization` (unsigned) or `X-Sdk-Date` (changing it is tested
+/// elsewhere). There is always one: `Host`.
+fn pick_signed_header(headers: &[(String, String)], i: usize) -> usize {
+    let signed: Vec<usize> = (0..headers.len())
+        .filter(|&j| {
+            let name = &headers[j].0;
+            !name.contains('_')
+                && !name.eq_ignore_ascii_case("authorization")
+                && !name.eq_ignore_ascii_case("x-sdk-date")
+        })
+        .collect();
+    signed[i % signed.len()]
+}
+
+/// One arbitrary change to a received request, for the no-panic property.
+#[derive(Debug, Clone)]
+enum Mutation {
+    InsertHeader(usize, String, String),
+    RemoveHeader(usize),
+    SetHeaderValue(usize, String),
+    RenameHeader(usize, String),
+    /// Keeps the first `n` characters of the value of header `i`, then
+    /// appends the string.
+    EditHeaderValue(usize, usize, String),
+    SetQuery(String),
+    EditQuery(usize, String),
+    SetPath(String),
+    EditPath(usize, String),
+    SetMethod(String),
+    SetBody(Vec<u8>),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let name = prop_oneof![
+        any::<String>(),
+        proptest::sample::select(vec![
+            "Authorization",
+            "X-Sdk-Date",
+            "Host",
+            "host",
+            "Content-Type",
+            "X-Sdk-Content-Sha256",
+            "X-Project-Id",
+            "X-Security-Token",
+            "x-sdk-date",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop_oneof![
+        (any::<usize>(), name.clone(), any::<String>())
+            .prop_map(|(i, n, v)| Mutation::InsertHeader(i, n, v)),
+        any::<usize>().prop_map(Mutation::RemoveHeader),
+        (any::<usize>(), any::<String>()).prop_map(|(i, v)| Mutation::SetHeaderValue(i, v)),
+        (any::<usize>(), name).prop_map(|(i, n)| Mutation::RenameHeader(i, n)),
+        (any::<usize>(), any::<usize>(), any::<String>())
+            .prop_map(|(i, n, s)| Mutation::EditHeaderValue(i, n, s)),
+        any::<String>().prop_map(Mutation::SetQuery),
+        (any::<usize>(), any::<String>()).prop_map(|(n, s)| Mutation::EditQuery(n, s)),
+        any::<String>().prop_map(Mutation::SetPath),
+        (any::<usize>(), any::<String>()).prop_map(|(n, s)| Mutation::EditPath(n, s)),
+        any::<String>().prop_map(Mutation::SetMethod),
+        proptest::collection::vec(any::<u8>(), 0..16).prop_map(Mutation::SetBody),
+    ]
+}
+
+/// The first `n` characters of `text` (modulo its length plus one), then `tail`.
+fn edit(text: &str, n: usize, tail: &str) -> String {
+    let keep = n % (text.chars().count() + 1);
+    text.chars().take(keep).collect::<String>() + tail
+}
+
+fn mutate(wire: &mut Wire, mutation: &Mutation) {
+    let count = wire.headers.len();
+    match mutation {
+        Mutation::InsertHeader(i, n, v) => {
+            wire.headers.insert(i % (count + 1), (n.clone(), v.clone()))
+        }
+        Mutation::RemoveHeader(i) if count > 0 => {
+            wire.headers.remove(i % count);
+        }
+        Mutation::SetHeaderValue(i, v) if count > 0 => wire.headers[i % count].1 = v.clone(),
+        Mutation::RenameHeader(i, n) if count > 0 => wire.headers[i % count].0 = n.clone(),
+        Mutation::EditHeaderValue(i, n, s) if count > 0 => {
+            let value = &mut wire.headers[i % count].1;
+            *value = edit(value, *n, s);
+        }
+        Mutation::SetQuery(q) => wire.query = q.clone(),
+        Mutation::EditQuery(n, s) => wire.query = edit(&wire.query, *n, s),
+        Mutation::SetPath(p) => wire.path = p.clone(),
+        Mutation::EditPath(n, s) => wire.path = edit(&wire.path, *n, s),
+        Mutation::SetMethod(m) => wire.method = m.clone(),
+        Mutation::SetBody(b) => wire.body = b.clone(),
+        _ => {}
+    }
 }
 
 proptest! {
@@ -223,9 +402,9 @@ proptest! {
     #[test]
     fn huawei_any_change_to_a_signed_part_fails(case in case(), tamper in tamper()) {
         let mut wire = case.send();
-        apply(tamper, &case, &mut wire);
+        apply(&tamper, &case, &mut wire);
         prop_assert_eq!(
-            wire.verify(&case.creds, case.now),
+            wire.verify(&two_keys(&case), case.now),
             Err(VerifyErrorKind::InvalidSignature),
             "{:?}", tamper
         );
@@ -240,36 +419,54 @@ proptest! {
         );
     }
 
+    /// Starts from a validly signed request, so that the mutated ones reach
+    /// every check, signature included.
     #[test]
-    fn huawei_verify_never_panics_on_arbitrary_input(
-        method in any::<String>(),
-        path in any::<String>(),
-        query in any::<String>(),
+    fn huawei_verify_never_panics_on_a_mutated_request(
+        case in case(),
+        mutations in proptest::collection::vec(mutation(), 0..4),
+    ) {
+        let mut wire = case.send();
+        for mutation in &mutations {
+            mutate(&mut wire, mutation);
+        }
+        let result = wire.verify(&two_keys(&case), case.now);
+        if mutations.is_empty() {
+            prop_assert_eq!(result, Ok(()));
+        }
+    }
+
+    #[test]
+    fn huawei_parsers_never_panic_on_arbitrary_input(
+        text in any::<String>(),
         authorization in prop_oneof![
             any::<String>(),
             any::<String>().prop_map(|s| format!("SDK-HMAC-SHA256 {s}")),
             "SDK-HMAC-SHA256 Access=[A-Z]{0,3}, SignedHeaders=[a-z;-]{0,20}, Signature=[0-9a-fA-F]{0,70}",
         ],
         date in prop_oneof![any::<String>(), "[0-9]{8}T[0-9]{6}Z"],
-        body in proptest::collection::vec(any::<u8>(), 0..16),
-        extra in proptest::collection::vec((any::<String>(), any::<String>()), 0..3),
     ) {
-        let mut headers = vec![
-            ("Authorization".to_owned(), authorization.clone()),
-            ("X-Sdk-Date".to_owned(), date.clone()),
-        ];
-        headers.extend(extra);
-        let keys = HashMap::from([("A".to_owned(), "secret".to_owned())]);
-        let received = ReceivedRequest::new(&method, &path)
-            .with_query(&query)
-            .with_headers(&headers)
-            .with_body(&body);
-        let now = Timestamp::from_second(1_700_000_000).expect("in range");
-        let _ = huawei::verify(&received, &keys, now, &VerifyOptions::default());
         let _ = Authorization::parse(&authorization);
         let _ = huawei::parse_sdk_date(&date);
-        let _ = huawei::parse_query(&query);
-        let _ = huawei::canonical_uri(&path);
+        let _ = huawei::parse_query(&text);
+        let _ = huawei::canonical_uri(&text);
+        let _ = huawei::percent_decode(&text);
+    }
+
+    #[test]
+    fn huawei_every_instant_gives_a_date_that_parses(
+        nanos in Timestamp::MIN.as_nanosecond()..=Timestamp::MAX.as_nanosecond()
+    ) {
+        let instant = Timestamp::from_nanosecond(nanos).expect("in range");
+        let text = huawei::format_sdk_date(instant);
+        let parsed = huawei::parse_sdk_date(&text);
+        prop_assert!(parsed.is_ok(), "{} -> {}", instant, text);
+        let earliest: Timestamp = "0000-01-01T00:00:00Z".parse().expect("valid");
+        if instant >= earliest {
+            let whole = Timestamp::from_second(instant.as_second() - i64::from(instant.subsec_nanosecond() < 0))
+                .expect("in range");
+            prop_assert_eq!(parsed.ok(), Some(whole));
+        }
     }
 
     #[test]
