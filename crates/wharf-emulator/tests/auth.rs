@@ -52,6 +52,7 @@ fn a_changed_request_fails_its_signature() {
         .with_headers(&host);
     let mut headers = host.clone();
     wharf_auth::huawei::sign(&demo_creds(), &request, jiff::Timestamp::now())
+        .expect("the request has a Host header")
         .headers()
         .apply_to(&mut headers);
     let ok = send(emu.addr(), "GET", &request.wire_target(), &headers, b"").unwrap();

@@ -167,6 +167,7 @@ pub fn swr_signed(
         .with_headers(&headers);
     let target = request.wire_target();
     huawei::sign(creds, &request, now)
+        .expect("the request has a Host header")
         .headers()
         .apply_to(&mut headers);
     send(emulator.addr(), "GET", &target, &headers, b"").unwrap()
