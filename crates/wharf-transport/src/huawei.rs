@@ -38,7 +38,10 @@ impl Signer for HuaweiSigner {
             .with_query(&query)
             .with_headers(&headers)
             .with_body(&request.body);
-        let added = self.auth.headers_for(&to_sign, now);
+        let added = self
+            .auth
+            .headers_for(&to_sign, now)
+            .map_err(|e| Error::new(ErrorKind::Sign, request, "no Host to sign").with_source(e))?;
         request.url = format!("{}{}", request.origin(), to_sign.wire_target());
         for (name, value) in added.iter() {
             let name = HeaderName::try_from(name);
