@@ -19,6 +19,7 @@
 //! codes, the dataset format and the command line.
 
 mod auth;
+mod body;
 mod catalog;
 mod dataset;
 mod demo;

@@ -1,22 +1,78 @@
-//! Query strings and form bodies as decoded `(name, value)` pairs.
+//! Query strings and form bodies as decoded `(name, value)` pairs, and the
+//! rules every parameter the emulator reads follows: given at most once, and
+//! never empty.
 
-/// Decodes `name=value&...` (a query string or a form body); `+` is a space.
-pub(crate) fn pairs(encoded: &[u8]) -> Vec<(String, String)> {
+/// Decodes an SWR query string exactly as `wharf-auth`'s Huawei verifier does
+/// ([`wharf_auth::huawei::parse_query`]): `%XX` escapes are decoded and a `+`
+/// stays a `+`, so what is served is what was signed.
+pub(crate) fn swr_query(raw: &str) -> Vec<(String, String)> {
+    wharf_auth::huawei::parse_query(raw)
+}
+
+/// Decodes a UHub form body or query string (`name=value&...`, a `+` is a
+/// space), as both UCloud SDKs encode it and as the UCloud verifier reads it.
+pub(crate) fn form(encoded: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(encoded).into_owned().collect()
 }
 
-/// The first value of `name`, if present and not empty.
-pub(crate) fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
+/// A parameter refused, with no protocol's wording: each protocol words it
+/// in its own error shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParamError {
+    /// Given more than once.
+    Repeated(String),
+    /// Given with an empty value.
+    Empty(String),
+    /// A value that is not what it should be: `value` is not `expected`.
+    Invalid {
+        /// The parameter.
+        name: String,
+        /// The value received.
+        value: String,
+        /// What it should be, after "is not": `an integer >= 0`.
+        expected: String,
+    },
 }
 
-/// How many times `name` appears.
-pub(crate) fn count(pairs: &[(String, String)], name: &str) -> usize {
-    pairs.iter().filter(|(n, _)| n == name).count()
+impl ParamError {
+    /// The parameter refused.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            ParamError::Repeated(name) | ParamError::Empty(name) => name,
+            ParamError::Invalid { name, .. } => name,
+        }
+    }
+
+    /// What is wrong, to follow the name: `is given more than once`,
+    /// `is empty`, `"x" is not an integer >= 0`.
+    pub(crate) fn problem(&self) -> String {
+        match self {
+            ParamError::Repeated(_) => "is given more than once".to_owned(),
+            ParamError::Empty(_) => "is empty".to_owned(),
+            ParamError::Invalid {
+                value, expected, ..
+            } => format!("{value:?} is not {expected}"),
+        }
+    }
+}
+
+/// The value of `name`: `None` when absent; refused when given more than
+/// once or empty.
+pub(crate) fn get<'a>(
+    pairs: &'a [(String, String)],
+    name: &str,
+) -> Result<Option<&'a str>, ParamError> {
+    let mut values = pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(ParamError::Repeated(name.to_owned()));
+    }
+    if value.is_empty() {
+        return Err(ParamError::Empty(name.to_owned()));
+    }
+    Ok(Some(value))
 }
 
 #[cfg(test)]
@@ -25,11 +81,31 @@ mod tests {
 
     #[test]
     fn decodes_and_finds() {
-        let p = pairs(b"filter=namespace%3A%3Ateam%7Climit%3A%3A5&a=&b=x+y&b=z");
-        assert_eq!(get(&p, "filter"), Some("namespace::team|limit::5"));
-        assert_eq!(get(&p, "a"), None);
-        assert_eq!(get(&p, "b"), Some("x y"));
-        assert_eq!(count(&p, "b"), 2);
-        assert!(pairs(b"").is_empty());
+        let p = swr_query("filter=namespace%3A%3Ateam%7Climit%3A%3A5&a=&b=x+y&c=1&c=2");
+        assert_eq!(get(&p, "filter"), Ok(Some("namespace::team|limit::5")));
+        assert_eq!(get(&p, "a"), Err(ParamError::Empty("a".into())));
+        assert_eq!(get(&p, "b"), Ok(Some("x+y")));
+        assert_eq!(get(&p, "c"), Err(ParamError::Repeated("c".into())));
+        assert_eq!(get(&p, "d"), Ok(None));
+        assert!(swr_query("").is_empty());
+        let f = form(b"b=x+y%2Bz");
+        assert_eq!(get(&f, "b"), Ok(Some("x y+z")));
+    }
+
+    #[test]
+    fn problems_read_after_the_name() {
+        let e = ParamError::Invalid {
+            name: "Limit".into(),
+            value: "0".into(),
+            expected: "an integer in 1..=1000".into(),
+        };
+        assert_eq!(
+            format!("{} {}", e.name(), e.problem()),
+            "Limit \"0\" is not an integer in 1..=1000"
+        );
+        assert_eq!(
+            ParamError::Repeated("offset".into()).problem(),
+            "is given more than once"
+        );
     }
 }

@@ -27,10 +27,11 @@ use wharf_model::{
 };
 use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
 
+use crate::body;
 use crate::catalog::{Catalog, OfficialImageRecord};
 use crate::json::{json, ok};
 use crate::listing::{self, RepoRef};
-use crate::params;
+use crate::params::{self, ParamError};
 use crate::server::Shared;
 
 /// A bad parameter.
@@ -83,6 +84,12 @@ fn bad_param(name: &str, problem: impl std::fmt::Display) -> Fail {
     }
 }
 
+impl From<ParamError> for Fail {
+    fn from(e: ParamError) -> Self {
+        bad_param(e.name(), e.problem())
+    }
+}
+
 /// An API gateway error body: `{"error_code": ..., "error_msg": ...}`.
 pub(crate) fn gateway_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "error_code": code, "error_msg": message });
@@ -105,8 +112,9 @@ async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: N
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
-        return bad_param("body", "more than 1 MiB").into_response();
+    let body = match body::read(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(e) => return bad_param("body", e).into_response(),
     };
     let headers: Vec<(String, String)> = parts
         .headers
@@ -134,7 +142,7 @@ async fn list_repos(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
-    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let query = repository_query(&pairs)?;
     let indexed = shared.indexed();
     let catalog = &indexed.catalog;
@@ -158,14 +166,10 @@ async fn list_repos(
 
 /// The query from `filter` when present (it wins), else from plain parameters.
 fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail> {
-    match params::count(pairs, "filter") {
-        0 => from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    match params::get(pairs, "filter")? {
+        None => from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| bad_param(e.key().unwrap_or("query"), &e)),
-        1 => {
-            let filter = params::get(pairs, "filter").unwrap_or_default();
-            parse_filter(filter).map_err(|e| bad_param("filter", e))
-        }
-        _ => Err(bad_param("filter", "given more than once")),
+        Some(filter) => parse_filter(filter).map_err(|e| bad_param("filter", e)),
     }
 }
 
@@ -201,25 +205,8 @@ fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
 /// `offset` (default 0) and `limit` (default 100, at most 1000) of the
 /// dockerhub listings.
 fn paging(pairs: &[(String, String)]) -> Result<(u64, u64), Fail> {
-    let offset = match params::get(pairs, "offset") {
-        None => 0,
-        Some(text) => text
-            .parse::<u64>()
-            .map_err(|_| bad_param("offset", format!("{text:?} is not an integer >= 0")))?,
-    };
-    let limit = match params::get(pairs, "limit") {
-        None => u64::from(PageRequest::DEFAULT_LIMIT),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n @ 1..=1000) => n,
-            _ => {
-                return Err(bad_param(
-                    "limit",
-                    format!("{text:?} is not an integer in 1..=1000"),
-                ));
-            }
-        },
-    };
-    Ok((offset, limit))
+    let default = u64::from(PageRequest::DEFAULT_LIMIT);
+    Ok(listing::paging(pairs, "offset", "limit", default)?)
 }
 
 /// `GET /v2/manage/dockerhub/repos?namespace&image_name&offset&limit`.
@@ -227,11 +214,12 @@ async fn list_official_images(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
-    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let (offset, limit) = paging(&pairs)?;
+    let namespace = params::get(&pairs, "namespace")?;
+    let image_name = params::get(&pairs, "image_name")?;
     let catalog = shared.catalog();
-    let namespace = params::get(&pairs, "namespace");
-    let all = listing::official_images(&catalog, namespace, params::get(&pairs, "image_name"));
+    let all = listing::official_images(&catalog, namespace, image_name);
     let total = all.len() as u64;
     let body: Vec<OfficialImage> = listing::page(&all, offset, limit)
         .iter()
@@ -243,33 +231,37 @@ async fn list_official_images(
     Ok(response)
 }
 
+/// Fills the fields an official image's summary ([`OfficialImage`]) and
+/// detail ([`OfficialImageDetail`]) share from `image`, so that the two
+/// answers cannot drift apart; returns `out`.
+macro_rules! official_fields {
+    ($out:expr, $image:expr) => {{
+        let (mut out, image): (_, &OfficialImageRecord) = ($out, $image);
+        out.id = image.id;
+        out.user = image.user.clone();
+        out.name = Some(image.name.to_string());
+        out.namespace = image.namespace.to_string();
+        out.description = image.description.clone();
+        out.star_count = image.star_count;
+        out.pull_count = image.pull_count;
+        out.collection_id = 0;
+        out.last_updated = image.last_updated.clone();
+        out
+    }};
+}
+
+/// An item of the official image listing: the detail's fields without
+/// `full_description`, plus `total_range`.
 fn official_summary(image: &OfficialImageRecord, total: u64) -> OfficialImage {
-    let mut out = OfficialImage::default();
-    out.id = image.id;
-    out.user = image.user.clone();
-    out.name = Some(image.name.to_string());
-    out.namespace = image.namespace.to_string();
-    out.description = image.description.clone();
-    out.star_count = image.star_count;
-    out.pull_count = image.pull_count;
-    out.collection_id = 0;
-    out.last_updated = image.last_updated.clone();
+    let mut out = official_fields!(OfficialImage::default(), image);
     out.total_range = Some(total);
     out
 }
 
+/// One official image: the summary's fields plus `full_description`.
 fn official_detail(image: &OfficialImageRecord) -> OfficialImageDetail {
-    let mut out = OfficialImageDetail::default();
-    out.id = image.id;
-    out.user = image.user.clone();
-    out.name = Some(image.name.to_string());
-    out.namespace = image.namespace.to_string();
-    out.description = image.description.clone();
+    let mut out = official_fields!(OfficialImageDetail::default(), image);
     out.full_description = image.full_description.clone();
-    out.star_count = image.star_count;
-    out.pull_count = image.pull_count;
-    out.collection_id = 0;
-    out.last_updated = image.last_updated.clone();
     out
 }
 
@@ -337,7 +329,7 @@ async fn official_image(
     if !path.tags {
         return Ok(ok(&official_detail(image)));
     }
-    let pairs = params::pairs(query.unwrap_or_default().as_bytes());
+    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let (offset, limit) = paging(&pairs)?;
     let total = image.tags.len() as u64;
     let body: Vec<OfficialImageTag> = listing::page(&image.tags, offset, limit)

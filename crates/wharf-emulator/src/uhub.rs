@@ -18,7 +18,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
@@ -28,10 +27,11 @@ use wharf_model::{
     UhubResponse,
 };
 
+use crate::body;
 use crate::catalog::{Catalog, NamespaceRecord, RepositoryRecord};
 use crate::json::ok;
 use crate::listing;
-use crate::params;
+use crate::params::{self, ParamError};
 use crate::server::Shared;
 
 /// No `Action`.
@@ -50,8 +50,6 @@ const ACTIONS: [&str; 3] = ["GetRepoImage", "GetImageTag", "GetRepo"];
 
 /// UHub's default page size.
 const DEFAULT_LIMIT: u64 = 20;
-/// The largest page the emulator serves.
-const MAX_LIMIT: u64 = 1000;
 
 /// The UHub route.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -75,11 +73,9 @@ fn success<T: UhubItem>(action: &str, total: usize, items: Vec<T>) -> Response {
 /// The injected "rate limited" answer (RetCode 153), echoing the action.
 pub(crate) async fn rate_limited(request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
-    let params = read_params(&parts.method, &parts.uri, &parts.headers, &body).unwrap_or_default();
-    let action = action_of(&params, &parts.uri);
+    let body = body::read(&parts.headers, body).await.unwrap_or_default();
+    let action = read_params(&parts.method, &parts.uri, &parts.headers, &body)
+        .and_then(|params| action_of(&params, &parts.uri).ok().flatten());
     failure(
         action.as_deref(),
         RET_RATE_LIMITED,
@@ -95,9 +91,9 @@ fn read_params(
     body: &[u8],
 ) -> Option<Vec<(String, String)>> {
     match *method {
-        Method::GET | Method::HEAD => Some(params::pairs(uri.query().unwrap_or("").as_bytes())),
+        Method::GET | Method::HEAD => Some(params::form(uri.query().unwrap_or("").as_bytes())),
         Method::POST if is_json(headers) => Some(json_pairs(body)),
-        Method::POST => Some(params::pairs(body)),
+        Method::POST => Some(params::form(body)),
         _ => None,
     }
 }
@@ -124,31 +120,70 @@ fn json_pairs(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `Action` from the parameters, else from the URL (the Go SDK puts it there).
-fn action_of(params: &[(String, String)], uri: &Uri) -> Option<String> {
-    if let Some(action) = params::get(params, "Action") {
-        return Some(action.to_owned());
+/// `Action` of a call, from its parameters and the URL.
+///
+/// The Go SDK sends `Action` twice: in the signed form body and on the URL
+/// (`POST /?Action=...`). A URL `Action` is only trusted as part of the
+/// signed parameters: when the body has none, the URL's is added to
+/// `params` (so a body signed without `Action` fails its signature), and a
+/// body `Action` that differs from the URL's is refused. For `GET` the URL
+/// *is* the parameters.
+fn resolve_action(
+    method: &Method,
+    uri: &Uri,
+    params: &mut Vec<(String, String)>,
+) -> Result<Option<String>, ParamError> {
+    let in_params = params::get(params, "Action")?.map(str::to_owned);
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return Ok(in_params);
     }
-    let url = params::pairs(uri.query().unwrap_or("").as_bytes());
-    params::get(&url, "Action").map(str::to_owned)
+    let url = params::form(uri.query().unwrap_or("").as_bytes());
+    let Some(on_url) = params::get(&url, "Action")? else {
+        return Ok(in_params);
+    };
+    match in_params {
+        None => {
+            params.push(("Action".to_owned(), on_url.to_owned()));
+            Ok(Some(on_url.to_owned()))
+        }
+        Some(action) if action == on_url => Ok(Some(action)),
+        Some(action) => Err(ParamError::Invalid {
+            name: "Action".to_owned(),
+            value: on_url.to_owned(),
+            expected: format!("the body's Action {action:?}"),
+        }),
+    }
+}
+
+/// `Action` from the parameters, else from the URL; for a failure's echo only.
+fn action_of(params: &[(String, String)], uri: &Uri) -> Result<Option<String>, ParamError> {
+    if let Some(action) = params::get(params, "Action")? {
+        return Ok(Some(action.to_owned()));
+    }
+    let url = params::form(uri.query().unwrap_or("").as_bytes());
+    Ok(params::get(&url, "Action")?.map(str::to_owned))
 }
 
 /// `GET /?Action=...` or `POST /`.
-async fn uhub(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(params) = read_params(&method, &uri, &headers, &body) else {
-        let message = format!("Method {method} is not allowed: use GET or POST");
+async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match body::read(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(e) => return failure(None, RET_BAD_PARAM, format!("Params error: {e}")),
+    };
+    let Some(mut params) = read_params(&parts.method, &parts.uri, &parts.headers, &body) else {
+        let message = format!("Method {} is not allowed: use GET or POST", parts.method);
         let mut response = failure(None, RET_BAD_PARAM, message);
         *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
         return response;
     };
-    let Some(action) = action_of(&params, &uri) else {
-        return failure(None, RET_MISSING_ACTION, "Missing Action");
+    let action = match resolve_action(&parts.method, &parts.uri, &mut params) {
+        Ok(Some(action)) => action,
+        Ok(None) => return failure(None, RET_MISSING_ACTION, "Missing Action"),
+        Err(ParamError::Empty(_)) => {
+            return failure(None, RET_MISSING_ACTION, "Missing Action (Action is empty)");
+        }
+        Err(e) => return failure(None, RET_BAD_PARAM, param_message(&e)),
     };
     if !ACTIONS.contains(&action.as_str()) {
         return failure(
@@ -172,33 +207,29 @@ async fn uhub(
 /// A failed call: `RetCode` and `Message`.
 type Failure = (i64, String);
 
+/// `Params error: Limit "0" is not an integer in 1..=1000`.
+fn param_message(e: &ParamError) -> String {
+    format!("Params error: {} {}", e.name(), e.problem())
+}
+
+impl From<ParamError> for (i64, String) {
+    fn from(e: ParamError) -> Self {
+        (RET_BAD_PARAM, param_message(&e))
+    }
+}
+
+/// An optional parameter: absent is `None`; repeated or empty is refused.
+fn optional<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, Failure> {
+    Ok(params::get(params, name)?)
+}
+
 fn required<'a>(params: &'a [(String, String)], name: &str) -> Result<&'a str, Failure> {
-    params::get(params, name).ok_or_else(|| (RET_BAD_PARAM, format!("Missing params: {name}")))
+    optional(params, name)?.ok_or_else(|| (RET_BAD_PARAM, format!("Missing params: {name}")))
 }
 
 /// `Offset` (default 0) and `Limit` (default 20, at most 1000).
 fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
-    let offset = match params::get(params, "Offset") {
-        None => 0,
-        Some(text) => text.parse::<u64>().map_err(|_| {
-            (
-                RET_BAD_PARAM,
-                format!("Params error: Offset {text:?} is not an integer >= 0"),
-            )
-        })?,
-    };
-    let limit = match params::get(params, "Limit") {
-        None => DEFAULT_LIMIT,
-        Some(text) => match text.parse::<u64>() {
-            Ok(n @ 1..=MAX_LIMIT) => n,
-            _ => {
-                let message =
-                    format!("Params error: Limit {text:?} is not an integer in 1..={MAX_LIMIT}");
-                return Err((RET_BAD_PARAM, message));
-            }
-        },
-    };
-    Ok((offset, limit))
+    Ok(listing::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
 }
 
 fn repo<'a>(catalog: &'a Catalog, name: &str) -> Result<&'a NamespaceRecord, Failure> {
@@ -251,7 +282,7 @@ fn get_image_tag(catalog: &Catalog, params: &[(String, String)]) -> Result<Respo
                 format!("Image [{}/{image_name}] does not exist", ns.name),
             )
         })?;
-    let tag_name = params::get(params, "TagName");
+    let tag_name = optional(params, "TagName")?;
     let all: Vec<_> = image
         .tags
         .iter()
@@ -271,7 +302,7 @@ fn get_image_tag(catalog: &Catalog, params: &[(String, String)]) -> Result<Respo
 }
 
 fn get_repo(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
-    let public = match params::get(params, "Type") {
+    let public = match optional(params, "Type")? {
         None => None,
         Some("public") => Some(true),
         Some("private") => Some(false),

@@ -3,8 +3,11 @@
 mod common;
 
 use common::{names, start, swr};
+use wharf_emulator::DEMO_TOKEN;
 use wharf_emulator::{Catalog, Emulator, GenerateOptions};
-use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SwrError};
+use wharf_model::{
+    Category, OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SwrError,
+};
 
 const REPOS: &str = "/v2/manage/repos";
 const OFFICIAL: &str = "/v2/manage/dockerhub/repos";
@@ -346,21 +349,170 @@ fn garbage_never_gets_a_500() {
             reply.text()
         );
     }
-    let bodies: [&[u8]; 6] = [
-        b"\xff\xfe",
-        b"Action",
-        b"=&=&",
-        b"[1,2]",
-        b"Action=GetRepoImage&Offset=18446744073709551616",
-        b"Action=GetRepo&Limit=1e3",
+    // UHub garbage, past the signature check so that the parameters are read.
+    let open = start(Emulator::builder().no_auth());
+    let bodies: [(&[u8], i64, &str); 7] = [
+        (b"\xff\xfe", 160, "Missing Action"),
+        (b"Action", 160, "Missing Action (Action is empty)"),
+        (b"=&=&", 160, "Missing Action"),
+        (b"[1,2]", 160, "Missing Action"),
+        (
+            b"Action=GetRepoImage&RepoName=team&Offset=18446744073709551616",
+            230,
+            "Params error: Offset \"18446744073709551616\" is not an integer >= 0",
+        ),
+        (
+            b"Action=GetRepo&Limit=1e3",
+            230,
+            "Params error: Limit \"1e3\" is not an integer in 1..=1000",
+        ),
+        (
+            b"Action=GetImageTag&RepoName=team&ImageName=%FF",
+            232,
+            "Image [team/\u{FFFD}] does not exist",
+        ),
     ];
-    for body in bodies {
-        let reply = common::send(emu.addr(), "POST", "/", &[], body).unwrap();
+    for (body, code, message) in bodies {
+        let reply = common::send(open.addr(), "POST", "/", &[], body).unwrap();
         assert_eq!(reply.status, 200, "{body:?}");
-        assert_ne!(reply.json()["RetCode"], 0, "{body:?}");
+        assert_eq!(reply.json()["RetCode"], code, "{body:?}");
+        assert_eq!(reply.json()["Message"], message, "{body:?}");
     }
     assert_eq!(
         common::swr_token(&emu, REPOS, wharf_emulator::DEMO_TOKEN).status,
         200
+    );
+}
+
+/// A GET with the demo token and a raw target.
+fn token(emu: &Emulator, target: &str) -> common::Reply {
+    common::swr_token(emu, target, DEMO_TOKEN)
+}
+
+#[test]
+fn a_plus_in_a_query_stays_a_plus() {
+    let mut catalog = Catalog::demo();
+    let team = catalog
+        .namespaces
+        .iter_mut()
+        .find(|ns| ns.name.as_str() == "team")
+        .unwrap();
+    team.repositories[0].category = Category::from("a+b");
+    team.repositories[1].category = Category::from("a b");
+    let (plus, space) = (
+        team.repositories[0].name.to_string(),
+        team.repositories[1].name.to_string(),
+    );
+    let emu = start(Emulator::builder().catalog(catalog));
+    let reply = token(&emu, &format!("{REPOS}?category=a+b"));
+    assert_eq!(names(&reply.json(), "name"), [plus.as_str()]);
+    let reply = token(&emu, &format!("{REPOS}?category=a%2Bb"));
+    assert_eq!(names(&reply.json(), "name"), [plus.as_str()]);
+    let reply = token(&emu, &format!("{REPOS}?category=a%20b"));
+    assert_eq!(names(&reply.json(), "name"), [space.as_str()]);
+    let reply = token(&emu, &format!("{REPOS}?filter=category%3A%3Aa+b"));
+    assert_eq!(names(&reply.json(), "name"), [plus.as_str()]);
+    // Signed with `a+b`, sent with a raw `+`: the verifier reads `a+b`, and
+    // so does the handler.
+    let query = vec![("category".to_owned(), "a+b".to_owned())];
+    let mut headers = vec![("Host".to_owned(), emu.addr().to_string())];
+    let request = wharf_auth::huawei::Request::new("GET", REPOS)
+        .with_query(&query)
+        .with_headers(&headers);
+    wharf_auth::huawei::sign(&common::demo_creds(), &request, jiff::Timestamp::now())
+        .expect("the request has a Host header")
+        .headers()
+        .apply_to(&mut headers);
+    let target = format!("{REPOS}?category=a+b");
+    let reply = common::send(emu.addr(), "GET", &target, &headers, b"").unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(names(&reply.json(), "name"), [plus.as_str()]);
+    let reply = token(&emu, &format!("{OFFICIAL}?limit=1+1"));
+    assert_bad_param(&reply, "limit");
+    assert_eq!(
+        reply.json()["errorMessage"],
+        "Invalid parameter limit: \"1+1\" is not an integer in 1..=1000"
+    );
+}
+
+#[test]
+fn repeated_and_empty_parameters_are_refused() {
+    let emu = demo();
+    let tags = "/v2/manage/dockerhub/namespaces/library/repos/postgres/tags";
+    for (target, param, problem) in [
+        (
+            format!("{OFFICIAL}?offset=1&offset=999"),
+            "offset",
+            "is given more than once",
+        ),
+        (format!("{OFFICIAL}?offset=&limit="), "offset", "is empty"),
+        (
+            format!("{OFFICIAL}?limit=5&limit=6"),
+            "limit",
+            "is given more than once",
+        ),
+        (format!("{OFFICIAL}?limit="), "limit", "is empty"),
+        (format!("{OFFICIAL}?namespace="), "namespace", "is empty"),
+        (
+            format!("{OFFICIAL}?image_name=a&image_name=b"),
+            "image_name",
+            "is given more than once",
+        ),
+        (
+            format!("{tags}?offset=1&offset=999"),
+            "offset",
+            "is given more than once",
+        ),
+        (format!("{tags}?offset=&limit="), "offset", "is empty"),
+        (format!("{REPOS}?filter="), "filter", "is empty"),
+        (
+            format!("{REPOS}?filter=name%3A%3Aa&filter=name%3A%3Ab"),
+            "filter",
+            "is given more than once",
+        ),
+    ] {
+        let reply = token(&emu, &target);
+        assert_bad_param(&reply, param);
+        let message = reply.json()["errorMessage"].as_str().unwrap().to_owned();
+        assert_eq!(
+            message,
+            format!("Invalid parameter {param}: {problem}"),
+            "{target}"
+        );
+    }
+    // The plain parameters of list repositories: wharf-parse refuses both.
+    assert_bad_param(
+        &token(&emu, &format!("{REPOS}?offset=1&offset=2&limit=1")),
+        "offset",
+    );
+    assert_bad_param(&token(&emu, &format!("{REPOS}?namespace=")), "namespace");
+}
+
+#[test]
+fn unreadable_bodies_get_a_bad_parameter() {
+    let emu = demo();
+    let addr = emu.addr();
+    let timeout = std::time::Duration::from_secs(10);
+    let head = format!(
+        "GET {REPOS} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n"
+    );
+    let raw = common::raw_exchange(addr, head.as_bytes(), timeout).unwrap();
+    let reply = common::parse(&raw).unwrap();
+    assert_bad_param(&reply, "body");
+    assert_eq!(
+        reply.json()["errorMessage"],
+        "Invalid parameter body: the body is more than 1048576 bytes (1 MiB)"
+    );
+    assert!(reply.header("x-request-id").is_some());
+    let broken = format!(
+        "GET {REPOS} HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\nzz\r\n"
+    );
+    let raw = common::raw_exchange(addr, broken.as_bytes(), timeout).unwrap();
+    let reply = common::parse(&raw).unwrap();
+    assert_bad_param(&reply, "body");
+    let message = reply.json()["errorMessage"].as_str().unwrap().to_owned();
+    assert!(
+        message.starts_with("Invalid parameter body: the body could not be read"),
+        "{message}"
     );
 }

@@ -58,8 +58,8 @@ fn get_and_post_and_action_on_the_url_agree() {
     assert_eq!(posted["TotalCount"], 3);
     assert_eq!(names(&posted["ImageSet"], "ImageName"), ["serving"]);
     assert_eq!(uhub_get(&emu, &params).json(), posted);
-    // The Go SDK: `?Action=` on the URL, the signed form in the body.
-    let body = form(&common::demo_keys(), &params[1..]);
+    // The Go SDK: `?Action=` on the URL, and Action in the signed form body too.
+    let body = form(&common::demo_keys(), &params);
     let go = uhub_body(&emu, "/?Action=GetRepoImage", &body).json();
     assert_eq!(go, posted);
     // JSON bodies work too.
@@ -237,7 +237,7 @@ type Case = (&'static [(&'static str, &'static str)], i64, &'static str);
 #[test]
 fn parameter_errors() {
     let emu = demo();
-    let cases: [Case; 9] = [
+    let cases: [Case; 11] = [
         (
             &[("Action", "GetRepoImage")],
             230,
@@ -246,7 +246,22 @@ fn parameter_errors() {
         (
             &[("Action", "GetRepoImage"), ("RepoName", "")],
             230,
-            "Missing params: RepoName",
+            "Params error: RepoName is empty",
+        ),
+        (
+            &[
+                ("Action", "GetRepoImage"),
+                ("RepoName", "team"),
+                ("Offset", ""),
+                ("Limit", ""),
+            ],
+            230,
+            "Params error: Offset is empty",
+        ),
+        (
+            &[("Action", "GetRepo"), ("Type", "")],
+            230,
+            "Params error: Type is empty",
         ),
         (
             &[("Action", "GetRepoImage"), ("RepoName", "nope")],
@@ -309,4 +324,120 @@ fn parameter_errors() {
             "{params:?}"
         );
     }
+}
+
+#[test]
+fn an_action_on_the_url_must_be_signed_too() {
+    let emu = demo();
+    let keys = common::demo_keys();
+    // Signed without Action: the URL's Action joins the signed parameters,
+    // and the signature no longer matches.
+    let unsigned_action = form(&keys, &[("RepoName", "team")]);
+    let reply = uhub_body(&emu, "/?Action=GetRepoImage", &unsigned_action);
+    let message = assert_ret(&reply, 171, Some("GetRepoImage"));
+    assert!(message.contains("signature does not match"), "{message}");
+    // Signed for one action, replayed as another.
+    let get_repo = form(&keys, &[("Action", "GetRepo")]);
+    let reply = uhub_body(&emu, "/?Action=GetRepoImage", &get_repo);
+    let message = assert_ret(&reply, 230, None);
+    assert_eq!(
+        message,
+        "Params error: Action \"GetRepoImage\" is not the body's Action \"GetRepo\""
+    );
+    // A repeated Action on the URL is refused rather than half read.
+    let reply = uhub_body(&emu, "/?Action=GetRepo&Action=GetRepoImage", &get_repo);
+    let message = assert_ret(&reply, 230, None);
+    assert_eq!(message, "Params error: Action is given more than once");
+    // Without auth the URL's Action still serves a body without one.
+    let open = start(Emulator::builder().no_auth());
+    let reply = uhub_body(&open, "/?Action=GetRepoImage", "RepoName=team");
+    assert_eq!(reply.json()["TotalCount"], 5);
+}
+
+#[test]
+fn repeated_parameters_are_refused() {
+    let emu = demo();
+    let signed = form(
+        &common::demo_keys(),
+        &[("Action", "GetRepoImage"), ("RepoName", "ml-lab")],
+    );
+    for body in [
+        format!("{signed}&RepoName=team"),
+        format!("RepoName=team&{signed}"),
+    ] {
+        let message = assert_ret(&uhub_body(&emu, "/", &body), 171, Some("GetRepoImage"));
+        assert!(
+            message.contains("\"RepoName\" appears more than once"),
+            "{message}"
+        );
+    }
+    let open = start(Emulator::builder().no_auth());
+    let reply = uhub_body(
+        &open,
+        "/",
+        "Action=GetRepoImage&RepoName=ml-lab&Offset=0&RepoName=team",
+    );
+    let message = assert_ret(&reply, 230, Some("GetRepoImage"));
+    assert_eq!(message, "Params error: RepoName is given more than once");
+    let reply = uhub_body(
+        &open,
+        "/",
+        "Action=GetRepoImage&RepoName=team&Offset=1&Offset=999",
+    );
+    let message = assert_ret(&reply, 230, Some("GetRepoImage"));
+    assert_eq!(message, "Params error: Offset is given more than once");
+    let reply = common::send(
+        open.addr(),
+        "GET",
+        "/?Action=GetRepo&Limit=1&Limit=2",
+        &[],
+        b"",
+    )
+    .unwrap();
+    let message = assert_ret(&reply, 230, Some("GetRepo"));
+    assert_eq!(message, "Params error: Limit is given more than once");
+}
+
+#[test]
+fn unreadable_bodies_get_a_parameter_error() {
+    let emu = demo();
+    let addr = emu.addr();
+    let timeout = std::time::Duration::from_secs(10);
+    // Announced as more than 1 MiB: refused before a byte is read.
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n"
+    );
+    let raw = common::raw_exchange(addr, head.as_bytes(), timeout).unwrap();
+    let reply = common::parse(&raw).unwrap();
+    let message = assert_ret(&reply, 230, None);
+    assert_eq!(
+        message,
+        "Params error: the body is more than 1048576 bytes (1 MiB)"
+    );
+    assert!(reply.header("x-ucloud-request-uuid").is_some());
+    // More than 1 MiB in chunks, with no length announced.
+    let mut chunked = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    for _ in 0..16 {
+        chunked.extend_from_slice(b"10000\r\n");
+        chunked.extend_from_slice(&[b'x'; 0x10000]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"1\r\nx\r\n0\r\n\r\n");
+    let raw = common::raw_exchange(addr, &chunked, timeout).unwrap();
+    let message = assert_ret(&common::parse(&raw).unwrap(), 230, None);
+    assert!(message.contains("more than 1048576 bytes"), "{message}");
+    // A broken chunk.
+    let broken = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nAction\r\nzz\r\n"
+    );
+    let raw = common::raw_exchange(addr, broken.as_bytes(), timeout).unwrap();
+    let reply = common::parse(&raw).unwrap();
+    let message = assert_ret(&reply, 230, None);
+    assert!(
+        message.starts_with("Params error: the body could not be read"),
+        "{message}"
+    );
 }

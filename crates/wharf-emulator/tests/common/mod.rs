@@ -96,6 +96,17 @@ pub fn exchange(
     Ok(raw)
 }
 
+/// Writes `request` as it is (head and body) and returns every byte received
+/// until the server closes.
+pub fn raw_exchange(addr: SocketAddr, request: &[u8], timeout: Duration) -> io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(request)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    Ok(raw)
+}
+
 /// Splits a raw response; a body shorter than its `Content-Length` is an
 /// `UnexpectedEof` error.
 pub fn parse(raw: &[u8]) -> io::Result<Reply> {
