@@ -11,6 +11,7 @@ use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
 /// One catalog: what the emulator serves through SWR and UHub alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Catalog {
     /// The tenant, sent as `domain_name` on every repository.

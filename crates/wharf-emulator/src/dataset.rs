@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Catalog;
+use crate::{Catalog, NamespaceRecord, OfficialImageRecord};
 
 /// The value of the `format` field this version reads and writes.
 pub const DATASET_FORMAT: &str = "wharf-emulator/1";
@@ -42,11 +42,29 @@ pub enum DatasetError {
     Invalid(String),
 }
 
+/// A dataset as read: the catalog's fields spelled out beside `format`,
+/// because serde cannot refuse unknown fields next to a flattened struct.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DatasetIn {
     format: String,
-    #[serde(flatten)]
-    catalog: Catalog,
+    domain_name: String,
+    registry: String,
+    internal_registry: String,
+    namespaces: Vec<NamespaceRecord>,
+    #[serde(default)]
+    official_images: Vec<OfficialImageRecord>,
+}
+
+impl From<DatasetIn> for Catalog {
+    fn from(dataset: DatasetIn) -> Self {
+        let mut catalog = Catalog::empty(dataset.domain_name);
+        catalog.registry = dataset.registry;
+        catalog.internal_registry = dataset.internal_registry;
+        catalog.namespaces = dataset.namespaces;
+        catalog.official_images = dataset.official_images;
+        catalog
+    }
 }
 
 #[derive(Serialize)]
@@ -65,8 +83,9 @@ impl Catalog {
                 found: dataset.format,
             });
         }
-        dataset.catalog.validate().map_err(DatasetError::Invalid)?;
-        Ok(dataset.catalog)
+        let catalog = Catalog::from(dataset);
+        catalog.validate().map_err(DatasetError::Invalid)?;
+        Ok(catalog)
     }
 
     /// Writes the catalog as dataset JSON, pretty-printed.
@@ -128,5 +147,19 @@ mod tests {
                 .replacen(r#""name": "team""#, r#""name": "Team""#, 1);
         let err = Catalog::from_json(&bad_name).unwrap_err();
         assert!(err.to_string().contains("invalid namespace"), "{err}");
+        let extra = Catalog::demo()
+            .to_json()
+            .replacen('{', r#"{"regsitry": "typo","#, 1);
+        let err = Catalog::from_json(&extra).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `regsitry`"),
+            "{err}"
+        );
+        let direct: Result<Catalog, _> = serde_json::from_str(
+            r#"{"domain_name": "d", "registry": "r", "internal_registry": "i",
+                "namespaces": [], "colour": "red"}"#,
+        );
+        let err = direct.unwrap_err();
+        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
     }
 }

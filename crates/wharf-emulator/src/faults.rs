@@ -178,6 +178,30 @@ impl FaultConfig {
         self
     }
 
+    /// Checks that [`rate`](Self::rate) is a number in `0.0..=1.0`; the error
+    /// says what is wrong. [`EmulatorBuilder::start`](crate::EmulatorBuilder::start)
+    /// refuses a configuration that fails it. (A NaN rate set on a running
+    /// emulator injects no faults.)
+    ///
+    /// ```
+    /// use wharf_emulator::FaultConfig;
+    ///
+    /// assert!(FaultConfig::random(0.5, 1).validate().is_ok());
+    /// let mut faults = FaultConfig::none();
+    /// faults.rate = f64::NAN;
+    /// assert_eq!(faults.validate().unwrap_err(), "fault rate NaN is not a number from 0 to 1");
+    /// ```
+    pub fn validate(&self) -> Result<(), String> {
+        if (0.0..=1.0).contains(&self.rate) {
+            Ok(())
+        } else {
+            Err(format!(
+                "fault rate {} is not a number from 0 to 1",
+                self.rate
+            ))
+        }
+    }
+
     /// Whether any request can fail.
     pub fn is_active(&self) -> bool {
         self.rate > 0.0 || self.script.iter().any(Option::is_some)
@@ -189,7 +213,9 @@ impl FaultConfig {
         if let Some(scripted) = usize::try_from(n).ok().and_then(|i| self.script.get(i)) {
             return *scripted;
         }
-        if self.rate <= 0.0 {
+        // Written so that a NaN rate (never > 0) means no faults, not all.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        if !(self.rate > 0.0) {
             return None;
         }
         let roll = mix(self.seed, n);
@@ -240,6 +266,15 @@ mod tests {
             (0..1_000).filter_map(|n| every.fault_for(n)).collect();
         assert_eq!(kinds.len(), Fault::ALL.len());
         assert!((0..100).all(|n| FaultConfig::random(f64::NAN, 1).fault_for(n).is_none()));
+        let mut nan = FaultConfig::none();
+        nan.rate = f64::NAN;
+        assert!((0..100).all(|n| nan.fault_for(n).is_none()));
+        assert!(nan.validate().is_err());
+        nan.rate = 1.5;
+        assert_eq!(
+            nan.validate().unwrap_err(),
+            "fault rate 1.5 is not a number from 0 to 1"
+        );
     }
 
     #[test]

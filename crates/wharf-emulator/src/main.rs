@@ -144,7 +144,7 @@ struct FaultArgs {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
     /// Chance (0 to 1) that a request gets a fault.
-    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     fault_rate: f64,
     /// Seed deciding which requests get which fault.
     #[arg(long, value_name = "SEED", default_value_t = 0)]
@@ -158,6 +158,14 @@ struct FaultArgs {
     /// How long a stall lasts, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     stall_ms: u64,
+}
+
+/// A fault rate: a number from 0 to 1 (NaN and infinities are refused).
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+    }
 }
 
 impl FaultArgs {
@@ -222,11 +230,17 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .listen(args.listen)
             .start()
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidInput => e.to_string(),
+                _ => format!("cannot listen on {}: {e}", args.listen),
+            })?;
+        // Listen for Ctrl-C and SIGTERM before saying "listening": a signal
+        // sent as soon as the line is read must stop the server cleanly.
+        let shutdown = Shutdown::listen().map_err(|e| format!("cannot listen for signals: {e}"))?;
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "listening on {}", emulator.base_url());
         let _ = stdout.flush();
-        shutdown_signal().await;
+        shutdown.wait().await;
         tracing::info!("wharf-emulator: shutting down");
         emulator.stop().await;
         Ok(())
@@ -244,24 +258,44 @@ fn init_logging() {
         .try_init();
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// The signals that stop the server, registered when created: Ctrl-C
+/// (SIGINT) and, on Unix, SIGTERM.
+struct Shutdown {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    ctrl_c: tokio::signal::windows::CtrlC,
+}
+
+impl Shutdown {
+    /// Registers the handlers now, so that no signal is missed from here on.
+    fn listen() -> std::io::Result<Shutdown> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Shutdown {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = terminate => {}
+        #[cfg(windows)]
+        {
+            Ok(Shutdown {
+                ctrl_c: tokio::signal::windows::ctrl_c()?,
+            })
+        }
+    }
+
+    /// Waits for the first of the signals.
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(windows)]
+        self.ctrl_c.recv().await;
     }
 }

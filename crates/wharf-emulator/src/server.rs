@@ -89,43 +89,44 @@ impl EmulatorBuilder {
     }
 
     /// Binds and starts serving on the current tokio runtime.
+    ///
+    /// Fails with [`InvalidInput`](std::io::ErrorKind::InvalidInput) when the
+    /// catalog breaks a rule ([`Catalog::validate`]) or the fault rate is not
+    /// in `0.0..=1.0` ([`FaultConfig::validate`]), and when the address cannot
+    /// be bound.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind(self.listen).await?;
+        let listen = self.listen;
+        let prepared = self.prepare()?;
+        let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(
-            self.catalog,
-            self.auth,
-            self.faults,
-            self.latency,
-        ));
-        let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(serve::serve(listener, router(shared.clone()), stopped));
+        let task = tokio::spawn(serve::serve(listener, prepared.app, prepared.stopped));
         Ok(Emulator {
             addr,
-            shared,
-            stop,
+            shared: prepared.shared,
+            stop: prepared.stop,
             runner: Runner::Task(Some(task)),
         })
     }
 
     /// Binds, then serves from a thread of its own with its own runtime; for
-    /// tests without a runtime, or whose runtime may block.
+    /// tests without a runtime, or whose runtime may block. Fails as
+    /// [`start`](Self::start) does.
     pub fn start_background(self) -> std::io::Result<Emulator> {
-        let listener = std::net::TcpListener::bind(self.listen)?;
+        let listen = self.listen;
+        let prepared = self.prepare()?;
+        let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(
-            self.catalog,
-            self.auth,
-            self.faults,
-            self.latency,
-        ));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()?;
-        let (stop, stopped) = watch::channel(false);
-        let app = router(shared.clone());
+        let Prepared {
+            shared,
+            app,
+            stop,
+            stopped,
+        } = prepared;
         let thread = std::thread::Builder::new()
             .name(format!("wharf-emulator-{}", addr.port()))
             .spawn(move || {
@@ -143,6 +144,37 @@ impl EmulatorBuilder {
             runner: Runner::Thread(Some(thread)),
         })
     }
+
+    /// What both ways of starting share: checks the settings, and builds the
+    /// shared state, the application and the stop signal.
+    fn prepare(self) -> std::io::Result<Prepared> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        self.catalog
+            .validate()
+            .map_err(|e| invalid(format!("invalid catalog: {e}")))?;
+        self.faults.validate().map_err(invalid)?;
+        let shared = Arc::new(Shared::new(
+            self.catalog,
+            self.auth,
+            self.faults,
+            self.latency,
+        ));
+        let (stop, stopped) = watch::channel(false);
+        Ok(Prepared {
+            app: router(shared.clone()),
+            shared,
+            stop,
+            stopped,
+        })
+    }
+}
+
+/// An emulator ready to serve, not yet bound.
+struct Prepared {
+    shared: Arc<Shared>,
+    app: Router,
+    stop: watch::Sender<bool>,
+    stopped: watch::Receiver<bool>,
 }
 
 /// The whole application: SWR routes, the UHub root, and the front layer
@@ -211,9 +243,12 @@ impl Emulator {
         self.shared.catalog()
     }
 
-    /// Serves `catalog` from the next request on.
-    pub fn set_catalog(&self, catalog: Catalog) {
+    /// Serves `catalog` from the next request on, once it passes
+    /// [`Catalog::validate`]; otherwise keeps the current one and returns why.
+    pub fn set_catalog(&self, catalog: Catalog) -> Result<(), String> {
+        catalog.validate()?;
         *write(&self.shared.catalog) = Arc::new(Indexed::new(Arc::new(catalog)));
+        Ok(())
     }
 
     /// Accepts these credentials from the next request on.
@@ -222,7 +257,8 @@ impl Emulator {
     }
 
     /// Injects these faults from the next request on, and restarts the request
-    /// count that decides them at 0.
+    /// count that decides them at 0. (A rate outside `0.0..=1.0` acts as the
+    /// nearest bound, and NaN as 0; [`EmulatorBuilder::start`] refuses both.)
     pub fn set_faults(&self, faults: FaultConfig) {
         *lock(&self.shared.faults) = FaultState {
             config: faults,

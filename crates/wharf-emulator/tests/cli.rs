@@ -4,7 +4,8 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use wharf_emulator::Catalog;
 
@@ -155,22 +156,84 @@ fn demo_catalog_and_fault_flags() {
     );
 }
 
+/// Runs `command` to its end and returns what it wrote. A guard against a
+/// server that starts when it should refuse: after a minute it is killed and
+/// the test fails (not a claim about speed).
+fn output_of(command: &mut Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "still running after a minute: {}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn bad_flags_fail_with_a_message() {
-    let cases: [&[&str]; 4] = [
-        &["--dataset", "/nonexistent/wharf.json"],
-        &["--huawei-ak", "AK"],
-        &["--faults", "404"],
-        &["--dataset", "x.json", "--repos", "3"],
+    let extra = temp_file("extra.json");
+    let text = Catalog::demo()
+        .to_json()
+        .replacen('{', r#"{"colour": "red","#, 1);
+    std::fs::write(&extra, text).unwrap();
+    let extra = extra.to_str().unwrap();
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["--dataset", "/nonexistent/wharf.json"],
+            "/nonexistent/wharf.json",
+        ),
+        (&["--dataset", extra], "unknown field `colour`"),
+        (&["--huawei-ak", "AK"], "--huawei-sk"),
+        (&["--faults", "404"], "unknown fault \"404\""),
+        (
+            &["--dataset", "x.json", "--repos", "3"],
+            "cannot be used with",
+        ),
+        (
+            &["--fault-rate", "NaN"],
+            "\"NaN\" is not a number from 0 to 1",
+        ),
+        (
+            &["--fault-rate", "1.5"],
+            "\"1.5\" is not a number from 0 to 1",
+        ),
+        (
+            &["--fault-rate=-0.1"],
+            "\"-0.1\" is not a number from 0 to 1",
+        ),
     ];
-    for args in cases {
-        let output = Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .output()
-            .unwrap();
+    for (args, needle) in cases {
+        let output = output_of(
+            Command::new(BIN)
+                .args(["--listen", "127.0.0.1:0"])
+                .args(args),
+        );
         assert!(!output.status.success(), "{args:?}");
-        assert!(!output.stderr.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn sigterm_right_after_the_first_line_stops_cleanly() {
+    for _ in 0..5 {
+        let mut server = serve(&[]);
+        let pid = server.child.id().to_string();
+        let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(kill.success());
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "{status}");
     }
 }

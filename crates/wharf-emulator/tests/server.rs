@@ -2,10 +2,12 @@
 
 mod common;
 
+use std::io::ErrorKind;
 use std::net::TcpStream;
+use std::time::Duration;
 
 use common::{start, swr_token};
-use wharf_emulator::{Catalog, DEMO_TOKEN, Emulator, GenerateOptions};
+use wharf_emulator::{Catalog, DEMO_TOKEN, Emulator, Fault, FaultConfig, GenerateOptions};
 
 const REPOS: &str = "/v2/manage/repos";
 
@@ -55,8 +57,155 @@ fn emulators_run_side_by_side_and_change_while_running() {
     };
     assert_eq!((count(&a), count(&b)), (10, 0));
     let generated = Catalog::generate(&GenerateOptions::new(2, 12, 1, 0, 1)).unwrap();
-    b.set_catalog(generated);
+    b.set_catalog(generated).unwrap();
     assert_eq!(count(&b), 12);
     assert_eq!(b.catalog().repository_count(), 12);
     assert_eq!(b.requests(), 2);
+}
+
+/// The demo catalog with namespace `team` twice.
+fn duplicated() -> Catalog {
+    let mut catalog = Catalog::demo();
+    let team = catalog.namespaces[0].clone();
+    catalog.namespaces.push(team);
+    catalog
+}
+
+#[test]
+fn invalid_catalogs_are_refused() {
+    let err = Emulator::builder()
+        .catalog(duplicated())
+        .start_background()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string()
+            .starts_with("invalid catalog: duplicate namespace"),
+        "{err}"
+    );
+    let emu = start(Emulator::builder());
+    let err = emu.set_catalog(duplicated()).unwrap_err();
+    assert!(err.starts_with("duplicate namespace"), "{err}");
+    // The catalog served is still the demo one, each repository once.
+    let repos = swr_token(&emu, REPOS, DEMO_TOKEN).json();
+    assert_eq!(repos.as_array().map(Vec::len), Some(10));
+}
+
+#[test]
+fn a_nan_fault_rate_injects_nothing() {
+    let mut nan = FaultConfig::none();
+    nan.rate = f64::NAN;
+    let err = Emulator::builder()
+        .faults(nan.clone())
+        .start_background()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        err.to_string(),
+        "fault rate NaN is not a number from 0 to 1"
+    );
+    let emu = start(Emulator::builder());
+    emu.set_faults(nan);
+    for _ in 0..20 {
+        assert_eq!(swr_token(&emu, REPOS, DEMO_TOKEN).status, 200);
+    }
+}
+
+/// An hour-long stall on the first request.
+fn stalling() -> FaultConfig {
+    FaultConfig::script([Some(Fault::Stall)]).with_stall(Duration::from_secs(3600))
+}
+
+/// Sends one request from a blocking thread; its outcome (a reply or an
+/// error) once the server answers or closes.
+fn in_flight(
+    addr: std::net::SocketAddr,
+) -> tokio::task::JoinHandle<std::io::Result<common::Reply>> {
+    tokio::task::spawn_blocking(move || {
+        let headers = vec![("X-Auth-Token".to_owned(), DEMO_TOKEN.to_owned())];
+        common::send_with_timeout(addr, "GET", REPOS, &headers, b"", Duration::from_secs(60))
+    })
+}
+
+/// Waits until `emu` has received `n` requests.
+async fn received(emu: &Emulator, n: u64) {
+    while emu.requests() < n {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// A guard against hanging forever, not a claim about speed.
+const HANG_GUARD: Duration = Duration::from_secs(10);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_ends_a_stalled_request() {
+    let emu = Emulator::builder()
+        .faults(stalling())
+        .start()
+        .await
+        .unwrap();
+    let addr = emu.addr();
+    let request = in_flight(addr);
+    tokio::time::timeout(HANG_GUARD, received(&emu, 1))
+        .await
+        .expect("the request arrives");
+    tokio::time::timeout(HANG_GUARD, emu.stop())
+        .await
+        .expect("stop does not wait for the stall");
+    let outcome = tokio::time::timeout(HANG_GUARD, request)
+        .await
+        .expect("the stalled request ends")
+        .unwrap();
+    assert!(outcome.is_err(), "no answer after a stop: {outcome:?}");
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "still listening after stop"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drop_ends_a_stalled_request() {
+    let emu = Emulator::builder()
+        .faults(stalling())
+        .start_background()
+        .unwrap();
+    let addr = emu.addr();
+    let request = in_flight(addr);
+    tokio::time::timeout(HANG_GUARD, received(&emu, 1))
+        .await
+        .expect("the request arrives");
+    let dropped = tokio::task::spawn_blocking(move || drop(emu));
+    tokio::time::timeout(HANG_GUARD, dropped)
+        .await
+        .expect("drop does not wait for the stall")
+        .unwrap();
+    let outcome = tokio::time::timeout(HANG_GUARD, request)
+        .await
+        .expect("the stalled request ends")
+        .unwrap();
+    assert!(outcome.is_err(), "no answer after a drop: {outcome:?}");
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "still listening after drop"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_task_emulator_ends_a_stalled_request() {
+    let emu = Emulator::builder()
+        .faults(stalling())
+        .start()
+        .await
+        .unwrap();
+    let addr = emu.addr();
+    let request = in_flight(addr);
+    tokio::time::timeout(HANG_GUARD, received(&emu, 1))
+        .await
+        .expect("the request arrives");
+    drop(emu);
+    let outcome = tokio::time::timeout(HANG_GUARD, request)
+        .await
+        .expect("the stalled request ends")
+        .unwrap();
+    assert!(outcome.is_err(), "no answer after a drop: {outcome:?}");
 }

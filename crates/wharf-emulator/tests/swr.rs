@@ -516,3 +516,21 @@ fn unreadable_bodies_get_a_bad_parameter() {
         "{message}"
     );
 }
+
+#[test]
+fn requests_hyper_refuses_get_its_bare_400() {
+    // The README's one exception to "a request id on every response".
+    let emu = demo();
+    let timeout = std::time::Duration::from_secs(10);
+    for request in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /v2/manage/repos HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+    ] {
+        let raw = common::raw_exchange(emu.addr(), request, timeout).unwrap();
+        let reply = common::parse(&raw).unwrap();
+        assert_eq!(reply.status, 400);
+        assert!(reply.body.is_empty());
+        assert_eq!(reply.header("x-request-id"), None);
+    }
+    assert_eq!(token(&emu, REPOS).status, 200);
+}
