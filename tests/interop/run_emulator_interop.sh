@@ -78,9 +78,32 @@ HOME="$work/home" "$venv/bin/python" "$here/emulator_interop.py" \
     --ak "$ak" --sk "$sk" --public-key "$public_key" --private-key "$private_key" \
     || status=$?
 
-kill -INT "$emulator_pid"
-wait "$emulator_pid" || true
-emulator_pid=""
+# Stop the emulator with SIGTERM and check that it exits cleanly (status 0)
+# within 10 seconds; otherwise kill it and fail.
+kill -TERM "$emulator_pid"
+stopped=""
+for _ in $(seq 1 100); do
+    if ! kill -0 "$emulator_pid" 2>/dev/null; then
+        stopped=yes
+        break
+    fi
+    sleep 0.1
+done
+if [ -z "$stopped" ]; then
+    echo "emulator interop: the emulator did not stop within 10 s of SIGTERM; killing it" >&2
+    kill -KILL "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+    emulator_pid=""
+    status=1
+else
+    emulator_status=0
+    wait "$emulator_pid" || emulator_status=$?
+    emulator_pid=""
+    if [ "$emulator_status" -ne 0 ]; then
+        echo "emulator interop: the emulator exited with status $emulator_status after SIGTERM" >&2
+        status=1
+    fi
+fi
 if [ "$status" -ne 0 ]; then
     echo "emulator interop: emulator log:" >&2
     tail -n 40 "$work/stderr" >&2
