@@ -5,7 +5,7 @@
 //!
 //! | status | code | when |
 //! |---|---|---|
-//! | 400 | `SVCSTG.SWR.4001048` | a bad query parameter or path segment, named in the message |
+//! | 400 | `SVCSTG.SWR.4001048` | a bad, repeated or empty query parameter or a bad path segment, named in the message; a body over 1 MiB or unreadable (`body`) |
 //! | 401 | `APIGW.0301` | no credentials, unknown AK or token, bad signature, date out of range |
 //! | 404 | `SVCSTG.SWR.4040002` | no such official image |
 //! | 404 | `APIGW.0101` | no such API (path or method) |

@@ -7,12 +7,12 @@
 //! |---|---|
 //! | 0 | success |
 //! | 153 | rate limited (only as an injected fault) |
-//! | 160 | no `Action` |
+//! | 160 | no `Action`, or an empty one |
 //! | 161 | an `Action` the emulator does not serve |
 //! | 170 | no `Signature` |
-//! | 171 | a wrong `Signature` |
+//! | 171 | a wrong `Signature`, or a repeated parameter |
 //! | 172 | no `PublicKey`, or an unknown one |
-//! | 230 | a missing or invalid parameter, named in `Message` (the emulator's choice) |
+//! | 230 | a missing, invalid, repeated or empty parameter, named in `Message`; a URL `Action` unlike the body's; a body over 1 MiB or unreadable (the emulator's choice) |
 //! | 232 | the repo or image does not exist (the emulator's choice) |
 
 use std::sync::Arc;
