@@ -85,8 +85,14 @@ impl std::fmt::Display for Fault {
     }
 }
 
-/// Which requests fail and how; see the [module docs](self) for what
-/// "deterministic" means.
+/// Which requests fail and how.
+///
+/// Deterministic: requests are numbered from 0 as they arrive (the count
+/// restarts whenever the faults are set), and whether request `n` fails, and
+/// how, is a pure function of the configuration and `n`
+/// ([`fault_for`](Self::fault_for)). Concurrent requests may arrive in another
+/// order from run to run; for exact faults send one request at a time, or use
+/// a [script](Self::script).
 ///
 /// ```
 /// use wharf_emulator::{Fault, FaultConfig};
