@@ -256,12 +256,15 @@ fn store<V>(slot: &mut Option<V>, value: Option<V>) -> Option<Value> {
 
 /// Stores a value of the expected type; gives back any other value to keep.
 fn store_loose<V: for<'a> Deserialize<'a>>(slot: &mut Option<V>, value: Value) -> Option<Value> {
+    if value.is_null() {
+        return Some(value);
+    }
     match V::deserialize(&value) {
-        Ok(v) if !value.is_null() => {
+        Ok(v) => {
             *slot = Some(v);
             None
         }
-        _ => Some(value),
+        Err(_) => Some(value),
     }
 }
 
