@@ -127,6 +127,27 @@ fn in_flight(
     })
 }
 
+/// Checks that a stalled request ended without an answer after `what`, and,
+/// when `closed`, that nothing listens on `addr` any more.
+async fn assert_ended(
+    request: tokio::task::JoinHandle<std::io::Result<common::Reply>>,
+    addr: std::net::SocketAddr,
+    what: &str,
+    closed: bool,
+) {
+    let outcome = tokio::time::timeout(HANG_GUARD, request)
+        .await
+        .expect("the stalled request ends")
+        .unwrap();
+    assert!(outcome.is_err(), "no answer after a {what}: {outcome:?}");
+    if closed {
+        assert!(
+            TcpStream::connect(addr).is_err(),
+            "still listening after {what}"
+        );
+    }
+}
+
 /// Waits until `emu` has received `n` requests.
 async fn received(emu: &Emulator, n: u64) {
     while emu.requests() < n {
@@ -152,15 +173,7 @@ async fn stop_ends_a_stalled_request() {
     tokio::time::timeout(HANG_GUARD, emu.stop())
         .await
         .expect("stop does not wait for the stall");
-    let outcome = tokio::time::timeout(HANG_GUARD, request)
-        .await
-        .expect("the stalled request ends")
-        .unwrap();
-    assert!(outcome.is_err(), "no answer after a stop: {outcome:?}");
-    assert!(
-        TcpStream::connect(addr).is_err(),
-        "still listening after stop"
-    );
+    assert_ended(request, addr, "stop", true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,15 +192,7 @@ async fn drop_ends_a_stalled_request() {
         .await
         .expect("drop does not wait for the stall")
         .unwrap();
-    let outcome = tokio::time::timeout(HANG_GUARD, request)
-        .await
-        .expect("the stalled request ends")
-        .unwrap();
-    assert!(outcome.is_err(), "no answer after a drop: {outcome:?}");
-    assert!(
-        TcpStream::connect(addr).is_err(),
-        "still listening after drop"
-    );
+    assert_ended(request, addr, "drop", true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,9 +208,5 @@ async fn dropping_a_task_emulator_ends_a_stalled_request() {
         .await
         .expect("the request arrives");
     drop(emu);
-    let outcome = tokio::time::timeout(HANG_GUARD, request)
-        .await
-        .expect("the stalled request ends")
-        .unwrap();
-    assert!(outcome.is_err(), "no answer after a drop: {outcome:?}");
+    assert_ended(request, addr, "drop", false).await;
 }
