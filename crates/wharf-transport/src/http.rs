@@ -50,6 +50,7 @@ impl Default for HttpConfig {
 pub struct HttpTransport {
     client: reqwest::Client,
     max_body_bytes: u64,
+    connect_timeout: Duration,
 }
 
 impl HttpTransport {
@@ -70,6 +71,7 @@ impl HttpTransport {
         Ok(HttpTransport {
             client,
             max_body_bytes: config.max_body_bytes,
+            connect_timeout: config.connect_timeout,
         })
     }
 }
@@ -85,7 +87,7 @@ impl Transport for HttpTransport {
             .body(request.body.clone())
             .send()
             .await
-            .map_err(|e| from_reqwest(&request, e))?;
+            .map_err(|e| self.connect_error(&request, e))?;
         let status = sent.status();
         let headers = sent.headers().clone();
         let body = read_capped(&request, sent, self.max_body_bytes).await?;
@@ -94,6 +96,21 @@ impl Transport for HttpTransport {
             headers,
             body,
         })
+    }
+}
+
+impl HttpTransport {
+    /// Names the connect timeout when it was the cause: reqwest only says
+    /// "deadline has elapsed".
+    fn connect_error(&self, request: &Request, e: reqwest::Error) -> Error {
+        if e.is_connect() && e.is_timeout() {
+            let detail = format!(
+                "no connection within {:?} (connect timeout)",
+                self.connect_timeout
+            );
+            return Error::new(ErrorKind::Connect, request, detail).with_source(e.without_url());
+        }
+        from_reqwest(request, e)
     }
 }
 

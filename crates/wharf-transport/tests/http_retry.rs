@@ -471,3 +471,52 @@ async fn ucloud_signatures_on_the_wire_verify_for_post_and_get() {
         verify(&params, &keys).unwrap_or_else(|e| panic!("{e}: {head}"));
     }
 }
+
+/// A listener that never accepts, with its queue already full: the kernel
+/// drops further SYNs, so a new connection hangs in the handshake.
+fn full_listener() -> (
+    socket2::Socket,
+    Vec<std::net::TcpStream>,
+    std::net::SocketAddr,
+) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => fillers.push(stream),
+            Err(_) => break,
+        }
+    }
+    (socket, fillers, addr)
+}
+
+#[tokio::test]
+async fn the_connect_timeout_bounds_the_handshake() {
+    let (_listener, _fillers, addr) = full_listener();
+    let mut config = HttpConfig::default();
+    config.connect_timeout = Duration::from_millis(200);
+    let transport = HttpTransport::new(config).unwrap();
+    let request = Request::get(
+        Provider::Swr,
+        "list_repos",
+        format!("http://{addr}/v2/manage/repos"),
+    );
+    let error = transport.send(request).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: could not connect: no connection within 200ms (connect timeout)"
+    );
+    assert!(error.is_transient());
+}
