@@ -68,9 +68,7 @@ impl Credentials {
         mut self,
         project_id: impl Into<String>,
     ) -> Result<Self, CredentialsError> {
-        let project_id = project_id.into();
-        check_header_value(&project_id, CredentialField::ProjectId)?;
-        self.project_id = Some(project_id);
+        self.project_id = Some(checked_project_id(project_id)?);
         Ok(self)
     }
 
@@ -131,9 +129,7 @@ impl IamToken {
         mut self,
         project_id: impl Into<String>,
     ) -> Result<Self, CredentialsError> {
-        let project_id = project_id.into();
-        check_header_value(&project_id, CredentialField::ProjectId)?;
-        self.project_id = Some(project_id);
+        self.project_id = Some(checked_project_id(project_id)?);
         Ok(self)
     }
 
@@ -171,6 +167,13 @@ impl From<IamToken> for Auth {
     fn from(token: IamToken) -> Self {
         Self::Token(token)
     }
+}
+
+/// A project id that can travel as the `X-Project-Id` header value.
+fn checked_project_id(project_id: impl Into<String>) -> Result<String, CredentialsError> {
+    let project_id = project_id.into();
+    check_header_value(&project_id, CredentialField::ProjectId)?;
+    Ok(project_id)
 }
 
 /// Refuses an empty access key or one that would break the `Authorization` header.
