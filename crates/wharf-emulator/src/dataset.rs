@@ -1,120 +1,339 @@
-//! The dataset file: a [`Catalog`] as JSON, with a format marker.
+//! The in-memory dataset both protocols serve: namespaces (UHub repos) with
+//! their repositories (UHub images) and tags, plus the official images.
 //!
-//! ```json
-//! {"format": "wharf-emulator/1", "domain_name": "demo", "registry": "...",
-//!  "internal_registry": "...", "namespaces": [...], "official_images": [...]}
-//! ```
-//!
-//! The crate README documents every field.
+//! The same types are the dataset file format (see the crate README): a
+//! [`Dataset`] serializes to the JSON that `--dataset` reads.
 
-use std::path::Path;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
-use crate::{Catalog, NamespaceRecord, OfficialImageRecord};
-
-/// The value of the `format` field this version reads and writes.
-pub const DATASET_FORMAT: &str = "wharf-emulator/1";
-
-/// Why a dataset could not be read or written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DatasetError {
-    /// The file could not be read or written.
-    #[error("dataset {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// What went wrong.
-        source: std::io::Error,
-    },
-    /// The text is not a valid dataset (bad JSON, a missing field, a bad name).
-    #[error("dataset: {0}")]
-    Json(#[from] serde_json::Error),
-    /// The `format` field names a format this version does not read.
-    #[error("dataset: format {found:?} is not supported (expected {DATASET_FORMAT:?})")]
-    Format {
-        /// The format found.
-        found: String,
-    },
-    /// The catalog breaks a rule, such as two namespaces with one name.
-    #[error("dataset: {0}")]
-    Invalid(String),
-}
-
-/// A dataset as read: the catalog's fields spelled out beside `format`,
-/// because serde cannot refuse unknown fields next to a flattened struct.
-#[derive(Deserialize)]
+/// One dataset: what the emulator serves through SWR and UHub alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DatasetIn {
-    format: String,
-    domain_name: String,
-    registry: String,
-    internal_registry: String,
-    namespaces: Vec<NamespaceRecord>,
+#[non_exhaustive]
+pub struct Dataset {
+    /// The tenant, sent as `domain_name` on every repository.
+    pub domain_name: String,
+    /// The registry host in each repository's `path`
+    /// (`swr.cn-north-4.myhuaweicloud.com`).
+    pub registry: String,
+    /// The in-cluster registry address in each repository's `internal_path`.
+    pub internal_registry: String,
+    /// The namespaces, each with its repositories.
+    pub namespaces: Vec<NamespaceRecord>,
+    /// The official (dockerhub) images.
     #[serde(default)]
-    official_images: Vec<OfficialImageRecord>,
+    pub official_images: Vec<OfficialImageRecord>,
 }
 
-impl From<DatasetIn> for Catalog {
-    fn from(dataset: DatasetIn) -> Self {
-        let mut catalog = Catalog::empty(dataset.domain_name);
-        catalog.registry = dataset.registry;
-        catalog.internal_registry = dataset.internal_registry;
-        catalog.namespaces = dataset.namespaces;
-        catalog.official_images = dataset.official_images;
-        catalog
-    }
+/// An SWR namespace, which UHub calls a repo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct NamespaceRecord {
+    /// The name.
+    pub name: Namespace,
+    /// UHub `Description`.
+    #[serde(default)]
+    pub description: String,
+    /// UHub `IsOutSide`: visible to everyone (`GetRepo` with `Type=public`).
+    #[serde(default)]
+    pub is_public: bool,
+    /// UHub `IsShared`.
+    #[serde(default)]
+    pub is_shared: bool,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Its repositories, in any order (listings sort them).
+    #[serde(default)]
+    pub repositories: Vec<RepositoryRecord>,
 }
 
-#[derive(Serialize)]
-struct DatasetOut<'a> {
-    format: &'static str,
-    #[serde(flatten)]
-    catalog: &'a Catalog,
+/// An SWR repository, which UHub calls an image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RepositoryRecord {
+    /// The name; may hold `/`.
+    pub name: RepositoryName,
+    /// The category.
+    pub category: Category,
+    /// The description.
+    #[serde(default)]
+    pub description: String,
+    /// Whether anyone may pull it.
+    #[serde(default)]
+    pub is_public: bool,
+    /// Number of downloads (UHub `PullCount`).
+    #[serde(default)]
+    pub num_download: u64,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Its tags, newest first.
+    #[serde(default)]
+    pub tags: Vec<TagRecord>,
 }
 
-impl Catalog {
-    /// Reads a catalog from dataset JSON and validates it.
-    pub fn from_json(text: &str) -> Result<Catalog, DatasetError> {
-        let dataset: DatasetIn = serde_json::from_str(text)?;
-        if dataset.format != DATASET_FORMAT {
-            return Err(DatasetError::Format {
-                found: dataset.format,
-            });
+/// One tag of a repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TagRecord {
+    /// Tag name, such as `1.25.3`.
+    pub name: String,
+    /// Image size in bytes.
+    pub size: u64,
+    /// Image digest, `sha256:` and 64 hex digits.
+    pub digest: String,
+    /// When it was pushed.
+    pub updated_at: Timestamp,
+}
+
+/// An official (dockerhub) image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OfficialImageRecord {
+    /// Image id, unique among official images.
+    pub id: u64,
+    /// Namespace, such as `library`.
+    pub namespace: Namespace,
+    /// Image name; may hold `/`.
+    pub name: RepositoryName,
+    /// Owning user, such as `official`.
+    pub user: String,
+    /// Short description.
+    #[serde(default)]
+    pub description: String,
+    /// Long description.
+    #[serde(default)]
+    pub full_description: String,
+    /// How many users starred it.
+    #[serde(default)]
+    pub star_count: u64,
+    /// How many times it was pulled.
+    #[serde(default)]
+    pub pull_count: u64,
+    /// When it last changed.
+    pub last_updated: Timestamp,
+    /// Its tags, newest first.
+    #[serde(default)]
+    pub tags: Vec<OfficialTagRecord>,
+}
+
+/// One tag of an official image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OfficialTagRecord {
+    /// Tag id.
+    pub id: u64,
+    /// Tag name.
+    pub name: String,
+    /// Image size in bytes.
+    pub size: u64,
+    /// When it last changed.
+    pub last_updated: Timestamp,
+}
+
+impl Dataset {
+    /// An empty dataset for tenant `domain_name`, with registry addresses for
+    /// region `cn-north-4`.
+    pub fn empty(domain_name: impl Into<String>) -> Self {
+        Dataset {
+            domain_name: domain_name.into(),
+            registry: "swr.cn-north-4.myhuaweicloud.com".to_owned(),
+            internal_registry: "10.125.0.198:20202".to_owned(),
+            namespaces: Vec::new(),
+            official_images: Vec::new(),
         }
-        let catalog = Catalog::from(dataset);
-        catalog.validate().map_err(DatasetError::Invalid)?;
-        Ok(catalog)
     }
 
-    /// Writes the catalog as dataset JSON, pretty-printed.
-    pub fn to_json(&self) -> String {
-        let out = DatasetOut {
-            format: DATASET_FORMAT,
-            catalog: self,
-        };
-        // Every field serializes to plain JSON; the fallback only guards the
-        // impossible case without a panic.
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":{e:?}}}"))
+    /// The namespace called `name`.
+    pub fn namespace(&self, name: &str) -> Option<&NamespaceRecord> {
+        self.namespaces.iter().find(|ns| ns.name.as_str() == name)
     }
 
-    /// Reads a dataset file.
-    pub fn load(path: impl AsRef<Path>) -> Result<Catalog, DatasetError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| DatasetError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Catalog::from_json(&text)
+    /// The official image `name` in `namespace`.
+    pub fn official_image(&self, namespace: &str, name: &str) -> Option<&OfficialImageRecord> {
+        self.official_images
+            .iter()
+            .find(|image| image.namespace.as_str() == namespace && image.name.as_str() == name)
     }
 
-    /// Writes a dataset file.
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), DatasetError> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_json() + "\n").map_err(|source| DatasetError::Io {
-            path: path.display().to_string(),
-            source,
+    /// Every repository with its namespace, in dataset order.
+    pub fn repositories(&self) -> impl Iterator<Item = (&NamespaceRecord, &RepositoryRecord)> {
+        self.namespaces
+            .iter()
+            .flat_map(|ns| ns.repositories.iter().map(move |repo| (ns, repo)))
+    }
+
+    /// Number of repositories over all namespaces.
+    pub fn repository_count(&self) -> usize {
+        self.namespaces.iter().map(|ns| ns.repositories.len()).sum()
+    }
+
+    /// Checks what the types alone cannot: names unique where they must be.
+    pub fn validate(&self) -> Result<(), String> {
+        unique(
+            self.namespaces.iter().map(|ns| ns.name.as_str()),
+            "namespace",
+        )?;
+        for ns in &self.namespaces {
+            let what = format!("repository in namespace {:?}", ns.name.as_str());
+            unique(ns.repositories.iter().map(|r| r.name.as_str()), &what)?;
+            for repo in &ns.repositories {
+                let what = format!("tag of {}/{}", ns.name, repo.name);
+                unique(repo.tags.iter().map(|t| t.name.as_str()), &what)?;
+            }
+        }
+        let keys: Vec<String> = self
+            .official_images
+            .iter()
+            .map(|i| format!("{}/{}", i.namespace, i.name))
+            .collect();
+        unique(keys.iter().map(String::as_str), "official image")?;
+        let ids: Vec<String> = self
+            .official_images
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect();
+        unique(ids.iter().map(String::as_str), "official image id")
+    }
+}
+
+/// Fails on the first name seen twice.
+fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(format!("duplicate {what} {name:?}"));
+        }
+    }
+    Ok(())
+}
+
+impl NamespaceRecord {
+    /// An empty, private namespace, last changed when it was created.
+    pub fn new(name: Namespace, created_at: Timestamp) -> Self {
+        NamespaceRecord {
+            name,
+            description: String::new(),
+            is_public: false,
+            is_shared: false,
+            updated_at: created_at.clone(),
+            created_at,
+            repositories: Vec::new(),
+        }
+    }
+}
+
+impl TagRecord {
+    /// A tag pushed at `updated_at`.
+    pub fn new(
+        name: impl Into<String>,
+        size: u64,
+        digest: impl Into<String>,
+        updated_at: Timestamp,
+    ) -> Self {
+        TagRecord {
+            name: name.into(),
+            size,
+            digest: digest.into(),
+            updated_at,
+        }
+    }
+}
+
+impl OfficialImageRecord {
+    /// An official image owned by `official`, with no tags.
+    pub fn new(
+        id: u64,
+        namespace: Namespace,
+        name: RepositoryName,
+        last_updated: Timestamp,
+    ) -> Self {
+        OfficialImageRecord {
+            id,
+            namespace,
+            name,
+            user: "official".to_owned(),
+            description: String::new(),
+            full_description: String::new(),
+            star_count: 0,
+            pull_count: 0,
+            last_updated,
+            tags: Vec::new(),
+        }
+    }
+}
+
+impl OfficialTagRecord {
+    /// A tag of an official image.
+    pub fn new(id: u64, name: impl Into<String>, size: u64, last_updated: Timestamp) -> Self {
+        OfficialTagRecord {
+            id,
+            name: name.into(),
+            size,
+            last_updated,
+        }
+    }
+}
+
+impl RepositoryRecord {
+    /// A private repository with no tags, last changed when it was created.
+    ///
+    /// ```
+    /// use wharf_emulator::{Dataset, NamespaceRecord, RepositoryRecord, TagRecord};
+    /// use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+    ///
+    /// let when: Timestamp = "2024-06-15T12:00:00Z".parse()?;
+    /// let name = RepositoryName::new("web/app")?;
+    /// let mut repo = RepositoryRecord::new(name, Category::Linux, when.clone());
+    /// repo.tags.push(TagRecord::new("1.0", 1_000, "sha256:00", when.clone()));
+    /// let mut team = NamespaceRecord::new(Namespace::new("team")?, when);
+    /// team.repositories.push(repo);
+    /// let mut dataset = Dataset::empty("me");
+    /// dataset.namespaces.push(team);
+    /// assert_eq!(dataset.repository_count(), 1);
+    /// dataset.validate()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(name: RepositoryName, category: Category, created_at: Timestamp) -> Self {
+        RepositoryRecord {
+            name,
+            category,
+            description: String::new(),
+            is_public: false,
+            num_download: 0,
+            updated_at: created_at.clone(),
+            created_at,
+            tags: Vec::new(),
+        }
+    }
+
+    /// Total size of its tags in bytes.
+    pub fn size(&self) -> u64 {
+        self.tags
+            .iter()
+            .map(|t| t.size)
+            .fold(0, u64::saturating_add)
+    }
+
+    /// The most recently pushed tag (UHub `LatestTag`); the first one on a tie.
+    pub fn latest_tag(&self) -> Option<&TagRecord> {
+        self.tags.iter().reduce(|best, tag| {
+            if tag.updated_at.instant() > best.updated_at.instant() {
+                tag
+            } else {
+                best
+            }
         })
     }
 }
@@ -123,43 +342,54 @@ impl Catalog {
 mod tests {
     use super::*;
 
-    #[test]
-    fn demo_round_trips() {
-        let demo = Catalog::demo();
-        let text = demo.to_json();
-        assert!(text.contains(r#""format": "wharf-emulator/1""#));
-        assert_eq!(Catalog::from_json(&text).unwrap(), demo);
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn tag(name: &str, when: &str) -> TagRecord {
+        TagRecord {
+            name: name.into(),
+            size: 10,
+            digest: String::new(),
+            updated_at: ts(when),
+        }
     }
 
     #[test]
-    fn errors_say_what_is_wrong() {
-        let err = Catalog::from_json(r#"{"format":"other"}"#).unwrap_err();
-        assert!(err.to_string().contains("missing field"), "{err}");
-        let text = Catalog::demo().to_json().replace("wharf-emulator/1", "v9");
-        let err = Catalog::from_json(&text).unwrap_err();
+    fn latest_tag_and_size() {
+        let repo = RepositoryRecord {
+            name: RepositoryName::new("app").unwrap(),
+            category: Category::Linux,
+            description: String::new(),
+            is_public: false,
+            num_download: 0,
+            created_at: ts("2020-01-01 00:00:00"),
+            updated_at: ts("2020-01-01 00:00:00"),
+            tags: vec![
+                tag("a", "2020-01-01 00:00:00"),
+                tag("b", "2021-01-01 00:00:00"),
+            ],
+        };
+        assert_eq!(repo.latest_tag().unwrap().name, "b");
+        assert_eq!(repo.size(), 20);
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        let mut dataset = Dataset::empty("root");
+        let ns = NamespaceRecord {
+            name: Namespace::new("team").unwrap(),
+            description: String::new(),
+            is_public: false,
+            is_shared: false,
+            created_at: ts("2020-01-01 00:00:00"),
+            updated_at: ts("2020-01-01 00:00:00"),
+            repositories: Vec::new(),
+        };
+        dataset.namespaces = vec![ns.clone(), ns];
         assert_eq!(
-            err.to_string(),
-            r#"dataset: format "v9" is not supported (expected "wharf-emulator/1")"#
+            dataset.validate().unwrap_err(),
+            r#"duplicate namespace "team""#
         );
-        let bad_name =
-            Catalog::demo()
-                .to_json()
-                .replacen(r#""name": "team""#, r#""name": "Team""#, 1);
-        let err = Catalog::from_json(&bad_name).unwrap_err();
-        assert!(err.to_string().contains("invalid namespace"), "{err}");
-        let extra = Catalog::demo()
-            .to_json()
-            .replacen('{', r#"{"regsitry": "typo","#, 1);
-        let err = Catalog::from_json(&extra).unwrap_err();
-        assert!(
-            err.to_string().contains("unknown field `regsitry`"),
-            "{err}"
-        );
-        let direct: Result<Catalog, _> = serde_json::from_str(
-            r#"{"domain_name": "d", "registry": "r", "internal_registry": "i",
-                "namespaces": [], "colour": "red"}"#,
-        );
-        let err = direct.unwrap_err();
-        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
     }
 }

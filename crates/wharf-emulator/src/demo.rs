@@ -1,4 +1,4 @@
-//! The built-in demo catalog, served when no dataset or generator flag is given.
+//! The built-in demo dataset, served when no dataset or generator flag is given.
 //!
 //! | namespace | repositories |
 //! |---|---|
@@ -11,8 +11,8 @@
 
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
-use crate::catalog::{
-    Catalog, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+use crate::dataset::{
+    Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 
 /// (name, category, public, downloads, tags newest first)
@@ -109,18 +109,18 @@ const OFFICIAL: &[OfficialRow] = &[
     ),
 ];
 
-impl Catalog {
-    /// The small built-in demo catalog: 3 namespaces, 10 repositories, 6
+impl Dataset {
+    /// The small built-in demo dataset: 3 namespaces, 10 repositories, 6
     /// official images (one with a `/` in its name).
-    pub fn demo() -> Catalog {
-        let mut catalog = Catalog::empty("wharf-demo");
-        catalog.namespaces = vec![
+    pub fn demo() -> Dataset {
+        let mut dataset = Dataset::empty("wharf-demo");
+        dataset.namespaces = vec![
             namespace("team", "The demo team", false, 0, TEAM),
             namespace("ml-lab", "Machine learning", false, 1, ML_LAB),
             namespace("public-tools", "Tools for everyone", true, 2, PUBLIC_TOOLS),
         ];
         let mut tag_id = 1;
-        catalog.official_images = OFFICIAL
+        dataset.official_images = OFFICIAL
             .iter()
             .zip(1..)
             .map(|(row, id)| {
@@ -129,7 +129,7 @@ impl Catalog {
                 image
             })
             .collect();
-        catalog
+        dataset
     }
 }
 

@@ -1,4 +1,4 @@
-//! A deterministic catalog generator: the same options give the same catalog,
+//! A deterministic dataset generator: the same options give the same dataset,
 //! byte for byte, on every machine (nothing reads the clock).
 
 use std::collections::HashSet;
@@ -6,21 +6,21 @@ use std::collections::HashSet;
 use fastrand::Rng;
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp, TimestampFormat};
 
-use crate::catalog::{
-    Catalog, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+use crate::dataset::{
+    Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 
 /// What to generate: sizes and a seed.
 ///
 /// ```
-/// use wharf_emulator::{Catalog, GenerateOptions};
+/// use wharf_emulator::{Dataset, GenerateOptions};
 ///
 /// let options = GenerateOptions::new(3, 10, 2, 4, 7);
-/// let catalog = Catalog::generate(&options)?;
-/// assert_eq!(catalog.namespaces.len(), 3);
-/// assert_eq!(catalog.repository_count(), 10);
-/// assert_eq!(catalog.official_images.len(), 4);
-/// assert_eq!(catalog, Catalog::generate(&options)?);
+/// let dataset = Dataset::generate(&options)?;
+/// assert_eq!(dataset.namespaces.len(), 3);
+/// assert_eq!(dataset.repository_count(), 10);
+/// assert_eq!(dataset.official_images.len(), 4);
+/// assert_eq!(dataset, Dataset::generate(&options)?);
 /// # Ok::<(), wharf_emulator::GenerateError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,37 +58,37 @@ impl GenerateOptions {
     }
 }
 
-/// The most tags a generated catalog may hold in all, to keep memory sane.
+/// The most tags a generated dataset may hold in all, to keep memory sane.
 pub const MAX_GENERATED_TAGS: usize = 50_000_000;
 
-/// Why a catalog could not be generated.
+/// Why a dataset could not be generated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GenerateError {
     /// Repositories were asked for, but no namespace to hold them.
     #[error("{0} repositories need at least one namespace")]
     NoNamespace(usize),
-    /// The catalog would hold more than [`MAX_GENERATED_TAGS`] tags (namespaces
+    /// The dataset would hold more than [`MAX_GENERATED_TAGS`] tags (namespaces
     /// and tagless items count as one each).
     #[error("{0} tags in all is more than the {MAX_GENERATED_TAGS} allowed")]
     TooLarge(usize),
 }
 
-impl Catalog {
-    /// Generates a catalog with realistic names, categories, sizes and
+impl Dataset {
+    /// Generates a dataset with realistic names, categories, sizes and
     /// timestamps (2019 to 2024), the same for the same options.
-    pub fn generate(options: &GenerateOptions) -> Result<Catalog, GenerateError> {
+    pub fn generate(options: &GenerateOptions) -> Result<Dataset, GenerateError> {
         check(options)?;
         let mut rng = Rng::with_seed(options.seed);
-        let mut catalog = Catalog::empty("wharf-demo");
+        let mut dataset = Dataset::empty("wharf-demo");
         let mut used = HashSet::new();
         for index in 0..options.namespaces {
             let count = share(options.repositories, options.namespaces, index);
             let ns = namespace(&mut rng, &mut used, count, options.tags_per_repository);
-            catalog.namespaces.push(ns);
+            dataset.namespaces.push(ns);
         }
-        catalog.official_images = official_images(&mut rng, options);
-        Ok(catalog)
+        dataset.official_images = official_images(&mut rng, options);
+        Ok(dataset)
     }
 }
 
@@ -314,7 +314,7 @@ mod words {
         "security",
         "edge",
         "checkout",
-        "catalog",
+        "dataset",
         "growth",
         "support",
         "logistics",
@@ -442,7 +442,7 @@ mod tests {
     #[test]
     fn exact_counts_and_determinism() {
         let options = GenerateOptions::new(4, 25, 3, 12, 42);
-        let a = Catalog::generate(&options).unwrap();
+        let a = Dataset::generate(&options).unwrap();
         assert_eq!(a.namespaces.len(), 4);
         assert_eq!(a.repository_count(), 25);
         let per_ns: Vec<usize> = a.namespaces.iter().map(|n| n.repositories.len()).collect();
@@ -456,33 +456,33 @@ mod tests {
                 .any(|i| i.name.as_str().contains('/'))
         );
         a.validate().unwrap();
-        assert_eq!(a, Catalog::generate(&options).unwrap());
-        let b = Catalog::generate(&GenerateOptions::new(4, 25, 3, 12, 43)).unwrap();
+        assert_eq!(a, Dataset::generate(&options).unwrap());
+        let b = Dataset::generate(&GenerateOptions::new(4, 25, 3, 12, 43)).unwrap();
         assert_ne!(a, b);
     }
 
     #[test]
     fn many_repositories_stay_unique_and_valid() {
         let options = GenerateOptions::new(2, 2_000, 12, 100, 1);
-        let catalog = Catalog::generate(&options).unwrap();
-        catalog.validate().unwrap();
-        let text = catalog.to_json();
-        assert_eq!(Catalog::from_json(&text).unwrap(), catalog);
+        let dataset = Dataset::generate(&options).unwrap();
+        dataset.validate().unwrap();
+        let text = dataset.to_json();
+        assert_eq!(Dataset::from_json(&text).unwrap(), dataset);
     }
 
     #[test]
     fn impossible_options_are_refused() {
-        let err = Catalog::generate(&GenerateOptions::new(0, 5, 1, 0, 1)).unwrap_err();
+        let err = Dataset::generate(&GenerateOptions::new(0, 5, 1, 0, 1)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "5 repositories need at least one namespace"
         );
         let huge = GenerateOptions::new(1, usize::MAX, 10, 0, 1);
         assert!(matches!(
-            Catalog::generate(&huge),
+            Dataset::generate(&huge),
             Err(GenerateError::TooLarge(_))
         ));
-        let empty = Catalog::generate(&GenerateOptions::new(0, 0, 0, 0, 1)).unwrap();
+        let empty = Dataset::generate(&GenerateOptions::new(0, 0, 0, 0, 1)).unwrap();
         assert_eq!(empty.repository_count(), 0);
     }
 

@@ -1,4 +1,4 @@
-//! Filtering, sorting and paging over the catalog, shared by both protocols so
+//! Filtering, sorting and paging over the dataset, shared by both protocols so
 //! that a listing gives the same items whichever way it is asked for.
 
 use std::cmp::Ordering;
@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use wharf_model::{Center, OrderColumn, OrderType, RepositoryQuery};
 
-use crate::catalog::{Catalog, NamespaceRecord, OfficialImageRecord, RepositoryRecord};
+use crate::dataset::{Dataset, NamespaceRecord, OfficialImageRecord, RepositoryRecord};
 use crate::params::{self, ParamError};
 
 /// The largest page either protocol serves.
@@ -15,34 +15,34 @@ pub(crate) const MAX_LIMIT: u64 = 1000;
 /// A repository with the namespace it lives in.
 pub(crate) type RepoRef<'a> = (&'a NamespaceRecord, &'a RepositoryRecord);
 
-/// A catalog with the natural order of its repositories (namespace, then
+/// A dataset with the natural order of its repositories (namespace, then
 /// name) worked out once, so that a listing only filters.
 pub(crate) struct Indexed {
-    /// The catalog.
-    pub(crate) catalog: Arc<Catalog>,
+    /// The dataset.
+    pub(crate) dataset: Arc<Dataset>,
     /// (namespace index, repository index), in natural order.
     natural: Vec<(usize, usize)>,
 }
 
 impl Indexed {
-    pub(crate) fn new(catalog: Arc<Catalog>) -> Self {
-        let mut natural: Vec<(usize, usize)> = catalog
+    pub(crate) fn new(dataset: Arc<Dataset>) -> Self {
+        let mut natural: Vec<(usize, usize)> = dataset
             .namespaces
             .iter()
             .enumerate()
             .flat_map(|(n, ns)| (0..ns.repositories.len()).map(move |r| (n, r)))
             .collect();
         let name = |&(n, r): &(usize, usize)| {
-            let ns = &catalog.namespaces[n];
+            let ns = &dataset.namespaces[n];
             (ns.name.as_str(), ns.repositories[r].name.as_str())
         };
         natural.sort_by(|a, b| name(a).cmp(&name(b)));
-        Indexed { catalog, natural }
+        Indexed { dataset, natural }
     }
 
     fn in_natural_order(&self) -> impl Iterator<Item = RepoRef<'_>> {
         self.natural.iter().map(|&(n, r)| {
-            let ns = &self.catalog.namespaces[n];
+            let ns = &self.dataset.namespaces[n];
             (ns, &ns.repositories[r])
         })
     }
@@ -114,8 +114,8 @@ pub(crate) fn namespace_repositories(ns: &NamespaceRecord) -> Vec<&RepositoryRec
 }
 
 /// Namespaces by name, optionally only public or only private ones.
-pub(crate) fn namespaces(catalog: &Catalog, public: Option<bool>) -> Vec<&NamespaceRecord> {
-    let mut list: Vec<&NamespaceRecord> = catalog
+pub(crate) fn namespaces(dataset: &Dataset, public: Option<bool>) -> Vec<&NamespaceRecord> {
+    let mut list: Vec<&NamespaceRecord> = dataset
         .namespaces
         .iter()
         .filter(|ns| public.is_none_or(|p| ns.is_public == p))
@@ -127,11 +127,11 @@ pub(crate) fn namespaces(catalog: &Catalog, public: Option<bool>) -> Vec<&Namesp
 /// Official images by id: `namespace` matches exactly, `image_name` is a
 /// substring match.
 pub(crate) fn official_images<'a>(
-    catalog: &'a Catalog,
+    dataset: &'a Dataset,
     namespace: Option<&str>,
     image_name: Option<&str>,
 ) -> Vec<&'a OfficialImageRecord> {
-    let mut list: Vec<&OfficialImageRecord> = catalog
+    let mut list: Vec<&OfficialImageRecord> = dataset
         .official_images
         .iter()
         .filter(|i| namespace.is_none_or(|n| i.namespace.as_str() == n))
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn filters_and_orders() {
-        let demo = Indexed::new(Arc::new(Catalog::demo()));
+        let demo = Indexed::new(Arc::new(Dataset::demo()));
         let mut q = RepositoryQuery::default();
         q.namespace = Some("team".into());
         q.name = Some("a".into());
@@ -223,14 +223,14 @@ mod tests {
 
     #[test]
     fn default_order_matches_namespace_order() {
-        let demo = Indexed::new(Arc::new(Catalog::demo()));
+        let demo = Indexed::new(Arc::new(Dataset::demo()));
         let mut q = RepositoryQuery::default();
         q.namespace = Some("team".into());
         let swr: Vec<&str> = repositories(&demo, &q)
             .iter()
             .map(|(_, r)| r.name.as_str())
             .collect();
-        let ns = demo.catalog.namespace("team").unwrap();
+        let ns = demo.dataset.namespace("team").unwrap();
         let uhub: Vec<&str> = namespace_repositories(ns)
             .iter()
             .map(|r| r.name.as_str())

@@ -1,4 +1,4 @@
-//! `wharf-emulator`: serve a catalog over SWR and UHub, or write a generated
+//! `wharf-emulator`: serve a dataset over SWR and UHub, or write a generated
 //! dataset. See the crate README for every flag.
 
 use std::io::{IsTerminal, Write};
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use wharf_emulator::{AuthConfig, Catalog, Emulator, Fault, FaultConfig, GenerateOptions};
+use wharf_emulator::{AuthConfig, Dataset, Emulator, Fault, FaultConfig, GenerateOptions};
 
 /// A local Huawei Cloud SWR and UCloud UHub server.
 #[derive(Debug, Parser)]
@@ -47,7 +47,7 @@ struct SizeArgs {
     /// Number of official (dockerhub) images.
     #[arg(long, value_name = "M")]
     official_images: Option<usize>,
-    /// The seed: the same seed gives the same catalog.
+    /// The seed: the same seed gives the same dataset.
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
 }
@@ -79,7 +79,7 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Serve the catalog in this dataset file.
+    /// Serve the dataset in this dataset file.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["namespaces", "repos", "tags_per_repo", "official_images", "seed"])]
     dataset: Option<PathBuf>,
     #[command(flatten)]
@@ -193,10 +193,10 @@ fn main() -> ExitCode {
 }
 
 fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), String> {
-    let catalog = Catalog::generate(&sizes.options()).map_err(|e| e.to_string())?;
+    let dataset = Dataset::generate(&sizes.options()).map_err(|e| e.to_string())?;
     match out {
-        Some(path) => catalog.save(path).map_err(|e| e.to_string()),
-        None => match writeln!(std::io::stdout(), "{}", catalog.to_json()) {
+        Some(path) => dataset.save(path).map_err(|e| e.to_string()),
+        None => match writeln!(std::io::stdout(), "{}", dataset.to_json()) {
             // A reader that stopped early (`| head`) is not a failure.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
             _ => Ok(()),
@@ -204,26 +204,26 @@ fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), Strin
     }
 }
 
-fn catalog(args: &ServeArgs) -> Result<Catalog, String> {
+fn dataset(args: &ServeArgs) -> Result<Dataset, String> {
     if let Some(path) = &args.dataset {
-        return Catalog::load(path).map_err(|e| e.to_string());
+        return Dataset::load(path).map_err(|e| e.to_string());
     }
     if args.sizes.any() {
-        return Catalog::generate(&args.sizes.options()).map_err(|e| e.to_string());
+        return Dataset::generate(&args.sizes.options()).map_err(|e| e.to_string());
     }
-    Ok(Catalog::demo())
+    Ok(Dataset::demo())
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {
     init_logging();
-    let catalog = catalog(args)?;
+    let dataset = dataset(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
         let emulator = Emulator::builder()
-            .catalog(catalog)
+            .dataset(dataset)
             .auth(args.auth.config())
             .faults(args.faults.config())
             .latency(Duration::from_millis(args.faults.latency_ms))

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::auth::AuthConfig;
-use crate::catalog::Catalog;
+use crate::dataset::Dataset;
 use crate::faults::{Fault, FaultConfig};
 use crate::listing::Indexed;
 use crate::{front, serve, swr, uhub};
@@ -20,10 +20,10 @@ use crate::{front, serve, swr, uhub};
 ///
 /// ```
 /// use std::time::Duration;
-/// use wharf_emulator::{AuthConfig, Catalog, Emulator, FaultConfig};
+/// use wharf_emulator::{AuthConfig, Dataset, Emulator, FaultConfig};
 ///
 /// let builder = Emulator::builder()
-///     .catalog(Catalog::demo())
+///     .dataset(Dataset::demo())
 ///     .auth(AuthConfig::demo())
 ///     .faults(FaultConfig::none())
 ///     .latency(Duration::ZERO)
@@ -33,7 +33,7 @@ use crate::{front, serve, swr, uhub};
 #[derive(Debug, Clone)]
 #[must_use = "an EmulatorBuilder does nothing until started"]
 pub struct EmulatorBuilder {
-    catalog: Catalog,
+    dataset: Dataset,
     auth: AuthConfig,
     faults: FaultConfig,
     latency: Duration,
@@ -43,7 +43,7 @@ pub struct EmulatorBuilder {
 impl Default for EmulatorBuilder {
     fn default() -> Self {
         EmulatorBuilder {
-            catalog: Catalog::demo(),
+            dataset: Dataset::demo(),
             auth: AuthConfig::demo(),
             faults: FaultConfig::none(),
             latency: Duration::ZERO,
@@ -53,9 +53,9 @@ impl Default for EmulatorBuilder {
 }
 
 impl EmulatorBuilder {
-    /// Serves `catalog` (default: [`Catalog::demo`]).
-    pub fn catalog(mut self, catalog: Catalog) -> Self {
-        self.catalog = catalog;
+    /// Serves `dataset` (default: [`Dataset::demo`]).
+    pub fn dataset(mut self, dataset: Dataset) -> Self {
+        self.dataset = dataset;
         self
     }
 
@@ -91,7 +91,7 @@ impl EmulatorBuilder {
     /// Binds and starts serving on the current tokio runtime.
     ///
     /// Fails with [`InvalidInput`](std::io::ErrorKind::InvalidInput) when the
-    /// catalog breaks a rule ([`Catalog::validate`]) or the fault rate is not
+    /// dataset breaks a rule ([`Dataset::validate`]) or the fault rate is not
     /// in `0.0..=1.0` ([`FaultConfig::validate`]), and when the address cannot
     /// be bound.
     pub async fn start(self) -> std::io::Result<Emulator> {
@@ -149,12 +149,12 @@ impl EmulatorBuilder {
     /// shared state, the application and the stop signal.
     fn prepare(self) -> std::io::Result<Prepared> {
         let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
-        self.catalog
+        self.dataset
             .validate()
-            .map_err(|e| invalid(format!("invalid catalog: {e}")))?;
+            .map_err(|e| invalid(format!("invalid dataset: {e}")))?;
         self.faults.validate().map_err(invalid)?;
         let shared = Arc::new(Shared::new(
-            self.catalog,
+            self.dataset,
             self.auth,
             self.faults,
             self.latency,
@@ -222,7 +222,7 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Settings to start an emulator with; the defaults serve the demo catalog
+    /// Settings to start an emulator with; the defaults serve the demo dataset
     /// with the demo credentials on a free loopback port.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
@@ -238,16 +238,16 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// The catalog being served.
-    pub fn catalog(&self) -> Arc<Catalog> {
-        self.shared.catalog()
+    /// The dataset being served.
+    pub fn dataset(&self) -> Arc<Dataset> {
+        self.shared.dataset()
     }
 
-    /// Serves `catalog` from the next request on, once it passes
-    /// [`Catalog::validate`]; otherwise keeps the current one and returns why.
-    pub fn set_catalog(&self, catalog: Catalog) -> Result<(), String> {
-        catalog.validate()?;
-        *write(&self.shared.catalog) = Arc::new(Indexed::new(Arc::new(catalog)));
+    /// Serves `dataset` from the next request on, once it passes
+    /// [`Dataset::validate`]; otherwise keeps the current one and returns why.
+    pub fn set_dataset(&self, dataset: Dataset) -> Result<(), String> {
+        dataset.validate()?;
+        *write(&self.shared.dataset) = Arc::new(Indexed::new(Arc::new(dataset)));
         Ok(())
     }
 
@@ -327,7 +327,7 @@ pub(crate) struct FaultDecision {
 
 /// What every handler can reach.
 pub(crate) struct Shared {
-    catalog: RwLock<Arc<Indexed>>,
+    dataset: RwLock<Arc<Indexed>>,
     auth: RwLock<Arc<AuthConfig>>,
     faults: Mutex<FaultState>,
     latency: Mutex<Duration>,
@@ -336,9 +336,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn new(catalog: Catalog, auth: AuthConfig, faults: FaultConfig, latency: Duration) -> Self {
+    fn new(dataset: Dataset, auth: AuthConfig, faults: FaultConfig, latency: Duration) -> Self {
         Shared {
-            catalog: RwLock::new(Arc::new(Indexed::new(Arc::new(catalog)))),
+            dataset: RwLock::new(Arc::new(Indexed::new(Arc::new(dataset)))),
             auth: RwLock::new(Arc::new(auth)),
             faults: Mutex::new(FaultState {
                 config: faults,
@@ -350,12 +350,12 @@ impl Shared {
         }
     }
 
-    pub(crate) fn catalog(&self) -> Arc<Catalog> {
-        self.indexed().catalog.clone()
+    pub(crate) fn dataset(&self) -> Arc<Dataset> {
+        self.indexed().dataset.clone()
     }
 
     pub(crate) fn indexed(&self) -> Arc<Indexed> {
-        read(&self.catalog)
+        read(&self.dataset)
     }
 
     pub(crate) fn auth(&self) -> Arc<AuthConfig> {

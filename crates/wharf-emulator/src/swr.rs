@@ -28,7 +28,7 @@ use wharf_model::{
 use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
 
 use crate::body;
-use crate::catalog::{Catalog, OfficialImageRecord};
+use crate::dataset::{Dataset, OfficialImageRecord};
 use crate::json::{json, ok};
 use crate::listing::{self, RepoRef};
 use crate::params::{self, ParamError};
@@ -145,7 +145,7 @@ async fn list_repos(
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let query = repository_query(&pairs)?;
     let indexed = shared.indexed();
-    let catalog = &indexed.catalog;
+    let dataset = &indexed.dataset;
     let all = listing::repositories(&indexed, &query);
     let total = all.len() as u64;
     let page = query
@@ -154,7 +154,7 @@ async fn list_repos(
     let items = listing::page(&all, page.offset, u64::from(page.limit));
     let body: Vec<Repository> = items
         .iter()
-        .map(|r| repository(catalog, r, total))
+        .map(|r| repository(dataset, r, total))
         .collect();
     let count = body.len() as u64;
     let mut response = ok(&body);
@@ -173,7 +173,7 @@ fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail>
     }
 }
 
-fn repository(catalog: &Catalog, (ns, repo): &RepoRef<'_>, total: u64) -> Repository {
+fn repository(dataset: &Dataset, (ns, repo): &RepoRef<'_>, total: u64) -> Repository {
     let mut out = Repository::default();
     out.name = repo.name.to_string();
     out.category = repo.category.clone();
@@ -185,9 +185,9 @@ fn repository(catalog: &Catalog, (ns, repo): &RepoRef<'_>, total: u64) -> Reposi
     out.created_at = repo.created_at.clone();
     out.updated_at = repo.updated_at.clone();
     out.url = Some(String::new());
-    out.path = format!("{}/{}/{}", catalog.registry, ns.name, repo.name);
-    out.internal_path = format!("{}/{}/{}", catalog.internal_registry, ns.name, repo.name);
-    out.domain_name = catalog.domain_name.clone();
+    out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
+    out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
+    out.domain_name = dataset.domain_name.clone();
     out.namespace = ns.name.to_string();
     out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
     out.status = Some(false);
@@ -218,8 +218,8 @@ async fn list_official_images(
     let (offset, limit) = paging(&pairs)?;
     let namespace = params::get(&pairs, "namespace")?;
     let image_name = params::get(&pairs, "image_name")?;
-    let catalog = shared.catalog();
-    let all = listing::official_images(&catalog, namespace, image_name);
+    let dataset = shared.dataset();
+    let all = listing::official_images(&dataset, namespace, image_name);
     let total = all.len() as u64;
     let body: Vec<OfficialImage> = listing::page(&all, offset, limit)
         .iter()
@@ -318,8 +318,8 @@ async fn official_image(
         return Ok(unknown_api().await);
     };
     let (namespace, repository) = image_names(&path)?;
-    let catalog = shared.catalog();
-    let Some(image) = catalog.official_image(namespace.as_str(), repository.as_str()) else {
+    let dataset = shared.dataset();
+    let Some(image) = dataset.official_image(namespace.as_str(), repository.as_str()) else {
         return Err(Fail {
             status: StatusCode::NOT_FOUND,
             code: CODE_NOT_FOUND,

@@ -28,7 +28,7 @@ use wharf_model::{
 };
 
 use crate::body;
-use crate::catalog::{Catalog, NamespaceRecord, RepositoryRecord};
+use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use crate::json::ok;
 use crate::listing;
 use crate::params::{self, ParamError};
@@ -195,11 +195,11 @@ async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if let Err((code, message)) = shared.auth().check_uhub(&params) {
         return failure(Some(&action), code, message);
     }
-    let catalog = shared.catalog();
+    let dataset = shared.dataset();
     let result = match action.as_str() {
-        "GetRepoImage" => get_repo_image(&catalog, &params),
-        "GetImageTag" => get_image_tag(&catalog, &params),
-        _ => get_repo(&catalog, &params),
+        "GetRepoImage" => get_repo_image(&dataset, &params),
+        "GetImageTag" => get_image_tag(&dataset, &params),
+        _ => get_repo(&dataset, &params),
     };
     result.unwrap_or_else(|(code, message)| failure(Some(&action), code, message))
 }
@@ -232,8 +232,8 @@ fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
     Ok(listing::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
 }
 
-fn repo<'a>(catalog: &'a Catalog, name: &str) -> Result<&'a NamespaceRecord, Failure> {
-    catalog
+fn repo<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a NamespaceRecord, Failure> {
+    dataset
         .namespace(name)
         .ok_or_else(|| (RET_NOT_FOUND, format!("Repo [{name}] does not exist")))
 }
@@ -243,8 +243,8 @@ fn uhub_time(time: &Timestamp) -> Timestamp {
     Timestamp::from_instant(time.instant(), TimestampFormat::UnixSecondsText)
 }
 
-fn get_repo_image(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
-    let ns = repo(catalog, required(params, "RepoName")?)?;
+fn get_repo_image(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
+    let ns = repo(dataset, required(params, "RepoName")?)?;
     let (offset, limit) = paging(params)?;
     let all = listing::namespace_repositories(ns);
     let items = listing::page(&all, offset, limit)
@@ -268,8 +268,8 @@ fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
     out
 }
 
-fn get_image_tag(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
-    let ns = repo(catalog, required(params, "RepoName")?)?;
+fn get_image_tag(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
+    let ns = repo(dataset, required(params, "RepoName")?)?;
     let image_name = required(params, "ImageName")?;
     let (offset, limit) = paging(params)?;
     let image = ns
@@ -301,7 +301,7 @@ fn get_image_tag(catalog: &Catalog, params: &[(String, String)]) -> Result<Respo
     Ok(success("GetImageTag", all.len(), items))
 }
 
-fn get_repo(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, Failure> {
+fn get_repo(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
     let public = match optional(params, "Type")? {
         None => None,
         Some("public") => Some(true),
@@ -312,7 +312,7 @@ fn get_repo(catalog: &Catalog, params: &[(String, String)]) -> Result<Response, 
         }
     };
     let (offset, limit) = paging(params)?;
-    let all = listing::namespaces(catalog, public);
+    let all = listing::namespaces(dataset, public);
     let items = listing::page(&all, offset, limit)
         .iter()
         .map(|ns| {

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use wharf_emulator::Catalog;
+use wharf_emulator::Dataset;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wharf-emulator");
 
@@ -48,10 +48,10 @@ fn generate_writes_the_same_dataset_for_the_same_seed() {
     let text = std::fs::read_to_string(&a).unwrap();
     assert_eq!(text, std::fs::read_to_string(&b).unwrap());
     assert_ne!(text, std::fs::read_to_string(&c).unwrap());
-    let catalog = Catalog::load(&a).unwrap();
-    assert_eq!(catalog.namespaces.len(), 2);
-    assert_eq!(catalog.repository_count(), 7);
-    assert_eq!(catalog.official_images.len(), 3);
+    let dataset = Dataset::load(&a).unwrap();
+    assert_eq!(dataset.namespaces.len(), 2);
+    assert_eq!(dataset.repository_count(), 7);
+    assert_eq!(dataset.official_images.len(), 3);
     let stdout = Command::new(BIN)
         .args([
             "generate",
@@ -148,7 +148,7 @@ fn generator_flags_and_no_auth() {
 }
 
 #[test]
-fn demo_catalog_and_fault_flags() {
+fn demo_dataset_and_fault_flags() {
     let server = serve(&["--fault-rate", "1", "--faults", "503", "--latency-ms", "1"]);
     assert_eq!(
         get(server.addr, "/v2/manage/repos", "wharf-demo-token").status,
@@ -183,7 +183,7 @@ fn output_of(command: &mut Command) -> Output {
 #[test]
 fn bad_flags_fail_with_a_message() {
     let extra = temp_file("extra.json");
-    let text = Catalog::demo()
+    let text = Dataset::demo()
         .to_json()
         .replacen('{', r#"{"colour": "red","#, 1);
     std::fs::write(&extra, text).unwrap();

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use common::{start, swr_token};
-use wharf_emulator::{Catalog, DEMO_TOKEN, Emulator, Fault, FaultConfig, GenerateOptions};
+use wharf_emulator::{Dataset, DEMO_TOKEN, Emulator, Fault, FaultConfig, GenerateOptions};
 
 const REPOS: &str = "/v2/manage/repos";
 
@@ -47,7 +47,7 @@ async fn starts_on_the_current_runtime_and_stops() {
 #[test]
 fn emulators_run_side_by_side_and_change_while_running() {
     let a = start(Emulator::builder());
-    let b = start(Emulator::builder().catalog(Catalog::empty("nobody")));
+    let b = start(Emulator::builder().dataset(Dataset::empty("nobody")));
     assert_ne!(a.addr(), b.addr());
     let count = |emu: &Emulator| {
         swr_token(emu, REPOS, DEMO_TOKEN)
@@ -56,37 +56,37 @@ fn emulators_run_side_by_side_and_change_while_running() {
             .map_or(0, Vec::len)
     };
     assert_eq!((count(&a), count(&b)), (10, 0));
-    let generated = Catalog::generate(&GenerateOptions::new(2, 12, 1, 0, 1)).unwrap();
-    b.set_catalog(generated).unwrap();
+    let generated = Dataset::generate(&GenerateOptions::new(2, 12, 1, 0, 1)).unwrap();
+    b.set_dataset(generated).unwrap();
     assert_eq!(count(&b), 12);
-    assert_eq!(b.catalog().repository_count(), 12);
+    assert_eq!(b.dataset().repository_count(), 12);
     assert_eq!(b.requests(), 2);
 }
 
-/// The demo catalog with namespace `team` twice.
-fn duplicated() -> Catalog {
-    let mut catalog = Catalog::demo();
-    let team = catalog.namespaces[0].clone();
-    catalog.namespaces.push(team);
-    catalog
+/// The demo dataset with namespace `team` twice.
+fn duplicated() -> Dataset {
+    let mut dataset = Dataset::demo();
+    let team = dataset.namespaces[0].clone();
+    dataset.namespaces.push(team);
+    dataset
 }
 
 #[test]
-fn invalid_catalogs_are_refused() {
+fn invalid_datasets_are_refused() {
     let err = Emulator::builder()
-        .catalog(duplicated())
+        .dataset(duplicated())
         .start_background()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(
         err.to_string()
-            .starts_with("invalid catalog: duplicate namespace"),
+            .starts_with("invalid dataset: duplicate namespace"),
         "{err}"
     );
     let emu = start(Emulator::builder());
-    let err = emu.set_catalog(duplicated()).unwrap_err();
+    let err = emu.set_dataset(duplicated()).unwrap_err();
     assert!(err.starts_with("duplicate namespace"), "{err}");
-    // The catalog served is still the demo one, each repository once.
+    // The dataset served is still the demo one, each repository once.
     let repos = swr_token(&emu, REPOS, DEMO_TOKEN).json();
     assert_eq!(repos.as_array().map(Vec::len), Some(10));
 }

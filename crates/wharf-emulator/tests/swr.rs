@@ -4,7 +4,7 @@ mod common;
 
 use common::{names, start, swr};
 use wharf_emulator::DEMO_TOKEN;
-use wharf_emulator::{Catalog, Emulator, GenerateOptions};
+use wharf_emulator::{Dataset, Emulator, GenerateOptions};
 use wharf_model::{
     Category, OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SwrError,
 };
@@ -132,8 +132,8 @@ fn list_repos_filters_and_sorts() {
 
 #[test]
 fn list_repos_limit_defaults_to_100_and_goes_to_1000() {
-    let catalog = Catalog::generate(&GenerateOptions::new(3, 1_200, 1, 0, 5)).unwrap();
-    let emu = start(Emulator::builder().catalog(catalog));
+    let dataset = Dataset::generate(&GenerateOptions::new(3, 1_200, 1, 0, 5)).unwrap();
+    let emu = start(Emulator::builder().dataset(dataset));
     let first = swr(&emu, REPOS, &[]).json();
     assert_eq!(first.as_array().unwrap().len(), 100);
     assert_eq!(first[0]["total_range"], 1_200);
@@ -391,8 +391,8 @@ fn token(emu: &Emulator, target: &str) -> common::Reply {
 
 #[test]
 fn a_plus_in_a_query_stays_a_plus() {
-    let mut catalog = Catalog::demo();
-    let team = catalog
+    let mut dataset = Dataset::demo();
+    let team = dataset
         .namespaces
         .iter_mut()
         .find(|ns| ns.name.as_str() == "team")
@@ -403,7 +403,7 @@ fn a_plus_in_a_query_stays_a_plus() {
         team.repositories[0].name.to_string(),
         team.repositories[1].name.to_string(),
     );
-    let emu = start(Emulator::builder().catalog(catalog));
+    let emu = start(Emulator::builder().dataset(dataset));
     let reply = token(&emu, &format!("{REPOS}?category=a+b"));
     assert_eq!(names(&reply.json(), "name"), [plus.as_str()]);
     let reply = token(&emu, &format!("{REPOS}?category=a%2Bb"));

@@ -5,7 +5,7 @@ mod common;
 
 use common::{form, names, start, swr, uhub, uhub_body, uhub_get};
 use serde_json::Value;
-use wharf_emulator::{Catalog, Emulator, GenerateOptions};
+use wharf_emulator::{Dataset, Emulator, GenerateOptions};
 use wharf_model::{GetImageTagResponse, GetRepoImageResponse, GetRepoResponse};
 
 fn demo() -> Emulator {
@@ -87,9 +87,9 @@ fn common_pairs(form: &str) -> Vec<(String, String)> {
 
 #[test]
 fn defaults_are_offset_0_limit_20() {
-    let catalog = Catalog::generate(&GenerateOptions::new(1, 45, 1, 0, 3)).unwrap();
-    let emu = start(Emulator::builder().catalog(catalog));
-    let repo = emu.catalog().namespaces[0].name.to_string();
+    let dataset = Dataset::generate(&GenerateOptions::new(1, 45, 1, 0, 3)).unwrap();
+    let emu = start(Emulator::builder().dataset(dataset));
+    let repo = emu.dataset().namespaces[0].name.to_string();
     let first = uhub(&emu, &[("Action", "GetRepoImage"), ("RepoName", &repo)]).json();
     assert_eq!(first["TotalCount"], 45);
     assert_eq!(first["ImageSet"].as_array().unwrap().len(), 20);
@@ -107,9 +107,9 @@ fn defaults_are_offset_0_limit_20() {
 
 #[test]
 fn the_same_listing_through_both_protocols() {
-    let catalog = Catalog::generate(&GenerateOptions::new(3, 70, 2, 0, 11)).unwrap();
-    let emu = start(Emulator::builder().catalog(catalog));
-    for ns in &emu.catalog().namespaces {
+    let dataset = Dataset::generate(&GenerateOptions::new(3, 70, 2, 0, 11)).unwrap();
+    let emu = start(Emulator::builder().dataset(dataset));
+    for ns in &emu.dataset().namespaces {
         let ns = ns.name.to_string();
         let mut via_uhub = Vec::new();
         for offset in (0..30).step_by(7) {
@@ -134,7 +134,7 @@ fn the_same_listing_through_both_protocols() {
         }
         assert_eq!(
             via_uhub.len(),
-            emu.catalog().namespace(&ns).unwrap().repositories.len()
+            emu.dataset().namespace(&ns).unwrap().repositories.len()
         );
         assert_eq!(via_uhub, via_swr, "namespace {ns}");
     }
