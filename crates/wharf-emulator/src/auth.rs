@@ -141,6 +141,12 @@ impl AuthConfig {
                 false => Err("Incorrect IAM authentication information: token is not valid".into()),
             };
         }
+        if header(request.headers, "authorization").is_none() {
+            // The commonest first mistake: a plain curl against a server
+            // whose auth is on by default. Say how to get through, without
+            // printing any configured secret.
+            return Err("Incorrect IAM authentication information: missing Authorization header (an SDK-HMAC-SHA256 signature made with an AK/SK) and no X-Auth-Token; hint: send X-Auth-Token with the emulator's demo token (unless --token replaced it), or start the emulator with --no-auth to accept unsigned requests".into());
+        }
         let skew = SignedDuration::try_from(self.max_skew).unwrap_or(SignedDuration::MAX);
         let options = VerifyOptions::default().with_max_skew(skew);
         huawei::verify(request, &self.huawei_keys, jiff::Timestamp::now(), &options)

@@ -7,6 +7,8 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+
+use crate::file::DatasetError;
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
 /// One dataset: what the emulator serves through SWR and UHub alike.
@@ -180,7 +182,7 @@ impl Dataset {
     }
 
     /// Checks what the types alone cannot: names unique where they must be.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), DatasetError> {
         unique(
             self.namespaces.iter().map(|ns| ns.name.as_str()),
             "namespace",
@@ -209,11 +211,14 @@ impl Dataset {
 }
 
 /// Fails on the first name seen twice.
-fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
+fn unique<'a>(names: impl Iterator<Item = &'a str>, what: &str) -> Result<(), DatasetError> {
     let mut seen = HashSet::new();
     for name in names {
         if !seen.insert(name) {
-            return Err(format!("duplicate {what} {name:?}"));
+            return Err(DatasetError::Duplicate {
+                what: what.to_owned(),
+                name: name.to_owned(),
+            });
         }
     }
     Ok(())
@@ -388,8 +393,8 @@ mod tests {
         };
         dataset.namespaces = vec![ns.clone(), ns];
         assert_eq!(
-            dataset.validate().unwrap_err(),
-            r#"duplicate namespace "team""#
+            dataset.validate().unwrap_err().to_string(),
+            r#"dataset: duplicate namespace "team""#
         );
     }
 }

@@ -85,6 +85,14 @@ impl std::fmt::Display for Fault {
     }
 }
 
+/// A fault configuration refused: its rate is not a number from 0 to 1.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("fault rate {rate} is not a number from 0 to 1")]
+pub struct FaultError {
+    /// The rate given.
+    pub rate: f64,
+}
+
 /// Which requests fail and how.
 ///
 /// Deterministic: requests are numbered from 0 as they arrive (the count
@@ -143,14 +151,11 @@ impl FaultConfig {
         }
     }
 
-    /// Each request fails with chance `rate` (clamped to `0.0..=1.0`), the
-    /// fault drawn from all kinds, decided by `seed`.
+    /// Each request fails with chance `rate`, the fault drawn from all
+    /// kinds, decided by `seed`. A rate outside `0.0..=1.0` is kept as given
+    /// and refused where the configuration is used
+    /// ([`validate`](Self::validate)).
     pub fn random(rate: f64, seed: u64) -> Self {
-        let rate = if rate.is_nan() {
-            0.0
-        } else {
-            rate.clamp(0.0, 1.0)
-        };
         FaultConfig {
             rate,
             seed,
@@ -184,27 +189,23 @@ impl FaultConfig {
         self
     }
 
-    /// Checks that [`rate`](Self::rate) is a number in `0.0..=1.0`; the error
-    /// says what is wrong. [`EmulatorBuilder::start`](crate::EmulatorBuilder::start)
-    /// refuses a configuration that fails it. (A NaN rate set on a running
-    /// emulator injects no faults.)
+    /// Checks that [`rate`](Self::rate) is a number in `0.0..=1.0`.
+    /// [`EmulatorBuilder::start`](crate::EmulatorBuilder::start) and
+    /// [`Emulator::set_faults`](crate::Emulator::set_faults) refuse a
+    /// configuration that fails it.
     ///
     /// ```
     /// use wharf_emulator::FaultConfig;
     ///
     /// assert!(FaultConfig::random(0.5, 1).validate().is_ok());
-    /// let mut faults = FaultConfig::none();
-    /// faults.rate = f64::NAN;
-    /// assert_eq!(faults.validate().unwrap_err(), "fault rate NaN is not a number from 0 to 1");
+    /// let err = FaultConfig::random(f64::NAN, 1).validate().unwrap_err();
+    /// assert_eq!(err.to_string(), "fault rate NaN is not a number from 0 to 1");
     /// ```
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FaultError> {
         if (0.0..=1.0).contains(&self.rate) {
             Ok(())
         } else {
-            Err(format!(
-                "fault rate {} is not a number from 0 to 1",
-                self.rate
-            ))
+            Err(FaultError { rate: self.rate })
         }
     }
 
@@ -271,16 +272,17 @@ mod tests {
         let kinds: std::collections::HashSet<_> =
             (0..1_000).filter_map(|n| every.fault_for(n)).collect();
         assert_eq!(kinds.len(), Fault::ALL.len());
-        assert!((0..100).all(|n| FaultConfig::random(f64::NAN, 1).fault_for(n).is_none()));
-        let mut nan = FaultConfig::none();
-        nan.rate = f64::NAN;
+        let nan = FaultConfig::random(f64::NAN, 1);
         assert!((0..100).all(|n| nan.fault_for(n).is_none()));
         assert!(nan.validate().is_err());
-        nan.rate = 1.5;
         assert_eq!(
-            nan.validate().unwrap_err(),
+            FaultConfig::random(1.5, 1)
+                .validate()
+                .unwrap_err()
+                .to_string(),
             "fault rate 1.5 is not a number from 0 to 1"
         );
+        assert!(FaultConfig::random(-0.1, 1).validate().is_err());
     }
 
     #[test]

@@ -37,9 +37,16 @@ pub enum DatasetError {
         /// The format found.
         found: String,
     },
-    /// The dataset breaks a rule, such as two namespaces with one name.
-    #[error("dataset: {0}")]
-    Invalid(String),
+    /// A name that must be unique is used twice: two namespaces called
+    /// `team`, two tags `1.0` of one repository, two official image ids.
+    #[error("dataset: duplicate {what} {name:?}")]
+    Duplicate {
+        /// What kind of name: `namespace`, `repository in namespace "team"`,
+        /// `tag of team/nginx`, `official image`, `official image id`.
+        what: String,
+        /// The name used twice.
+        name: String,
+    },
 }
 
 /// A dataset as read: the dataset's fields spelled out beside `format`,
@@ -84,7 +91,7 @@ impl Dataset {
             });
         }
         let dataset = Dataset::from(dataset);
-        dataset.validate().map_err(DatasetError::Invalid)?;
+        dataset.validate()?;
         Ok(dataset)
     }
 

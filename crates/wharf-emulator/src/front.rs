@@ -1,7 +1,8 @@
 //! The layer in front of every handler: request ids, latency, faults and the
 //! request log.
 
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -10,9 +11,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::body::{self, BodyError};
 use crate::faults::Fault;
 use crate::serve::ResetHandle;
-use crate::server::{FaultDecision, Shared};
+use crate::state::{FaultDecision, Shared, request_id};
 use crate::{swr, uhub};
 
 /// SWR's request id header.
@@ -28,16 +30,33 @@ pub(crate) enum Protocol {
 }
 
 impl Protocol {
+    /// UHub answers at exactly `/`; anything else, a target that is no path
+    /// at all (`GET a HTTP/1.1`) included, is SWR's, so that an answer's
+    /// request-id header and body always come from one provider.
     fn of(path: &str) -> Protocol {
-        if path == "/" || path.is_empty() {
+        if path == "/" {
             Protocol::Uhub
         } else {
             Protocol::Swr
         }
     }
+
+    fn request_id_header(self) -> &'static str {
+        match self {
+            Protocol::Swr => SWR_REQUEST_ID,
+            Protocol::Uhub => UHUB_REQUEST_ID,
+        }
+    }
 }
 
-/// Adds the request id, waits the latency, injects the fault, logs the request.
+/// Reads the body, adds the request id, waits the latency, injects the
+/// fault, logs the request.
+///
+/// The body is read here, whole and bounded, for every request, whether a
+/// handler wants it or not: a connection whose request body was left unread
+/// cannot carry another request, and hyper would close it without saying so.
+/// A body that cannot be read (too large, broken) is refused in the
+/// provider's shape with `Connection: close`.
 pub(crate) async fn front(
     State(shared): State<Arc<Shared>>,
     request: Request,
@@ -47,23 +66,82 @@ pub(crate) async fn front(
     let protocol = Protocol::of(request.uri().path());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let id = shared.request_id(protocol == Protocol::Uhub);
-    let latency = shared.latency();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
+    let (parts, body) = request.into_parts();
     let decision = shared.next_fault();
-    let mut response = match decision.fault {
-        None => next.run(request).await,
-        Some(fault) => inject(fault, &decision, protocol, request, next).await,
+    let mut response = match body::read(&parts.headers, body).await {
+        Err(e) => unreadable_body(protocol, &e),
+        Ok(bytes) => {
+            let request = Request::from_parts(parts, Body::from(bytes));
+            let latency = shared.latency();
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
+            match decision.fault {
+                None => next.run(request).await,
+                Some(fault) => inject(fault, &decision, protocol, request, next).await,
+            }
+        }
     };
-    let name = match protocol {
-        Protocol::Swr => SWR_REQUEST_ID,
-        Protocol::Uhub => UHUB_REQUEST_ID,
-    };
+    let id = request_id(protocol == Protocol::Uhub);
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(name, value);
+        response
+            .headers_mut()
+            .insert(protocol.request_id_header(), value);
     }
+    if shared.log_requests.load(Ordering::Relaxed)
+        && tracing::enabled!(target: "wharf_emulator::request", tracing::Level::INFO)
+    {
+        log_request(&method, &path, &response, started, &id, decision.fault);
+    }
+    response
+}
+
+/// The answer to a body that could not be read, closing the connection:
+/// what is left of the body is never read.
+fn unreadable_body(protocol: Protocol, e: &BodyError) -> Response {
+    let mut response = match protocol {
+        Protocol::Swr => swr::bad_body(e),
+        Protocol::Uhub => uhub::bad_body(e),
+    };
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Request lines logged per second at most; the rest are counted, and the
+/// count is logged with the next line that is let through.
+const LOG_LINES_PER_SECOND: u32 = 20;
+
+/// The request log's budget: (second it counts, lines in it, lines dropped).
+static LOG_BUDGET: Mutex<(u64, u32, u64)> = Mutex::new((0, 0, 0));
+
+/// One line per request, at most [`LOG_LINES_PER_SECOND`] a second, so a
+/// benchmark's load does not turn into gigabytes of log.
+fn log_request(
+    method: &axum::http::Method,
+    path: &str,
+    response: &Response,
+    started: Instant,
+    id: &str,
+    fault: Option<Fault>,
+) {
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let dropped = {
+        let mut budget = LOG_BUDGET.lock().unwrap_or_else(PoisonError::into_inner);
+        if budget.0 != second {
+            budget.0 = second;
+            budget.1 = 0;
+        }
+        if budget.1 >= LOG_LINES_PER_SECOND {
+            budget.2 += 1;
+            return;
+        }
+        budget.1 += 1;
+        std::mem::take(&mut budget.2)
+    };
     tracing::info!(
         target: "wharf_emulator::request",
         %method,
@@ -71,9 +149,9 @@ pub(crate) async fn front(
         status = response.status().as_u16(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         request_id = id,
-        fault = decision.fault.map(Fault::name),
+        fault = fault.map(Fault::name),
+        not_logged_before = (dropped > 0).then_some(dropped),
     );
-    response
 }
 
 /// Answers with `fault` instead of (or on top of) the real response.

@@ -1,7 +1,7 @@
 //! A deterministic dataset generator: the same options give the same dataset,
 //! byte for byte, on every machine (nothing reads the clock).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use fastrand::Rng;
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp, TimestampFormat};
@@ -10,50 +10,53 @@ use crate::dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 
-/// What to generate: sizes and a seed.
+/// What to generate: sizes and a seed. Fields are named; start from
+/// [`Default`] and set what matters.
 ///
 /// ```
 /// use wharf_emulator::{Dataset, GenerateOptions};
 ///
-/// let options = GenerateOptions::new(3, 10, 2, 4, 7);
+/// let options = GenerateOptions {
+///     namespaces: 3,
+///     repositories: 10,
+///     tags_per_repository: 2,
+///     official_images: 4,
+///     seed: 7,
+/// };
 /// let dataset = Dataset::generate(&options)?;
 /// assert_eq!(dataset.namespaces.len(), 3);
 /// assert_eq!(dataset.repository_count(), 10);
 /// assert_eq!(dataset.official_images.len(), 4);
 /// assert_eq!(dataset, Dataset::generate(&options)?);
+///
+/// let bigger = GenerateOptions { repositories: 1_000, ..GenerateOptions::default() };
+/// assert_eq!(Dataset::generate(&bigger)?.repository_count(), 1_000);
 /// # Ok::<(), wharf_emulator::GenerateError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub struct GenerateOptions {
-    /// Number of namespaces (and so of UHub repos).
+    /// Number of namespaces (and so of UHub repos). Default 3.
     pub namespaces: usize,
-    /// Number of repositories over all namespaces, spread evenly.
+    /// Number of repositories over all namespaces, spread evenly. Default 100.
     pub repositories: usize,
-    /// Number of tags on every repository and official image.
+    /// Number of tags on every repository and official image. Default 5.
     pub tags_per_repository: usize,
-    /// Number of official images.
+    /// Number of official images. Default 10.
     pub official_images: usize,
-    /// The seed.
+    /// The seed: the same options give the same dataset. Default 0.
     pub seed: u64,
 }
 
-impl GenerateOptions {
-    /// `repositories` repositories over `namespaces` namespaces, `tags` tags
-    /// each, `official_images` official images, from `seed`.
-    pub fn new(
-        namespaces: usize,
-        repositories: usize,
-        tags: usize,
-        official_images: usize,
-        seed: u64,
-    ) -> Self {
+impl Default for GenerateOptions {
+    /// 3 namespaces, 100 repositories, 5 tags each, 10 official images, seed 0:
+    /// the defaults of `wharf-emulator generate`.
+    fn default() -> Self {
         GenerateOptions {
-            namespaces,
-            repositories,
-            tags_per_repository: tags,
-            official_images,
-            seed,
+            namespaces: 3,
+            repositories: 100,
+            tags_per_repository: 5,
+            official_images: 10,
+            seed: 0,
         }
     }
 }
@@ -81,7 +84,7 @@ impl Dataset {
         check(options)?;
         let mut rng = Rng::with_seed(options.seed);
         let mut dataset = Dataset::empty("wharf-demo");
-        let mut used = HashSet::new();
+        let mut used = Names::default();
         for index in 0..options.namespaces {
             let count = share(options.repositories, options.namespaces, index);
             let ns = namespace(&mut rng, &mut used, count, options.tags_per_repository);
@@ -131,15 +134,10 @@ fn lifetime(rng: &mut Rng) -> (i64, i64) {
     (created, rng.i64(created + 3_600..END))
 }
 
-fn namespace(
-    rng: &mut Rng,
-    used: &mut HashSet<String>,
-    repos: usize,
-    tags: usize,
-) -> NamespaceRecord {
-    let name = unique_name(used, words::namespace(rng));
+fn namespace(rng: &mut Rng, used: &mut Names, repos: usize, tags: usize) -> NamespaceRecord {
+    let name = used.unique(words::namespace(rng));
     let (created, updated) = lifetime(rng);
-    let mut taken = HashSet::new();
+    let mut taken = Names::default();
     let repositories = (0..repos)
         .map(|_| repository(rng, &mut taken, &name, tags, created))
         .collect();
@@ -154,16 +152,32 @@ fn namespace(
     }
 }
 
-/// Makes `base` unique among `used` with a numeric suffix, and records it.
-fn unique_name(used: &mut HashSet<String>, base: String) -> String {
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{base}-{n}");
-        n += 1;
+/// Hands out names unique within one scope: `base`, then `base-2`,
+/// `base-3`, ... In linear time: each base remembers its next suffix, so a
+/// namespace of 200,000 repositories drawn from 25 words costs no more per
+/// name than one of ten.
+#[derive(Default)]
+struct Names {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, u64>,
+}
+
+impl Names {
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let next = self.next_suffix.entry(base.clone()).or_insert(2);
+        // Words never end in `-DIGITS`, so `base-N` only collides with an
+        // earlier `base-N`; the loop is a guard, not the common path.
+        loop {
+            let name = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+        }
     }
-    used.insert(name.clone());
-    name
 }
 
 /// Generated names are built from valid parts only (checked by a test over
@@ -178,12 +192,12 @@ fn valid_repository(name: String) -> RepositoryName {
 
 fn repository(
     rng: &mut Rng,
-    used: &mut HashSet<String>,
+    used: &mut Names,
     namespace: &str,
     tags: usize,
     not_before: i64,
 ) -> RepositoryRecord {
-    let name = unique_name(used, words::repository(rng));
+    let name = used.unique(words::repository(rng));
     let created = rng.i64(not_before..END - 86_400);
     let updated = rng.i64(created + 3_600..END);
     let base_size = rng.u64(5_000_000..1_200_000_000);
@@ -237,11 +251,11 @@ fn digest(rng: &mut Rng) -> String {
 }
 
 fn official_images(rng: &mut Rng, options: &GenerateOptions) -> Vec<OfficialImageRecord> {
-    let mut used = HashSet::new();
+    let mut used = Names::default();
     let mut tag_id = 1;
     (0..options.official_images)
         .map(|index| {
-            let name = unique_name(&mut used, words::official(index));
+            let name = used.unique(words::official(index));
             let image = official_image(
                 rng,
                 index as u64 + 1,
@@ -441,7 +455,13 @@ mod tests {
 
     #[test]
     fn exact_counts_and_determinism() {
-        let options = GenerateOptions::new(4, 25, 3, 12, 42);
+        let options = GenerateOptions {
+            namespaces: 4,
+            repositories: 25,
+            tags_per_repository: 3,
+            official_images: 12,
+            seed: 42,
+        };
         let a = Dataset::generate(&options).unwrap();
         assert_eq!(a.namespaces.len(), 4);
         assert_eq!(a.repository_count(), 25);
@@ -457,13 +477,26 @@ mod tests {
         );
         a.validate().unwrap();
         assert_eq!(a, Dataset::generate(&options).unwrap());
-        let b = Dataset::generate(&GenerateOptions::new(4, 25, 3, 12, 43)).unwrap();
+        let b = Dataset::generate(&GenerateOptions {
+            namespaces: 4,
+            repositories: 25,
+            tags_per_repository: 3,
+            official_images: 12,
+            seed: 43,
+        })
+        .unwrap();
         assert_ne!(a, b);
     }
 
     #[test]
     fn many_repositories_stay_unique_and_valid() {
-        let options = GenerateOptions::new(2, 2_000, 12, 100, 1);
+        let options = GenerateOptions {
+            namespaces: 2,
+            repositories: 2_000,
+            tags_per_repository: 12,
+            official_images: 100,
+            seed: 1,
+        };
         let dataset = Dataset::generate(&options).unwrap();
         dataset.validate().unwrap();
         let text = dataset.to_json();
@@ -472,17 +505,37 @@ mod tests {
 
     #[test]
     fn impossible_options_are_refused() {
-        let err = Dataset::generate(&GenerateOptions::new(0, 5, 1, 0, 1)).unwrap_err();
+        let err = Dataset::generate(&GenerateOptions {
+            namespaces: 0,
+            repositories: 5,
+            tags_per_repository: 1,
+            official_images: 0,
+            seed: 1,
+        })
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "5 repositories need at least one namespace"
         );
-        let huge = GenerateOptions::new(1, usize::MAX, 10, 0, 1);
+        let huge = GenerateOptions {
+            namespaces: 1,
+            repositories: usize::MAX,
+            tags_per_repository: 10,
+            official_images: 0,
+            seed: 1,
+        };
         assert!(matches!(
             Dataset::generate(&huge),
             Err(GenerateError::TooLarge(_))
         ));
-        let empty = Dataset::generate(&GenerateOptions::new(0, 0, 0, 0, 1)).unwrap();
+        let empty = Dataset::generate(&GenerateOptions {
+            namespaces: 0,
+            repositories: 0,
+            tags_per_repository: 0,
+            official_images: 0,
+            seed: 1,
+        })
+        .unwrap();
         assert_eq!(empty.repository_count(), 0);
     }
 

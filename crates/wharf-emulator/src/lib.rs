@@ -3,7 +3,7 @@
 //! ```
 //! use wharf_emulator::{Dataset, Emulator, GenerateOptions};
 //!
-//! let dataset = Dataset::generate(&GenerateOptions::new(2, 30, 3, 5, 42))?;
+//! let dataset = Dataset::generate(&GenerateOptions { namespaces: 2, repositories: 30, tags_per_repository: 3, official_images: 5, seed: 42 })?;
 //! let emulator = Emulator::builder().dataset(dataset).start_background()?;
 //! let base_url = emulator.base_url(); // http://127.0.0.1:PORT, for both SDKs
 //! assert!(base_url.starts_with("http://127.0.0.1:"));
@@ -22,15 +22,19 @@ mod auth;
 mod body;
 mod dataset;
 mod demo;
+mod encode;
 mod faults;
 mod file;
 mod front;
 mod generate;
+mod index;
 mod json;
 mod listing;
 mod params;
+mod router;
 mod serve;
 mod server;
+mod state;
 mod swr;
 mod uhub;
 
@@ -41,10 +45,10 @@ pub use auth::{
 pub use dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
+pub use faults::{Fault, FaultConfig, FaultError};
 pub use file::{DATASET_FORMAT, DatasetError};
-pub use faults::{Fault, FaultConfig};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
-pub use server::{Emulator, EmulatorBuilder};
+pub use server::{Emulator, EmulatorBuilder, StartError};
 
 /// The README's examples, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]

@@ -12,13 +12,36 @@ use wharf_emulator::{AuthConfig, Dataset, Emulator, Fault, FaultConfig, Generate
 
 /// A local Huawei Cloud SWR and UCloud UHub server.
 #[derive(Debug, Parser)]
-#[command(name = "wharf-emulator", version, about)]
+#[command(
+    name = "wharf-emulator",
+    version,
+    about,
+    // Serve flags before `generate` would be silently ignored: refuse them.
+    args_conflicts_with_subcommands = true,
+    after_help = AFTER_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
     serve: ServeArgs,
 }
+
+const AFTER_HELP: &str = "\
+Auth is ON by default, with the demo credentials:
+  SWR:  sign with AK WHARFDEMOACCESSKEY01 / SK wharf-demo-secret-key,
+        or send the header X-Auth-Token: wharf-demo-token
+  UHub: sign with public key wharf-demo-public-key / private key wharf-demo-private-key
+--huawei-ak/--huawei-sk, --token and --ucloud-public-key/--ucloud-private-key
+replace them; --no-auth accepts every request, signed or not.
+
+Without --dataset or a generator flag it serves the built-in demo dataset (10
+repositories in 3 namespaces, 6 official images). Any generator flag replaces
+it with a generated one; the flags left out take their defaults.
+
+Try it:
+  wharf-emulator --no-auth &
+  curl 'http://127.0.0.1:8080/v2/manage/repos?namespace=team&offset=0&limit=2'";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -32,22 +55,23 @@ enum Command {
     },
 }
 
-/// The generator's sizes and seed.
+/// The generator's sizes and seed. The defaults in the help are
+/// `GenerateOptions::default()`'s (a test checks they agree).
 #[derive(Debug, Args)]
 struct SizeArgs {
-    /// Number of namespaces (UHub repos).
+    /// Generate: number of namespaces (UHub repos) [default: 3]
     #[arg(long, value_name = "K")]
     namespaces: Option<usize>,
-    /// Number of repositories (UHub images), spread over the namespaces.
+    /// Generate: number of repositories (UHub images), spread over the namespaces [default: 100]
     #[arg(long, value_name = "N")]
     repos: Option<usize>,
-    /// Number of tags on every repository and official image.
+    /// Generate: number of tags on every repository and official image [default: 5]
     #[arg(long, value_name = "T")]
     tags_per_repo: Option<usize>,
-    /// Number of official (dockerhub) images.
+    /// Generate: number of official (dockerhub) images [default: 10]
     #[arg(long, value_name = "M")]
     official_images: Option<usize>,
-    /// The seed: the same seed gives the same dataset.
+    /// Generate: the seed; the same flags give the same dataset [default: 0]
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
 }
@@ -64,21 +88,25 @@ impl SizeArgs {
     /// The options, with defaults 3 namespaces, 100 repositories, 5 tags,
     /// 10 official images, seed 0.
     fn options(&self) -> GenerateOptions {
-        GenerateOptions::new(
-            self.namespaces.unwrap_or(3),
-            self.repos.unwrap_or(100),
-            self.tags_per_repo.unwrap_or(5),
-            self.official_images.unwrap_or(10),
-            self.seed.unwrap_or(0),
-        )
+        let defaults = GenerateOptions::default();
+        GenerateOptions {
+            namespaces: self.namespaces.unwrap_or(defaults.namespaces),
+            repositories: self.repos.unwrap_or(defaults.repositories),
+            tags_per_repository: self.tags_per_repo.unwrap_or(defaults.tags_per_repository),
+            official_images: self.official_images.unwrap_or(defaults.official_images),
+            seed: self.seed.unwrap_or(defaults.seed),
+        }
     }
 }
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    /// Address to listen on, HOST:PORT (`localhost:8080` works); port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
+    /// Log no request, only warnings and errors (the request log is otherwise one line per request, at most 20 a second).
+    #[arg(long, short)]
+    quiet: bool,
     /// Serve the dataset in this dataset file.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["namespaces", "repos", "tags_per_repo", "official_images", "seed"])]
     dataset: Option<PathBuf>,
@@ -143,7 +171,7 @@ struct FaultArgs {
     /// Delay every response by this many milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
-    /// Chance (0 to 1) that a request gets a fault.
+    /// Chance (0 to 1) that a request gets a fault; --faults alone injects nothing without it.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     fault_rate: f64,
     /// Seed deciding which requests get which fault.
@@ -158,6 +186,28 @@ struct FaultArgs {
     /// How long a stall lasts, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     stall_ms: u64,
+}
+
+/// `HOST:PORT`: an address, or a name resolved now (IPv4 preferred, as
+/// clients asking for `localhost` mostly try it first).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if !text.contains(':') {
+        return Err(format!(
+            "{text:?} is not HOST:PORT (such as 127.0.0.1:8080)"
+        ));
+    }
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(text)
+        .map_err(|e| format!("cannot resolve {text:?}: {e}"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addrs.first())
+        .copied()
+        .ok_or_else(|| format!("{text:?} resolves to no address"))
 }
 
 /// A fault rate: a number from 0 to 1 (NaN and infinities are refused).
@@ -215,7 +265,13 @@ fn dataset(args: &ServeArgs) -> Result<Dataset, String> {
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {
-    init_logging();
+    init_logging(args.quiet);
+    if !args.faults.faults.is_empty() && args.faults.fault_rate == 0.0 {
+        return Err(
+            "--faults picks which faults to inject, but --fault-rate is 0, so none would be: add --fault-rate (a number from 0 to 1)"
+                .to_owned(),
+        );
+    }
     let dataset = dataset(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -228,12 +284,10 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .faults(args.faults.config())
             .latency(Duration::from_millis(args.faults.latency_ms))
             .listen(args.listen)
+            .log_requests(!args.quiet)
             .start()
             .await
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::InvalidInput => e.to_string(),
-                _ => format!("cannot listen on {}: {e}", args.listen),
-            })?;
+            .map_err(|e| e.to_string())?;
         // Listen for Ctrl-C and SIGTERM before saying "listening": a signal
         // sent as soon as the line is read must stop the server cleanly.
         let shutdown = Shutdown::listen().map_err(|e| format!("cannot listen for signals: {e}"))?;
@@ -247,10 +301,12 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     })
 }
 
-/// Logs to stderr; `RUST_LOG` picks what (default `info`).
-fn init_logging() {
+/// Logs to stderr; `RUST_LOG` picks what (default `info`, or `warn` with
+/// `--quiet`).
+fn init_logging(quiet: bool) {
+    let default = if quiet { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,20 +1,45 @@
-//! Starting and stopping the emulator, and the state its handlers share.
+//! Starting and stopping the emulator: the lifecycle, on top of the router
+//! and the shared state.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use crate::auth::AuthConfig;
 use crate::dataset::Dataset;
-use crate::faults::{Fault, FaultConfig};
-use crate::listing::Indexed;
-use crate::{front, serve, swr, uhub};
+use crate::faults::{FaultConfig, FaultError};
+use crate::file::DatasetError;
+use crate::index::Index;
+use crate::state::Shared;
+use crate::{router, serve};
+
+/// Why an emulator did not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The dataset breaks a rule ([`Dataset::validate`]).
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    /// The fault configuration is not valid ([`FaultConfig::validate`]).
+    #[error(transparent)]
+    Faults(#[from] FaultError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why not.
+        source: std::io::Error,
+    },
+    /// The background runtime or its thread could not be started.
+    #[error("cannot start the emulator's runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
 
 /// Settings for an emulator, before it starts.
 ///
@@ -38,6 +63,7 @@ pub struct EmulatorBuilder {
     faults: FaultConfig,
     latency: Duration,
     listen: SocketAddr,
+    log_requests: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -48,6 +74,7 @@ impl Default for EmulatorBuilder {
             faults: FaultConfig::none(),
             latency: Duration::ZERO,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            log_requests: true,
         }
     }
 }
@@ -88,17 +115,30 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether each request is logged through `tracing` (target
+    /// `wharf_emulator::request`, level info; default on). The log is
+    /// bounded either way: at most 20 lines a second, then a count of the
+    /// lines left out.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     ///
-    /// Fails with [`InvalidInput`](std::io::ErrorKind::InvalidInput) when the
-    /// dataset breaks a rule ([`Dataset::validate`]) or the fault rate is not
-    /// in `0.0..=1.0` ([`FaultConfig::validate`]), and when the address cannot
-    /// be bound.
-    pub async fn start(self) -> std::io::Result<Emulator> {
+    /// Fails when the dataset breaks a rule ([`Dataset::validate`]), the
+    /// fault rate is not in `0.0..=1.0` ([`FaultConfig::validate`]), or the
+    /// address cannot be bound. Indexing a large dataset takes a while (about
+    /// 3 s for a million repositories), on the calling thread.
+    pub async fn start(self) -> Result<Emulator, StartError> {
         let listen = self.listen;
         let prepared = self.prepare()?;
-        let listener = TcpListener::bind(listen).await?;
-        let addr = listener.local_addr()?;
+        let bind = |source| StartError::Bind {
+            addr: listen,
+            source,
+        };
+        let listener = TcpListener::bind(listen).await.map_err(bind)?;
+        let addr = listener.local_addr().map_err(bind)?;
         let task = tokio::spawn(serve::serve(listener, prepared.app, prepared.stopped));
         Ok(Emulator {
             addr,
@@ -111,22 +151,28 @@ impl EmulatorBuilder {
     /// Binds, then serves from a thread of its own with its own runtime; for
     /// tests without a runtime, or whose runtime may block. Fails as
     /// [`start`](Self::start) does.
-    pub fn start_background(self) -> std::io::Result<Emulator> {
+    pub fn start_background(self) -> Result<Emulator, StartError> {
         let listen = self.listen;
         let prepared = self.prepare()?;
-        let listener = std::net::TcpListener::bind(listen)?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
+        let bind = |source| StartError::Bind {
+            addr: listen,
+            source,
+        };
+        let listener = std::net::TcpListener::bind(listen).map_err(bind)?;
+        listener.set_nonblocking(true).map_err(bind)?;
+        let addr = listener.local_addr().map_err(bind)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
-            .build()?;
+            .build()
+            .map_err(StartError::Runtime)?;
         let Prepared {
             shared,
             app,
             stop,
             stopped,
         } = prepared;
+        let (finished, done) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name(format!("wharf-emulator-{}", addr.port()))
             .spawn(move || {
@@ -136,32 +182,34 @@ impl EmulatorBuilder {
                         Err(e) => tracing::error!("wharf-emulator: cannot listen: {e}"),
                     }
                 });
-            })?;
+                // The runtime is dropped before saying so: its workers and
+                // every connection are gone once `stop` returns.
+                drop(runtime);
+                let _ = finished.send(());
+            })
+            .map_err(StartError::Runtime)?;
         Ok(Emulator {
             addr,
             shared,
             stop,
-            runner: Runner::Thread(Some(thread)),
+            runner: Runner::Thread(Some((thread, done))),
         })
     }
 
-    /// What both ways of starting share: checks the settings, and builds the
-    /// shared state, the application and the stop signal.
-    fn prepare(self) -> std::io::Result<Prepared> {
-        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
-        self.dataset
-            .validate()
-            .map_err(|e| invalid(format!("invalid dataset: {e}")))?;
-        self.faults.validate().map_err(invalid)?;
-        let shared = Arc::new(Shared::new(
-            self.dataset,
-            self.auth,
-            self.faults,
-            self.latency,
-        ));
+    /// What both ways of starting share: checks the settings, indexes the
+    /// dataset, and builds the shared state, the application and the stop
+    /// signal.
+    fn prepare(self) -> Result<Prepared, StartError> {
+        self.dataset.validate()?;
+        self.faults.validate()?;
+        let index = Index::new(Arc::new(self.dataset));
+        let shared = Arc::new(Shared::new(index, self.auth, self.faults, self.latency));
+        shared
+            .log_requests
+            .store(self.log_requests, std::sync::atomic::Ordering::Relaxed);
         let (stop, stopped) = watch::channel(false);
         Ok(Prepared {
-            app: router(shared.clone()),
+            app: router::app(shared.clone()),
             shared,
             stop,
             stopped,
@@ -177,23 +225,10 @@ struct Prepared {
     stopped: watch::Receiver<bool>,
 }
 
-/// The whole application: SWR routes, the UHub root, and the front layer
-/// (request ids, latency, faults, the request log).
-fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .merge(swr::routes(shared.clone()))
-        .merge(uhub::routes())
-        .fallback(swr::unknown_api)
-        .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
-            front::front,
-        ))
-        .with_state(shared)
-}
-
 enum Runner {
     Task(Option<tokio::task::JoinHandle<()>>),
-    Thread(Option<JoinHandle<()>>),
+    /// The thread, and word from it that it is about to end.
+    Thread(Option<(JoinHandle<()>, oneshot::Receiver<()>)>),
 }
 
 /// A running emulator. Dropping it stops it.
@@ -204,7 +239,7 @@ enum Runner {
 /// let emulator = Emulator::builder().start_background()?;
 /// assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
 /// drop(emulator); // stops it
-/// # Ok::<(), std::io::Error>(())
+/// # Ok::<(), wharf_emulator::StartError>(())
 /// ```
 pub struct Emulator {
     addr: SocketAddr,
@@ -244,48 +279,58 @@ impl Emulator {
     }
 
     /// Serves `dataset` from the next request on, once it passes
-    /// [`Dataset::validate`]; otherwise keeps the current one and returns why.
-    pub fn set_dataset(&self, dataset: Dataset) -> Result<(), String> {
+    /// [`Dataset::validate`]; otherwise keeps the current one and returns
+    /// why. Indexing happens on the calling thread, before the swap.
+    pub fn set_dataset(&self, dataset: Dataset) -> Result<(), DatasetError> {
         dataset.validate()?;
-        *write(&self.shared.dataset) = Arc::new(Indexed::new(Arc::new(dataset)));
+        self.shared.set_index(Index::new(Arc::new(dataset)));
         Ok(())
     }
 
     /// Accepts these credentials from the next request on.
     pub fn set_auth(&self, auth: AuthConfig) {
-        *write(&self.shared.auth) = Arc::new(auth);
+        self.shared.set_auth(auth);
     }
 
-    /// Injects these faults from the next request on, and restarts the request
-    /// count that decides them at 0. (A rate outside `0.0..=1.0` acts as the
-    /// nearest bound, and NaN as 0; [`EmulatorBuilder::start`] refuses both.)
-    pub fn set_faults(&self, faults: FaultConfig) {
-        *lock(&self.shared.faults) = FaultState {
-            config: faults,
-            next: 0,
-        };
+    /// Injects these faults from the next request on, and restarts the
+    /// request count that decides them at 0. A configuration that fails
+    /// [`FaultConfig::validate`] is refused and the current one kept.
+    pub fn set_faults(&self, faults: FaultConfig) -> Result<(), FaultError> {
+        faults.validate()?;
+        self.shared.set_faults(faults);
+        Ok(())
     }
 
     /// Delays every response by `latency` from the next request on.
     pub fn set_latency(&self, latency: Duration) {
-        *lock(&self.shared.latency) = latency;
+        self.shared.set_latency(latency);
     }
 
     /// How many requests it has received.
     pub fn requests(&self) -> u64 {
-        self.shared.requests.load(Ordering::Relaxed)
+        self.shared.requests()
     }
 
     /// Stops accepting, lets open requests finish (at most one second), and
-    /// waits until everything is closed.
+    /// waits until everything is closed, without blocking the runtime it is
+    /// awaited on (a background emulator's thread is waited for
+    /// asynchronously).
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        if let Runner::Task(task) = &mut self.runner {
-            if let Some(task) = task.take() {
-                let _ = task.await;
+        match &mut self.runner {
+            Runner::Task(task) => {
+                if let Some(task) = task.take() {
+                    let _ = task.await;
+                }
+            }
+            Runner::Thread(thread) => {
+                if let Some((thread, done)) = thread.take() {
+                    let _ = done.await;
+                    // It has sent its last word: joining is immediate.
+                    let _ = thread.join();
+                }
             }
         }
-        // A background thread is joined by `Drop`.
     }
 }
 
@@ -299,116 +344,12 @@ impl Drop for Emulator {
                 }
             }
             Runner::Thread(thread) => {
-                if let Some(thread) = thread.take() {
+                // Blocks until the server has stopped (about a second at
+                // most); in async code, `stop().await` instead.
+                if let Some((thread, _)) = thread.take() {
                     let _ = thread.join();
                 }
             }
         }
     }
-}
-
-/// The fault configuration and the number of the next request.
-#[derive(Debug)]
-struct FaultState {
-    config: FaultConfig,
-    next: u64,
-}
-
-/// What the front layer decided for one request.
-#[derive(Debug, Clone)]
-pub(crate) struct FaultDecision {
-    /// The fault, if any.
-    pub(crate) fault: Option<Fault>,
-    /// `Retry-After` seconds for a 429.
-    pub(crate) retry_after: u64,
-    /// How long a stall lasts.
-    pub(crate) stall: Duration,
-}
-
-/// What every handler can reach.
-pub(crate) struct Shared {
-    dataset: RwLock<Arc<Indexed>>,
-    auth: RwLock<Arc<AuthConfig>>,
-    faults: Mutex<FaultState>,
-    latency: Mutex<Duration>,
-    ids: Mutex<fastrand::Rng>,
-    requests: AtomicU64,
-}
-
-impl Shared {
-    fn new(dataset: Dataset, auth: AuthConfig, faults: FaultConfig, latency: Duration) -> Self {
-        Shared {
-            dataset: RwLock::new(Arc::new(Indexed::new(Arc::new(dataset)))),
-            auth: RwLock::new(Arc::new(auth)),
-            faults: Mutex::new(FaultState {
-                config: faults,
-                next: 0,
-            }),
-            latency: Mutex::new(latency),
-            ids: Mutex::new(fastrand::Rng::new()),
-            requests: AtomicU64::new(0),
-        }
-    }
-
-    pub(crate) fn dataset(&self) -> Arc<Dataset> {
-        self.indexed().dataset.clone()
-    }
-
-    pub(crate) fn indexed(&self) -> Arc<Indexed> {
-        read(&self.dataset)
-    }
-
-    pub(crate) fn auth(&self) -> Arc<AuthConfig> {
-        read(&self.auth).clone()
-    }
-
-    pub(crate) fn latency(&self) -> Duration {
-        *lock(&self.latency)
-    }
-
-    /// Counts the request and decides its fault.
-    pub(crate) fn next_fault(&self) -> FaultDecision {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut state = lock(&self.faults);
-        let n = state.next;
-        state.next = state.next.saturating_add(1);
-        FaultDecision {
-            fault: state.config.fault_for(n),
-            retry_after: state.config.retry_after_seconds(),
-            stall: state.config.stall,
-        }
-    }
-
-    /// 128 random bits: 32 hex digits, or a UUID when `dashed`.
-    pub(crate) fn request_id(&self, dashed: bool) -> String {
-        let (hi, lo) = {
-            let mut rng = lock(&self.ids);
-            (rng.u64(..), rng.u64(..))
-        };
-        let hex = format!("{hi:016x}{lo:016x}");
-        if !dashed {
-            return hex;
-        }
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        )
-    }
-}
-
-/// Locks survive a panic elsewhere: the data they guard stays consistent.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn read<T: Clone>(lock: &RwLock<T>) -> T {
-    lock.read().unwrap_or_else(PoisonError::into_inner).clone()
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(PoisonError::into_inner)
 }

@@ -15,24 +15,25 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, Request, State};
-use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use wharf_auth::huawei::ReceivedRequest;
 use wharf_model::{
-    Namespace, OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, Repository,
-    RepositoryName, RepositoryQuery, SwrError,
+    Namespace, OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, RepositoryName,
+    RepositoryQuery, SwrError,
 };
+use wharf_parse::filter::KEYS;
 use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
 
-use crate::body;
-use crate::dataset::{Dataset, OfficialImageRecord};
-use crate::json::{json, ok};
-use crate::listing::{self, RepoRef};
+use crate::body::{self, BodyError};
+use crate::dataset::OfficialImageRecord;
+use crate::json::{JSON_UTF8, json, ok};
+use crate::listing;
 use crate::params::{self, ParamError};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// A bad parameter.
 pub(crate) const CODE_BAD_PARAM: &str = "SVCSTG.SWR.4001048";
@@ -90,6 +91,11 @@ impl From<ParamError> for Fail {
     }
 }
 
+/// The answer to a request body that could not be read.
+pub(crate) fn bad_body(e: &BodyError) -> Response {
+    bad_param("body", e).into_response()
+}
+
 /// An API gateway error body: `{"error_code": ..., "error_msg": ...}`.
 pub(crate) fn gateway_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "error_code": code, "error_msg": message });
@@ -138,61 +144,52 @@ async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: N
 }
 
 /// `GET /v2/manage/repos`: `filter`, or the same keys as plain parameters.
+/// A page is copied from the index's pre-encoded items: no serialisation.
 async fn list_repos(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let query = repository_query(&pairs)?;
-    let indexed = shared.indexed();
-    let dataset = &indexed.dataset;
-    let all = listing::repositories(&indexed, &query);
-    let total = all.len() as u64;
+    let index = shared.index();
+    let selection = index.select(&query);
+    let total = selection.len() as u64;
     let page = query
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
-    let items = listing::page(&all, page.offset, u64::from(page.limit));
-    let body: Vec<Repository> = items
-        .iter()
-        .map(|r| repository(dataset, r, total))
-        .collect();
-    let count = body.len() as u64;
-    let mut response = ok(&body);
+    let ids = selection.page(page.offset, u64::from(page.limit));
+    let body = index.swr_items.page(&ids, total);
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))],
+        body,
+    )
+        .into_response();
     if query.page.is_some() {
-        content_range(&mut response, page.offset, count, total);
+        content_range(&mut response, page.offset, ids.len() as u64, total);
     }
     Ok(response)
 }
 
-/// The query from `filter` when present (it wins), else from plain parameters.
+/// The query from `filter`, or else from plain parameters.
+///
+/// SWR takes `filter` over plain parameters when both are sent (api-notes
+/// 1.3); the emulator refuses the mix instead, naming the plain parameter,
+/// so that a client never has a parameter it sent silently ignored.
 fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail> {
-    match params::get(pairs, "filter")? {
-        None => from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| bad_param(e.key().unwrap_or("query"), &e)),
-        Some(filter) => parse_filter(filter).map_err(|e| bad_param("filter", e)),
+    let Some(filter) = params::get(pairs, "filter")? else {
+        return from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| bad_param(e.key().unwrap_or("query"), &e));
+    };
+    if let Some((key, value)) = pairs.iter().find(|(k, _)| KEYS.contains(&k.as_str())) {
+        return Err(bad_param(
+            key,
+            format!(
+                "is sent beside filter, which would override it: send {key}::{value} inside filter, or send no filter"
+            ),
+        ));
     }
-}
-
-fn repository(dataset: &Dataset, (ns, repo): &RepoRef<'_>, total: u64) -> Repository {
-    let mut out = Repository::default();
-    out.name = repo.name.to_string();
-    out.category = repo.category.clone();
-    out.description = Some(repo.description.clone());
-    out.size = repo.size();
-    out.is_public = repo.is_public;
-    out.num_images = repo.tags.len() as u64;
-    out.num_download = repo.num_download;
-    out.created_at = repo.created_at.clone();
-    out.updated_at = repo.updated_at.clone();
-    out.url = Some(String::new());
-    out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
-    out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
-    out.domain_name = dataset.domain_name.clone();
-    out.namespace = ns.name.to_string();
-    out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
-    out.status = Some(false);
-    out.total_range = Some(total);
-    out
+    parse_filter(filter).map_err(|e| bad_param("filter", e))
 }
 
 fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
@@ -290,13 +287,26 @@ fn split_image_path(path: &str) -> Option<ImagePath<'_>> {
     })
 }
 
-/// Decodes and validates both names; a bad one is a `400` naming it.
+/// Decodes and validates both names; a bad one is a `400` naming it and
+/// quoting the segment as sent. A `/` in the repository may come as `$`,
+/// `%24` (the same `$`, encoded), `%2F` or `/`: the segment is decoded
+/// first, then `$` read as `/`.
 fn image_names(path: &ImagePath<'_>) -> Result<(Namespace, RepositoryName), Fail> {
     let namespace = decode(path.namespace)
-        .and_then(|text| Namespace::new(text).map_err(|e| e.to_string()))
+        .and_then(|text| {
+            Namespace::new(text)
+                .map_err(|e| format!("{:?} is not a valid namespace: {e}", path.namespace))
+        })
         .map_err(|e| bad_param("namespace", e))?;
-    let repository = decode(&path.repository.replace('$', "/"))
-        .and_then(|text| RepositoryName::new(text).map_err(|e| e.to_string()))
+    let repository = decode(path.repository)
+        .and_then(|text| {
+            RepositoryName::new(text.replace('$', "/")).map_err(|e| {
+                format!(
+                    "{:?} is not a valid repository name (`$` is read as `/`): {e}",
+                    path.repository
+                )
+            })
+        })
         .map_err(|e| bad_param("repository", e))?;
     Ok((namespace, repository))
 }

@@ -15,6 +15,7 @@
 //! | 230 | a missing, invalid, repeated or empty parameter, named in `Message`; a URL `Action` unlike the body's; a body over 1 MiB or unreadable (the emulator's choice) |
 //! | 232 | the repo or image does not exist (the emulator's choice) |
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use axum::Router;
@@ -27,12 +28,13 @@ use wharf_model::{
     UhubResponse,
 };
 
-use crate::body;
-use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
+use crate::body::{self, BodyError};
+use crate::dataset::{NamespaceRecord, RepositoryRecord};
+use crate::index::{Index, Selection};
 use crate::json::ok;
 use crate::listing;
 use crate::params::{self, ParamError};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// No `Action`.
 pub(crate) const RET_MISSING_ACTION: i64 = 160;
@@ -75,6 +77,7 @@ pub(crate) async fn rate_limited(request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = body::read(&parts.headers, body).await.unwrap_or_default();
     let action = read_params(&parts.method, &parts.uri, &parts.headers, &body)
+        .ok()
         .and_then(|params| action_of(&params, &parts.uri).ok().flatten());
     failure(
         action.as_deref(),
@@ -83,41 +86,87 @@ pub(crate) async fn rate_limited(request: Request) -> Response {
     )
 }
 
-/// The parameters of a call: the query string for `GET`, the body for `POST`.
+/// The answer to a request body that could not be read.
+pub(crate) fn bad_body(e: &BodyError) -> Response {
+    failure(None, RET_BAD_PARAM, format!("Params error: {e}"))
+}
+
+/// Why a call's parameters could not be read.
+#[derive(Debug, PartialEq)]
+enum Unreadable {
+    /// Neither `GET` nor `POST`.
+    Method,
+    /// A JSON body that is not an object of scalars; the message says why.
+    Json(String),
+}
+
+/// The parameters of a call: the query string for `GET`, the body for `POST`
+/// (a form, or JSON when the media type says so).
 fn read_params(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Option<Vec<(String, String)>> {
+) -> Result<Vec<(String, String)>, Unreadable> {
     match *method {
-        Method::GET | Method::HEAD => Some(params::form(uri.query().unwrap_or("").as_bytes())),
-        Method::POST if is_json(headers) => Some(json_pairs(body)),
-        Method::POST => Some(params::form(body)),
-        _ => None,
+        Method::GET | Method::HEAD => Ok(params::form(uri.query().unwrap_or("").as_bytes())),
+        Method::POST if is_json(headers) => json_pairs(body).map_err(Unreadable::Json),
+        Method::POST => Ok(params::form(body)),
+        _ => Err(Unreadable::Method),
     }
 }
 
+/// Whether the body is JSON: media types compare without case
+/// (`Application/JSON; charset=utf-8` is JSON).
 fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// A JSON object's scalar members as text pairs; anything else gives none.
-fn json_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
-        return Vec::new();
+/// A JSON object's members as text pairs, each value as the UCloud SDKs
+/// sign it: a string as is, an integral number without a fraction (`3.0`
+/// is `3`), a boolean as `true`/`false`. Anything else is refused, naming
+/// the member: nothing sent is dropped.
+fn json_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("the body is JSON but not an object".to_owned());
     };
     map.into_iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k, s)),
-            serde_json::Value::Number(n) => Some((k, n.to_string())),
-            serde_json::Value::Bool(b) => Some((k, b.to_string())),
-            _ => None,
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => number_text(&n),
+                other => {
+                    let kind = match other {
+                        serde_json::Value::Null => "null",
+                        serde_json::Value::Array(_) => "an array",
+                        _ => "an object",
+                    };
+                    return Err(format!(
+                        "{name} is {kind}; expected a string, a number or a boolean"
+                    ));
+                }
+            };
+            Ok((name, text))
         })
         .collect()
+}
+
+/// A JSON number as the UCloud SDKs print it when signing: integral floats
+/// without their fraction.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+            format!("{}", f as i64)
+        }
+        _ => n.to_string(),
+    }
 }
 
 /// `Action` of a call, from its parameters and the URL.
@@ -171,11 +220,17 @@ async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         Ok(body) => body,
         Err(e) => return failure(None, RET_BAD_PARAM, format!("Params error: {e}")),
     };
-    let Some(mut params) = read_params(&parts.method, &parts.uri, &parts.headers, &body) else {
-        let message = format!("Method {} is not allowed: use GET or POST", parts.method);
-        let mut response = failure(None, RET_BAD_PARAM, message);
-        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-        return response;
+    let mut params = match read_params(&parts.method, &parts.uri, &parts.headers, &body) {
+        Ok(params) => params,
+        Err(Unreadable::Json(problem)) => {
+            return failure(None, RET_BAD_PARAM, format!("Params error: {problem}"));
+        }
+        Err(Unreadable::Method) => {
+            let message = format!("Method {} is not allowed: use GET or POST", parts.method);
+            let mut response = failure(None, RET_BAD_PARAM, message);
+            *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+            return response;
+        }
     };
     let action = match resolve_action(&parts.method, &parts.uri, &mut params) {
         Ok(Some(action)) => action,
@@ -195,11 +250,11 @@ async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if let Err((code, message)) = shared.auth().check_uhub(&params) {
         return failure(Some(&action), code, message);
     }
-    let dataset = shared.dataset();
+    let index = shared.index();
     let result = match action.as_str() {
-        "GetRepoImage" => get_repo_image(&dataset, &params),
-        "GetImageTag" => get_image_tag(&dataset, &params),
-        _ => get_repo(&dataset, &params),
+        "GetRepoImage" => get_repo_image(&index, &params),
+        "GetImageTag" => get_image_tag(&index, &params),
+        _ => get_repo(&index, &params),
     };
     result.unwrap_or_else(|(code, message)| failure(Some(&action), code, message))
 }
@@ -232,8 +287,8 @@ fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
     Ok(listing::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
 }
 
-fn repo<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a NamespaceRecord, Failure> {
-    dataset
+fn repo<'a>(index: &'a Index, name: &str) -> Result<(&'a NamespaceRecord, Range<u32>), Failure> {
+    index
         .namespace(name)
         .ok_or_else(|| (RET_NOT_FOUND, format!("Repo [{name}] does not exist")))
 }
@@ -243,15 +298,16 @@ fn uhub_time(time: &Timestamp) -> Timestamp {
     Timestamp::from_instant(time.instant(), TimestampFormat::UnixSecondsText)
 }
 
-fn get_repo_image(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
-    let ns = repo(dataset, required(params, "RepoName")?)?;
+fn get_repo_image(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
+    let (ns, ids) = repo(index, required(params, "RepoName")?)?;
     let (offset, limit) = paging(params)?;
-    let all = listing::namespace_repositories(ns);
-    let items = listing::page(&all, offset, limit)
-        .iter()
-        .map(|r| image_set(ns, r))
+    let selection = Selection::Ids(ids);
+    let items = selection
+        .page(offset, limit)
+        .into_iter()
+        .map(|id| image_set(ns, index.repo(id).1))
         .collect();
-    Ok(success("GetRepoImage", all.len(), items))
+    Ok(success("GetRepoImage", selection.len(), items))
 }
 
 fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
@@ -268,20 +324,16 @@ fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
     out
 }
 
-fn get_image_tag(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
-    let ns = repo(dataset, required(params, "RepoName")?)?;
+fn get_image_tag(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
+    let (ns, ids) = repo(index, required(params, "RepoName")?)?;
     let image_name = required(params, "ImageName")?;
     let (offset, limit) = paging(params)?;
-    let image = ns
-        .repositories
-        .iter()
-        .find(|r| r.name.as_str() == image_name)
-        .ok_or_else(|| {
-            (
-                RET_NOT_FOUND,
-                format!("Image [{}/{image_name}] does not exist", ns.name),
-            )
-        })?;
+    let image = index.find(ids, image_name).ok_or_else(|| {
+        (
+            RET_NOT_FOUND,
+            format!("Image [{}/{image_name}] does not exist", ns.name),
+        )
+    })?;
     let tag_name = optional(params, "TagName")?;
     let all: Vec<_> = image
         .tags
@@ -301,7 +353,7 @@ fn get_image_tag(dataset: &Dataset, params: &[(String, String)]) -> Result<Respo
     Ok(success("GetImageTag", all.len(), items))
 }
 
-fn get_repo(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, Failure> {
+fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
     let public = match optional(params, "Type")? {
         None => None,
         Some("public") => Some(true),
@@ -312,7 +364,7 @@ fn get_repo(dataset: &Dataset, params: &[(String, String)]) -> Result<Response, 
         }
     };
     let (offset, limit) = paging(params)?;
-    let all = listing::namespaces(dataset, public);
+    let all = listing::namespaces(index, public);
     let items = listing::page(&all, offset, limit)
         .iter()
         .map(|ns| {

@@ -120,7 +120,8 @@ fn a_stall_holds_the_response_then_sends_it() {
     );
     assert!(timed_out(&short), "{short:?}");
     // A short stall: the real response comes after it.
-    emu.set_faults(FaultConfig::script([Some(Fault::Stall)]).with_stall(Duration::from_millis(20)));
+    emu.set_faults(FaultConfig::script([Some(Fault::Stall)]).with_stall(Duration::from_millis(20)))
+        .unwrap();
     let patient = send_with_timeout(
         emu.addr(),
         "GET",
@@ -212,14 +213,14 @@ fn random_faults_are_deterministic_per_seed() {
         first.iter().filter(|s| **s != 200).count() >= 10,
         "{first:?}"
     );
-    emu.set_faults(config.clone());
+    emu.set_faults(config.clone()).unwrap();
     assert_eq!(outcomes(&emu, 40), first, "same seed, same faults");
     let mut other = config.clone();
     other.seed = 4321;
-    emu.set_faults(other.clone());
+    emu.set_faults(other.clone()).unwrap();
     let second = outcomes(&emu, 40);
     assert_eq!(second, expected(&other, 40));
     assert_ne!(second, first, "another seed, other faults");
-    emu.set_faults(FaultConfig::none());
+    emu.set_faults(FaultConfig::none()).unwrap();
     assert!(outcomes(&emu, 5).iter().all(|s| *s == 200));
 }

@@ -2,12 +2,13 @@
 
 mod common;
 
-use std::io::ErrorKind;
 use std::net::TcpStream;
 use std::time::Duration;
 
 use common::{start, swr_token};
-use wharf_emulator::{Dataset, DEMO_TOKEN, Emulator, Fault, FaultConfig, GenerateOptions};
+use wharf_emulator::{
+    DEMO_TOKEN, Dataset, Emulator, Fault, FaultConfig, GenerateOptions, StartError,
+};
 
 const REPOS: &str = "/v2/manage/repos";
 
@@ -56,7 +57,14 @@ fn emulators_run_side_by_side_and_change_while_running() {
             .map_or(0, Vec::len)
     };
     assert_eq!((count(&a), count(&b)), (10, 0));
-    let generated = Dataset::generate(&GenerateOptions::new(2, 12, 1, 0, 1)).unwrap();
+    let generated = Dataset::generate(&GenerateOptions {
+        namespaces: 2,
+        repositories: 12,
+        tags_per_repository: 1,
+        official_images: 0,
+        seed: 1,
+    })
+    .unwrap();
     b.set_dataset(generated).unwrap();
     assert_eq!(count(&b), 12);
     assert_eq!(b.dataset().repository_count(), 12);
@@ -77,36 +85,35 @@ fn invalid_datasets_are_refused() {
         .dataset(duplicated())
         .start_background()
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert!(
-        err.to_string()
-            .starts_with("invalid dataset: duplicate namespace"),
-        "{err}"
-    );
+    assert!(matches!(err, StartError::Dataset(_)), "{err:?}");
+    assert_eq!(err.to_string(), r#"dataset: duplicate namespace "team""#);
     let emu = start(Emulator::builder());
     let err = emu.set_dataset(duplicated()).unwrap_err();
-    assert!(err.starts_with("duplicate namespace"), "{err}");
+    assert_eq!(err.to_string(), r#"dataset: duplicate namespace "team""#);
     // The dataset served is still the demo one, each repository once.
     let repos = swr_token(&emu, REPOS, DEMO_TOKEN).json();
     assert_eq!(repos.as_array().map(Vec::len), Some(10));
 }
 
 #[test]
-fn a_nan_fault_rate_injects_nothing() {
-    let mut nan = FaultConfig::none();
-    nan.rate = f64::NAN;
-    let err = Emulator::builder()
-        .faults(nan.clone())
-        .start_background()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert_eq!(
-        err.to_string(),
-        "fault rate NaN is not a number from 0 to 1"
-    );
-    let emu = start(Emulator::builder());
-    emu.set_faults(nan);
-    for _ in 0..20 {
+fn fault_rates_outside_0_to_1_are_refused() {
+    for rate in [f64::NAN, 1.5, -0.25] {
+        let bad = FaultConfig::random(rate, 1);
+        let err = Emulator::builder()
+            .faults(bad.clone())
+            .start_background()
+            .unwrap_err();
+        assert!(matches!(err, StartError::Faults(_)), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!("fault rate {rate} is not a number from 0 to 1")
+        );
+        // A running emulator refuses it too, and keeps what it had.
+        let emu = start(Emulator::builder());
+        emu.set_faults(FaultConfig::script([Some(Fault::Unavailable)]))
+            .unwrap();
+        assert!(emu.set_faults(bad).is_err());
+        assert_eq!(swr_token(&emu, REPOS, DEMO_TOKEN).status, 503);
         assert_eq!(swr_token(&emu, REPOS, DEMO_TOKEN).status, 200);
     }
 }

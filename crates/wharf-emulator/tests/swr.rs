@@ -65,7 +65,7 @@ fn list_repos_pages_with_plain_parameters() {
 }
 
 #[test]
-fn list_repos_with_filter_and_filter_wins() {
+fn list_repos_with_filter_and_plain_parameters_beside_it_refused() {
     let emu = demo();
     let reply = swr(
         &emu,
@@ -74,11 +74,21 @@ fn list_repos_with_filter_and_filter_wins() {
     );
     assert_eq!(reply.header("content-range"), Some("0-2/5"));
     assert_eq!(names(&reply.json(), "name"), ["api/gateway", "nginx"]);
-    let reply = swr(
-        &emu,
-        REPOS,
-        &[("filter", "namespace::ml-lab"), ("namespace", "team")],
-    );
+    // SWR lets `filter` win over plain parameters; the emulator refuses the
+    // mix rather than ignore what was sent (the README's old example did).
+    for extra in [("namespace", "team"), ("offset", "0"), ("limit", "2")] {
+        let mixed = swr(&emu, REPOS, &[("filter", "namespace::ml-lab"), extra]);
+        assert_eq!(mixed.status, 400, "{extra:?}");
+        let message = mixed.json()["errorMessage"].as_str().unwrap().to_owned();
+        assert_eq!(
+            message,
+            format!(
+                "Invalid parameter {0}: is sent beside filter, which would override it: send {0}::{1} inside filter, or send no filter",
+                extra.0, extra.1
+            )
+        );
+    }
+    let reply = swr(&emu, REPOS, &[("filter", "namespace::ml-lab")]);
     assert_eq!(reply.header("content-range"), None);
     assert_eq!(
         names(&reply.json(), "name"),
@@ -132,7 +142,14 @@ fn list_repos_filters_and_sorts() {
 
 #[test]
 fn list_repos_limit_defaults_to_100_and_goes_to_1000() {
-    let dataset = Dataset::generate(&GenerateOptions::new(3, 1_200, 1, 0, 5)).unwrap();
+    let dataset = Dataset::generate(&GenerateOptions {
+        namespaces: 3,
+        repositories: 1_200,
+        tags_per_repository: 1,
+        official_images: 0,
+        seed: 5,
+    })
+    .unwrap();
     let emu = start(Emulator::builder().dataset(dataset));
     let first = swr(&emu, REPOS, &[]).json();
     assert_eq!(first.as_array().unwrap().len(), 100);

@@ -87,7 +87,14 @@ fn common_pairs(form: &str) -> Vec<(String, String)> {
 
 #[test]
 fn defaults_are_offset_0_limit_20() {
-    let dataset = Dataset::generate(&GenerateOptions::new(1, 45, 1, 0, 3)).unwrap();
+    let dataset = Dataset::generate(&GenerateOptions {
+        namespaces: 1,
+        repositories: 45,
+        tags_per_repository: 1,
+        official_images: 0,
+        seed: 3,
+    })
+    .unwrap();
     let emu = start(Emulator::builder().dataset(dataset));
     let repo = emu.dataset().namespaces[0].name.to_string();
     let first = uhub(&emu, &[("Action", "GetRepoImage"), ("RepoName", &repo)]).json();
@@ -107,7 +114,14 @@ fn defaults_are_offset_0_limit_20() {
 
 #[test]
 fn the_same_listing_through_both_protocols() {
-    let dataset = Dataset::generate(&GenerateOptions::new(3, 70, 2, 0, 11)).unwrap();
+    let dataset = Dataset::generate(&GenerateOptions {
+        namespaces: 3,
+        repositories: 70,
+        tags_per_repository: 2,
+        official_images: 0,
+        seed: 11,
+    })
+    .unwrap();
     let emu = start(Emulator::builder().dataset(dataset));
     for ns in &emu.dataset().namespaces {
         let ns = ns.name.to_string();

@@ -1,0 +1,141 @@
+//! Each repository's SWR JSON, encoded once when a dataset is indexed, so
+//! that a page costs a copy, not a serialisation.
+//!
+//! An item is stored up to its last field's value, `..."total_range":`: the
+//! total depends on the query, so it is written per page, then the closing
+//! `}`. The bytes are exactly what serializing the `wharf_model::Repository`
+//! gives (a test checks it).
+
+use wharf_model::Repository;
+
+use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
+use crate::index::Index;
+
+/// Items encoded back to back, by id.
+#[derive(Debug, Default)]
+pub(crate) struct EncodedItems {
+    bytes: Vec<u8>,
+    /// Where each item ends in `bytes`; item `id` starts where `id - 1` ends.
+    ends: Vec<usize>,
+}
+
+/// The last field, written per page.
+const TOTAL_RANGE: &[u8] = b",\"total_range\":";
+
+impl EncodedItems {
+    /// Every repository of `index`, by id, as SWR's list repositories sends it.
+    pub(crate) fn swr(index: &Index) -> EncodedItems {
+        let mut items = EncodedItems {
+            bytes: Vec::new(),
+            ends: Vec::with_capacity(index.len()),
+        };
+        for id in 0..index.len() as u32 {
+            let (ns, repo) = index.repo(id);
+            let mut item = repository(&index.dataset, ns, repo);
+            // Written per page instead: see the module docs.
+            item.total_range = None;
+            if serde_json::to_writer(&mut items.bytes, &item).is_err()
+                || items.bytes.pop() != Some(b'}')
+            {
+                // Plain data always encodes to an object; keep the item
+                // valid JSON anyway rather than panic.
+                items.bytes.extend_from_slice(b"{\"name\":null");
+            }
+            items.bytes.extend_from_slice(TOTAL_RANGE);
+            items.ends.push(items.bytes.len());
+        }
+        items.bytes.shrink_to_fit();
+        items
+    }
+
+    /// The stored bytes of item `id`.
+    fn item(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.bytes[start..self.ends[id]]
+    }
+
+    /// A JSON array of the items `ids`, each with `"total_range": total`.
+    pub(crate) fn page(&self, ids: &[u32], total: u64) -> Vec<u8> {
+        let digits = total.to_string();
+        let total = digits.as_bytes();
+        let size: usize = ids.iter().map(|&id| self.item(id).len()).sum();
+        let mut out = Vec::with_capacity(size + ids.len() * (total.len() + 2) + 2);
+        out.push(b'[');
+        for (n, &id) in ids.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(self.item(id));
+            out.extend_from_slice(total);
+            out.push(b'}');
+        }
+        out.push(b']');
+        out
+    }
+
+    /// Bytes held, for the docs' memory figures.
+    #[allow(dead_code)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
+/// One repository as SWR's list repositories sends it.
+pub(crate) fn repository(
+    dataset: &Dataset,
+    ns: &NamespaceRecord,
+    repo: &RepositoryRecord,
+) -> Repository {
+    let mut out = Repository::default();
+    out.name = repo.name.to_string();
+    out.category = repo.category.clone();
+    out.description = Some(repo.description.clone());
+    out.size = repo.size();
+    out.is_public = repo.is_public;
+    out.num_images = repo.tags.len() as u64;
+    out.num_download = repo.num_download;
+    out.created_at = repo.created_at.clone();
+    out.updated_at = repo.updated_at.clone();
+    out.url = Some(String::new());
+    out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
+    out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
+    out.domain_name = dataset.domain_name.clone();
+    out.namespace = ns.name.to_string();
+    out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
+    out.status = Some(false);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// A page of pre-encoded items is byte for byte what serde gives for the
+    /// same items with their `total_range`.
+    #[test]
+    fn pages_equal_serialized_models() {
+        let mut dataset = Dataset::demo();
+        // Text that needs escaping survives.
+        dataset.namespaces[0].repositories[0].description = "a \"quoted\"\n\u{7f} é".into();
+        let index = Index::new(Arc::new(dataset));
+        let ids: Vec<u32> = (0..index.len() as u32).rev().collect();
+        let want: Vec<Repository> = ids
+            .iter()
+            .map(|&id| {
+                let (ns, repo) = index.repo(id);
+                let mut item = repository(&index.dataset, ns, repo);
+                item.total_range = Some(1234);
+                item
+            })
+            .collect();
+        let got = index.swr_items.page(&ids, 1234);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            serde_json::to_string(&want).unwrap()
+        );
+        assert_eq!(index.swr_items.page(&[], 0), b"[]");
+    }
+}

@@ -1,0 +1,534 @@
+//! A dataset with everything a listing needs worked out once, when it is
+//! loaded or replaced: every repository's place in every order, each
+//! namespace's slice, and each repository's SWR JSON. A list request then
+//! costs what its page costs, whatever its offset and order.
+//!
+//! A repository's *id* is its position in the natural order (namespace name,
+//! then repository name). Namespaces are contiguous in that order, so a
+//! namespace is a range of ids.
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
+
+use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
+use crate::encode::EncodedItems;
+
+/// The orders a listing can ask for, besides the natural one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Sort {
+    Name,
+    Updated,
+    TagCount,
+    Namespace,
+    IsPublic,
+}
+
+impl Sort {
+    const ALL: [Sort; 5] = [
+        Sort::Name,
+        Sort::Updated,
+        Sort::TagCount,
+        Sort::Namespace,
+        Sort::IsPublic,
+    ];
+
+    /// The sort for a query's `order_column`; a column added to the model
+    /// later sorts like no column at all (the natural order).
+    fn of(column: OrderColumn) -> Option<Sort> {
+        match column {
+            OrderColumn::Name => Some(Sort::Name),
+            OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => Some(Sort::Updated),
+            OrderColumn::TagCount => Some(Sort::TagCount),
+            OrderColumn::Namespace => Some(Sort::Namespace),
+            OrderColumn::IsPublic => Some(Sort::IsPublic),
+            _ => None,
+        }
+    }
+}
+
+/// An order: a sort and its direction, or the natural order (`None`).
+type Order = Option<(Sort, bool)>;
+
+/// The repositories a query selects, in order, before paging.
+#[derive(Debug, Clone)]
+pub(crate) enum Selection<'a> {
+    /// A run of ids: the whole dataset or one namespace, in natural order.
+    Ids(Range<u32>),
+    /// A precomputed order, or part of one.
+    Listed(&'a [u32]),
+    /// A filtered selection, computed once and cached.
+    Cached(Arc<[u32]>),
+}
+
+impl Selection<'_> {
+    /// How many repositories it holds.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Selection::Ids(range) => range.len(),
+            Selection::Listed(ids) => ids.len(),
+            Selection::Cached(ids) => ids.len(),
+        }
+    }
+
+    /// The ids of one page: `limit` from `offset`, fewer at the end.
+    pub(crate) fn page(&self, offset: u64, limit: u64) -> Vec<u32> {
+        let span = page_span(self.len(), offset, limit);
+        match self {
+            Selection::Ids(range) => {
+                (range.start + span.start as u32..range.start + span.end as u32).collect()
+            }
+            Selection::Listed(ids) => ids[span].to_vec(),
+            Selection::Cached(ids) => ids[span].to_vec(),
+        }
+    }
+}
+
+/// The positions of one page among `len` items: `limit` from `offset`.
+pub(crate) fn page_span(len: usize, offset: u64, limit: u64) -> Range<usize> {
+    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(len);
+    let count = usize::try_from(limit).unwrap_or(usize::MAX);
+    start..start.saturating_add(count).min(len)
+}
+
+/// The filters of a query that a precomputed order cannot answer; with the
+/// order, the key of a cached selection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Filter {
+    namespace: Option<String>,
+    name: Option<String>,
+    category: Option<Category>,
+    is_public: Option<bool>,
+    order: Order,
+}
+
+/// Filtered selections, kept while their ids fit in a budget; the oldest go
+/// first. A paginator repeats one query with another offset, so after its
+/// first page every page is a slice.
+struct Cache {
+    entries: HashMap<Filter, Arc<[u32]>>,
+    age: VecDeque<Filter>,
+    ids: usize,
+}
+
+/// At most this many ids (4 bytes each) are cached: 32 MiB.
+const CACHE_IDS: usize = 8 << 20;
+
+impl Cache {
+    fn get(&self, key: &Filter) -> Option<Arc<[u32]>> {
+        self.entries.get(key).cloned()
+    }
+
+    fn put(&mut self, key: Filter, ids: Arc<[u32]>) {
+        if ids.len() > CACHE_IDS || self.entries.contains_key(&key) {
+            return;
+        }
+        while self.ids + ids.len() > CACHE_IDS {
+            let Some(oldest) = self.age.pop_front() else {
+                break;
+            };
+            if let Some(gone) = self.entries.remove(&oldest) {
+                self.ids -= gone.len();
+            }
+        }
+        self.ids += ids.len();
+        self.age.push_back(key.clone());
+        self.entries.insert(key, ids);
+    }
+}
+
+/// A dataset, indexed.
+pub(crate) struct Index {
+    /// The dataset.
+    pub(crate) dataset: Arc<Dataset>,
+    /// (namespace, repository) positions in the dataset, by id.
+    repos: Vec<(u32, u32)>,
+    /// Namespace name to its position in the dataset and its ids.
+    namespaces: HashMap<String, (usize, Range<u32>)>,
+    /// Namespace positions, by name.
+    namespaces_by_name: Vec<usize>,
+    /// Ids in each order: `[sort][descending]`.
+    orders: HashMap<(Sort, bool), Vec<u32>>,
+    /// Each repository's SWR JSON, by id.
+    pub(crate) swr_items: EncodedItems,
+    cache: Mutex<Cache>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("repositories", &self.repos.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// Indexes `dataset`: sorts it every way a listing can ask for and
+    /// encodes every repository once.
+    pub(crate) fn new(dataset: Arc<Dataset>) -> Index {
+        let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
+        namespaces_by_name
+            .sort_by(|&a, &b| dataset.namespaces[a].name.cmp(&dataset.namespaces[b].name));
+        let mut repos = Vec::with_capacity(dataset.repository_count());
+        let mut namespaces = HashMap::with_capacity(dataset.namespaces.len());
+        for &n in &namespaces_by_name {
+            let ns = &dataset.namespaces[n];
+            let start = repos.len() as u32;
+            let mut members: Vec<u32> = (0..ns.repositories.len() as u32).collect();
+            members.sort_by(|&a, &b| {
+                let name = |r: u32| ns.repositories[r as usize].name.as_str();
+                name(a).cmp(name(b))
+            });
+            repos.extend(members.into_iter().map(|r| (n as u32, r)));
+            namespaces.insert(ns.name.to_string(), (n, start..repos.len() as u32));
+        }
+        let mut index = Index {
+            swr_items: EncodedItems::default(),
+            orders: HashMap::new(),
+            repos,
+            namespaces,
+            namespaces_by_name,
+            dataset,
+            cache: Mutex::new(Cache {
+                entries: HashMap::new(),
+                age: VecDeque::new(),
+                ids: 0,
+            }),
+        };
+        for sort in Sort::ALL {
+            let ranks = index.ranks(sort);
+            for descending in [false, true] {
+                index
+                    .orders
+                    .insert((sort, descending), ordered(&ranks, descending));
+            }
+        }
+        index.swr_items = EncodedItems::swr(&index);
+        index
+    }
+
+    /// How many repositories the dataset holds.
+    pub(crate) fn len(&self) -> usize {
+        self.repos.len()
+    }
+
+    /// The repository with this id, and its namespace.
+    pub(crate) fn repo(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
+        let (n, r) = self.repos[id as usize];
+        let ns = &self.dataset.namespaces[n as usize];
+        (ns, &ns.repositories[r as usize])
+    }
+
+    /// The namespace called `name`, and its ids in natural order.
+    pub(crate) fn namespace(&self, name: &str) -> Option<(&NamespaceRecord, Range<u32>)> {
+        let (n, ids) = self.namespaces.get(name)?;
+        Some((&self.dataset.namespaces[*n], ids.clone()))
+    }
+
+    /// The repository called `name` among `ids` (a namespace's ids, which
+    /// are sorted by name): a binary search, not a scan.
+    pub(crate) fn find(&self, ids: Range<u32>, name: &str) -> Option<&RepositoryRecord> {
+        let (mut low, mut high) = (ids.start, ids.end);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let repo = self.repo(middle).1;
+            match repo.name.as_str().cmp(name) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(repo),
+            }
+        }
+        None
+    }
+
+    /// Namespaces by name.
+    pub(crate) fn namespaces_by_name(&self) -> impl Iterator<Item = &NamespaceRecord> {
+        self.namespaces_by_name
+            .iter()
+            .map(|&n| &self.dataset.namespaces[n])
+    }
+
+    /// Every id's rank under `sort`: equal keys, equal ranks; a lower rank
+    /// sorts first ascending.
+    fn ranks(&self, sort: Sort) -> Vec<u64> {
+        let ids = 0..self.repos.len() as u32;
+        match sort {
+            Sort::Updated => ids
+                .map(|id| {
+                    let instant = self.repo(id).1.updated_at.instant();
+                    // Nanoseconds since 1900 fit in 64 bits until 2484; the
+                    // clamp keeps any other instant in order at the ends.
+                    let nanos = instant.as_nanosecond() + 2_208_988_800_000_000_000;
+                    nanos.clamp(0, i128::from(u64::MAX)) as u64
+                })
+                .collect(),
+            Sort::TagCount => ids.map(|id| self.repo(id).1.tags.len() as u64).collect(),
+            Sort::IsPublic => ids.map(|id| u64::from(self.repo(id).1.is_public)).collect(),
+            Sort::Namespace => {
+                // Namespace positions are in dataset order; rank them by name.
+                let mut rank_of = vec![0; self.dataset.namespaces.len()];
+                for (rank, &n) in self.namespaces_by_name.iter().enumerate() {
+                    rank_of[n] = rank as u64;
+                }
+                ids.map(|id| rank_of[self.repos[id as usize].0 as usize])
+                    .collect()
+            }
+            Sort::Name => {
+                let mut by_name: Vec<u32> = ids.collect();
+                by_name.sort_by(|&a, &b| self.repo(a).1.name.cmp(&self.repo(b).1.name));
+                let mut ranks = vec![0; by_name.len()];
+                let mut rank = 0;
+                for pair in 0..by_name.len() {
+                    let id = by_name[pair];
+                    if pair > 0 && self.repo(by_name[pair - 1]).1.name != self.repo(id).1.name {
+                        rank += 1;
+                    }
+                    ranks[id as usize] = rank;
+                }
+                ranks
+            }
+        }
+    }
+
+    /// The repositories `query` selects, sorted, before paging.
+    ///
+    /// - `center::thirdparty` selects nothing: the emulated tenant has no
+    ///   repositories shared by others.
+    /// - `namespace` and `category` match exactly, `name` is a substring match.
+    /// - Without `order_column`, the order is namespace then name, ascending;
+    ///   `order_type` defaults to ascending. Ties keep that natural order.
+    pub(crate) fn select(&self, query: &RepositoryQuery) -> Selection<'_> {
+        if query.center == Some(Center::ThirdParty) {
+            return Selection::Ids(0..0);
+        }
+        let descending = query.order_type == Some(OrderType::Desc);
+        let order = query
+            .order_column
+            .and_then(Sort::of)
+            .map(|sort| (sort, descending));
+        let filter = Filter {
+            namespace: query.namespace.clone(),
+            name: query.name.clone(),
+            category: query.category.clone(),
+            is_public: query.is_public,
+            order,
+        };
+        let only_namespace =
+            filter.name.is_none() && filter.category.is_none() && filter.is_public.is_none();
+        match (&filter.namespace, order) {
+            (None, None) if only_namespace => return Selection::Ids(0..self.len() as u32),
+            (None, Some(order)) if only_namespace => {
+                return Selection::Listed(&self.orders[&order]);
+            }
+            (Some(name), None) if only_namespace => {
+                let ids = self.namespace(name).map_or(0..0, |(_, ids)| ids);
+                return Selection::Ids(ids);
+            }
+            _ => {}
+        }
+        let cache = |c: &Mutex<Cache>| {
+            c.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&filter)
+        };
+        if let Some(ids) = cache(&self.cache) {
+            return Selection::Cached(ids);
+        }
+        let ids: Arc<[u32]> = self.filtered(&filter).collect();
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(filter, ids.clone());
+        Selection::Cached(ids)
+    }
+
+    /// Scans the smallest precomputed list that holds the answer.
+    fn filtered<'a>(&'a self, filter: &'a Filter) -> Box<dyn Iterator<Item = u32> + 'a> {
+        let keep = move |&id: &u32| {
+            let (ns, repo) = self.repo(id);
+            filter
+                .namespace
+                .as_deref()
+                .is_none_or(|n| ns.name.as_str() == n)
+                && filter
+                    .name
+                    .as_deref()
+                    .is_none_or(|n| repo.name.as_str().contains(n))
+                && filter.category.as_ref().is_none_or(|c| &repo.category == c)
+                && filter.is_public.is_none_or(|p| repo.is_public == p)
+        };
+        match (filter.order, &filter.namespace) {
+            (Some(order), _) => Box::new(self.orders[&order].iter().copied().filter(keep)),
+            (None, Some(name)) => {
+                let ids = self.namespace(name).map_or(0..0, |(_, ids)| ids);
+                Box::new(ids.filter(keep))
+            }
+            (None, None) => Box::new((0..self.len() as u32).filter(keep)),
+        }
+    }
+}
+
+/// Ids sorted by rank (ascending or descending), ties by id: a stable sort
+/// of the natural order, without comparing records.
+fn ordered(ranks: &[u64], descending: bool) -> Vec<u32> {
+    let mut ids: Vec<u32> = (0..ranks.len() as u32).collect();
+    if descending {
+        ids.sort_unstable_by_key(|&id| (Reverse(ranks[id as usize]), id));
+    } else {
+        ids.sort_unstable_by_key(|&id| (ranks[id as usize], id));
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(index: &Index, selection: &Selection<'_>) -> Vec<String> {
+        selection
+            .page(0, u64::MAX)
+            .into_iter()
+            .map(|id| {
+                let (ns, r) = index.repo(id);
+                format!("{}/{}", ns.name, r.name)
+            })
+            .collect()
+    }
+
+    fn query() -> RepositoryQuery {
+        RepositoryQuery::default()
+    }
+
+    #[test]
+    fn filters_and_orders() {
+        let demo = Index::new(Arc::new(Dataset::demo()));
+        let mut q = query();
+        q.namespace = Some("team".into());
+        q.name = Some("a".into());
+        assert_eq!(
+            names(&demo, &demo.select(&q)),
+            ["team/api/gateway", "team/payments"]
+        );
+        let mut q = query();
+        q.category = Some(Category::Linux);
+        q.order_column = Some(OrderColumn::TagCount);
+        q.order_type = Some(OrderType::Desc);
+        assert_eq!(
+            names(&demo, &demo.select(&q)),
+            ["team/nginx", "public-tools/curl", "public-tools/jq"]
+        );
+        q.center = Some(Center::ThirdParty);
+        assert_eq!(demo.select(&q).len(), 0);
+        let mut q = query();
+        q.is_public = Some(true);
+        assert_eq!(demo.select(&q).len(), 4);
+    }
+
+    /// Every precomputed order equals a stable sort of the natural order by
+    /// the column, ascending and descending, with and without filters.
+    #[test]
+    fn precomputed_orders_match_a_stable_sort() {
+        let options = crate::GenerateOptions {
+            namespaces: 4,
+            repositories: 600,
+            tags_per_repository: 0,
+            official_images: 0,
+            seed: 3,
+        };
+        let mut dataset = Dataset::generate(&options).unwrap();
+        // Give tag counts and names some ties.
+        for (i, repo) in dataset.namespaces[1].repositories.iter_mut().enumerate() {
+            repo.tags = dataset_tags(i % 3);
+        }
+        let index = Index::new(Arc::new(dataset));
+        let natural: Vec<u32> = (0..index.len() as u32).collect();
+        for column in OrderColumn::ALL {
+            for order_type in [None, Some(OrderType::Asc), Some(OrderType::Desc)] {
+                let second = index.namespaces_by_name().nth(1).unwrap().name.to_string();
+                for namespace in [None, Some(second.as_str())] {
+                    let mut q = query();
+                    q.order_column = Some(*column);
+                    q.order_type = order_type;
+                    q.namespace = namespace.map(str::to_owned);
+                    let got = index.select(&q).page(0, u64::MAX);
+                    let mut want: Vec<u32> = natural
+                        .iter()
+                        .copied()
+                        .filter(|&id| namespace.is_none_or(|n| index.repo(id).0.name.as_str() == n))
+                        .collect();
+                    want.sort_by(|&a, &b| {
+                        let primary = by_column(*column, &index, a, b);
+                        if order_type == Some(OrderType::Desc) {
+                            primary.reverse()
+                        } else {
+                            primary
+                        }
+                    });
+                    assert_eq!(got, want, "{column:?} {order_type:?} {namespace:?}");
+                }
+            }
+        }
+    }
+
+    fn dataset_tags(count: usize) -> Vec<crate::TagRecord> {
+        (0..count)
+            .map(|i| {
+                crate::TagRecord::new(
+                    format!("v{i}"),
+                    1,
+                    "sha256:00",
+                    "2024-01-01T00:00:00Z".parse().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn by_column(column: OrderColumn, index: &Index, a: u32, b: u32) -> std::cmp::Ordering {
+        let ((na, a), (nb, b)) = (index.repo(a), index.repo(b));
+        match column {
+            OrderColumn::Name => a.name.cmp(&b.name),
+            OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
+                a.updated_at.instant().cmp(&b.updated_at.instant())
+            }
+            OrderColumn::TagCount => a.tags.len().cmp(&b.tags.len()),
+            OrderColumn::Namespace => na.name.cmp(&nb.name),
+            OrderColumn::IsPublic => a.is_public.cmp(&b.is_public),
+            _ => std::cmp::Ordering::Equal,
+        }
+    }
+
+    #[test]
+    fn pages_never_overrun() {
+        assert_eq!(page_span(5, 0, 2), 0..2);
+        assert_eq!(page_span(5, 4, 2), 4..5);
+        assert_eq!(page_span(5, 9, 2), 5..5);
+        assert_eq!(page_span(5, u64::MAX, u64::MAX), 5..5);
+        assert_eq!(page_span(5, 1, u64::MAX), 1..5);
+    }
+
+    #[test]
+    fn the_cache_keeps_to_its_budget() {
+        let mut cache = Cache {
+            entries: HashMap::new(),
+            age: VecDeque::new(),
+            ids: 0,
+        };
+        let key = |n: &str| Filter {
+            namespace: Some(n.into()),
+            name: None,
+            category: None,
+            is_public: None,
+            order: None,
+        };
+        let half: Arc<[u32]> = vec![0; CACHE_IDS / 2].into();
+        cache.put(key("a"), half.clone());
+        cache.put(key("b"), half.clone());
+        cache.put(key("c"), half);
+        assert!(cache.get(&key("a")).is_none());
+        assert!(cache.get(&key("c")).is_some());
+        assert_eq!(cache.ids, CACHE_IDS);
+    }
+}

@@ -1,0 +1,174 @@
+//! What every handler can reach: the indexed dataset, the credentials, the
+//! faults, the latency and the request counter. It depends on no handler, so
+//! handlers, the router and the lifecycle all build on it.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use crate::auth::AuthConfig;
+use crate::dataset::Dataset;
+use crate::faults::{Fault, FaultConfig};
+use crate::index::Index;
+
+/// What the front layer decided for one request.
+#[derive(Debug, Clone)]
+pub(crate) struct FaultDecision {
+    /// The fault, if any.
+    pub(crate) fault: Option<Fault>,
+    /// `Retry-After` seconds for a 429.
+    pub(crate) retry_after: u64,
+    /// How long a stall lasts.
+    pub(crate) stall: Duration,
+}
+
+/// The shared state. Reads take no lock a writer holds for long: each setting
+/// is an `Arc` swapped whole.
+pub(crate) struct Shared {
+    index: RwLock<Arc<Index>>,
+    auth: RwLock<Arc<AuthConfig>>,
+    faults: RwLock<Arc<FaultConfig>>,
+    /// The number of the next request, for the fault decision; restarts at 0
+    /// whenever the faults are set.
+    next_fault: AtomicU64,
+    latency_nanos: AtomicU64,
+    requests: AtomicU64,
+    /// Whether each request is logged (`tracing` at info).
+    pub(crate) log_requests: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        index: Index,
+        auth: AuthConfig,
+        faults: FaultConfig,
+        latency: Duration,
+    ) -> Self {
+        Shared {
+            index: RwLock::new(Arc::new(index)),
+            auth: RwLock::new(Arc::new(auth)),
+            faults: RwLock::new(Arc::new(faults)),
+            next_fault: AtomicU64::new(0),
+            latency_nanos: AtomicU64::new(nanos(latency)),
+            requests: AtomicU64::new(0),
+            log_requests: AtomicBool::new(true),
+        }
+    }
+
+    /// The dataset being served.
+    pub(crate) fn dataset(&self) -> Arc<Dataset> {
+        self.index().dataset.clone()
+    }
+
+    /// The dataset being served, indexed.
+    pub(crate) fn index(&self) -> Arc<Index> {
+        read(&self.index)
+    }
+
+    pub(crate) fn set_index(&self, index: Index) {
+        *self.index.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(index);
+    }
+
+    pub(crate) fn auth(&self) -> Arc<AuthConfig> {
+        read(&self.auth)
+    }
+
+    pub(crate) fn set_auth(&self, auth: AuthConfig) {
+        *self.auth.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(auth);
+    }
+
+    /// Sets the faults and restarts the request count that decides them.
+    pub(crate) fn set_faults(&self, faults: FaultConfig) {
+        let mut slot = self.faults.write().unwrap_or_else(PoisonError::into_inner);
+        *slot = Arc::new(faults);
+        // Under the write lock, so no request pairs the new faults with an
+        // old count.
+        self.next_fault.store(0, Ordering::SeqCst);
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        Duration::from_nanos(self.latency_nanos.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        self.latency_nanos.store(nanos(latency), Ordering::Relaxed);
+    }
+
+    /// How many requests arrived.
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Counts the request and decides its fault.
+    pub(crate) fn next_fault(&self) -> FaultDecision {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let config = self.faults.read().unwrap_or_else(PoisonError::into_inner);
+        if !config.is_active() {
+            return FaultDecision {
+                fault: None,
+                retry_after: 1,
+                stall: config.stall,
+            };
+        }
+        let n = self.next_fault.fetch_add(1, Ordering::SeqCst);
+        FaultDecision {
+            fault: config.fault_for(n),
+            retry_after: config.retry_after_seconds(),
+            stall: config.stall,
+        }
+    }
+}
+
+/// A latency in nanoseconds, saturating (584 years is the most).
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+fn read<T: ?Sized>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
+thread_local! {
+    /// Request ids need to be unique, not secret: a per-thread generator
+    /// seeded from the OS avoids a shared lock on every request.
+    static IDS: Cell<Option<fastrand::Rng>> = const { Cell::new(None) };
+}
+
+/// 128 random bits: 32 hex digits, or a UUID when `dashed`.
+pub(crate) fn request_id(dashed: bool) -> String {
+    let (hi, lo) = IDS.with(|cell| {
+        let mut rng = cell.take().unwrap_or_default();
+        let pair = (rng.u64(..), rng.u64(..));
+        cell.set(Some(rng));
+        pair
+    });
+    let hex = format!("{hi:016x}{lo:016x}");
+    if !dashed {
+        return hex;
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_have_their_shapes_and_differ() {
+        let a = request_id(false);
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        let b = request_id(true);
+        assert_eq!(b.len(), 36);
+        assert_eq!(b.matches('-').count(), 4);
+        assert_ne!(request_id(false), a);
+    }
+}
