@@ -11,62 +11,59 @@ use wharf_model::Repository;
 use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use crate::index::Index;
 
-/// Items encoded back to back, by id.
+/// Items encoded back to back, by id, for the ids below `ends.len()`.
 #[derive(Debug, Default)]
 pub(crate) struct EncodedItems {
     bytes: Vec<u8>,
     /// Where each item ends in `bytes`; item `id` starts where `id - 1` ends.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
+
+/// The most bytes of encoded items kept: 128 MiB.
+pub(crate) const STORED_BYTES: usize = 128 << 20;
 
 /// The last field, written per page.
 const TOTAL_RANGE: &[u8] = b",\"total_range\":";
 
 impl EncodedItems {
-    /// Every repository of `index`, by id, as SWR's list repositories sends it.
+    /// The repositories of `index`, by id, as SWR's list repositories sends
+    /// them, until [`STORED_BYTES`] are used.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
-        let mut items = EncodedItems {
-            bytes: Vec::new(),
-            ends: Vec::with_capacity(index.len()),
-        };
+        let mut items = EncodedItems::default();
         for id in 0..index.len() as u32 {
-            let (ns, repo) = index.repo(id);
-            let mut item = repository(&index.dataset, ns, repo);
-            // Written per page instead: see the module docs.
-            item.total_range = None;
-            if serde_json::to_writer(&mut items.bytes, &item).is_err()
-                || items.bytes.pop() != Some(b'}')
-            {
-                // Plain data always encodes to an object; keep the item
-                // valid JSON anyway rather than panic.
-                items.bytes.extend_from_slice(b"{\"name\":null");
+            let start = items.bytes.len();
+            encode_swr(index, id, &mut items.bytes);
+            if items.bytes.len() > STORED_BYTES {
+                items.bytes.truncate(start);
+                break;
             }
-            items.bytes.extend_from_slice(TOTAL_RANGE);
-            items.ends.push(items.bytes.len());
+            items.ends.push(items.bytes.len() as u32);
         }
         items.bytes.shrink_to_fit();
+        items.ends.shrink_to_fit();
         items
     }
 
-    /// The stored bytes of item `id`.
-    fn item(&self, id: u32) -> &[u8] {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.bytes[start..self.ends[id]]
-    }
-
-    /// A JSON array of the items `ids`, each with `"total_range": total`.
-    pub(crate) fn page(&self, ids: &[u32], total: u64) -> Vec<u8> {
+    /// A JSON array of the repositories `ids` of `index`, each with
+    /// `"total_range": total`.
+    pub(crate) fn page(&self, index: &Index, ids: &[u32], total: u64) -> Vec<u8> {
         let digits = total.to_string();
         let total = digits.as_bytes();
-        let size: usize = ids.iter().map(|&id| self.item(id).len()).sum();
-        let mut out = Vec::with_capacity(size + ids.len() * (total.len() + 2) + 2);
+        let stored: usize = ids
+            .iter()
+            .filter_map(|&id| self.item(id))
+            .map(<[u8]>::len)
+            .sum();
+        let mut out = Vec::with_capacity(stored + ids.len() * (total.len() + 2) + 2);
         out.push(b'[');
         for (n, &id) in ids.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(self.item(id));
+            match self.item(id) {
+                Some(item) => out.extend_from_slice(item),
+                None => encode_swr(index, id, &mut out),
+            }
             out.extend_from_slice(total);
             out.push(b'}');
         }
@@ -74,11 +71,39 @@ impl EncodedItems {
         out
     }
 
-    /// Bytes held, for the docs' memory figures.
-    #[allow(dead_code)]
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    /// The stored bytes of item `id`, if it is stored.
+    fn item(&self, id: u32) -> Option<&[u8]> {
+        let id = id as usize;
+        let end = *self.ends.get(id)? as usize;
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends[id - 1] as usize
+        };
+        Some(&self.bytes[start..end])
     }
+
+    /// How many items are stored.
+    #[cfg(test)]
+    pub(crate) fn stored(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// Appends repository `id` of `index`, up to `"total_range":`.
+fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
+    let (ns, repo) = index.repo(id);
+    let mut item = repository(&index.dataset, ns, repo);
+    // Written per page instead: see the module docs.
+    item.total_range = None;
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, &item).is_err() || out.pop() != Some(b'}') {
+        // Plain data always encodes to an object; keep the item valid JSON
+        // anyway rather than panic.
+        out.truncate(start);
+        out.extend_from_slice(b"{\"name\":null");
+    }
+    out.extend_from_slice(TOTAL_RANGE);
 }
 
 /// One repository as SWR's list repositories sends it.
@@ -131,11 +156,19 @@ mod tests {
                 item
             })
             .collect();
-        let got = index.swr_items.page(&ids, 1234);
+        assert_eq!(index.swr_items.stored(), index.len());
+        let got = index.swr_items.page(&index, &ids, 1234);
         assert_eq!(
             String::from_utf8(got).unwrap(),
             serde_json::to_string(&want).unwrap()
         );
-        assert_eq!(index.swr_items.page(&[], 0), b"[]");
+        assert_eq!(index.swr_items.page(&index, &[], 0), b"[]");
+        // Items past the stored ones are encoded the same way, on demand.
+        let none_stored = EncodedItems::default();
+        let got = none_stored.page(&index, &ids, 1234);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            serde_json::to_string(&want).unwrap()
+        );
     }
 }

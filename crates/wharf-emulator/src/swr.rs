@@ -158,7 +158,7 @@ async fn list_repos(
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
     let ids = selection.page(page.offset, u64::from(page.limit));
-    let body = index.swr_items.page(&ids, total);
+    let body = index.swr_items.page(&index, &ids, total);
     let mut response = (
         StatusCode::OK,
         [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))],

@@ -1,0 +1,263 @@
+//! The emulator at scale: what starting costs for 20,000 and for 1,000,000
+//! repositories, what a page costs at offset 0 and at offset 990,000 in
+//! every order, and the resident memory of a million repositories.
+//!
+//! ```text
+//! cargo bench -p wharf-emulator --bench scale
+//! WHARF_BENCH_ROUNDS=5 cargo bench -p wharf-emulator --bench scale
+//! ```
+//!
+//! Every figure is a ratio to a baseline measured in the same run,
+//! interleaved with it (the contenders take turns, round after round), and
+//! the minimum of the rounds is kept: on a shared machine the minimum is the
+//! figure least disturbed by others. The goals (issue 7): start at most 60x
+//! 20,000's cost for 50x the repositories; any page at most 2x the first
+//! page's cost; under 1 GiB resident for a million repositories.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use wharf_emulator::{Dataset, Emulator, GenerateOptions};
+
+const BIG: usize = 1_000_000;
+const SMALL: usize = 20_000;
+
+fn main() {
+    let rounds: usize = std::env::var("WHARF_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    println!("# wharf-emulator scale benchmark ({rounds} rounds, minimum kept)\n");
+    println!("machine: {}", machine());
+
+    // Memory first, in a process that has held nothing bigger yet.
+    let before = rss_kib();
+    let started = Instant::now();
+    let emulator = start(BIG);
+    let first_start = started.elapsed();
+    let pages = page_costs(&emulator, rounds);
+    let after = rss_kib();
+    println!(
+        "\n## Memory\n\n1,000,000 repositories, 10 namespaces, one tag each, after serving a page in every order: \
+         resident {} MiB (process before: {} MiB; peak {} MiB)",
+        after / 1024,
+        before / 1024,
+        peak_kib() / 1024
+    );
+    println!("first start of 1,000,000 (generate + index + bind): {first_start:.2?}");
+    print_pages(&pages);
+    drop(emulator);
+
+    println!("\n## Start: generate + index + bind, then one request\n");
+    let mut small = Duration::MAX;
+    let mut big = Duration::MAX;
+    for round in 0..rounds {
+        // Alternate which goes first, so neither always meets a warm allocator.
+        let order = if round % 2 == 0 {
+            [SMALL, BIG]
+        } else {
+            [BIG, SMALL]
+        };
+        for size in order {
+            let started = Instant::now();
+            let emulator = start(size);
+            get(emulator.addr(), "/v2/manage/repos?offset=0&limit=1").expect("first page");
+            let took = started.elapsed();
+            drop(emulator);
+            let best = if size == SMALL { &mut small } else { &mut big };
+            *best = (*best).min(took);
+        }
+    }
+    let ratio = big.as_secs_f64() / small.as_secs_f64();
+    println!("| repositories | start (min) |\n|---:|---:|");
+    println!("| {SMALL} | {small:.2?} |\n| {BIG} | {big:.2?} |");
+    println!(
+        "\n1,000,000 costs **{ratio:.1}x** what 20,000 cost, for 50x the repositories (goal: at most 60x)"
+    );
+}
+
+fn options(repositories: usize) -> GenerateOptions {
+    GenerateOptions {
+        namespaces: 10,
+        repositories,
+        tags_per_repository: 1,
+        official_images: 10,
+        seed: 1,
+    }
+}
+
+fn start(repositories: usize) -> Emulator {
+    let dataset = Dataset::generate(&options(repositories)).expect("generate");
+    Emulator::builder()
+        .dataset(dataset)
+        .no_auth()
+        .log_requests(false)
+        .start_background()
+        .expect("start")
+}
+
+/// (order label, offset) -> minimum microseconds for a 100-item page.
+type Costs = Vec<(String, u64, f64)>;
+
+const ORDERS: [&str; 11] = [
+    "",
+    "&order_column=name",
+    "&order_column=name&order_type=desc",
+    "&order_column=updated_time",
+    "&order_column=updated_time&order_type=desc",
+    "&order_column=tag_count",
+    "&order_column=tag_count&order_type=desc",
+    "&order_column=namespace",
+    "&order_column=namespace&order_type=desc",
+    "&order_column=is_public",
+    "&order_column=is_public&order_type=desc",
+];
+
+/// Each page fetched `rounds` x 20 times over one keep-alive connection,
+/// offsets and orders interleaved; the minimum kept.
+fn page_costs(emulator: &Emulator, rounds: usize) -> Costs {
+    let addr = emulator.addr();
+    let namespace = emulator
+        .dataset()
+        .namespaces
+        .iter()
+        .map(|n| n.name.to_string())
+        .min()
+        .expect("a namespace");
+    let mut best: Vec<(String, u64, f64)> = Vec::new();
+    for order in ORDERS {
+        for offset in [0, 990_000] {
+            best.push((order.to_owned(), offset, f64::MAX));
+        }
+    }
+    let mut client = Client::connect(addr);
+    for _ in 0..rounds * 20 {
+        for slot in &mut best {
+            let target = format!("/v2/manage/repos?offset={}&limit=100{}", slot.1, slot.0);
+            let started = Instant::now();
+            let body = client.get(&target);
+            let micros = started.elapsed().as_secs_f64() * 1e6;
+            assert!(body.len() > 1_000, "{target}: a short page");
+            slot.2 = slot.2.min(micros);
+        }
+    }
+    // UHub's GetRepoImage over one namespace, first and last pages.
+    for offset in [0, 99_900] {
+        let mut least = f64::MAX;
+        for _ in 0..rounds * 20 {
+            let target =
+                format!("/?Action=GetRepoImage&RepoName={namespace}&Offset={offset}&Limit=100");
+            let started = Instant::now();
+            let body = client.get(&target);
+            least = least.min(started.elapsed().as_secs_f64() * 1e6);
+            assert!(body.len() > 1_000, "{target}: a short page");
+        }
+        best.push(("GetRepoImage".to_owned(), offset, least));
+    }
+    best
+}
+
+fn print_pages(costs: &Costs) {
+    println!("\n## A 100-item page, offset 0 against offset 990,000 (99,900 for GetRepoImage)\n");
+    println!(
+        "| order | offset 0 (us) | far offset (us) | ratio (goal <= 2) |\n|---|---:|---:|---:|"
+    );
+    for pair in costs.chunks(2) {
+        let label = match pair[0].0.as_str() {
+            "" => "natural (namespace, name)".to_owned(),
+            other => other.trim_start_matches('&').replace('&', " "),
+        };
+        println!(
+            "| {label} | {:.0} | {:.0} | {:.2} |",
+            pair[0].2,
+            pair[1].2,
+            pair[1].2 / pair[0].2
+        );
+    }
+}
+
+/// A minimal keep-alive HTTP/1.1 client: enough to time the server, not the
+/// client.
+struct Client {
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        Client {
+            reader: BufReader::with_capacity(1 << 16, stream),
+        }
+    }
+
+    fn get(&mut self, target: &str) -> Vec<u8> {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: bench\r\n\r\n");
+        self.reader
+            .get_mut()
+            .write_all(request.as_bytes())
+            .expect("send");
+        let mut length = 0;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).expect("head");
+            let lower = line.to_ascii_lowercase();
+            if let Some(value) = lower.strip_prefix("content-length:") {
+                length = value.trim().parse().expect("content-length");
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).expect("body");
+        body
+    }
+}
+
+fn get(addr: SocketAddr, target: &str) -> Option<Vec<u8>> {
+    Some(Client::connect(addr).get(target))
+}
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
+}
+
+fn peak_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!(
+        "{cores} cores, {cpu}, load average {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
