@@ -1,47 +1,175 @@
 //! Each repository's SWR JSON, encoded once when a dataset is indexed, so
-//! that a page costs a copy, not a serialisation.
+//! that a page costs a few copies, not a serialisation.
 //!
-//! An item is stored up to its last field's value, `..."total_range":`: the
-//! total depends on the query, so it is written per page, then the closing
-//! `}`. The bytes are exactly what serializing the `wharf_model::Repository`
-//! gives (a test checks it).
+//! An item is stored without three things, put back per page:
+//!
+//! - its last field's value, `"total_range": N`: it depends on the query;
+//! - its middle, `"url":"","path":"REGISTRY/NS/NAME","internal_path":"...",
+//!   "domain_name":"...","namespace":"NS",`: built from the dataset's
+//!   registry addresses and domain, the namespace and the name, it is about
+//!   half of every item;
+//! - its end, `,"status":false`, the same on every item.
+//!
+//! Leaving them out keeps a million repositories under 1 GiB resident.
+//!
+//! The bytes of a page are exactly what serializing `wharf_model::Repository`
+//! gives (each item is checked against serde's bytes when stored, and kept
+//! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
+//! any item past them is encoded when a page needs it.
 
 use wharf_model::Repository;
 
 use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use crate::index::Index;
 
-/// Items encoded back to back, by id, for the ids below `ends.len()`.
-#[derive(Debug, Default)]
-pub(crate) struct EncodedItems {
-    bytes: Vec<u8>,
-    /// Where each item ends in `bytes`; item `id` starts where `id - 1` ends.
-    ends: Vec<u32>,
-}
-
-/// The most bytes of encoded items kept: 128 MiB.
-pub(crate) const STORED_BYTES: usize = 128 << 20;
+/// The most bytes of stored items: 320 MiB, about 1.3 million repositories.
+pub(crate) const STORED_BYTES: usize = 320 << 20;
 
 /// The last field, written per page.
 const TOTAL_RANGE: &[u8] = b",\"total_range\":";
+/// How every item starts.
+const NAME: &[u8] = b"{\"name\":\"";
+/// The field that follows the middle.
+const TAGS: &[u8] = b"\"tags\":";
+/// The fields that start the middle.
+const URL_PATH: &[u8] = b"\"url\":\"\",\"path\":\"";
+/// The end of every item, before `"total_range"`.
+const END: &[u8] = b",\"status\":false";
+
+/// One stored item: where it is, and how to put its middle back.
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    /// Where the item ends in [`EncodedItems::bytes`]; it starts where the
+    /// previous one ends.
+    end: u32,
+    /// Length of the part before the middle; the rest is the part after it,
+    /// up to [`END`]. `u32::MAX` when the item is stored whole.
+    head: u32,
+}
+
+/// The pieces of every item's middle that the dataset fixes, JSON-escaped.
+#[derive(Debug, Default)]
+struct Middle {
+    /// `"url":"","path":"REGISTRY/`
+    path: Vec<u8>,
+    /// `","internal_path":"INTERNAL/`
+    internal_path: Vec<u8>,
+    /// `","domain_name":"DOMAIN","namespace":"`
+    domain_namespace: Vec<u8>,
+    /// Each namespace's name, JSON-escaped, by position in the dataset.
+    namespaces: Vec<Vec<u8>>,
+}
+
+/// Items stored back to back, by id, for the ids below `items.len()`.
+#[derive(Debug, Default)]
+pub(crate) struct EncodedItems {
+    bytes: Vec<u8>,
+    items: Vec<Stored>,
+    middle: Middle,
+}
 
 impl EncodedItems {
     /// The repositories of `index`, by id, as SWR's list repositories sends
     /// them, until [`STORED_BYTES`] are used.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
-        let mut items = EncodedItems::default();
+        let dataset = &index.dataset;
+        let mut encoded = EncodedItems {
+            middle: Middle {
+                path: [URL_PATH, &escaped(&dataset.registry), b"/"].concat(),
+                internal_path: [
+                    b"\",\"internal_path\":\"".as_slice(),
+                    &escaped(&dataset.internal_registry),
+                    b"/",
+                ]
+                .concat(),
+                domain_namespace: [
+                    b"\",\"domain_name\":\"".as_slice(),
+                    &escaped(&dataset.domain_name),
+                    b"\",\"namespace\":\"",
+                ]
+                .concat(),
+                namespaces: dataset
+                    .namespaces
+                    .iter()
+                    .map(|ns| escaped(ns.name.as_str()))
+                    .collect(),
+            },
+            ..EncodedItems::default()
+        };
+        let mut whole = Vec::new();
+        let mut middle = Vec::new();
         for id in 0..index.len() as u32 {
-            let start = items.bytes.len();
-            encode_swr(index, id, &mut items.bytes);
-            if items.bytes.len() > STORED_BYTES {
-                items.bytes.truncate(start);
+            whole.clear();
+            encode_swr(index, id, &mut whole);
+            let head = encoded.split(index, id, &whole, &mut middle);
+            let start = encoded.bytes.len();
+            match head {
+                Some((head, tail)) => {
+                    let end = whole.len() - END.len() - TOTAL_RANGE.len();
+                    encoded.bytes.extend_from_slice(&whole[..head]);
+                    encoded.bytes.extend_from_slice(&whole[tail..end]);
+                }
+                None => encoded.bytes.extend_from_slice(&whole),
+            }
+            if encoded.bytes.len() > STORED_BYTES || encoded.bytes.len() > u32::MAX as usize {
+                encoded.bytes.truncate(start);
                 break;
             }
-            items.ends.push(items.bytes.len() as u32);
+            encoded.items.push(Stored {
+                end: encoded.bytes.len() as u32,
+                head: head.map_or(u32::MAX, |(head, _)| head as u32),
+            });
         }
-        items.bytes.shrink_to_fit();
-        items.ends.shrink_to_fit();
-        items
+        encoded.bytes.shrink_to_fit();
+        encoded.items.shrink_to_fit();
+        encoded
+    }
+
+    /// Where the middle of `whole` (item `id`) starts and ends, if it is
+    /// exactly the middle this item would get back and the item ends as
+    /// every item does.
+    fn split(
+        &self,
+        index: &Index,
+        id: u32,
+        whole: &[u8],
+        middle: &mut Vec<u8>,
+    ) -> Option<(usize, usize)> {
+        if !whole.starts_with(NAME) {
+            return None;
+        }
+        let before_total = whole.strip_suffix(TOTAL_RANGE)?;
+        if !before_total.ends_with(END) {
+            return None;
+        }
+        let head = find(whole, URL_PATH)?;
+        let tail = head + find(&whole[head..], TAGS)?;
+        middle.clear();
+        let name = index.repo(id).1.name.as_str().as_bytes();
+        // `write_item` reads the name back from the head, up to its `"`.
+        let after = whole[NAME.len()..].strip_prefix(name)?;
+        if after.first() != Some(&b'"') {
+            return None;
+        }
+        self.write_middle(index.position(id).0, name, middle);
+        (whole[head..tail] == middle[..]).then_some((head, tail))
+    }
+
+    /// Writes the middle of repository `name` (JSON-escaped) in the
+    /// namespace at position `n` of the dataset.
+    fn write_middle(&self, n: usize, name: &[u8], out: &mut Vec<u8>) {
+        let namespace = &self.middle.namespaces[n];
+        out.extend_from_slice(&self.middle.path);
+        out.extend_from_slice(namespace);
+        out.push(b'/');
+        out.extend_from_slice(name);
+        out.extend_from_slice(&self.middle.internal_path);
+        out.extend_from_slice(namespace);
+        out.push(b'/');
+        out.extend_from_slice(name);
+        out.extend_from_slice(&self.middle.domain_namespace);
+        out.extend_from_slice(namespace);
+        out.extend_from_slice(b"\",");
     }
 
     /// A JSON array of the repositories `ids` of `index`, each with
@@ -49,21 +177,13 @@ impl EncodedItems {
     pub(crate) fn page(&self, index: &Index, ids: &[u32], total: u64) -> Vec<u8> {
         let digits = total.to_string();
         let total = digits.as_bytes();
-        let stored: usize = ids
-            .iter()
-            .filter_map(|&id| self.item(id))
-            .map(<[u8]>::len)
-            .sum();
-        let mut out = Vec::with_capacity(stored + ids.len() * (total.len() + 2) + 2);
+        let mut out = Vec::with_capacity(ids.len() * 512 + 2);
         out.push(b'[');
         for (n, &id) in ids.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
-            match self.item(id) {
-                Some(item) => out.extend_from_slice(item),
-                None => encode_swr(index, id, &mut out),
-            }
+            self.write_item(index, id, &mut out);
             out.extend_from_slice(total);
             out.push(b'}');
         }
@@ -71,23 +191,63 @@ impl EncodedItems {
         out
     }
 
-    /// The stored bytes of item `id`, if it is stored.
-    fn item(&self, id: u32) -> Option<&[u8]> {
-        let id = id as usize;
-        let end = *self.ends.get(id)? as usize;
-        let start = if id == 0 {
-            0
-        } else {
-            self.ends[id - 1] as usize
+    /// Writes item `id` up to `"total_range":`.
+    fn write_item(&self, index: &Index, id: u32, out: &mut Vec<u8>) {
+        let Some(stored) = self.items.get(id as usize) else {
+            return encode_swr(index, id, out);
         };
-        Some(&self.bytes[start..end])
+        let start = match id {
+            0 => 0,
+            _ => self.items[id as usize - 1].end as usize,
+        };
+        let item = &self.bytes[start..stored.end as usize];
+        if stored.head == u32::MAX {
+            return out.extend_from_slice(item);
+        }
+        let (head, tail) = item.split_at(stored.head as usize);
+        out.extend_from_slice(head);
+        // The name is read back from the head, `{"name":"NAME",`, not from
+        // the record: the stored bytes are in cache, the record may not be.
+        // Repository names never hold a `"` (their characters are checked).
+        let name = head.get(NAME.len()..).unwrap_or_default();
+        let name = &name[..name.iter().position(|&b| b == b'"').unwrap_or(0)];
+        self.write_middle(index.position(id).0, name, out);
+        out.extend_from_slice(tail);
+        out.extend_from_slice(END);
+        out.extend_from_slice(TOTAL_RANGE);
     }
 
-    /// How many items are stored.
+    /// How many items are stored, and how many of those whole.
     #[cfg(test)]
-    pub(crate) fn stored(&self) -> usize {
-        self.ends.len()
+    fn stored(&self) -> (usize, usize) {
+        let whole = self.items.iter().filter(|s| s.head == u32::MAX).count();
+        (self.items.len(), whole)
     }
+}
+
+/// `text` as JSON string content, without the quotes.
+fn escaped(text: &str) -> Vec<u8> {
+    let mut quoted = serde_json::to_vec(text).unwrap_or_default();
+    quoted.pop();
+    if !quoted.is_empty() {
+        quoted.remove(0);
+    }
+    quoted
+}
+
+/// Where `needle` first occurs in `haystack`: candidates are found by its
+/// first byte, then compared whole.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(skip) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + skip;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Appends repository `id` of `index`, up to `"total_range":`.
@@ -145,6 +305,8 @@ mod tests {
         let mut dataset = Dataset::demo();
         // Text that needs escaping survives.
         dataset.namespaces[0].repositories[0].description = "a \"quoted\"\n\u{7f} é".into();
+        dataset.registry = "swr.\"quoted\"\\.example".into();
+        dataset.domain_name = "dómain\u{1}".into();
         let index = Index::new(Arc::new(dataset));
         let ids: Vec<u32> = (0..index.len() as u32).rev().collect();
         let want: Vec<Repository> = ids
@@ -156,7 +318,7 @@ mod tests {
                 item
             })
             .collect();
-        assert_eq!(index.swr_items.stored(), index.len());
+        assert_eq!(index.swr_items.stored(), (index.len(), 0));
         let got = index.swr_items.page(&index, &ids, 1234);
         assert_eq!(
             String::from_utf8(got).unwrap(),

@@ -233,6 +233,13 @@ impl Index {
         (ns, &ns.repositories[r as usize])
     }
 
+    /// The position in the dataset of repository `id`'s namespace, and of
+    /// the repository in it.
+    pub(crate) fn position(&self, id: u32) -> (usize, usize) {
+        let (n, r) = self.repos[id as usize];
+        (n as usize, r as usize)
+    }
+
     /// The namespace called `name`, and its ids in natural order.
     pub(crate) fn namespace(&self, name: &str) -> Option<(&NamespaceRecord, Range<u32>)> {
         let (n, ids) = self.namespaces.get(name)?;
