@@ -33,6 +33,9 @@ const NAME: &[u8] = b"{\"name\":\"";
 const TAGS: &[u8] = b"\"tags\":";
 /// The fields that start the middle.
 const URL_PATH: &[u8] = b"\"url\":\"\",\"path\":\"";
+/// The middle of an item encoded without it.
+const BLANK_MIDDLE: &[u8] =
+    b"\"url\":\"\",\"path\":\"\",\"internal_path\":\"\",\"domain_name\":\"\",\"namespace\":\"\",";
 /// The end of every item, before `"total_range"`.
 const END: &[u8] = b",\"status\":false";
 
@@ -97,11 +100,16 @@ impl EncodedItems {
             ..EncodedItems::default()
         };
         let mut whole = Vec::new();
-        let mut middle = Vec::new();
+        let estimate = index.len().saturating_mul(330).min(STORED_BYTES);
+        encoded.bytes.reserve_exact(estimate);
         for id in 0..index.len() as u32 {
             whole.clear();
-            encode_swr(index, id, &mut whole);
-            let head = encoded.split(index, id, &whole, &mut middle);
+            encode(index, id, false, &mut whole);
+            let head = split(index, id, &whole);
+            if head.is_none() {
+                whole.clear();
+                encode(index, id, true, &mut whole);
+            }
             let start = encoded.bytes.len();
             match head {
                 Some((head, tail)) => {
@@ -123,36 +131,6 @@ impl EncodedItems {
         encoded.bytes.shrink_to_fit();
         encoded.items.shrink_to_fit();
         encoded
-    }
-
-    /// Where the middle of `whole` (item `id`) starts and ends, if it is
-    /// exactly the middle this item would get back and the item ends as
-    /// every item does.
-    fn split(
-        &self,
-        index: &Index,
-        id: u32,
-        whole: &[u8],
-        middle: &mut Vec<u8>,
-    ) -> Option<(usize, usize)> {
-        if !whole.starts_with(NAME) {
-            return None;
-        }
-        let before_total = whole.strip_suffix(TOTAL_RANGE)?;
-        if !before_total.ends_with(END) {
-            return None;
-        }
-        let head = find(whole, URL_PATH)?;
-        let tail = head + find(&whole[head..], TAGS)?;
-        middle.clear();
-        let name = index.repo(id).1.name.as_str().as_bytes();
-        // `write_item` reads the name back from the head, up to its `"`.
-        let after = whole[NAME.len()..].strip_prefix(name)?;
-        if after.first() != Some(&b'"') {
-            return None;
-        }
-        self.write_middle(index.position(id).0, name, middle);
-        (whole[head..tail] == middle[..]).then_some((head, tail))
     }
 
     /// Writes the middle of repository `name` (JSON-escaped) in the
@@ -225,6 +203,29 @@ impl EncodedItems {
     }
 }
 
+/// Where the blank middle of `whole` (item `id`, encoded without its
+/// middle) starts and ends, if the item has the shape every item has:
+/// `{"name":"NAME"`, the blank middle, `"tags":`, and [`END`] before
+/// `"total_range":`. Putting the real middle in its place gives serde's
+/// bytes for the whole item: JSON escapes each character on its own, so the
+/// escaped middle is the escaped pieces it is made of, end to end (a test
+/// compares whole pages with serde's).
+fn split(index: &Index, id: u32, whole: &[u8]) -> Option<(usize, usize)> {
+    let name = index.repo(id).1.name.as_str().as_bytes();
+    // `write_item` reads the name back from the head, up to its `"`.
+    let after_name = whole.strip_prefix(NAME)?.strip_prefix(name)?;
+    if after_name.first() != Some(&b'"') {
+        return None;
+    }
+    let before_total = whole.strip_suffix(TOTAL_RANGE)?;
+    if !before_total.ends_with(END) {
+        return None;
+    }
+    let head = find(whole, BLANK_MIDDLE)?;
+    let tail = head + BLANK_MIDDLE.len();
+    whole[tail..].starts_with(TAGS).then_some((head, tail))
+}
+
 /// `text` as JSON string content, without the quotes.
 fn escaped(text: &str) -> Vec<u8> {
     let mut quoted = serde_json::to_vec(text).unwrap_or_default();
@@ -252,8 +253,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Appends repository `id` of `index`, up to `"total_range":`.
 fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
+    encode(index, id, true, out);
+}
+
+/// Appends repository `id` of `index`, up to `"total_range":`, with its
+/// middle or with the middle's fields empty.
+fn encode(index: &Index, id: u32, middle: bool, out: &mut Vec<u8>) {
     let (ns, repo) = index.repo(id);
-    let mut item = repository(&index.dataset, ns, repo);
+    let mut item = repository(&index.dataset, ns, repo, middle);
     // Written per page instead: see the module docs.
     item.total_range = None;
     let start = out.len();
@@ -266,11 +273,13 @@ fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
     out.extend_from_slice(TOTAL_RANGE);
 }
 
-/// One repository as SWR's list repositories sends it.
+/// One repository as SWR's list repositories sends it; without `middle`,
+/// `path`, `internal_path`, `domain_name` and `namespace` are left empty.
 pub(crate) fn repository(
     dataset: &Dataset,
     ns: &NamespaceRecord,
     repo: &RepositoryRecord,
+    middle: bool,
 ) -> Repository {
     let mut out = Repository::default();
     out.name = repo.name.to_string();
@@ -283,10 +292,12 @@ pub(crate) fn repository(
     out.created_at = repo.created_at.clone();
     out.updated_at = repo.updated_at.clone();
     out.url = Some(String::new());
-    out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
-    out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
-    out.domain_name = dataset.domain_name.clone();
-    out.namespace = ns.name.to_string();
+    if middle {
+        out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
+        out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
+        out.domain_name = dataset.domain_name.clone();
+        out.namespace = ns.name.to_string();
+    }
     out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
     out.status = Some(false);
     out
@@ -313,7 +324,7 @@ mod tests {
             .iter()
             .map(|&id| {
                 let (ns, repo) = index.repo(id);
-                let mut item = repository(&index.dataset, ns, repo);
+                let mut item = repository(&index.dataset, ns, repo, true);
                 item.total_range = Some(1234);
                 item
             })
