@@ -251,7 +251,7 @@ http {
         listen 127.0.0.1:$port;
         # An exact location matches the path whatever the query string.
         location = $PAGE_PATH {
-            default_type application/json;
+            default_type "application/json;charset=UTF-8"; # as the emulator sends it
             add_header Content-Range "$CONTENT_RANGE" always;
             alias $TMP/page.json;
         }
@@ -432,7 +432,7 @@ CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- crates 2>/dev/null || COMMIT="$COMMIT (crates/ modified)"
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's/^nginx version: //')
-WRK_VERSION=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')
+WRK_VERSION=$({ wrk -v 2>&1 || true; } | awk 'NR == 1 { print $1, $2 }') # wrk -v exits 1
 
 ROWS=()
 for auth in off on; do
