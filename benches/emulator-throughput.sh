@@ -193,6 +193,9 @@ start_emulator() { # NAME [EXTRA ARGS...]: sets EMULATOR_PID and EMULATOR_URL
     local name=$1 i line
     shift
     local out=$TMP/$name.stdout err=$TMP/$name.stderr
+    # Made here: the background job opens its redirections only when it gets to run.
+    : >"$out"
+    : >"$err"
     RUST_LOG=error "$EMULATOR" --listen 127.0.0.1:0 --dataset "$DATASET" "${QUIET_ARGS[@]}" "$@" \
         >"$out" 2>"$err" &
     EMULATOR_PID=$!
