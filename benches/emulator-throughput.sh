@@ -170,8 +170,13 @@ tail_of() { # FILE: the last lines of a server's stderr, indented
 # --- the emulator --------------------------------------------------------------
 echo "bench-emulator: cargo build --release -p wharf-emulator" >&2
 cargo build --release -p wharf-emulator
-EMULATOR=$TARGET_DIR/release/wharf-emulator
-[[ -x $EMULATOR ]] || die "no binary at $EMULATOR after the build"
+# A copy, taken right after the build: a target dir shared with another worktree
+# gets its release/wharf-emulator replaced whenever that worktree builds, and the
+# emulator is started twice, minutes apart.
+[[ -x $TARGET_DIR/release/wharf-emulator ]] || die "no binary at $TARGET_DIR/release/wharf-emulator after the build"
+cp "$TARGET_DIR/release/wharf-emulator" "$TMP/wharf-emulator"
+EMULATOR=$TMP/wharf-emulator
+EMULATOR_SHA=$(sha256sum "$EMULATOR" | cut -c1-12)
 
 DATASET=$TMP/dataset.json
 echo "bench-emulator: wharf-emulator generate ${GENERATE_ARGS[*]}" >&2
@@ -462,7 +467,7 @@ RESULTS=$OUT_DIR/results.md
     echo '```'
     echo
     echo "- machine: \`nproc\` $(nproc), $CPU_MODEL; load average (1, 5, 15 min) $LOAD_BEFORE before, $LOAD_AFTER after"
-    echo "- emulator: commit $COMMIT, release build, dataset \`generate ${GENERATE_ARGS[*]}\`, logging $LOGGING"
+    echo "- emulator: commit $COMMIT, release build (sha256 $EMULATOR_SHA...), dataset \`generate ${GENERATE_ARGS[*]}\`, logging $LOGGING"
     echo "- nginx: $NGINX_VERSION, one process (\`master_process off\`, \`worker_processes 1\`), \`sendfile on\`, \`access_log off\`"
     echo "- page: \`GET $PAGE\`, $PAGE_BYTES bytes (Content-Range: $CONTENT_RANGE), the same bytes from both"
     echo "- load: $WRK_VERSION, \`wrk -t$THREADS -cN -d${DURATION}s --latency\` (threads capped at N), $ROUNDS rounds per row, emulator and nginx alternating which goes first"
@@ -491,7 +496,7 @@ echo "Emulator throughput against nginx, $STARTED_AT"
 echo "command:  $COMMAND"
 echo "machine:  nproc $(nproc), $CPU_MODEL"
 echo "load avg: $LOAD_BEFORE before, $LOAD_AFTER after"
-echo "page:     GET $PAGE, $PAGE_BYTES bytes; emulator $COMMIT, logging $LOGGING; $NGINX_VERSION; $WRK_VERSION -t$THREADS -d${DURATION}s x $ROUNDS rounds"
+echo "page:     GET $PAGE, $PAGE_BYTES bytes; emulator $COMMIT (binary sha256 $EMULATOR_SHA...), logging $LOGGING; $NGINX_VERSION; $WRK_VERSION -t$THREADS -d${DURATION}s x $ROUNDS rounds"
 echo
 printf '%-5s %6s %12s %12s %9s %11s %14s %14s\n' auth conns 'emu req/s' 'nginx req/s' 'emu/nginx' 'per round' 'emu CPU us/rq' 'nginx us/rq'
 for row in "${ROWS[@]}"; do
