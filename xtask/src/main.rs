@@ -2,7 +2,11 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, tests, the
 //!   Python SDK interop check), then a one-line summary.
+//! - `cargo xtask bench-emulator [FLAGS]`: throughput of `wharf-emulator` against
+//!   nginx serving the identical bytes, measured with wrk; the work is done by
+//!   `benches/emulator-throughput.sh`, which takes the flags (`--help` lists them).
 
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench-emulator") => bench_emulator(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -64,8 +69,38 @@ fn main() -> ExitCode {
 
 fn print_help() {
     println!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci    fmt check, clippy, tests, SDK interop; then a one-line summary"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci              fmt check, clippy, tests, SDK interop; then a one-line summary\n  bench-emulator  emulator throughput against nginx with wrk (needs wrk and nginx;\n                  installs nothing); `cargo xtask bench-emulator --help` for its flags"
     );
+}
+
+/// The benchmark script, relative to the workspace root.
+const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
+
+/// `cargo xtask bench-emulator`: runs the script from the workspace root with the
+/// flags as given, and tells it the command to print in its report.
+fn bench_emulator(flags: &[String]) -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ is inside the workspace");
+    let command = std::iter::once("cargo xtask bench-emulator")
+        .chain(flags.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let outcome = Command::new("bash")
+        .arg(BENCH_EMULATOR_SCRIPT)
+        .args(flags)
+        .current_dir(root)
+        .env("WHARF_BENCH_COMMAND", command)
+        .status();
+    match outcome {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        // The script has said what went wrong.
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask bench-emulator: could not start bash {BENCH_EMULATOR_SCRIPT}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn ci() -> ExitCode {
