@@ -188,7 +188,16 @@ fn bad_flags_fail_with_a_message() {
         .replacen('{', r#"{"colour": "red","#, 1);
     std::fs::write(&extra, text).unwrap();
     let extra = extra.to_str().unwrap();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 11] = [
+        (
+            &["--faults", "500"],
+            "--faults picks which faults to inject, but --fault-rate is 0",
+        ),
+        (
+            &["--latency-ms", "5", "generate"],
+            "the subcommand 'generate' cannot be used with '--latency-ms <MS>'",
+        ),
+        (&["--listen", "nowhere"], "\"nowhere\" is not HOST:PORT"),
         (
             &["--dataset", "/nonexistent/wharf.json"],
             "/nonexistent/wharf.json",
@@ -236,4 +245,104 @@ fn sigterm_right_after_the_first_line_stops_cleanly() {
         let status = server.child.wait().unwrap();
         assert!(status.success(), "{status}");
     }
+}
+
+#[test]
+fn help_says_auth_is_on_and_gives_the_generator_defaults() {
+    let output = output_of(Command::new(BIN).arg("--help"));
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "Auth is ON by default",
+        wharf_emulator::DEMO_HUAWEI_AK,
+        wharf_emulator::DEMO_HUAWEI_SK,
+        wharf_emulator::DEMO_TOKEN,
+        wharf_emulator::DEMO_UCLOUD_PUBLIC_KEY,
+        wharf_emulator::DEMO_UCLOUD_PRIVATE_KEY,
+        "--no-auth",
+        "Any generator flag replaces",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle:?}:\n{help}");
+    }
+    let defaults = wharf_emulator::GenerateOptions::default();
+    for (flag, value) in [
+        ("--namespaces", defaults.namespaces.to_string()),
+        ("--repos", defaults.repositories.to_string()),
+        ("--tags-per-repo", defaults.tags_per_repository.to_string()),
+        ("--official-images", defaults.official_images.to_string()),
+        ("--seed", defaults.seed.to_string()),
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("no {flag} in --help"));
+        assert!(
+            line.ends_with(&format!("[default: {value}]")),
+            "{flag}: {line}"
+        );
+    }
+}
+
+#[test]
+fn listens_on_a_host_name() {
+    let server = serve(&["--listen", "localhost:0", "--no-auth"]);
+    assert!(server.addr.ip().is_loopback());
+    let reply = common::send(server.addr, "GET", "/v2/manage/repos", &[], b"").unwrap();
+    assert_eq!(reply.status, 200);
+}
+
+/// Runs the server with `args`, sends `n` requests, stops it with SIGTERM
+/// and returns what it wrote on stderr.
+fn log_of(args: &[&str], n: usize) -> String {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--no-auth"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .parse()
+        .unwrap();
+    for _ in 0..n {
+        let reply =
+            common::send(addr, "GET", "/v2/manage/repos?limit=1&offset=0", &[], b"").unwrap();
+        assert_eq!(reply.status, 200);
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn the_request_log_is_bounded_and_quiet_is_quiet() {
+    // One line per request, at most 20 a second: 300 quick requests log
+    // far fewer lines than requests (RUST_LOG unset: the default level).
+    let log = log_of(&[], 300);
+    let lines = log
+        .lines()
+        .filter(|l| l.contains("wharf_emulator::request"))
+        .count();
+    assert!(lines >= 1, "no request logged:\n{log}");
+    assert!(lines < 300, "every request logged ({lines} lines)");
+    let quiet = log_of(&["--quiet"], 50);
+    assert!(
+        !quiet.contains("wharf_emulator::request"),
+        "--quiet logged requests:\n{quiet}"
+    );
 }

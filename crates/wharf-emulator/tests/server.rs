@@ -217,3 +217,43 @@ async fn dropping_a_task_emulator_ends_a_stalled_request() {
     drop(emu);
     assert_ended(request, addr, "drop", false).await;
 }
+
+/// `stop().await` on a background emulator waits without blocking the
+/// runtime it is awaited on: a task on the same single thread keeps running
+/// while a stalled request holds the stop for its grace period.
+#[tokio::test(flavor = "current_thread")]
+async fn stopping_a_background_emulator_does_not_block_the_runtime() {
+    let emu = Emulator::builder()
+        .faults(stalling())
+        .start_background()
+        .unwrap();
+    let addr = emu.addr();
+    let stalled = std::thread::spawn(move || {
+        let headers = vec![("X-Auth-Token".to_owned(), DEMO_TOKEN.to_owned())];
+        common::send_with_timeout(addr, "GET", REPOS, &headers, b"", Duration::from_secs(60))
+    });
+    while emu.requests() < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = ticks.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    tokio::time::timeout(HANG_GUARD, emu.stop())
+        .await
+        .expect("stop ends");
+    // The stall holds the stop for its grace period (about a second): a
+    // blocked thread would have let the ticker run at most once or twice.
+    let during = ticks.load(std::sync::atomic::Ordering::Relaxed);
+    ticker.abort();
+    assert!(during >= 10, "the runtime ran {during} ticks during stop");
+    assert!(stalled.join().unwrap().is_err(), "the stall got no answer");
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "still listening after stop"
+    );
+}

@@ -253,6 +253,8 @@ fn official_image_detail_accepts_every_slash_form() {
     );
     for segment in [
         "tools$busybox",
+        // `%24` is `$` encoded: both sign to the same canonical URI.
+        "tools%24busybox",
         "tools%2Fbusybox",
         "tools%2fbusybox",
         "tools/busybox",
@@ -262,6 +264,40 @@ fn official_image_detail_accepts_every_slash_form() {
         assert_eq!(reply.status, 200, "{segment}: {}", reply.text());
         assert_eq!(reply.json()["name"], "tools/busybox");
     }
+}
+
+/// A bad repository segment is quoted as it was sent, not as rewritten.
+#[test]
+fn bad_repository_segments_are_quoted_as_sent() {
+    let emu = demo();
+    let path = "/v2/manage/dockerhub/namespaces/library/repos/tools$$busybox";
+    let reply = swr(&emu, path, &[]);
+    assert_eq!(reply.status, 400);
+    let message = reply.json()["errorMessage"].as_str().unwrap().to_owned();
+    assert!(
+        message.starts_with(
+            "Invalid parameter repository: \"tools$$busybox\" is not a valid repository name (`$` is read as `/`): "
+        ),
+        "{message}"
+    );
+}
+
+/// An answer carries one provider's shape: a target that is not a path
+/// (`GET a HTTP/1.1`) gets SWR's body and SWR's request id, not UHub's.
+#[test]
+fn a_garbage_target_gets_one_providers_shape() {
+    let emu = demo();
+    let raw = common::raw_exchange(
+        emu.addr(),
+        b"GET a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        std::time::Duration::from_secs(10),
+    )
+    .unwrap();
+    let reply = common::parse(&raw).unwrap();
+    assert_eq!(reply.status, 404, "{}", reply.text());
+    assert_eq!(reply.json()["error_code"], "APIGW.0101");
+    assert!(reply.header("x-request-id").is_some());
+    assert!(reply.header("x-ucloud-request-uuid").is_none());
 }
 
 #[test]

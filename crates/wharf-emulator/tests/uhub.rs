@@ -74,6 +74,53 @@ fn get_and_post_and_action_on_the_url_agree() {
     assert_eq!(reply.json(), posted);
 }
 
+/// POSTs `body` as JSON with this content type to an emulator without auth.
+fn post_json(emu: &Emulator, content_type: &str, body: &str) -> Value {
+    let headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+    common::send(emu.addr(), "POST", "/", &headers, body.as_bytes())
+        .unwrap()
+        .json()
+}
+
+/// JSON bodies: never silently dropped or misread.
+#[test]
+fn json_bodies_are_read_or_refused_by_name() {
+    let emu = start(Emulator::builder().no_auth());
+    let not_json = post_json(&emu, "application/json", "{not json");
+    assert_eq!(not_json["RetCode"], 230);
+    let message = not_json["Message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Params error: the body is not JSON: "),
+        "{message}"
+    );
+    let array = post_json(
+        &emu,
+        "application/json",
+        r#"{"Action":"GetRepoImage","RepoName":"team","Limit":[3]}"#,
+    );
+    assert_eq!(array["RetCode"], 230);
+    assert_eq!(
+        array["Message"],
+        "Params error: Limit is an array; expected a string, a number or a boolean"
+    );
+    // An integral float is the integer, as the UCloud SDKs sign it.
+    let float = post_json(
+        &emu,
+        "application/json",
+        r#"{"Action":"GetRepoImage","RepoName":"team","Limit":3.0}"#,
+    );
+    assert_eq!(float["RetCode"], 0, "{float}");
+    assert_eq!(float["ImageSet"].as_array().map(Vec::len), Some(3));
+    // Media types compare without case.
+    let shouting = post_json(
+        &emu,
+        "Application/JSON; Charset=UTF-8",
+        r#"{"Action":"GetRepoImage","RepoName":"team","Limit":2}"#,
+    );
+    assert_eq!(shouting["RetCode"], 0, "{shouting}");
+    assert_eq!(shouting["ImageSet"].as_array().map(Vec::len), Some(2));
+}
+
 fn common_pairs(form: &str) -> Vec<(String, String)> {
     form.split('&')
         .filter_map(|kv| kv.split_once('='))
