@@ -44,6 +44,7 @@ pub use catalog::{
 pub use dataset::{DATASET_FORMAT, DatasetError};
 pub use faults::{Fault, FaultConfig};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
+pub use serve::ConnectionOptions;
 pub use server::{Emulator, EmulatorBuilder};
 
 /// The README's examples, compiled and run as doc tests so they stay true.

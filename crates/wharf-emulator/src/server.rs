@@ -14,6 +14,7 @@ use crate::auth::AuthConfig;
 use crate::catalog::Catalog;
 use crate::faults::{Fault, FaultConfig};
 use crate::listing::Indexed;
+use crate::serve::ConnectionOptions;
 use crate::{front, serve, swr, uhub};
 
 /// Settings for an emulator, before it starts.
@@ -38,6 +39,7 @@ pub struct EmulatorBuilder {
     faults: FaultConfig,
     latency: Duration,
     listen: SocketAddr,
+    connections: ConnectionOptions,
 }
 
 impl Default for EmulatorBuilder {
@@ -48,6 +50,7 @@ impl Default for EmulatorBuilder {
             faults: FaultConfig::none(),
             latency: Duration::ZERO,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            connections: ConnectionOptions::default(),
         }
     }
 }
@@ -88,6 +91,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Times connections out and limits how many are open this way (default:
+    /// [`ConnectionOptions::default`]).
+    pub fn connections(mut self, options: ConnectionOptions) -> Self {
+        self.connections = options;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     ///
     /// Fails with [`InvalidInput`](std::io::ErrorKind::InvalidInput) when the
@@ -96,10 +106,16 @@ impl EmulatorBuilder {
     /// be bound.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listen = self.listen;
+        let connections = self.connections.clone();
         let prepared = self.prepare()?;
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let task = tokio::spawn(serve::serve(listener, prepared.app, prepared.stopped));
+        let task = tokio::spawn(serve::serve(
+            listener,
+            prepared.app,
+            prepared.stopped,
+            connections,
+        ));
         Ok(Emulator {
             addr,
             shared: prepared.shared,
@@ -113,6 +129,7 @@ impl EmulatorBuilder {
     /// [`start`](Self::start) does.
     pub fn start_background(self) -> std::io::Result<Emulator> {
         let listen = self.listen;
+        let connections = self.connections.clone();
         let prepared = self.prepare()?;
         let listener = std::net::TcpListener::bind(listen)?;
         listener.set_nonblocking(true)?;
@@ -132,7 +149,7 @@ impl EmulatorBuilder {
             .spawn(move || {
                 runtime.block_on(async move {
                     match TcpListener::from_std(listener) {
-                        Ok(listener) => serve::serve(listener, app, stopped).await,
+                        Ok(listener) => serve::serve(listener, app, stopped, connections).await,
                         Err(e) => tracing::error!("wharf-emulator: cannot listen: {e}"),
                     }
                 });
