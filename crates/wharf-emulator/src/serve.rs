@@ -43,6 +43,9 @@ const LINGER_BYTES: usize = 8 << 20;
 /// How the emulator treats connections: how long it waits for clients, and how
 /// many it serves at once.
 ///
+/// A timeout too long to add to the current time (such as [`Duration::MAX`])
+/// never runs out.
+///
 /// ```
 /// use std::time::Duration;
 /// use wharf_emulator::{ConnectionOptions, Emulator};
@@ -76,7 +79,8 @@ pub struct ConnectionOptions {
     /// code `APIGW.0308`) and closed. Default: 1,000.
     ///
     /// The same answer goes to a client accepted while the process is out of
-    /// file descriptors (a `ulimit -n` below this limit).
+    /// file descriptors (a `ulimit -n` below this limit); that one is closed
+    /// at once, without the lingering close.
     pub max_connections: usize,
 }
 
