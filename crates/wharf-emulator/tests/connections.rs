@@ -2,7 +2,10 @@
 //! descriptor per connection, the connection limit, unread request bodies and
 //! pipelined requests.
 //!
-//! The tests count this process's open descriptors, so they take turns.
+//! The tests count this process's open descriptors (in `/proc`, hence Linux
+//! only), so they take turns.
+
+#![cfg(target_os = "linux")]
 
 mod common;
 
@@ -421,7 +424,7 @@ fn a_refused_pipelined_request_does_not_cut_the_answer_before_it() {
     }
 }
 
-/// A builder is still usable with the options given to it.
+/// The defaults are the documented ones, and the builder takes them.
 #[test]
 fn the_default_options_are_documented_values() {
     let options = ConnectionOptions::default();
