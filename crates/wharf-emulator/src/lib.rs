@@ -48,6 +48,7 @@ pub use dataset::{
 pub use faults::{Fault, FaultConfig, FaultError};
 pub use file::{DATASET_FORMAT, DatasetError};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
+pub use serve::ConnectionOptions;
 pub use server::{Emulator, EmulatorBuilder, StartError};
 
 /// The README's examples, compiled and run as doc tests so they stay true.

@@ -15,6 +15,7 @@ use crate::dataset::Dataset;
 use crate::faults::{FaultConfig, FaultError};
 use crate::file::DatasetError;
 use crate::index::Index;
+use crate::serve::ConnectionOptions;
 use crate::state::Shared;
 use crate::{router, serve};
 
@@ -64,6 +65,7 @@ pub struct EmulatorBuilder {
     latency: Duration,
     listen: SocketAddr,
     log_requests: bool,
+    connections: ConnectionOptions,
 }
 
 impl Default for EmulatorBuilder {
@@ -75,6 +77,7 @@ impl Default for EmulatorBuilder {
             latency: Duration::ZERO,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             log_requests: true,
+            connections: ConnectionOptions::default(),
         }
     }
 }
@@ -124,6 +127,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Times connections out and limits how many are open this way (default:
+    /// [`ConnectionOptions::default`]).
+    pub fn connections(mut self, options: ConnectionOptions) -> Self {
+        self.connections = options;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     ///
     /// Fails when the dataset breaks a rule ([`Dataset::validate`]), the
@@ -132,6 +142,7 @@ impl EmulatorBuilder {
     /// 3 s for a million repositories), on the calling thread.
     pub async fn start(self) -> Result<Emulator, StartError> {
         let listen = self.listen;
+        let connections = self.connections.clone();
         let prepared = self.prepare()?;
         let bind = |source| StartError::Bind {
             addr: listen,
@@ -139,7 +150,12 @@ impl EmulatorBuilder {
         };
         let listener = TcpListener::bind(listen).await.map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
-        let task = tokio::spawn(serve::serve(listener, prepared.app, prepared.stopped));
+        let task = tokio::spawn(serve::serve(
+            listener,
+            prepared.app,
+            prepared.stopped,
+            connections,
+        ));
         Ok(Emulator {
             addr,
             shared: prepared.shared,
@@ -153,6 +169,7 @@ impl EmulatorBuilder {
     /// [`start`](Self::start) does.
     pub fn start_background(self) -> Result<Emulator, StartError> {
         let listen = self.listen;
+        let connections = self.connections.clone();
         let prepared = self.prepare()?;
         let bind = |source| StartError::Bind {
             addr: listen,
@@ -178,7 +195,7 @@ impl EmulatorBuilder {
             .spawn(move || {
                 runtime.block_on(async move {
                     match TcpListener::from_std(listener) {
-                        Ok(listener) => serve::serve(listener, app, stopped).await,
+                        Ok(listener) => serve::serve(listener, app, stopped, connections).await,
                         Err(e) => tracing::error!("wharf-emulator: cannot listen: {e}"),
                     }
                 });
