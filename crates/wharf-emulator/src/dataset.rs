@@ -183,14 +183,21 @@ impl Dataset {
     /// Sorts rather than hashes, and words an error only when there is one:
     /// a million repositories check in a fraction of a second.
     pub fn validate(&self) -> Result<(), DatasetError> {
+        self.validate_but_repositories(true)
+    }
+
+    /// [`validate`](Self::validate), leaving out the repository names of
+    /// each namespace unless `repositories`: the index sorts those anyway and
+    /// finds a duplicate as it goes.
+    pub(crate) fn validate_but_repositories(&self, repositories: bool) -> Result<(), DatasetError> {
         let mut scratch = Vec::new();
         let names = self.namespaces.iter().map(|ns| ns.name.as_str());
         unique(&mut scratch, names, || "namespace".to_owned())?;
         for ns in &self.namespaces {
-            let names = ns.repositories.iter().map(|r| r.name.as_str());
-            unique(&mut scratch, names, || {
-                format!("repository in namespace {:?}", ns.name.as_str())
-            })?;
+            if repositories {
+                let names = ns.repositories.iter().map(|r| r.name.as_str());
+                unique(&mut scratch, names, || repositories_of(ns))?;
+            }
             for repo in &ns.repositories {
                 let names = repo.tags.iter().map(|t| t.name.as_str());
                 unique(&mut scratch, names, || {
@@ -213,6 +220,11 @@ impl Dataset {
         let names = ids.iter().map(String::as_str);
         unique(&mut scratch, names, || "official image id".to_owned())
     }
+}
+
+/// What a duplicate repository name is a duplicate of.
+pub(crate) fn repositories_of(ns: &NamespaceRecord) -> String {
+    format!("repository in namespace {:?}", ns.name.as_str())
 }
 
 /// Fails on a name given twice (the least such name, once sorted).

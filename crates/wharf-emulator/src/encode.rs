@@ -318,7 +318,7 @@ mod tests {
         dataset.namespaces[0].repositories[0].description = "a \"quoted\"\n\u{7f} é".into();
         dataset.registry = "swr.\"quoted\"\\.example".into();
         dataset.domain_name = "dómain\u{1}".into();
-        let index = Index::new(Arc::new(dataset));
+        let index = Index::new(Arc::new(dataset)).unwrap();
         let ids: Vec<u32> = (0..index.len() as u32).rev().collect();
         let want: Vec<Repository> = ids
             .iter()

@@ -7,15 +7,15 @@
 //! then repository name). Namespaces are contiguous in that order, so a
 //! namespace is a range of ids.
 
-use std::cmp::Reverse;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
 
-use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
+use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord, repositories_of};
 use crate::encode::EncodedItems;
+use crate::file::DatasetError;
 
 /// The orders a listing can ask for, besides the natural one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -168,7 +168,11 @@ impl std::fmt::Debug for Index {
 impl Index {
     /// Indexes `dataset`: sorts it every way a listing can ask for and
     /// encodes every repository once.
-    pub(crate) fn new(dataset: Arc<Dataset>) -> Index {
+    ///
+    /// Checks the dataset as [`Dataset::validate`] does; a repository name
+    /// used twice in a namespace is found while sorting the names.
+    pub(crate) fn new(dataset: Arc<Dataset>) -> Result<Index, DatasetError> {
+        dataset.validate_but_repositories(false)?;
         let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
         namespaces_by_name.sort_by(|&a, &b| {
             dataset.namespaces[a]
@@ -181,7 +185,14 @@ impl Index {
         for &n in &namespaces_by_name {
             let ns = &dataset.namespaces[n];
             let start = repos.len() as u32;
-            let members = by_name(ns.repositories.len(), |r| ns.repositories[r].name.as_str());
+            let name = |r: u32| ns.repositories[r as usize].name.as_str();
+            let members = by_name(ns.repositories.len(), |r| name(r as u32));
+            if let Some(pair) = members.windows(2).find(|p| name(p[0]) == name(p[1])) {
+                return Err(DatasetError::Duplicate {
+                    what: repositories_of(ns),
+                    name: name(pair[0]).to_owned(),
+                });
+            }
             repos.extend(members.into_iter().map(|r| (n as u32, r)));
             namespaces.insert(ns.name.to_string(), (n, start..repos.len() as u32));
         }
@@ -206,17 +217,19 @@ impl Index {
         });
         index.orders = orders.unwrap_or_else(|_| index.orders());
         index.swr_items = items;
-        index
+        Ok(index)
     }
 
-    /// Every id in every order.
+    /// Every id in every order: one sort (or a counting pass) per column
+    /// ascending; descending is derived from it.
     fn orders(&self) -> HashMap<(Sort, bool), Vec<u32>> {
         let mut orders = HashMap::new();
         for sort in Sort::ALL {
             let ranks = self.ranks(sort);
-            for descending in [false, true] {
-                orders.insert((sort, descending), ordered(&ranks, descending));
-            }
+            let ascending = ordered(&ranks);
+            let descending = reversed_groups(&ascending, &ranks);
+            orders.insert((sort, false), ascending);
+            orders.insert((sort, true), descending);
         }
         orders
     }
@@ -409,16 +422,51 @@ fn by_name<'a>(count: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Ids sorted by rank (ascending or descending), ties by id: a stable sort
-/// of the natural order, without comparing records.
-fn ordered(ranks: &[u64], descending: bool) -> Vec<u32> {
+/// Ids sorted by rank, ties by id: a stable sort of the natural order,
+/// without comparing records. Ranks below the number of ids (tag counts,
+/// booleans, namespaces, names) take a counting pass, not a sort.
+fn ordered(ranks: &[u64]) -> Vec<u32> {
+    let max = ranks.iter().copied().max().unwrap_or(0);
+    if max < ranks.len() as u64 {
+        return counting_order(ranks, max as usize);
+    }
     let mut ids: Vec<u32> = (0..ranks.len() as u32).collect();
-    if descending {
-        ids.sort_unstable_by_key(|&id| (Reverse(ranks[id as usize]), id));
-    } else {
-        ids.sort_unstable_by_key(|&id| (ranks[id as usize], id));
+    ids.sort_unstable_by_key(|&id| (ranks[id as usize], id));
+    ids
+}
+
+/// A stable counting sort of the ids by rank (every rank at most `max`).
+fn counting_order(ranks: &[u64], max: usize) -> Vec<u32> {
+    let mut starts = vec![0usize; max + 2];
+    for &rank in ranks {
+        starts[rank as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut ids = vec![0; ranks.len()];
+    for (id, &rank) in ranks.iter().enumerate() {
+        ids[starts[rank as usize]] = id as u32;
+        starts[rank as usize] += 1;
     }
     ids
+}
+
+/// The descending order from the ascending one: the runs of equal rank in
+/// reverse, each run still by id (ties keep the natural order both ways).
+fn reversed_groups(ascending: &[u32], ranks: &[u64]) -> Vec<u32> {
+    let rank = |position: usize| ranks[ascending[position] as usize];
+    let mut out = Vec::with_capacity(ascending.len());
+    let mut end = ascending.len();
+    while end > 0 {
+        let mut start = end - 1;
+        while start > 0 && rank(start - 1) == rank(end - 1) {
+            start -= 1;
+        }
+        out.extend_from_slice(&ascending[start..end]);
+        end = start;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -442,7 +490,7 @@ mod tests {
 
     #[test]
     fn filters_and_orders() {
-        let demo = Index::new(Arc::new(Dataset::demo()));
+        let demo = Index::new(Arc::new(Dataset::demo())).unwrap();
         let mut q = query();
         q.namespace = Some("team".into());
         q.name = Some("a".into());
@@ -481,7 +529,7 @@ mod tests {
         for (i, repo) in dataset.namespaces[1].repositories.iter_mut().enumerate() {
             repo.tags = dataset_tags(i % 3);
         }
-        let index = Index::new(Arc::new(dataset));
+        let index = Index::new(Arc::new(dataset)).unwrap();
         let natural: Vec<u32> = (0..index.len() as u32).collect();
         for column in OrderColumn::ALL {
             for order_type in [None, Some(OrderType::Asc), Some(OrderType::Desc)] {
@@ -536,6 +584,21 @@ mod tests {
             OrderColumn::IsPublic => a.is_public.cmp(&b.is_public),
             _ => std::cmp::Ordering::Equal,
         }
+    }
+
+    /// The index finds what `Dataset::validate` finds.
+    #[test]
+    fn duplicate_repositories_are_refused_while_indexing() {
+        let mut dataset = Dataset::demo();
+        let copy = dataset.namespaces[1].repositories[2].clone();
+        dataset.namespaces[1].repositories.push(copy);
+        let want = dataset.validate().unwrap_err().to_string();
+        let got = Index::new(Arc::new(dataset)).unwrap_err().to_string();
+        assert_eq!(got, want);
+        assert_eq!(
+            got,
+            r#"dataset: duplicate repository in namespace "ml-lab" "notebooks""#
+        );
     }
 
     #[test]

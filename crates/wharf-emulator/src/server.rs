@@ -217,9 +217,8 @@ impl EmulatorBuilder {
     /// dataset, and builds the shared state, the application and the stop
     /// signal.
     fn prepare(self) -> Result<Prepared, StartError> {
-        self.dataset.validate()?;
         self.faults.validate()?;
-        let index = Index::new(Arc::new(self.dataset));
+        let index = Index::new(Arc::new(self.dataset))?;
         let shared = Arc::new(Shared::new(index, self.auth, self.faults, self.latency));
         shared
             .log_requests
@@ -299,8 +298,7 @@ impl Emulator {
     /// [`Dataset::validate`]; otherwise keeps the current one and returns
     /// why. Indexing happens on the calling thread, before the swap.
     pub fn set_dataset(&self, dataset: Dataset) -> Result<(), DatasetError> {
-        dataset.validate()?;
-        self.shared.set_index(Index::new(Arc::new(dataset)));
+        self.shared.set_index(Index::new(Arc::new(dataset))?);
         Ok(())
     }
 
