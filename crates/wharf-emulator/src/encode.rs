@@ -42,12 +42,88 @@ const END: &[u8] = b",\"status\":false";
 /// One stored item: where it is, and how to put its middle back.
 #[derive(Debug, Clone, Copy)]
 struct Stored {
-    /// Where the item ends in [`EncodedItems::bytes`]; it starts where the
-    /// previous one ends.
+    /// Where the item ends in its run's bytes; it starts where the previous
+    /// one ends.
     end: u32,
     /// Length of the part before the middle; the rest is the part after it,
     /// up to [`END`]. `u32::MAX` when the item is stored whole.
     head: u32,
+}
+
+/// The stored items of a run of ids, back to back, from id `first` on (as
+/// many as the budget allowed: the rest are encoded on demand).
+#[derive(Debug, Default)]
+struct Run {
+    first: u32,
+    bytes: Vec<u8>,
+    items: Vec<Stored>,
+}
+
+impl Run {
+    /// The items `ids` of `index`, until `budget` bytes are used.
+    fn encode(index: &Index, ids: std::ops::Range<u32>, budget: usize) -> Run {
+        let mut run = Run {
+            first: ids.start,
+            bytes: Vec::with_capacity(ids.len().saturating_mul(330).min(budget)),
+            items: Vec::with_capacity(ids.len()),
+        };
+        let mut whole = Vec::new();
+        let mut scratch = Repository::default();
+        for id in ids {
+            whole.clear();
+            encode(index, id, false, &mut scratch, &mut whole);
+            let head = split(index, id, &whole);
+            if head.is_none() {
+                whole.clear();
+                encode(index, id, true, &mut scratch, &mut whole);
+            }
+            let start = run.bytes.len();
+            match head {
+                Some((head, tail)) => {
+                    let end = whole.len() - END.len() - TOTAL_RANGE.len();
+                    run.bytes.extend_from_slice(&whole[..head]);
+                    run.bytes.extend_from_slice(&whole[tail..end]);
+                }
+                None => run.bytes.extend_from_slice(&whole),
+            }
+            if run.bytes.len() > budget {
+                run.bytes.truncate(start);
+                break;
+            }
+            run.items.push(Stored {
+                end: run.bytes.len() as u32,
+                head: head.map_or(u32::MAX, |(head, _)| head as u32),
+            });
+        }
+        run.bytes.shrink_to_fit();
+        run.items.shrink_to_fit();
+        run
+    }
+
+    /// Drops items from the end until the bytes fit `budget`.
+    fn keep_within(&mut self, budget: usize) {
+        let fits = self
+            .items
+            .partition_point(|item| item.end as usize <= budget);
+        self.items.truncate(fits);
+        self.bytes.truncate(
+            fits.checked_sub(1)
+                .map_or(0, |last| self.items[last].end as usize),
+        );
+        self.bytes.shrink_to_fit();
+        self.items.shrink_to_fit();
+    }
+
+    /// Item `id`, if this run stores it: its bytes and where its head ends.
+    fn item(&self, id: u32) -> Option<(&[u8], u32)> {
+        let local = id.checked_sub(self.first)? as usize;
+        let stored = self.items.get(local)?;
+        let start = match local {
+            0 => 0,
+            _ => self.items[local - 1].end as usize,
+        };
+        Some((&self.bytes[start..stored.end as usize], stored.head))
+    }
 }
 
 /// The pieces of every item's middle that the dataset fixes, JSON-escaped.
@@ -63,11 +139,11 @@ struct Middle {
     namespaces: Vec<Vec<u8>>,
 }
 
-/// Items stored back to back, by id, for the ids below `items.len()`.
+/// Items stored by id, in runs of ids encoded side by side.
 #[derive(Debug, Default)]
 pub(crate) struct EncodedItems {
-    bytes: Vec<u8>,
-    items: Vec<Stored>,
+    /// By `first` id, ascending.
+    runs: Vec<Run>,
     middle: Middle,
 }
 
@@ -75,6 +151,12 @@ impl EncodedItems {
     /// The repositories of `index`, by id, as SWR's list repositories sends
     /// them, until [`STORED_BYTES`] are used.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
+        EncodedItems::swr_within(index, STORED_BYTES)
+    }
+
+    /// [`swr`](Self::swr), storing at most `budget` bytes.
+    fn swr_within(index: &Index, budget: usize) -> EncodedItems {
+        let budget = budget.min(u32::MAX as usize);
         let dataset = &index.dataset;
         let mut encoded = EncodedItems {
             middle: Middle {
@@ -99,37 +181,19 @@ impl EncodedItems {
             },
             ..EncodedItems::default()
         };
-        let mut whole = Vec::new();
-        let estimate = index.len().saturating_mul(330).min(STORED_BYTES);
-        encoded.bytes.reserve_exact(estimate);
-        for id in 0..index.len() as u32 {
-            whole.clear();
-            encode(index, id, false, &mut whole);
-            let head = split(index, id, &whole);
-            if head.is_none() {
-                whole.clear();
-                encode(index, id, true, &mut whole);
-            }
-            let start = encoded.bytes.len();
-            match head {
-                Some((head, tail)) => {
-                    let end = whole.len() - END.len() - TOTAL_RANGE.len();
-                    encoded.bytes.extend_from_slice(&whole[..head]);
-                    encoded.bytes.extend_from_slice(&whole[tail..end]);
-                }
-                None => encoded.bytes.extend_from_slice(&whole),
-            }
-            if encoded.bytes.len() > STORED_BYTES || encoded.bytes.len() > u32::MAX as usize {
-                encoded.bytes.truncate(start);
-                break;
-            }
-            encoded.items.push(Stored {
-                end: encoded.bytes.len() as u32,
-                head: head.map_or(u32::MAX, |(head, _)| head as u32),
-            });
-        }
-        encoded.bytes.shrink_to_fit();
-        encoded.items.shrink_to_fit();
+        // Two halves, encoded side by side (the index sorts on a third
+        // thread meanwhile). They stay two runs: joining them would copy
+        // hundreds of megabytes and, for a moment, hold them twice. Each may
+        // use the whole budget; the second gives back what the two overran.
+        let count = index.len() as u32;
+        let half = count / 2;
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| Run::encode(index, half..count, budget));
+            (Run::encode(index, 0..half, budget), second.join())
+        });
+        let mut second = second.unwrap_or_else(|_| Run::encode(index, half..count, budget));
+        second.keep_within(budget.saturating_sub(first.bytes.len()));
+        encoded.runs = vec![first, second];
         encoded
     }
 
@@ -171,18 +235,14 @@ impl EncodedItems {
 
     /// Writes item `id` up to `"total_range":`.
     fn write_item(&self, index: &Index, id: u32, out: &mut Vec<u8>) {
-        let Some(stored) = self.items.get(id as usize) else {
+        let stored = self.runs.iter().rev().find(|run| run.first <= id);
+        let Some((item, head)) = stored.and_then(|run| run.item(id)) else {
             return encode_swr(index, id, out);
         };
-        let start = match id {
-            0 => 0,
-            _ => self.items[id as usize - 1].end as usize,
-        };
-        let item = &self.bytes[start..stored.end as usize];
-        if stored.head == u32::MAX {
+        if head == u32::MAX {
             return out.extend_from_slice(item);
         }
-        let (head, tail) = item.split_at(stored.head as usize);
+        let (head, tail) = item.split_at(head as usize);
         out.extend_from_slice(head);
         // The name is read back from the head, `{"name":"NAME",`, not from
         // the record: the stored bytes are in cache, the record may not be.
@@ -198,8 +258,9 @@ impl EncodedItems {
     /// How many items are stored, and how many of those whole.
     #[cfg(test)]
     fn stored(&self) -> (usize, usize) {
-        let whole = self.items.iter().filter(|s| s.head == u32::MAX).count();
-        (self.items.len(), whole)
+        let items = self.runs.iter().flat_map(|run| &run.items);
+        let whole = items.clone().filter(|s| s.head == u32::MAX).count();
+        (items.count(), whole)
     }
 }
 
@@ -253,18 +314,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Appends repository `id` of `index`, up to `"total_range":`.
 fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
-    encode(index, id, true, out);
+    encode(index, id, true, &mut Repository::default(), out);
 }
 
 /// Appends repository `id` of `index`, up to `"total_range":`, with its
-/// middle or with the middle's fields empty.
-fn encode(index: &Index, id: u32, middle: bool, out: &mut Vec<u8>) {
+/// middle or with the middle's fields empty. `scratch` is the model reused
+/// from item to item, so that encoding allocates little.
+fn encode(index: &Index, id: u32, middle: bool, scratch: &mut Repository, out: &mut Vec<u8>) {
     let (ns, repo) = index.repo(id);
-    let mut item = repository(&index.dataset, ns, repo, middle);
-    // Written per page instead: see the module docs.
-    item.total_range = None;
+    fill(scratch, &index.dataset, ns, repo, middle);
     let start = out.len();
-    if serde_json::to_writer(&mut *out, &item).is_err() || out.pop() != Some(b'}') {
+    if serde_json::to_writer(&mut *out, &*scratch).is_err() || out.pop() != Some(b'}') {
         // Plain data always encodes to an object; keep the item valid JSON
         // anyway rather than panic.
         out.truncate(start);
@@ -273,34 +333,75 @@ fn encode(index: &Index, id: u32, middle: bool, out: &mut Vec<u8>) {
     out.extend_from_slice(TOTAL_RANGE);
 }
 
-/// One repository as SWR's list repositories sends it; without `middle`,
-/// `path`, `internal_path`, `domain_name` and `namespace` are left empty.
+/// One repository as SWR's list repositories sends it.
+#[cfg(test)]
 pub(crate) fn repository(
     dataset: &Dataset,
     ns: &NamespaceRecord,
     repo: &RepositoryRecord,
-    middle: bool,
 ) -> Repository {
     let mut out = Repository::default();
-    out.name = repo.name.to_string();
-    out.category = repo.category.clone();
-    out.description = Some(repo.description.clone());
+    fill(&mut out, dataset, ns, repo, true);
+    out
+}
+
+/// Makes `out` the repository as SWR's list repositories sends it, without
+/// `total_range` (written per page), reusing the allocations `out` has.
+/// Without `middle`, `path`, `internal_path`, `domain_name` and `namespace`
+/// are left empty.
+fn fill(
+    out: &mut Repository,
+    dataset: &Dataset,
+    ns: &NamespaceRecord,
+    repo: &RepositoryRecord,
+    middle: bool,
+) {
+    set(&mut out.name, repo.name.as_str());
+    out.category.clone_from(&repo.category);
+    set(out.description.get_or_insert_default(), &repo.description);
     out.size = repo.size();
     out.is_public = repo.is_public;
     out.num_images = repo.tags.len() as u64;
     out.num_download = repo.num_download;
-    out.created_at = repo.created_at.clone();
-    out.updated_at = repo.updated_at.clone();
-    out.url = Some(String::new());
-    if middle {
-        out.path = format!("{}/{}/{}", dataset.registry, ns.name, repo.name);
-        out.internal_path = format!("{}/{}/{}", dataset.internal_registry, ns.name, repo.name);
-        out.domain_name = dataset.domain_name.clone();
-        out.namespace = ns.name.to_string();
+    out.created_at.clone_from(&repo.created_at);
+    out.updated_at.clone_from(&repo.updated_at);
+    out.url.get_or_insert_default().clear();
+    for field in [
+        &mut out.path,
+        &mut out.internal_path,
+        &mut out.domain_name,
+        &mut out.namespace,
+    ] {
+        field.clear();
     }
-    out.tags = repo.tags.iter().map(|t| t.name.clone()).collect();
+    if middle {
+        let parts = [ns.name.as_str(), "/", repo.name.as_str()];
+        for (field, registry) in [
+            (&mut out.path, &dataset.registry),
+            (&mut out.internal_path, &dataset.internal_registry),
+        ] {
+            field.push_str(registry);
+            field.push('/');
+            parts.iter().for_each(|part| field.push_str(part));
+        }
+        out.domain_name.push_str(&dataset.domain_name);
+        out.namespace.push_str(ns.name.as_str());
+    }
+    out.tags.truncate(repo.tags.len());
+    for (i, tag) in repo.tags.iter().enumerate() {
+        match out.tags.get_mut(i) {
+            Some(name) => set(name, &tag.name),
+            None => out.tags.push(tag.name.clone()),
+        }
+    }
     out.status = Some(false);
-    out
+    out.total_range = None;
+}
+
+/// `text`, in the allocation `field` has.
+fn set(field: &mut String, text: &str) {
+    field.clear();
+    field.push_str(text);
 }
 
 #[cfg(test)]
@@ -324,7 +425,7 @@ mod tests {
             .iter()
             .map(|&id| {
                 let (ns, repo) = index.repo(id);
-                let mut item = repository(&index.dataset, ns, repo, true);
+                let mut item = repository(&index.dataset, ns, repo);
                 item.total_range = Some(1234);
                 item
             })
@@ -336,12 +437,19 @@ mod tests {
             serde_json::to_string(&want).unwrap()
         );
         assert_eq!(index.swr_items.page(&index, &[], 0), b"[]");
-        // Items past the stored ones are encoded the same way, on demand.
-        let none_stored = EncodedItems::default();
-        let got = none_stored.page(&index, &ids, 1234);
-        assert_eq!(
-            String::from_utf8(got).unwrap(),
-            serde_json::to_string(&want).unwrap()
-        );
+        // Items past the stored ones are encoded the same way, on demand,
+        // whether the budget ran out in the first half or in the second.
+        for budget in [0, 1_000, 2_000] {
+            let some = EncodedItems::swr_within(&index, budget);
+            assert!(some.stored().0 < index.len(), "{budget}");
+            let bytes: usize = some.runs.iter().map(|run| run.bytes.len()).sum();
+            assert!(bytes <= budget);
+            let got = some.page(&index, &ids, 1234);
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                serde_json::to_string(&want).unwrap(),
+                "{budget}"
+            );
+        }
     }
 }

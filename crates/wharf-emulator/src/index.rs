@@ -209,23 +209,24 @@ impl Index {
                 ids: 0,
             }),
         };
+        let keys = Keys::new(&index);
         // Sorting and encoding are independent: one on each of two cores.
         let (orders, items) = std::thread::scope(|scope| {
-            let orders = scope.spawn(|| index.orders());
+            let orders = scope.spawn(|| index.orders(&keys));
             let items = EncodedItems::swr(&index);
             (orders.join(), items)
         });
-        index.orders = orders.unwrap_or_else(|_| index.orders());
+        index.orders = orders.unwrap_or_else(|_| index.orders(&keys));
         index.swr_items = items;
         Ok(index)
     }
 
     /// Every id in every order: one sort (or a counting pass) per column
     /// ascending; descending is derived from it.
-    fn orders(&self) -> HashMap<(Sort, bool), Vec<u32>> {
+    fn orders(&self, keys: &Keys) -> HashMap<(Sort, bool), Vec<u32>> {
         let mut orders = HashMap::new();
         for sort in Sort::ALL {
-            let ranks = self.ranks(sort);
+            let ranks = self.ranks(sort, keys);
             let ascending = ordered(&ranks);
             let descending = reversed_groups(&ascending, &ranks);
             orders.insert((sort, false), ascending);
@@ -284,36 +285,32 @@ impl Index {
 
     /// Every id's rank under `sort`: equal keys, equal ranks; a lower rank
     /// sorts first ascending.
-    fn ranks(&self, sort: Sort) -> Vec<u64> {
-        let ids = 0..self.repos.len() as u32;
+    fn ranks(&self, sort: Sort, keys: &Keys) -> Vec<u64> {
         match sort {
-            Sort::Updated => ids
-                .map(|id| {
-                    let instant = self.repo(id).1.updated_at.instant();
-                    // Nanoseconds since 1900 fit in 64 bits until 2484; the
-                    // clamp keeps any other instant in order at the ends.
-                    let nanos = instant.as_nanosecond() + 2_208_988_800_000_000_000;
-                    nanos.clamp(0, i128::from(u64::MAX)) as u64
-                })
-                .collect(),
-            Sort::TagCount => ids.map(|id| self.repo(id).1.tags.len() as u64).collect(),
-            Sort::IsPublic => ids.map(|id| u64::from(self.repo(id).1.is_public)).collect(),
+            Sort::Updated => keys.updated.clone(),
+            Sort::TagCount => keys.tags.iter().map(|&n| u64::from(n)).collect(),
+            Sort::IsPublic => keys.public.iter().map(|&p| u64::from(p)).collect(),
             Sort::Namespace => {
                 // Namespace positions are in dataset order; rank them by name.
                 let mut rank_of = vec![0; self.dataset.namespaces.len()];
                 for (rank, &n) in self.namespaces_by_name.iter().enumerate() {
                     rank_of[n] = rank as u64;
                 }
-                ids.map(|id| rank_of[self.repos[id as usize].0 as usize])
+                self.repos
+                    .iter()
+                    .map(|&(n, _)| rank_of[n as usize])
                     .collect()
             }
             Sort::Name => {
-                let sorted = by_name(self.len(), |id| self.repo(id as u32).1.name.as_str());
+                let name = |id: usize| self.repo(id as u32).1.name.as_str();
+                let sorted = sorted_by_name(&keys.prefix, name);
                 let mut ranks = vec![0; sorted.len()];
                 let mut rank = 0;
                 for pair in 0..sorted.len() {
-                    let id = sorted[pair];
-                    if pair > 0 && self.repo(sorted[pair - 1]).1.name != self.repo(id).1.name {
+                    let (previous, id) = (sorted[pair.saturating_sub(1)], sorted[pair]);
+                    let differs = keys.prefix[previous as usize] != keys.prefix[id as usize]
+                        || name(previous as usize) != name(id as usize);
+                    if pair > 0 && differs {
                         rank += 1;
                     }
                     ranks[id as usize] = rank;
@@ -403,23 +400,86 @@ impl Index {
 
 /// The positions `0..count` sorted by `name` (bytewise), ties by position.
 ///
-/// Each name's first 16 bytes, packed big-endian into an integer, decide
+/// Each name's first 32 bytes, packed big-endian into integers, decide
 /// most comparisons without touching the string itself: a million names,
 /// each on the heap, sort without a cache miss per comparison.
-fn by_name<'a>(count: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
-    let prefix = |text: &str| {
-        let mut bytes = [0u8; 16];
-        let head = &text.as_bytes()[..text.len().min(16)];
-        bytes[..head.len()].copy_from_slice(head);
-        u128::from_be_bytes(bytes)
-    };
-    let mut keyed: Vec<(u128, u32)> = (0..count).map(|i| (prefix(name(i)), i as u32)).collect();
+pub(crate) fn by_name<'a>(count: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
+    let prefixes: Vec<Prefix> = (0..count).map(|i| prefix(name(i))).collect();
+    sorted_by_name(&prefixes, name)
+}
+
+/// A name's first 32 bytes, packed big-endian in two integers, zero-padded.
+type Prefix = (u128, u128);
+
+/// A name's [`Prefix`]: comparing two of them compares the names'
+/// beginnings bytewise, and most names are shorter than 32 bytes.
+fn prefix(name: &str) -> Prefix {
+    let mut bytes = [0u8; 32];
+    let head = &name.as_bytes()[..name.len().min(32)];
+    bytes[..head.len()].copy_from_slice(head);
+    let (high, low) = bytes.split_at(16);
+    let pack = |half: &[u8]| u128::from_be_bytes(half.try_into().unwrap_or_default());
+    (pack(high), pack(low))
+}
+
+/// [`by_name`], with each name's [`prefix`] worked out already.
+fn sorted_by_name<'a>(prefixes: &[Prefix], name: impl Fn(usize) -> &'a str) -> Vec<u32> {
+    let mut keyed: Vec<(Prefix, u32)> = prefixes.iter().zip(0..).map(|(&p, i)| (p, i)).collect();
     keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| name(a.1 as usize).cmp(name(b.1 as usize)))
             .then(a.1.cmp(&b.1))
     });
     keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// What the orders sort by, for every id, read from the records in one pass
+/// in the order they lie in memory, not in id order: a million records,
+/// each with its own heap strings, are then read once and mostly in order.
+struct Keys {
+    prefix: Vec<Prefix>,
+    updated: Vec<u64>,
+    tags: Vec<u32>,
+    public: Vec<bool>,
+}
+
+impl Keys {
+    fn new(index: &Index) -> Keys {
+        let count = index.len();
+        let mut keys = Keys {
+            prefix: vec![(0, 0); count],
+            updated: vec![0; count],
+            tags: vec![0; count],
+            public: vec![false; count],
+        };
+        // The id of each (namespace, repository) position.
+        let mut ids: Vec<Vec<u32>> = index
+            .dataset
+            .namespaces
+            .iter()
+            .map(|ns| vec![0; ns.repositories.len()])
+            .collect();
+        for (id, &(n, r)) in index.repos.iter().enumerate() {
+            ids[n as usize][r as usize] = id as u32;
+        }
+        for (ns, ids) in index.dataset.namespaces.iter().zip(&ids) {
+            for (repo, &id) in ns.repositories.iter().zip(ids) {
+                let id = id as usize;
+                keys.prefix[id] = prefix(repo.name.as_str());
+                keys.updated[id] = nanos_since_1900(repo.updated_at.instant());
+                keys.tags[id] = u32::try_from(repo.tags.len()).unwrap_or(u32::MAX);
+                keys.public[id] = repo.is_public;
+            }
+        }
+        keys
+    }
+}
+
+/// Nanoseconds since 1900 fit in 64 bits until 2484; the clamp keeps any
+/// other instant in order at the ends.
+fn nanos_since_1900(instant: jiff::Timestamp) -> u64 {
+    let nanos = instant.as_nanosecond() + 2_208_988_800_000_000_000;
+    nanos.clamp(0, i128::from(u64::MAX)) as u64
 }
 
 /// Ids sorted by rank, ties by id: a stable sort of the natural order,
@@ -599,6 +659,27 @@ mod tests {
             got,
             r#"dataset: duplicate repository in namespace "ml-lab" "notebooks""#
         );
+    }
+
+    /// The prefix-keyed sort is a plain stable sort by name.
+    #[test]
+    fn names_sort_bytewise_with_ties_by_position() {
+        let long = "services/scheduler-with-a-long-name";
+        let names = [
+            format!("{long}-2"),
+            "a".to_owned(),
+            format!("{long}-10"),
+            "ab".to_owned(),
+            "a".to_owned(),
+            format!("{long}-2"),
+            "a/b".to_owned(),
+            "a-b".to_owned(),
+            String::new(),
+        ];
+        let got = by_name(names.len(), |i| names[i].as_str());
+        let mut want: Vec<u32> = (0..names.len() as u32).collect();
+        want.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        assert_eq!(got, want);
     }
 
     #[test]
