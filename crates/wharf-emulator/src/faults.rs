@@ -247,8 +247,9 @@ impl FaultConfig {
     }
 }
 
-/// SplitMix64 over the seed and request number: a well-mixed, portable hash.
-fn mix(seed: u64, n: u64) -> u64 {
+/// SplitMix64 over a seed and a number: a well-mixed, portable hash (it
+/// also seeds the generator's namespaces).
+pub(crate) fn mix(seed: u64, n: u64) -> u64 {
     let mut z = seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -84,12 +84,46 @@ impl Dataset {
         check(options)?;
         let mut rng = Rng::with_seed(options.seed);
         let mut dataset = Dataset::empty("wharf-demo");
+        // Namespaces one after the other (their names must not collide),
+        // then their repositories on every core: each namespace draws from
+        // a generator seeded by the seed and its position, so the result is
+        // the same however the work is shared out.
         let mut used = Names::default();
-        for index in 0..options.namespaces {
+        let heads: Vec<NamespaceRecord> = (0..options.namespaces)
+            .map(|_| namespace(&mut rng, &mut used))
+            .collect();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let fill = |ns: &mut NamespaceRecord, index: usize| {
             let count = share(options.repositories, options.namespaces, index);
-            let ns = namespace(&mut rng, &mut used, count, options.tags_per_repository);
-            dataset.namespaces.push(ns);
-        }
+            let mut rng = Rng::with_seed(crate::faults::mix(options.seed, index as u64));
+            ns.repositories = repositories(&mut rng, ns, count, options.tags_per_repository);
+        };
+        let slots: Vec<std::sync::Mutex<NamespaceRecord>> =
+            heads.into_iter().map(std::sync::Mutex::new).collect();
+        std::thread::scope(|scope| {
+            let work = || {
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(slot) = slots.get(index) else { break };
+                    let mut ns = slot
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    fill(&mut ns, index);
+                }
+            };
+            for _ in 1..workers.min(options.namespaces) {
+                scope.spawn(work);
+            }
+            work();
+        });
+        dataset.namespaces = slots
+            .into_iter()
+            .map(|slot| {
+                slot.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            })
+            .collect();
         dataset.official_images = official_images(&mut rng, options);
         Ok(dataset)
     }
@@ -134,22 +168,10 @@ fn lifetime(rng: &mut Rng) -> (i64, i64) {
     (created, rng.i64(created + 3_600..END))
 }
 
-fn namespace(rng: &mut Rng, used: &mut Names, repos: usize, tags: usize) -> NamespaceRecord {
+/// A namespace without its repositories.
+fn namespace(rng: &mut Rng, used: &mut Names) -> NamespaceRecord {
     let name = used.unique(words::namespace(rng));
     let (created, updated) = lifetime(rng);
-    // Names first, then each repository in name order: the order every
-    // listing shows them in, and the order they then lie in memory, which
-    // keeps indexing a million of them cache-friendly.
-    let mut taken = Names::default();
-    let mut names: Vec<String> = (0..repos)
-        .map(|_| taken.unique(words::repository(rng)))
-        .collect();
-    let order = crate::index::by_name(names.len(), |i| names[i].as_str());
-    let repositories = order
-        .into_iter()
-        .map(|i| std::mem::take(&mut names[i as usize]))
-        .map(|repo| repository(rng, repo, &name, tags, created))
-        .collect();
     NamespaceRecord {
         description: format!("Images of the {name} team"),
         name: valid_namespace(name),
@@ -157,8 +179,32 @@ fn namespace(rng: &mut Rng, used: &mut Names, repos: usize, tags: usize) -> Name
         is_shared: rng.u8(..10) < 1,
         created_at: rfc3339(created, 0),
         updated_at: rfc3339(updated, 0),
-        repositories,
+        repositories: Vec::new(),
     }
+}
+
+/// `count` repositories of `ns`, created after it.
+///
+/// Names first, then each repository in name order: the order every
+/// listing shows them in, and the order they then lie in memory, which
+/// keeps indexing a million of them cache-friendly.
+fn repositories(
+    rng: &mut Rng,
+    ns: &NamespaceRecord,
+    count: usize,
+    tags: usize,
+) -> Vec<RepositoryRecord> {
+    let created = ns.created_at.instant().as_second();
+    let mut taken = Names::default();
+    let mut names: Vec<String> = (0..count)
+        .map(|_| taken.unique(words::repository(rng)))
+        .collect();
+    let order = crate::index::by_name(names.len(), |i| names[i].as_str());
+    order
+        .into_iter()
+        .map(|i| std::mem::take(&mut names[i as usize]))
+        .map(|repo| repository(rng, repo, ns.name.as_str(), tags, created))
+        .collect()
 }
 
 /// Hands out names unique within one scope: `base`, then `base-2`,
