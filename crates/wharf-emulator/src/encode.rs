@@ -38,6 +38,8 @@ const BLANK_MIDDLE: &[u8] =
     b"\"url\":\"\",\"path\":\"\",\"internal_path\":\"\",\"domain_name\":\"\",\"namespace\":\"\",";
 /// The end of every item, before `"total_range"`.
 const END: &[u8] = b",\"status\":false";
+/// [`END`] and [`TOTAL_RANGE`].
+const END_TOTAL_RANGE: &[u8] = b",\"status\":false,\"total_range\":";
 
 /// One stored item: where it is, and how to put its middle back.
 #[derive(Debug, Clone, Copy)]
@@ -129,14 +131,12 @@ impl Run {
 /// The pieces of every item's middle that the dataset fixes, JSON-escaped.
 #[derive(Debug, Default)]
 struct Middle {
-    /// `"url":"","path":"REGISTRY/`
-    path: Vec<u8>,
-    /// `","internal_path":"INTERNAL/`
-    internal_path: Vec<u8>,
-    /// `","domain_name":"DOMAIN","namespace":"`
-    domain_namespace: Vec<u8>,
-    /// Each namespace's name, JSON-escaped, by position in the dataset.
-    namespaces: Vec<Vec<u8>>,
+    /// By namespace position in the dataset, the three pieces around the
+    /// repository name, twice: `"url":"","path":"REGISTRY/NS/`,
+    /// `","internal_path":"INTERNAL/NS/` and
+    /// `","domain_name":"DOMAIN","namespace":"NS",`. Three copies and the
+    /// name twice put a middle back.
+    pieces: Vec<[Vec<u8>; 3]>,
 }
 
 /// Items stored by id, in runs of ids encoded side by side.
@@ -160,23 +160,31 @@ impl EncodedItems {
         let dataset = &index.dataset;
         let mut encoded = EncodedItems {
             middle: Middle {
-                path: [URL_PATH, &escaped(&dataset.registry), b"/"].concat(),
-                internal_path: [
-                    b"\",\"internal_path\":\"".as_slice(),
-                    &escaped(&dataset.internal_registry),
-                    b"/",
-                ]
-                .concat(),
-                domain_namespace: [
-                    b"\",\"domain_name\":\"".as_slice(),
-                    &escaped(&dataset.domain_name),
-                    b"\",\"namespace\":\"",
-                ]
-                .concat(),
-                namespaces: dataset
+                pieces: dataset
                     .namespaces
                     .iter()
-                    .map(|ns| escaped(ns.name.as_str()))
+                    .map(|ns| {
+                        let ns = escaped(ns.name.as_str());
+                        [
+                            [URL_PATH, &escaped(&dataset.registry), b"/", &ns, b"/"].concat(),
+                            [
+                                b"\",\"internal_path\":\"".as_slice(),
+                                &escaped(&dataset.internal_registry),
+                                b"/",
+                                &ns,
+                                b"/",
+                            ]
+                            .concat(),
+                            [
+                                b"\",\"domain_name\":\"".as_slice(),
+                                &escaped(&dataset.domain_name),
+                                b"\",\"namespace\":\"",
+                                &ns,
+                                b"\",",
+                            ]
+                            .concat(),
+                        ]
+                    })
                     .collect(),
             },
             ..EncodedItems::default()
@@ -200,36 +208,31 @@ impl EncodedItems {
     /// Writes the middle of repository `name` (JSON-escaped) in the
     /// namespace at position `n` of the dataset.
     fn write_middle(&self, n: usize, name: &[u8], out: &mut Vec<u8>) {
-        let namespace = &self.middle.namespaces[n];
-        out.extend_from_slice(&self.middle.path);
-        out.extend_from_slice(namespace);
-        out.push(b'/');
+        let [path, internal_path, rest] = &self.middle.pieces[n];
+        out.extend_from_slice(path);
         out.extend_from_slice(name);
-        out.extend_from_slice(&self.middle.internal_path);
-        out.extend_from_slice(namespace);
-        out.push(b'/');
+        out.extend_from_slice(internal_path);
         out.extend_from_slice(name);
-        out.extend_from_slice(&self.middle.domain_namespace);
-        out.extend_from_slice(namespace);
-        out.extend_from_slice(b"\",");
+        out.extend_from_slice(rest);
     }
 
     /// A JSON array of the repositories `ids` of `index`, each with
     /// `"total_range": total`.
     pub(crate) fn page(&self, index: &Index, ids: &[u32], total: u64) -> Vec<u8> {
-        let digits = total.to_string();
-        let total = digits.as_bytes();
-        let mut out = Vec::with_capacity(ids.len() * 512 + 2);
+        // What follows every item: its total, its end, and the comma.
+        let after = format!("{total}}},");
+        let after = after.as_bytes();
+        let mut out = Vec::with_capacity(ids.len() * 640 + 2);
         out.push(b'[');
-        for (n, &id) in ids.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
+        for &id in ids {
             self.write_item(index, id, &mut out);
-            out.extend_from_slice(total);
-            out.push(b'}');
+            out.extend_from_slice(after);
         }
-        out.push(b']');
+        // The last comma closes the array instead.
+        match out.last_mut() {
+            Some(last @ b',') => *last = b']',
+            _ => out.push(b']'),
+        }
         out
     }
 
@@ -251,8 +254,7 @@ impl EncodedItems {
         let name = &name[..name.iter().position(|&b| b == b'"').unwrap_or(0)];
         self.write_middle(index.position(id).0, name, out);
         out.extend_from_slice(tail);
-        out.extend_from_slice(END);
-        out.extend_from_slice(TOTAL_RANGE);
+        out.extend_from_slice(END_TOTAL_RANGE);
     }
 
     /// How many items are stored, and how many of those whole.

@@ -29,6 +29,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower_service::Service;
 
+/// Far enough in the future to stand for "never" on a timer.
+const FAR: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How long open requests may run on after a stop.
 const GRACE: Duration = Duration::from_secs(1);
 
@@ -355,14 +358,20 @@ async fn connection(
         .half_close(true)
         .serve_connection(io, service);
     let mut stopping = false;
+    // The timer is not re-armed on every read or request (that cost a task
+    // wake-up and a timer registration per request): it sleeps to the
+    // deadline known now, or for at most the shorter timeout, and then looks
+    // again. A deadline that appears meanwhile (a head starting, a response
+    // ending) is at least that shorter timeout away, so it is never missed.
+    let look_again = options.header_timeout.min(options.idle_timeout);
     let end = loop {
+        let now = Instant::now();
         let deadline = activity.deadline(&options);
-        let timer = async {
-            match deadline {
-                Some(deadline) => tokio::time::sleep_until(deadline).await,
-                None => std::future::pending().await,
-            }
-        };
+        if deadline.is_some_and(|d| d <= now) {
+            break End::TimedOut;
+        }
+        let soon = now.checked_add(look_again).unwrap_or(now + FAR);
+        let wake = deadline.map_or(soon, |d| d.min(soon));
         tokio::select! {
             result = poll_fn(|cx| conn.poll_without_shutdown(cx)) => {
                 if let Err(e) = result {
@@ -371,13 +380,7 @@ async fn connection(
                 break End::Finished;
             }
             () = notify.notified() => break End::Reset,
-            () = timer => {
-                // The deadline may have moved since the timer was set.
-                if activity.deadline(&options).is_some_and(|d| d <= Instant::now()) {
-                    break End::TimedOut;
-                }
-            }
-            () = activity.changed.notified() => {}
+            () = tokio::time::sleep_until(wake) => {}
             _ = stop.changed(), if !stopping => {
                 stopping = true;
                 Pin::new(&mut conn).graceful_shutdown();
@@ -437,8 +440,6 @@ fn respond(
 /// when a request head has been arriving.
 struct Activity {
     state: Mutex<ActivityState>,
-    /// Woken when a deadline may have moved earlier.
-    changed: Notify,
 }
 
 struct ActivityState {
@@ -455,7 +456,6 @@ impl Activity {
                 idle_since: Instant::now(),
                 head_since: None,
             }),
-            changed: Notify::new(),
         }
     }
 
@@ -480,8 +480,6 @@ impl Activity {
         let mut state = self.state();
         if state.in_flight == 0 && state.head_since.is_none() {
             state.head_since = Some(Instant::now());
-            drop(state);
-            self.changed.notify_one();
         }
     }
 }
@@ -508,8 +506,6 @@ impl Drop for InFlight {
         if state.in_flight == 0 {
             state.idle_since = Instant::now();
             state.head_since = None;
-            drop(state);
-            self.0.changed.notify_one();
         }
     }
 }
