@@ -12,6 +12,9 @@
 //!
 //! Leaving them out keeps a million repositories under 1 GiB resident.
 //!
+//! Datasets of up to 100,000 repositories store their items whole instead,
+//! since they fit easily and a page is then one copy per item.
+//!
 //! The bytes of a page are exactly what serializing `wharf_model::Repository`
 //! gives (each item is checked against serde's bytes when stored, and kept
 //! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
@@ -21,6 +24,11 @@ use wharf_model::Repository;
 
 use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use crate::index::Index;
+
+/// Up to this many repositories, items are stored whole: a page is then one
+/// copy per item, the fastest there is, for about 500 bytes each (50 MB for
+/// the most). Larger datasets store items without their middle and end.
+const WHOLE_UP_TO: usize = 100_000;
 
 /// The most bytes of stored items: 320 MiB, about 1.3 million repositories.
 pub(crate) const STORED_BYTES: usize = 320 << 20;
@@ -63,7 +71,7 @@ struct Run {
 
 impl Run {
     /// The items `ids` of `index`, until `budget` bytes are used.
-    fn encode(index: &Index, ids: std::ops::Range<u32>, budget: usize) -> Run {
+    fn encode(index: &Index, ids: std::ops::Range<u32>, budget: usize, compact: bool) -> Run {
         let mut run = Run {
             first: ids.start,
             bytes: Vec::with_capacity(ids.len().saturating_mul(330).min(budget)),
@@ -73,8 +81,12 @@ impl Run {
         let mut scratch = Repository::default();
         for id in ids {
             whole.clear();
-            encode(index, id, false, &mut scratch, &mut whole);
-            let head = split(index, id, &whole);
+            let head = if compact {
+                encode(index, id, false, &mut scratch, &mut whole);
+                split(index, id, &whole)
+            } else {
+                None
+            };
             if head.is_none() {
                 whole.clear();
                 encode(index, id, true, &mut scratch, &mut whole);
@@ -151,11 +163,12 @@ impl EncodedItems {
     /// The repositories of `index`, by id, as SWR's list repositories sends
     /// them, until [`STORED_BYTES`] are used.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
-        EncodedItems::swr_within(index, STORED_BYTES)
+        EncodedItems::swr_within(index, STORED_BYTES, index.len() > WHOLE_UP_TO)
     }
 
-    /// [`swr`](Self::swr), storing at most `budget` bytes.
-    fn swr_within(index: &Index, budget: usize) -> EncodedItems {
+    /// [`swr`](Self::swr), storing at most `budget` bytes, `compact` or
+    /// whole.
+    fn swr_within(index: &Index, budget: usize, compact: bool) -> EncodedItems {
         let budget = budget.min(u32::MAX as usize);
         let dataset = &index.dataset;
         let mut encoded = EncodedItems {
@@ -196,10 +209,11 @@ impl EncodedItems {
         let count = index.len() as u32;
         let half = count / 2;
         let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| Run::encode(index, half..count, budget));
-            (Run::encode(index, 0..half, budget), second.join())
+            let second = scope.spawn(|| Run::encode(index, half..count, budget, compact));
+            (Run::encode(index, 0..half, budget, compact), second.join())
         });
-        let mut second = second.unwrap_or_else(|_| Run::encode(index, half..count, budget));
+        let mut second =
+            second.unwrap_or_else(|_| Run::encode(index, half..count, budget, compact));
         second.keep_within(budget.saturating_sub(first.bytes.len()));
         encoded.runs = vec![first, second];
         encoded
@@ -432,17 +446,25 @@ mod tests {
                 item
             })
             .collect();
-        assert_eq!(index.swr_items.stored(), (index.len(), 0));
+        // Small datasets store items whole.
+        assert_eq!(index.swr_items.stored(), (index.len(), index.len()));
         let got = index.swr_items.page(&index, &ids, 1234);
         assert_eq!(
             String::from_utf8(got).unwrap(),
             serde_json::to_string(&want).unwrap()
         );
         assert_eq!(index.swr_items.page(&index, &[], 0), b"[]");
+        // Compact items put back together give the same bytes.
+        let compact = EncodedItems::swr_within(&index, STORED_BYTES, true);
+        assert_eq!(compact.stored(), (index.len(), 0));
+        assert_eq!(
+            String::from_utf8(compact.page(&index, &ids, 1234)).unwrap(),
+            serde_json::to_string(&want).unwrap()
+        );
         // Items past the stored ones are encoded the same way, on demand,
         // whether the budget ran out in the first half or in the second.
         for budget in [0, 1_000, 2_000] {
-            let some = EncodedItems::swr_within(&index, budget);
+            let some = EncodedItems::swr_within(&index, budget, true);
             assert!(some.stored().0 < index.len(), "{budget}");
             let bytes: usize = some.runs.iter().map(|run| run.bytes.len()).sum();
             assert!(bytes <= budget);

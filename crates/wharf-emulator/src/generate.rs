@@ -296,12 +296,7 @@ fn digest(rng: &mut Rng) -> String {
     let mut text = String::with_capacity(71);
     text.push_str("sha256:");
     for _ in 0..4 {
-        // `{:016x}` without a `format!` per word: this runs for every tag.
-        let word = rng.u64(..);
-        for shift in (0..16).rev() {
-            let digit = ((word >> (shift * 4)) & 0xf) as usize;
-            text.push(char::from(b"0123456789abcdef"[digit]));
-        }
+        crate::hex::push_u64(&mut text, rng.u64(..));
     }
     text
 }

@@ -336,16 +336,9 @@ impl Index {
             .order_column
             .and_then(Sort::of)
             .map(|sort| (sort, descending));
-        let filter = Filter {
-            namespace: query.namespace.clone(),
-            name: query.name.clone(),
-            category: query.category.clone(),
-            is_public: query.is_public,
-            order,
-        };
         let only_namespace =
-            filter.name.is_none() && filter.category.is_none() && filter.is_public.is_none();
-        match (&filter.namespace, order) {
+            query.name.is_none() && query.category.is_none() && query.is_public.is_none();
+        match (&query.namespace, order) {
             (None, None) if only_namespace => return Selection::Ids(0..self.len() as u32),
             (None, Some(order)) if only_namespace => {
                 return Selection::Listed(&self.orders[&order]);
@@ -356,6 +349,13 @@ impl Index {
             }
             _ => {}
         }
+        let filter = Filter {
+            namespace: query.namespace.clone(),
+            name: query.name.clone(),
+            category: query.category.clone(),
+            is_public: query.is_public,
+            order,
+        };
         let cache = |c: &Mutex<Cache>| {
             c.lock()
                 .unwrap_or_else(PoisonError::into_inner)

@@ -27,6 +27,7 @@ mod faults;
 mod file;
 mod front;
 mod generate;
+mod hex;
 mod index;
 mod json;
 mod listing;

@@ -135,7 +135,8 @@ thread_local! {
     static IDS: Cell<Option<fastrand::Rng>> = const { Cell::new(None) };
 }
 
-/// 128 random bits: 32 hex digits, or a UUID when `dashed`.
+/// 128 random bits: 32 hex digits, or a UUID when `dashed`. Written in
+/// place: it is on every answer.
 pub(crate) fn request_id(dashed: bool) -> String {
     let (hi, lo) = IDS.with(|cell| {
         let mut rng = cell.take().unwrap_or_default();
@@ -143,18 +144,15 @@ pub(crate) fn request_id(dashed: bool) -> String {
         cell.set(Some(rng));
         pair
     });
-    let hex = format!("{hi:016x}{lo:016x}");
-    if !dashed {
-        return hex;
+    let mut id = String::with_capacity(36);
+    crate::hex::push_u64(&mut id, hi);
+    crate::hex::push_u64(&mut id, lo);
+    if dashed {
+        for at in [8, 13, 18, 23] {
+            id.insert(at, '-');
+        }
     }
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    id
 }
 
 #[cfg(test)]
@@ -170,5 +168,7 @@ mod tests {
         assert_eq!(b.len(), 36);
         assert_eq!(b.matches('-').count(), 4);
         assert_ne!(request_id(false), a);
+        let groups: Vec<usize> = b.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
     }
 }
