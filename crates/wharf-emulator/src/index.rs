@@ -186,7 +186,16 @@ impl Index {
             let ns = &dataset.namespaces[n];
             let start = repos.len() as u32;
             let name = |r: u32| ns.repositories[r as usize].name.as_str();
-            let members = by_name(ns.repositories.len(), |r| name(r as u32));
+            // Repositories already in name order (as generated ones are)
+            // are only checked, not sorted.
+            let in_order = ns
+                .repositories
+                .windows(2)
+                .all(|pair| pair[0].name.as_str() < pair[1].name.as_str());
+            let members = match in_order {
+                true => (0..ns.repositories.len() as u32).collect(),
+                false => by_name(ns.repositories.len(), |r| name(r as u32)),
+            };
             if let Some(pair) = members.windows(2).find(|p| name(p[0]) == name(p[1])) {
                 return Err(DatasetError::Duplicate {
                     what: repositories_of(ns),
@@ -425,7 +434,10 @@ fn prefix(name: &str) -> Prefix {
 /// [`by_name`], with each name's [`prefix`] worked out already.
 fn sorted_by_name<'a>(prefixes: &[Prefix], name: impl Fn(usize) -> &'a str) -> Vec<u32> {
     let mut keyed: Vec<(Prefix, u32)> = prefixes.iter().zip(0..).map(|(&p, i)| (p, i)).collect();
-    keyed.sort_unstable_by(|a, b| {
+    // A stable sort finds runs already in order (the namespaces of a
+    // dataset, each sorted by name) and merges them; the position breaks
+    // ties, so the result is the one an unstable sort would give.
+    keyed.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| name(a.1 as usize).cmp(name(b.1 as usize)))
             .then(a.1.cmp(&b.1))
