@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use wharf_emulator::{AuthConfig, Dataset, Emulator, Fault, FaultConfig, GenerateOptions};
+use wharf_emulator::{
+    AuthConfig, ConnectionOptions, Dataset, Emulator, Fault, FaultConfig, GenerateOptions,
+};
 
 /// A local Huawei Cloud SWR and UCloud UHub server.
 #[derive(Debug, Parser)]
@@ -116,6 +118,31 @@ struct ServeArgs {
     auth: AuthArgs,
     #[command(flatten)]
     faults: FaultArgs,
+    #[command(flatten)]
+    connections: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+struct ConnectionArgs {
+    /// Serve at most this many connections at once; over it, a client gets a 503 and is closed.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+    /// Close a connection whose request head is not complete this long after its first byte.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Close a connection with no request in flight and nothing arriving for this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    idle_timeout_secs: u64,
+}
+
+impl ConnectionArgs {
+    fn options(&self) -> ConnectionOptions {
+        let mut options = ConnectionOptions::default();
+        options.max_connections = usize::try_from(self.max_connections).unwrap_or(usize::MAX);
+        options.header_timeout = Duration::from_secs(self.header_timeout_secs);
+        options.idle_timeout = Duration::from_secs(self.idle_timeout_secs);
+        options
+    }
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +312,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .latency(Duration::from_millis(args.faults.latency_ms))
             .listen(args.listen)
             .log_requests(!args.quiet)
+            .connections(args.connections.options())
             .start()
             .await
             .map_err(|e| e.to_string())?;

@@ -31,6 +31,12 @@ fn huawei_signatures_are_checked() {
     assert_eq!(swr(&emu, REPOS, &[("namespace", "team")]).status, 200);
     let unsigned = send(emu.addr(), "GET", REPOS, &[], b"").unwrap();
     assert_refused(&unsigned, "missing Authorization header");
+    // A first curl without credentials is told how to get through, and no
+    // secret is printed.
+    assert_refused(&unsigned, "X-Auth-Token");
+    assert_refused(&unsigned, "--no-auth");
+    assert!(!unsigned.text().contains(wharf_emulator::DEMO_HUAWEI_SK));
+    assert!(!unsigned.text().contains(wharf_emulator::DEMO_TOKEN));
     let wrong_sk = Credentials::new(DEMO_HUAWEI_AK, "not-the-secret").unwrap();
     let reply = swr_signed(&emu, &wrong_sk, REPOS, &[], jiff::Timestamp::now());
     assert_refused(&reply, "signature does not match");

@@ -193,7 +193,7 @@ fn bad_flags_fail_with_a_message() {
         .replacen('{', r#"{"colour": "red","#, 1);
     std::fs::write(&extra, text).unwrap();
     let extra = extra.to_str().unwrap();
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 12] = [
         (
             &["--faults", "500"],
             "--faults picks which faults to inject, but --fault-rate is 0",
@@ -203,6 +203,7 @@ fn bad_flags_fail_with_a_message() {
             "the subcommand 'generate' cannot be used with",
         ),
         (&["--listen", "nowhere"], "\"nowhere\" is not HOST:PORT"),
+        (&["--max-connections", "0"], "0 is not in 1.."),
         (
             &["--dataset", "/nonexistent/wharf.json"],
             "/nonexistent/wharf.json",
@@ -351,4 +352,25 @@ fn the_request_log_is_bounded_and_quiet_is_quiet() {
         !quiet.contains("wharf_emulator::request"),
         "--quiet logged requests:\n{quiet}"
     );
+}
+
+#[test]
+fn the_connection_limit_is_a_flag() {
+    use std::io::{Read, Write};
+    let server = serve(&["--no-auth", "--max-connections", "1"]);
+    // A keep-alive connection that has been answered is surely counted: it
+    // takes the only place.
+    let mut held = std::net::TcpStream::connect(server.addr).unwrap();
+    held.write_all(b"GET /v2/manage/repos?namespace=public-tools HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    held.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = [0u8; 12];
+    held.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    let refused = common::send(server.addr, "GET", "/v2/manage/repos", &[], b"").unwrap();
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert_eq!(refused.json()["error_code"], "APIGW.0308");
+    drop(held);
 }
