@@ -82,6 +82,12 @@ impl Drop for Server {
 }
 
 fn serve(args: &[&str]) -> Server {
+    spawn(args, Stdio::null())
+}
+
+/// Starts the binary with `args` (on a free port unless they say where),
+/// its stderr going to `stderr`, and reads where it listens.
+fn spawn(args: &[&str], stderr: Stdio) -> Server {
     let listen: &[&str] = if args.contains(&"--listen") {
         &[]
     } else {
@@ -91,7 +97,7 @@ fn serve(args: &[&str]) -> Server {
         .args(listen)
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -104,6 +110,21 @@ fn serve(args: &[&str]) -> Server {
         .parse()
         .unwrap();
     Server { child, addr }
+}
+
+impl Server {
+    /// Sends `signal` (`-INT`, `-TERM`) and waits for the exit status.
+    fn stop_with(&mut self, signal: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        self.child.wait().unwrap()
+    }
 }
 
 fn get(addr: SocketAddr, target: &str, token: &str) -> common::Reply {
@@ -123,15 +144,7 @@ fn serves_a_dataset_and_stops_on_sigint() {
         get(server.addr, "/v2/manage/repos", "wharf-demo-token").status,
         401
     );
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = server.child.wait().unwrap();
+    let status = server.stop_with("-INT");
     assert!(status.success(), "{status}");
 }
 
@@ -246,10 +259,7 @@ fn bad_flags_fail_with_a_message() {
 fn sigterm_right_after_the_first_line_stops_cleanly() {
     for _ in 0..5 {
         let mut server = serve(&[]);
-        let pid = server.child.id().to_string();
-        let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(kill.success());
-        let status = server.child.wait().unwrap();
+        let status = server.stop_with("-TERM");
         assert!(status.success(), "{status}");
     }
 }
@@ -301,39 +311,16 @@ fn listens_on_a_host_name() {
 /// Runs the server with `args`, sends `n` requests, stops it with SIGTERM
 /// and returns what it wrote on stderr.
 fn log_of(args: &[&str], n: usize) -> String {
-    let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--no-auth"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let mut server = spawn(&[&["--no-auth"], args].concat(), Stdio::piped());
     for _ in 0..n {
-        let reply =
-            common::send(addr, "GET", "/v2/manage/repos?limit=1&offset=0", &[], b"").unwrap();
+        let target = "/v2/manage/repos?limit=1&offset=0";
+        let reply = common::send(server.addr, "GET", target, &[], b"").unwrap();
         assert_eq!(reply.status, 200);
     }
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    assert!(server.stop_with("-TERM").success());
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut server.child.stderr.take().unwrap(), &mut log).unwrap();
+    log
 }
 
 #[test]
