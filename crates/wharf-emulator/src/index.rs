@@ -105,36 +105,67 @@ struct Filter {
     order: Order,
 }
 
-/// Filtered selections, kept while their ids fit in a budget; the oldest go
+/// Filtered selections, kept while they fit in a budget; the oldest go
 /// first. A paginator repeats one query with another offset, so after its
 /// first page every page is a slice.
+///
+/// Each entry is charged what it holds: its ids, its key's text (held
+/// twice: in the map and in the age queue) and a fixed overhead, so that a
+/// client sending ever new filters that match nothing cannot grow it.
 struct Cache {
     entries: HashMap<Filter, Arc<[u32]>>,
     age: VecDeque<Filter>,
-    ids: usize,
+    /// Bytes charged in all.
+    bytes: usize,
 }
 
-/// At most this many ids (4 bytes each) are cached: 32 MiB.
-const CACHE_IDS: usize = 8 << 20;
+/// At most this many bytes are cached: 32 MiB.
+const CACHE_BYTES: usize = 32 << 20;
+
+/// What an entry is charged besides its ids and its key's text.
+const ENTRY_OVERHEAD: usize = 256;
+
+impl Filter {
+    /// The bytes of text the key holds.
+    fn text_len(&self) -> usize {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        let category = self.category.as_ref().map_or(0, |c| c.as_str().len());
+        text(&self.namespace) + text(&self.name) + category
+    }
+}
 
 impl Cache {
+    fn new() -> Cache {
+        Cache {
+            entries: HashMap::new(),
+            age: VecDeque::new(),
+            bytes: 0,
+        }
+    }
+
     fn get(&self, key: &Filter) -> Option<Arc<[u32]>> {
         self.entries.get(key).cloned()
     }
 
+    /// What `key` with `ids` is charged.
+    fn charge(key: &Filter, ids: &[u32]) -> usize {
+        ids.len() * 4 + key.text_len() * 2 + ENTRY_OVERHEAD
+    }
+
     fn put(&mut self, key: Filter, ids: Arc<[u32]>) {
-        if ids.len() > CACHE_IDS || self.entries.contains_key(&key) {
+        let charge = Cache::charge(&key, &ids);
+        if charge > CACHE_BYTES || self.entries.contains_key(&key) {
             return;
         }
-        while self.ids + ids.len() > CACHE_IDS {
+        while self.bytes + charge > CACHE_BYTES {
             let Some(oldest) = self.age.pop_front() else {
                 break;
             };
             if let Some(gone) = self.entries.remove(&oldest) {
-                self.ids -= gone.len();
+                self.bytes -= Cache::charge(&oldest, &gone);
             }
         }
-        self.ids += ids.len();
+        self.bytes += charge;
         self.age.push_back(key.clone());
         self.entries.insert(key, ids);
     }
@@ -169,8 +200,9 @@ impl Index {
     /// Indexes `dataset`: sorts it every way a listing can ask for and
     /// encodes every repository once.
     ///
-    /// Checks the dataset as [`Dataset::validate`] does; a repository name
-    /// used twice in a namespace is found while sorting the names.
+    /// Checks what [`Dataset::validate`] checks (a repository name used
+    /// twice in a namespace is found while sorting the names); when a
+    /// dataset breaks more than one rule, the one named may differ.
     pub(crate) fn new(dataset: Arc<Dataset>) -> Result<Index, DatasetError> {
         dataset.validate_but_repositories(false)?;
         let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
@@ -212,11 +244,7 @@ impl Index {
             namespaces,
             namespaces_by_name,
             dataset,
-            cache: Mutex::new(Cache {
-                entries: HashMap::new(),
-                age: VecDeque::new(),
-                ids: 0,
-            }),
+            cache: Mutex::new(Cache::new()),
         };
         let keys = Keys::new(&index);
         // Sorting and encoding are independent: one on each of two cores.
@@ -296,7 +324,7 @@ impl Index {
     /// sorts first ascending.
     fn ranks(&self, sort: Sort, keys: &Keys) -> Vec<u64> {
         match sort {
-            Sort::Updated => keys.updated.clone(),
+            Sort::Updated => dense_ranks(&keys.updated),
             Sort::TagCount => keys.tags.iter().map(|&n| u64::from(n)).collect(),
             Sort::IsPublic => keys.public.iter().map(|&p| u64::from(p)).collect(),
             Sort::Namespace => {
@@ -450,7 +478,7 @@ fn sorted_by_name<'a>(prefixes: &[Prefix], name: impl Fn(usize) -> &'a str) -> V
 /// each with its own heap strings, are then read once and mostly in order.
 struct Keys {
     prefix: Vec<Prefix>,
-    updated: Vec<u64>,
+    updated: Vec<i128>,
     tags: Vec<u32>,
     public: Vec<bool>,
 }
@@ -478,7 +506,7 @@ impl Keys {
             for (repo, &id) in ns.repositories.iter().zip(ids) {
                 let id = id as usize;
                 keys.prefix[id] = prefix(repo.name.as_str());
-                keys.updated[id] = nanos_since_1900(repo.updated_at.instant());
+                keys.updated[id] = repo.updated_at.instant().as_nanosecond();
                 keys.tags[id] = u32::try_from(repo.tags.len()).unwrap_or(u32::MAX);
                 keys.public[id] = repo.is_public;
             }
@@ -487,11 +515,21 @@ impl Keys {
     }
 }
 
-/// Nanoseconds since 1900 fit in 64 bits until 2484; the clamp keeps any
-/// other instant in order at the ends.
-fn nanos_since_1900(instant: jiff::Timestamp) -> u64 {
-    let nanos = instant.as_nanosecond() + 2_208_988_800_000_000_000;
-    nanos.clamp(0, i128::from(u64::MAX)) as u64
+/// Each value's rank among `values`: equal values, equal ranks; a lower
+/// rank for a lower value. Any instant jiff can hold ranks in order.
+fn dense_ranks(values: &[i128]) -> Vec<u64> {
+    let mut by_value: Vec<u32> = (0..values.len() as u32).collect();
+    by_value.sort_unstable_by_key(|&id| (values[id as usize], id));
+    let mut ranks = vec![0; values.len()];
+    let mut rank = 0;
+    for pair in 0..by_value.len() {
+        let id = by_value[pair] as usize;
+        if pair > 0 && values[by_value[pair - 1] as usize] != values[id] {
+            rank += 1;
+        }
+        ranks[id] = rank;
+    }
+    ranks
 }
 
 /// Ids sorted by rank, ties by id: a stable sort of the natural order,
@@ -601,6 +639,18 @@ mod tests {
         for (i, repo) in dataset.namespaces[1].repositories.iter_mut().enumerate() {
             repo.tags = dataset_tags(i % 3);
         }
+        // Times far outside the usual years, and ties, keep their order.
+        let far = [
+            "1850-01-01T00:00:00Z",
+            "1800-01-01T00:00:00Z",
+            "2600-01-01T00:00:00Z",
+        ];
+        let far = far
+            .iter()
+            .chain(&["2500-01-01T00:00:00Z", "1800-01-01T00:00:00Z"]);
+        for (repo, when) in dataset.namespaces[2].repositories.iter_mut().zip(far) {
+            repo.updated_at = when.parse().unwrap();
+        }
         let index = Index::new(Arc::new(dataset)).unwrap();
         let natural: Vec<u32> = (0..index.len() as u32).collect();
         for column in OrderColumn::ALL {
@@ -705,11 +755,7 @@ mod tests {
 
     #[test]
     fn the_cache_keeps_to_its_budget() {
-        let mut cache = Cache {
-            entries: HashMap::new(),
-            age: VecDeque::new(),
-            ids: 0,
-        };
+        let mut cache = Cache::new();
         let key = |n: &str| Filter {
             namespace: Some(n.into()),
             name: None,
@@ -717,12 +763,21 @@ mod tests {
             is_public: None,
             order: None,
         };
-        let half: Arc<[u32]> = vec![0; CACHE_IDS / 2].into();
-        cache.put(key("a"), half.clone());
-        cache.put(key("b"), half.clone());
-        cache.put(key("c"), half);
+        let third: Arc<[u32]> = vec![0; CACHE_BYTES / 4 / 3].into();
+        cache.put(key("a"), third.clone());
+        cache.put(key("b"), third.clone());
+        cache.put(key("c"), third.clone());
+        cache.put(key("d"), third);
         assert!(cache.get(&key("a")).is_none());
-        assert!(cache.get(&key("c")).is_some());
-        assert_eq!(cache.ids, CACHE_IDS);
+        assert!(cache.get(&key("d")).is_some());
+        assert!(cache.bytes <= CACHE_BYTES);
+        // Ever new filters that match nothing are charged too: the cache
+        // stays within its budget however many there are.
+        let long = "x".repeat(10_000);
+        for i in 0..10_000 {
+            cache.put(key(&format!("{long}{i}")), Arc::from(Vec::new()));
+        }
+        assert!(cache.bytes <= CACHE_BYTES, "{}", cache.bytes);
+        assert!(cache.entries.len() < 2_000, "{}", cache.entries.len());
     }
 }

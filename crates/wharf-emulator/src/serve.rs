@@ -29,6 +29,13 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower_service::Service;
 
+/// At most this many refused clients get a lingering close at once.
+const LINGERING_REFUSALS: usize = 64;
+
+/// The connection timer looks again at least this far apart, even when a
+/// timeout is shorter (zero included): a timer that fires at once would spin.
+const LOOK_AGAIN_AT_LEAST: Duration = Duration::from_millis(50);
+
 /// Far enough in the future to stand for "never" on a timer.
 const FAR: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -47,7 +54,8 @@ const LINGER_BYTES: usize = 8 << 20;
 /// many it serves at once.
 ///
 /// A timeout too long to add to the current time (such as [`Duration::MAX`])
-/// never runs out.
+/// never runs out. A timeout shorter than 50 ms (zero included) may run out
+/// up to 50 ms late: the timer does not look more often than that.
 ///
 /// ```
 /// use std::time::Duration;
@@ -117,6 +125,7 @@ pub(crate) async fn serve(
     options: ConnectionOptions,
 ) {
     let open = Arc::new(AtomicUsize::new(0));
+    let refusing = Arc::new(AtomicUsize::new(0));
     let mut reserve = Reserve::open();
     let mut complaints = Complaints::default();
     let mut connections = JoinSet::new();
@@ -129,7 +138,18 @@ pub(crate) async fn serve(
                             "{} connections open (the limit): answering 503",
                             options.max_connections
                         ));
-                        connections.spawn(refuse(stream));
+                        // Refusals linger too, but a flood of them must not
+                        // hold descriptors of its own: past a few, each is
+                        // answered and closed at once.
+                        if refusing.load(Ordering::Relaxed) < LINGERING_REFUSALS {
+                            let slot = Slot::take(&refusing);
+                            connections.spawn(async move {
+                                refuse(stream).await;
+                                drop(slot);
+                            });
+                        } else {
+                            refuse_at_once(stream);
+                        }
                     } else {
                         let slot = Slot::take(&open);
                         let task = connection(stream, app.clone(), stop.clone(), options.clone());
@@ -362,8 +382,12 @@ async fn connection(
     // wake-up and a timer registration per request): it sleeps to the
     // deadline known now, or for at most the shorter timeout, and then looks
     // again. A deadline that appears meanwhile (a head starting, a response
-    // ending) is at least that shorter timeout away, so it is never missed.
-    let look_again = options.header_timeout.min(options.idle_timeout);
+    // ending) is at least that shorter timeout away, so it is never missed
+    // (a timeout under 50 ms is checked 50 ms apart).
+    let look_again = options
+        .header_timeout
+        .min(options.idle_timeout)
+        .max(LOOK_AGAIN_AT_LEAST);
     let end = loop {
         let now = Instant::now();
         let deadline = activity.deadline(&options);

@@ -206,7 +206,7 @@ fn bad_flags_fail_with_a_message() {
         .replacen('{', r#"{"colour": "red","#, 1);
     std::fs::write(&extra, text).unwrap();
     let extra = extra.to_str().unwrap();
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 13] = [
         (
             &["--faults", "500"],
             "--faults picks which faults to inject, but --fault-rate is 0",
@@ -217,6 +217,7 @@ fn bad_flags_fail_with_a_message() {
         ),
         (&["--listen", "nowhere"], "\"nowhere\" is not HOST:PORT"),
         (&["--max-connections", "0"], "0 is not in 1.."),
+        (&["--header-timeout-secs", "0"], "0 is not in 1.."),
         (
             &["--dataset", "/nonexistent/wharf.json"],
             "/nonexistent/wharf.json",
