@@ -27,6 +27,20 @@ impl std::fmt::Display for BodyError {
     }
 }
 
+/// A request's body as the front layer read it, put in the request's
+/// extensions so that no handler reads it again.
+#[derive(Debug, Clone)]
+pub(crate) struct Received(pub(crate) Bytes);
+
+/// The body the front layer read for the request with these extensions
+/// (empty when there is none: the router driven without its front layer).
+pub(crate) fn received(extensions: &axum::http::Extensions) -> Bytes {
+    extensions
+        .get::<Received>()
+        .map(|received| received.0.clone())
+        .unwrap_or_default()
+}
+
 /// Reads `body` whole. A `Content-Length` over [`LIMIT`] is refused before
 /// a byte is read.
 pub(crate) async fn read(headers: &HeaderMap, body: Body) -> Result<Bytes, BodyError> {

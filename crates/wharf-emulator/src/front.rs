@@ -2,7 +2,7 @@
 //! request log.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -71,7 +71,8 @@ pub(crate) async fn front(
     let mut response = match body::read(&parts.headers, body).await {
         Err(e) => unreadable_body(protocol, &e),
         Ok(bytes) => {
-            let request = Request::from_parts(parts, Body::from(bytes));
+            let mut request = Request::from_parts(parts, Body::from(bytes.clone()));
+            request.extensions_mut().insert(body::Received(bytes));
             let latency = shared.latency();
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
@@ -91,7 +92,15 @@ pub(crate) async fn front(
     if shared.log_requests.load(Ordering::Relaxed)
         && tracing::enabled!(target: "wharf_emulator::request", tracing::Level::INFO)
     {
-        log_request(&method, &path, &response, started, &id, decision.fault);
+        log_request(
+            &shared,
+            &method,
+            &path,
+            &response,
+            started,
+            &id,
+            decision.fault,
+        );
     }
     response
 }
@@ -113,12 +122,10 @@ fn unreadable_body(protocol: Protocol, e: &BodyError) -> Response {
 /// count is logged with the next line that is let through.
 const LOG_LINES_PER_SECOND: u32 = 20;
 
-/// The request log's budget: (second it counts, lines in it, lines dropped).
-static LOG_BUDGET: Mutex<(u64, u32, u64)> = Mutex::new((0, 0, 0));
-
 /// One line per request, at most [`LOG_LINES_PER_SECOND`] a second, so a
 /// benchmark's load does not turn into gigabytes of log.
 fn log_request(
+    shared: &Shared,
     method: &axum::http::Method,
     path: &str,
     response: &Response,
@@ -130,7 +137,10 @@ fn log_request(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let dropped = {
-        let mut budget = LOG_BUDGET.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut budget = shared
+            .log_budget
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if budget.0 != second {
             budget.0 = second;
             budget.1 = 0;
@@ -169,7 +179,7 @@ async fn inject(
         }
         Fault::ConnectionReset => reset(request).await,
         Fault::TruncatedBody => truncate(next.run(request).await).await,
-        Fault::RateLimited if protocol == Protocol::Uhub => uhub::rate_limited(request).await,
+        Fault::RateLimited if protocol == Protocol::Uhub => uhub::rate_limited(request),
         Fault::TooManyRequests | Fault::RateLimited => too_many(protocol, decision.retry_after),
         Fault::InternalError => internal_error(protocol),
         Fault::BadGateway => gateway_page(StatusCode::BAD_GATEWAY),

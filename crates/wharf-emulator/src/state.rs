@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::auth::AuthConfig;
@@ -36,6 +36,9 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     /// Whether each request is logged (`tracing` at info).
     pub(crate) log_requests: AtomicBool,
+    /// The request log's budget, this emulator's own: (the second it
+    /// counts, lines logged in it, lines left out since the last line).
+    pub(crate) log_budget: Mutex<(u64, u32, u64)>,
 }
 
 impl Shared {
@@ -53,6 +56,7 @@ impl Shared {
             latency_nanos: AtomicU64::new(nanos(latency)),
             requests: AtomicU64::new(0),
             log_requests: AtomicBool::new(true),
+            log_budget: Mutex::new((0, 0, 0)),
         }
     }
 

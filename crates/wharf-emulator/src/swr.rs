@@ -117,13 +117,9 @@ async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: N
     if !auth.enabled {
         return next.run(request).await;
     }
-    let (parts, body) = request.into_parts();
-    let body = match body::read(&parts.headers, body).await {
-        Ok(body) => body,
-        Err(e) => return bad_param("body", e).into_response(),
-    };
-    let headers: Vec<(String, String)> = parts
-        .headers
+    let body = body::received(request.extensions());
+    let headers: Vec<(String, String)> = request
+        .headers()
         .iter()
         .map(|(n, v)| {
             (
@@ -132,15 +128,16 @@ async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: N
             )
         })
         .collect();
-    let received = ReceivedRequest::new(parts.method.as_str(), parts.uri.path())
-        .with_query(parts.uri.query().unwrap_or(""))
+    let uri = request.uri();
+    let received = ReceivedRequest::new(request.method().as_str(), uri.path())
+        .with_query(uri.query().unwrap_or(""))
         .with_headers(&headers)
         .with_body(&body);
     if let Err(message) = auth.check_swr(&received) {
         tracing::debug!("wharf-emulator: refused: {message}");
         return gateway_error(StatusCode::UNAUTHORIZED, "APIGW.0301", &message);
     }
-    next.run(Request::from_parts(parts, body.into())).await
+    next.run(request).await
 }
 
 /// `GET /v2/manage/repos`: `filter`, or the same keys as plain parameters.

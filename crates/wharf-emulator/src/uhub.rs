@@ -73,9 +73,9 @@ fn success<T: UhubItem>(action: &str, total: usize, items: Vec<T>) -> Response {
 }
 
 /// The injected "rate limited" answer (RetCode 153), echoing the action.
-pub(crate) async fn rate_limited(request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = body::read(&parts.headers, body).await.unwrap_or_default();
+pub(crate) fn rate_limited(request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let body = body::received(&parts.extensions);
     let action = read_params(&parts.method, &parts.uri, &parts.headers, &body)
         .ok()
         .and_then(|params| action_of(&params, &parts.uri).ok().flatten());
@@ -215,11 +215,8 @@ fn action_of(params: &[(String, String)], uri: &Uri) -> Result<Option<String>, P
 
 /// `GET /?Action=...` or `POST /`.
 async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = match body::read(&parts.headers, body).await {
-        Ok(body) => body,
-        Err(e) => return failure(None, RET_BAD_PARAM, format!("Params error: {e}")),
-    };
+    let (parts, _) = request.into_parts();
+    let body = body::received(&parts.extensions);
     let mut params = match read_params(&parts.method, &parts.uri, &parts.headers, &body) {
         Ok(params) => params,
         Err(Unreadable::Json(problem)) => {
