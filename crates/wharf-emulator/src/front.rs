@@ -17,11 +17,6 @@ use crate::serve::ResetHandle;
 use crate::state::{FaultDecision, Shared, request_id};
 use crate::{swr, uhub};
 
-/// SWR's request id header.
-pub(crate) const SWR_REQUEST_ID: &str = "x-request-id";
-/// UHub's request id header.
-pub(crate) const UHUB_REQUEST_ID: &str = "x-ucloud-request-uuid";
-
 /// Which API a request is for: UHub lives at `/`, SWR everywhere else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Protocol {
@@ -43,8 +38,8 @@ impl Protocol {
 
     fn request_id_header(self) -> &'static str {
         match self {
-            Protocol::Swr => SWR_REQUEST_ID,
-            Protocol::Uhub => UHUB_REQUEST_ID,
+            Protocol::Swr => wharf_model::SWR_REQUEST_ID_HEADER,
+            Protocol::Uhub => wharf_model::UHUB_REQUEST_ID_HEADER,
         }
     }
 }

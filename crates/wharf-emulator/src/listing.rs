@@ -6,8 +6,9 @@ use crate::dataset::{Dataset, NamespaceRecord, OfficialImageRecord};
 use crate::index::{Index, page_span};
 use crate::params::{self, ParamError};
 
-/// The largest page either protocol serves.
-pub(crate) const MAX_LIMIT: u64 = 1000;
+/// The largest page either protocol serves: SWR's documented limit, which
+/// UHub shares here.
+pub(crate) const MAX_LIMIT: u64 = wharf_model::PageRequest::MAX_LIMIT as u64;
 
 /// Namespaces by name, optionally only public or only private ones.
 pub(crate) fn namespaces(index: &Index, public: Option<bool>) -> Vec<&NamespaceRecord> {

@@ -40,8 +40,6 @@ use crate::state::Shared;
 pub(crate) const RET_MISSING_ACTION: i64 = 160;
 /// An unknown `Action`.
 pub(crate) const RET_UNKNOWN_ACTION: i64 = 161;
-/// Rate limited.
-pub(crate) const RET_RATE_LIMITED: i64 = 153;
 /// A missing or invalid parameter.
 pub(crate) const RET_BAD_PARAM: i64 = 230;
 /// No such repo or image.
@@ -81,7 +79,7 @@ pub(crate) fn rate_limited(request: Request) -> Response {
         .and_then(|params| action_of(&params, &parts.uri).ok().flatten());
     failure(
         action.as_deref(),
-        RET_RATE_LIMITED,
+        RetCode::RATE_LIMITED.code(),
         "Request rate limited (injected fault)",
     )
 }

@@ -26,6 +26,10 @@ pub struct RetCode {
 impl RetCode {
     /// Success.
     pub const SUCCESS: RetCode = RetCode::new(0);
+    /// 150: service unavailable; worth another try after a wait.
+    pub const SERVICE_UNAVAILABLE: RetCode = RetCode::new(150);
+    /// 153: rate limited; the caller should slow down.
+    pub const RATE_LIMITED: RetCode = RetCode::new(153);
 
     /// A code sent as a JSON number.
     pub const fn new(code: i64) -> Self {
@@ -43,6 +47,12 @@ impl RetCode {
     /// Whether the call succeeded.
     pub fn is_success(self) -> bool {
         self.code == 0
+    }
+
+    /// Whether the service asked the caller to slow down or come back later
+    /// ([`RetCode::RATE_LIMITED`] or [`RetCode::SERVICE_UNAVAILABLE`]).
+    pub fn is_throttling(self) -> bool {
+        self.code == Self::RATE_LIMITED.code || self.code == Self::SERVICE_UNAVAILABLE.code
     }
 }
 

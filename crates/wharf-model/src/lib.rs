@@ -45,13 +45,15 @@ pub use query::{
     Center, ImageRef, OfficialImageTagsQuery, OfficialImagesQuery, OrderColumn, OrderType,
     PageRequest, RepositoryQuery, UnknownValue,
 };
-pub use swr::{OfficialImage, OfficialImageDetail, OfficialImageTag, Repository};
+pub use swr::{
+    OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SWR_REQUEST_ID_HEADER,
+};
 pub use swr_error::{ErrorShape, SwrError};
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
 pub use uhub::{
     GetImageTagRequest, GetImageTagResponse, GetRepoImageRequest, GetRepoImageResponse,
-    GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UhubAction, UhubItem,
-    UhubResponse,
+    GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UHUB_REQUEST_ID_HEADER,
+    UhubAction, UhubItem, UhubResponse,
 };
 
 /// The README's examples, compiled and run as doc tests so they stay true.

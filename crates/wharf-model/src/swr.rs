@@ -3,6 +3,10 @@
 use crate::lossless::lossless_struct;
 use crate::{Category, Timestamp};
 
+/// The response header that carries SWR's request id (`X-Request-Id`), in
+/// lowercase as HTTP/2 and the `http` crate spell header names.
+pub const SWR_REQUEST_ID_HEADER: &str = "x-request-id";
+
 lossless_struct! {
     /// One tag of an official image
     /// (`GET /v2/manage/dockerhub/namespaces/{namespace}/repos/{repository}/tags`).

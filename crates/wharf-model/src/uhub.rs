@@ -11,6 +11,10 @@ use serde_json::{Map, Value};
 use crate::lossless::{KeySeed, lossless_struct};
 use crate::{BoolString, RetCode, Timestamp};
 
+/// The response header that carries UHub's request id
+/// (`X-UCloud-Request-UUID`), in lowercase.
+pub const UHUB_REQUEST_ID_HEADER: &str = "x-ucloud-request-uuid";
+
 lossless_struct! {
     /// One image of a UHub repo (an item of `ImageSet`, from `GetRepoImage`).
     pub struct ImageSet {
