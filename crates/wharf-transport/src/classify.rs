@@ -35,8 +35,9 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
-/// SWR: 2xx is success; 429, 500, 502, 503 and 504 are retried; other statuses
-/// fail with the code and message of the SWR error body.
+/// SWR: 2xx is success; 429 ([`ErrorKind::Throttled`]), 500, 502, 503 and 504
+/// are retried; other statuses fail with the code and message of the SWR
+/// error body.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SwrClassifier;
 
@@ -47,8 +48,9 @@ impl Classifier for SwrClassifier {
 }
 
 /// UHub: HTTP statuses as for SWR; then the `RetCode` of a 200 body: 0 is
-/// success, 150 (service unavailable), 153 (rate limited) and codes above 2000
-/// are retried, anything else fails with the code and `Message`.
+/// success, 150 (service unavailable) and 153 (rate limited) are retried as
+/// [`ErrorKind::Throttled`], codes above 2000 are retried, anything else fails
+/// with the code and `Message`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UhubClassifier;
 
@@ -63,8 +65,8 @@ struct UhubHead {
 
 impl UhubClassifier {
     /// Whether a non-zero RetCode is worth another try.
-    pub fn is_retryable_code(code: i64) -> bool {
-        code == 150 || code == 153 || code > 2000
+    pub fn is_retryable_code(code: RetCode) -> bool {
+        code.is_throttling() || code.code() > 2000
     }
 }
 
@@ -81,14 +83,19 @@ impl Classifier for UhubClassifier {
                 return Verdict::Fail(error);
             }
         };
-        let code = head.ret_code.code();
-        if code == 0 {
+        let code = head.ret_code;
+        if code.is_success() {
             return Verdict::Success;
         }
-        let error = error_for(ErrorKind::Provider, request, response, "")
+        let kind = if code.is_throttling() {
+            ErrorKind::Throttled
+        } else {
+            ErrorKind::Provider
+        };
+        let error = error_for(kind, request, response, "")
             .with_provider_error(Some(code.to_string()), head.message);
         if UhubClassifier::is_retryable_code(code) {
-            Verdict::Retry(error)
+            Verdict::Retry(error.with_transient(true))
         } else {
             Verdict::Fail(error)
         }
@@ -110,10 +117,14 @@ fn status_verdict(request: &Request, response: &Response) -> Option<Verdict> {
         ),
         None => (None, None),
     };
-    let error =
-        error_for(ErrorKind::HttpStatus, request, response, "").with_provider_error(code, message);
+    let kind = if response.status == StatusCode::TOO_MANY_REQUESTS {
+        ErrorKind::Throttled
+    } else {
+        ErrorKind::HttpStatus
+    };
+    let error = error_for(kind, request, response, "").with_provider_error(code, message);
     Some(if is_retryable_status(response.status) {
-        Verdict::Retry(error)
+        Verdict::Retry(error.with_transient(true))
     } else {
         Verdict::Fail(error)
     })
@@ -138,12 +149,19 @@ mod tests {
     #[test]
     fn uhub_codes() {
         assert!(matches!(uhub(r#"{"RetCode":0}"#), Verdict::Success));
-        assert!(matches!(
-            uhub(r#"{"RetCode":153,"Message":"slow down"}"#),
-            Verdict::Retry(_)
-        ));
-        assert!(matches!(uhub(r#"{"RetCode":"150"}"#), Verdict::Retry(_)));
-        assert!(matches!(uhub(r#"{"RetCode":2001}"#), Verdict::Retry(_)));
+        for throttled in [
+            r#"{"RetCode":153,"Message":"slow down"}"#,
+            r#"{"RetCode":"150"}"#,
+        ] {
+            match uhub(throttled) {
+                Verdict::Retry(e) => assert!(e.is_throttled() && e.is_transient(), "{e}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        match uhub(r#"{"RetCode":2001}"#) {
+            Verdict::Retry(e) => assert!(e.kind() == ErrorKind::Provider && e.is_transient()),
+            other => panic!("{other:?}"),
+        }
         match uhub(r#"{"RetCode":171,"Message":"Signature VerifyAC Error"}"#) {
             Verdict::Fail(e) => {
                 assert_eq!(e.code(), Some("171"));
@@ -179,9 +197,12 @@ mod tests {
                 r#"{"errorCode":"SVCSTG.SWR.4001048","errorMessage":"bad"}"#,
             );
             match SwrClassifier.classify(&request, &response) {
-                Verdict::Retry(e) => assert!(retry, "{status}: {e}"),
+                Verdict::Retry(e) => {
+                    assert!(retry && e.is_transient(), "{status}: {e}");
+                    assert_eq!(e.is_throttled(), status == 429, "{status}: {e}");
+                }
                 Verdict::Fail(e) => {
-                    assert!(!retry, "{status}: {e}");
+                    assert!(!retry && !e.is_transient(), "{status}: {e}");
                     assert_eq!(e.code(), Some("SVCSTG.SWR.4001048"));
                 }
                 Verdict::Success => panic!("{status} is not a success"),

@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Io,
     /// The response body was larger than the cap.
     TooLarge,
+    /// The server asked the caller to slow down: HTTP 429, or a UHub RetCode
+    /// 153 (rate limited) or 150 (service unavailable).
+    Throttled,
     /// The server answered with an error status.
     HttpStatus,
     /// The server answered 200 but the provider reported an error (a UHub RetCode).
@@ -33,6 +36,8 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The request could not be signed.
     Sign,
+    /// The transport could not be set up (the HTTP client's TLS backend, say).
+    Setup,
 }
 
 impl ErrorKind {
@@ -43,6 +48,7 @@ impl ErrorKind {
             ErrorKind::OperationTimeout => "operation timed out",
             ErrorKind::Io => "connection failed while reading the response",
             ErrorKind::TooLarge => "response body too large",
+            ErrorKind::Throttled => "throttled by the server",
             ErrorKind::HttpStatus => "server returned an error",
             ErrorKind::Provider => "provider returned an error",
             ErrorKind::Decode => "could not decode the response",
@@ -50,7 +56,18 @@ impl ErrorKind {
             ErrorKind::Fixture => "fixture file error",
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Sign => "could not sign the request",
+            ErrorKind::Setup => "could not set up the transport",
         }
+    }
+
+    /// Whether a failure of this kind is worth another try when nothing else
+    /// is known: connection failures, attempt timeouts, broken reads and
+    /// throttling.
+    fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Connect | ErrorKind::AttemptTimeout | ErrorKind::Io | ErrorKind::Throttled
+        )
     }
 }
 
@@ -73,6 +90,7 @@ struct Inner {
     request_id: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
+    transient: bool,
     detail: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -98,6 +116,7 @@ impl Error {
             request_id: None,
             retry_after: None,
             attempts: 0,
+            transient: kind.is_transient(),
             detail: Some(detail.into()).filter(|d| !d.is_empty()),
             source: None,
         }))
@@ -137,6 +156,14 @@ impl Error {
     /// Records how many attempts were made.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.0.attempts = attempts;
+        self
+    }
+
+    /// Marks whether another attempt might succeed, overriding what the kind
+    /// implies: a [`Classifier`](crate::Classifier) marks the statuses and
+    /// codes it retries.
+    pub fn with_transient(mut self, transient: bool) -> Self {
+        self.0.transient = transient;
         self
     }
 
@@ -185,13 +212,18 @@ impl Error {
         self.0.attempts
     }
 
-    /// Whether another attempt might succeed: connection failures, timeouts of an
-    /// attempt, broken reads, and the statuses and codes the classifier marked so.
+    /// Whether another attempt might succeed: connection failures, attempt
+    /// timeouts, broken reads, throttling, and the statuses and codes a
+    /// [`Classifier`](crate::Classifier) retries (HTTP 5xx, UHub RetCodes
+    /// above 2000). An error [`Retrying`](crate::Retrying) returns may be
+    /// transient and still final: its attempts or time ran out.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self.0.kind,
-            ErrorKind::Connect | ErrorKind::AttemptTimeout | ErrorKind::Io
-        )
+        self.0.transient
+    }
+
+    /// Whether the server asked the caller to slow down.
+    pub fn is_throttled(&self) -> bool {
+        self.0.kind == ErrorKind::Throttled
     }
 }
 
@@ -243,7 +275,7 @@ mod tests {
     #[test]
     fn display_says_what_happened_to_which_operation() {
         let request = Request::get(Provider::Swr, "list_repos", "https://x/v2/manage/repos");
-        let e = Error::new(ErrorKind::HttpStatus, &request, "")
+        let e = Error::new(ErrorKind::Throttled, &request, "")
             .with_status(http::StatusCode::TOO_MANY_REQUESTS)
             .with_provider_error(Some("SVCSTG.SWR.4290001".into()), Some("throttled".into()))
             .with_request_id(Some("req-1".into()))
@@ -251,9 +283,20 @@ mod tests {
             .with_attempts(3);
         assert_eq!(
             e.to_string(),
-            "swr list_repos: server returned an error: HTTP 429 Too Many Requests, \
+            "swr list_repos: throttled by the server: HTTP 429 Too Many Requests, \
              SVCSTG.SWR.4290001: throttled (server asked to wait 2s) [request id req-1] after 3 attempts"
         );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
+        assert!(e.is_throttled() && e.is_transient());
+    }
+
+    #[test]
+    fn transient_follows_the_kind_unless_marked() {
+        let request = Request::get(Provider::Swr, "list_repos", "https://x/");
+        assert!(Error::new(ErrorKind::Io, &request, "").is_transient());
+        assert!(!Error::new(ErrorKind::HttpStatus, &request, "").is_transient());
+        let marked = Error::new(ErrorKind::HttpStatus, &request, "").with_transient(true);
+        assert!(marked.is_transient());
+        assert!(!Error::new(ErrorKind::Decode, &request, "").is_transient());
     }
 }

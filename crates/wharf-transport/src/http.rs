@@ -6,22 +6,20 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 
-use crate::{Error, ErrorKind, Request, Response, Transport};
+use crate::{Error, ErrorKind, Request, Response, Timeouts, Transport};
 
 /// Options of the HTTP backend. Every field has a default.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct HttpConfig {
-    /// Longest wait for a TCP and TLS connection (default 10 s).
-    pub connect_timeout: Duration,
-    /// Longest silence while reading a response (default 30 s).
-    pub read_timeout: Duration,
+    /// Time limits: `connect` and `read` hold for every connection of the
+    /// pool; `attempt` bounds each request from connecting to the last body
+    /// byte (a backstop for callers that use this transport without
+    /// [`Retrying`](crate::Retrying)), unless the request's
+    /// [`CallOptions`](crate::CallOptions) say otherwise.
+    pub timeouts: Timeouts,
     /// Largest response body accepted (default 64 MiB); a larger one is an error.
     pub max_body_bytes: u64,
-    /// Longest time for one request, from connecting to the last body byte
-    /// (default 60 s): a backstop for callers that use this transport without
-    /// [`Retrying`](crate::Retrying) and its attempt timeout.
-    pub request_timeout: Duration,
     /// Idle pooled connections kept per host (default 8).
     pub pool_max_idle_per_host: usize,
     /// `User-Agent` header.
@@ -31,9 +29,7 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(30),
-            request_timeout: Duration::from_secs(60),
+            timeouts: Timeouts::default(),
             max_body_bytes: 64 * 1024 * 1024,
             pool_max_idle_per_host: 8,
             user_agent: concat!("wharf/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -50,16 +46,18 @@ impl Default for HttpConfig {
 pub struct HttpTransport {
     client: reqwest::Client,
     max_body_bytes: u64,
-    connect_timeout: Duration,
+    timeouts: Timeouts,
 }
 
 impl HttpTransport {
     /// A transport with the given options.
-    pub fn new(config: HttpConfig) -> Result<Self, reqwest::Error> {
+    ///
+    /// Fails ([`ErrorKind::Setup`]) only when the TLS backend cannot start.
+    pub fn new(config: HttpConfig) -> Result<Self, Error> {
+        let timeouts = config.timeouts;
         let client = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
-            .timeout(config.request_timeout)
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
             // The registry APIs do not redirect; following one could carry
             // credentials to another host, or to plain http.
             .redirect(reqwest::redirect::Policy::none())
@@ -67,11 +65,15 @@ impl HttpTransport {
             .tcp_keepalive(Duration::from_secs(60))
             .gzip(true)
             .user_agent(config.user_agent)
-            .build()?;
+            .build()
+            .map_err(|e| {
+                Error::without_request(ErrorKind::Setup, "cannot build the HTTP client")
+                    .with_source(e)
+            })?;
         Ok(HttpTransport {
             client,
             max_body_bytes: config.max_body_bytes,
-            connect_timeout: config.connect_timeout,
+            timeouts,
         })
     }
 }
@@ -80,9 +82,11 @@ impl HttpTransport {
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, Error> {
         check_scheme(&request)?;
+        let limit = request.options.attempt_timeout;
         let sent = self
             .client
             .request(request.method.clone(), &request.url)
+            .timeout(limit.unwrap_or(self.timeouts.attempt))
             .headers(request.headers.clone())
             .body(request.body.clone())
             .send()
@@ -106,7 +110,7 @@ impl HttpTransport {
         if e.is_connect() && e.is_timeout() {
             let detail = format!(
                 "no connection within {:?} (connect timeout)",
-                self.connect_timeout
+                self.timeouts.connect
             );
             return Error::new(ErrorKind::Connect, request, detail).with_source(e.without_url());
         }

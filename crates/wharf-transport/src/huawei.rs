@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use http::{HeaderName, HeaderValue};
 use wharf_auth::huawei::{self, Auth};
 
-use crate::request::SECRET_HEADERS;
+use crate::request::is_secret_header;
 use crate::{Error, ErrorKind, Request, Signer};
 
 /// Signs SWR requests with [`wharf_auth::huawei`], as the official SDK does.
@@ -54,7 +54,7 @@ impl Signer for HuaweiSigner {
                 ));
             };
             // Marked sensitive, the value is hidden from http's own Debug too.
-            value.set_sensitive(SECRET_HEADERS.contains(&name.as_str()));
+            value.set_sensitive(is_secret_header(name.as_str()));
             request.headers.insert(name, value);
         }
         Ok(())

@@ -10,7 +10,9 @@
 //!   [`HuaweiSigner`] (`SDK-HMAC-SHA256` from `wharf-auth`) or [`UcloudSigner`].
 //! - [`Retrying`]: retries as data ([`RetryConfig`]), `Retry-After` honoured,
 //!   attempt and operation [`Timeouts`], `tracing` spans, on an injectable
-//!   [`Time`] so tests take no wall time.
+//!   [`Time`] so tests take no wall time. A request's [`CallOptions`]
+//!   override the limits for one call and observe every [`Attempt`], so
+//!   throttling a retry hid is still seen ([`ErrorKind::Throttled`]).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -41,12 +43,14 @@ mod classify;
 mod error;
 mod http;
 mod huawei;
+mod options;
 mod record;
 mod replay;
 mod request;
 mod retry;
 mod sign;
 mod time;
+mod timeouts;
 mod transport;
 mod ucloud;
 
@@ -54,12 +58,17 @@ pub use crate::http::{HttpConfig, HttpTransport};
 pub use crate::huawei::HuaweiSigner;
 pub use classify::{Classifier, SwrClassifier, UhubClassifier, Verdict, is_retryable_status};
 pub use error::{Error, ErrorKind};
+pub use options::{Attempt, AttemptObserver, CallOptions};
 pub use record::RecordingTransport;
-pub use replay::{Exchange, FIXTURE_FORMAT, FIXTURE_VERSION, Fixture, ReplayTransport};
+pub use replay::{
+    Exchange, FIXTURE_FORMAT, FIXTURE_VERSION, Fixture, RecordedRequest, RecordedResponse,
+    ReplayTransport,
+};
 pub use request::{Provider, Request, Response};
-pub use retry::{Backoff, RetryConfig, Retrying, Timeouts, parse_retry_after};
+pub use retry::{Backoff, RetryConfig, Retrying, parse_retry_after};
 pub use sign::{Signer, Signing};
 pub use time::{FakeTime, Time, TokioTime};
+pub use timeouts::Timeouts;
 pub use transport::Transport;
 pub use ucloud::UcloudSigner;
 

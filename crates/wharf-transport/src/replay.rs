@@ -8,7 +8,10 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
-use crate::request::SECRET_HEADERS;
+use wharf_auth::huawei::{AUTHORIZATION, HOST, X_AUTH_TOKEN, X_SDK_DATE, X_SECURITY_TOKEN};
+use wharf_auth::ucloud::{PUBLIC_KEY, SIGNATURE};
+
+use crate::request::is_secret_header;
 use crate::{Error, ErrorKind, Request, Response, Transport};
 
 /// The `format` field of every fixture file.
@@ -19,12 +22,12 @@ pub const FIXTURE_VERSION: u32 = 1;
 /// Headers that change on every request (dates, signatures, credentials) or
 /// belong to the connection: never matched, and redacted when secret.
 const VOLATILE_HEADERS: &[&str] = &[
-    "authorization",
-    "x-sdk-date",
-    "x-auth-token",
-    "x-security-token",
+    AUTHORIZATION,
+    X_SDK_DATE,
+    X_AUTH_TOKEN,
+    X_SECURITY_TOKEN,
+    HOST,
     "user-agent",
-    "host",
     "content-length",
     "accept-encoding",
     "accept",
@@ -33,7 +36,7 @@ const VOLATILE_HEADERS: &[&str] = &[
 /// Parameters (UCloud's, in a query or form body) that identify the caller or
 /// sign the request: recorded as `REDACTED` and never matched, so a fixture
 /// recorded with one key pair replays with another and leaks neither.
-const SECRET_PARAMS: &[&str] = &["PublicKey", "Signature"];
+const SECRET_PARAMS: &[&str] = &[PUBLIC_KEY, SIGNATURE];
 
 /// A fixture file: a list of exchanges, with a format name and version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,7 +238,7 @@ fn header_pairs(headers: &HeaderMap, redact: bool) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            let secret = redact && SECRET_HEADERS.contains(&name.as_str());
+            let secret = redact && is_secret_header(name.as_str());
             let value = if secret {
                 "<redacted>".to_owned()
             } else {
@@ -366,7 +369,7 @@ fn header_differences(recorded: &[(String, String)], wanted: &[(String, String)]
     let stable = |h: &[(String, String)]| -> Vec<(String, String)> {
         let mut h: Vec<_> = h
             .iter()
-            .filter(|(n, _)| !VOLATILE_HEADERS.contains(&n.to_ascii_lowercase().as_str()))
+            .filter(|(n, _)| !VOLATILE_HEADERS.iter().any(|v| v.eq_ignore_ascii_case(n)))
             .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
             .collect();
         h.sort();

@@ -4,6 +4,9 @@ use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
+use wharf_auth::huawei::{AUTHORIZATION, X_AUTH_TOKEN, X_SECURITY_TOKEN};
+
+use crate::CallOptions;
 
 /// Which registry API a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,8 +30,8 @@ impl Provider {
     /// The response header that carries the provider's request id.
     pub fn request_id_header(self) -> &'static str {
         match self {
-            Provider::Swr => "x-request-id",
-            Provider::Uhub => "x-ucloud-request-uuid",
+            Provider::Swr => wharf_model::SWR_REQUEST_ID_HEADER,
+            Provider::Uhub => wharf_model::UHUB_REQUEST_ID_HEADER,
         }
     }
 
@@ -48,8 +51,13 @@ impl fmt::Display for Provider {
     }
 }
 
-/// Headers whose values are secrets: never printed, recorded as `<redacted>`.
-pub(crate) const SECRET_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
+/// Whether a header's value is a secret, never printed and recorded as
+/// `<redacted>`: the signature, the IAM token and the security token.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    [AUTHORIZATION, X_AUTH_TOKEN, X_SECURITY_TOKEN]
+        .iter()
+        .any(|secret| secret.eq_ignore_ascii_case(name))
+}
 
 /// One request, with what it is for: backends, retries and logs see the provider
 /// and operation, not just a URL.
@@ -71,6 +79,8 @@ pub struct Request {
     pub headers: HeaderMap,
     /// Body; empty for GET.
     pub body: Bytes,
+    /// Settings of this call alone, merged over the layers' defaults.
+    pub options: CallOptions,
 }
 
 impl Request {
@@ -83,7 +93,14 @@ impl Request {
             url: url.into(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// With `options` for this call.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// A POST of `body` to `url` for `operation`.
@@ -119,7 +136,7 @@ impl Request {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers = self.headers.iter().map(|(name, value)| {
-            let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+            let shown = if is_secret_header(name.as_str()) {
                 "<redacted>"
             } else {
                 value.to_str().unwrap_or("<binary>")
@@ -134,6 +151,7 @@ impl fmt::Debug for Request {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("body_bytes", &self.body.len())
+            .field("options", &self.options)
             .finish()
     }
 }

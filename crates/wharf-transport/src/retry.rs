@@ -1,14 +1,17 @@
 //! Retries as data: how many, how long between, how long in all; and the
-//! per-attempt and whole-operation timeouts.
+//! attempt and operation timeouts, on an injectable clock.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use tokio::time::Instant;
+use futures::future::{self, Either};
 use tracing::Instrument;
 
-use crate::{Classifier, Error, ErrorKind, Request, Response, Time, TokioTime, Transport, Verdict};
+use crate::{
+    Attempt, AttemptObserver, Classifier, Error, ErrorKind, Request, Response, Time, Timeouts,
+    TokioTime, Transport, Verdict,
+};
 
 /// Backoff between attempts: decorrelated jitter between `base` and `cap`.
 ///
@@ -76,26 +79,6 @@ impl RetryConfig {
     }
 }
 
-/// Time limits of one operation. The HTTP backend has two more: connect and
-/// read ([`HttpConfig`](crate::HttpConfig)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// One attempt, from sending to the last body byte (default 30 s).
-    pub attempt: Duration,
-    /// The whole operation, all attempts and waits included (default 120 s).
-    pub operation: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            attempt: Duration::from_secs(30),
-            operation: Duration::from_secs(120),
-        }
-    }
-}
-
 /// Reads a `Retry-After` value: seconds, or an HTTP date relative to `now` in
 /// any of the three forms HTTP allows (RFC 1123, RFC 850, asctime). A date in
 /// the past means "now"; anything unreadable is ignored. Waits are capped at a
@@ -128,16 +111,29 @@ fn parse_http_date(value: &str) -> Option<jiff::Timestamp> {
 /// A response it returns is a success by the classifier's rules; everything
 /// else is an [`Error`] that says how many attempts were made. Put a
 /// [`Signing`](crate::Signing) layer inside it, so every attempt is signed afresh.
+///
+/// The attempt and operation limits of [`Timeouts`] apply here, measured on
+/// the injected [`Time`]; a request's [`CallOptions`](crate::CallOptions)
+/// override them and the retry settings for that call alone, and its observer
+/// sees every attempt.
 #[derive(Debug, Clone)]
 pub struct Retrying<T> {
     inner: T,
     classifier: Arc<dyn Classifier>,
     /// How to retry.
     pub retry: RetryConfig,
-    /// Time limits.
+    /// Time limits; `attempt` and `operation` are used here.
     pub timeouts: Timeouts,
     time: Arc<dyn Time>,
     jitter_seed: Option<u64>,
+}
+
+/// One call's settings: the layer's defaults under the request's overrides.
+struct Plan<'a> {
+    retry: &'a RetryConfig,
+    attempt: Duration,
+    operation: Duration,
+    observer: Option<&'a AttemptObserver>,
 }
 
 impl<T: Transport> Retrying<T> {
@@ -153,9 +149,21 @@ impl<T: Transport> Retrying<T> {
         }
     }
 
-    /// Uses `time` for the clock and the waits between attempts.
+    /// Uses `time` for the clock, the deadlines and the waits between attempts.
     pub fn with_time(mut self, time: Arc<dyn Time>) -> Self {
         self.time = time;
+        self
+    }
+
+    /// Uses `timeouts` (only `attempt` and `operation` matter here).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Retries as `retry` says.
+    pub fn with_retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -166,9 +174,25 @@ impl<T: Transport> Retrying<T> {
         self
     }
 
+    fn plan<'a>(&'a self, request: &'a Request) -> Plan<'a> {
+        let options = &request.options;
+        Plan {
+            retry: options.retry.as_ref().unwrap_or(&self.retry),
+            attempt: options.attempt_timeout.unwrap_or(self.timeouts.attempt),
+            operation: options.operation_timeout.unwrap_or(self.timeouts.operation),
+            observer: options.observer.as_ref(),
+        }
+    }
+
     /// One attempt, bounded by the attempt timeout and by what is left of the
     /// operation, then classified.
-    async fn attempt(&self, request: &Request, number: u32, deadline: Instant) -> Outcome {
+    async fn attempt(
+        &self,
+        request: &Request,
+        number: u32,
+        plan: &Plan<'_>,
+        started: Duration,
+    ) -> Outcome {
         let span = tracing::debug_span!(
             "wharf.attempt",
             attempt = number,
@@ -176,24 +200,29 @@ impl<T: Transport> Retrying<T> {
             latency_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let left = deadline.saturating_duration_since(Instant::now());
-        let limit = self.timeouts.attempt.min(left);
-        let started = Instant::now();
-        let sent = tokio::time::timeout(limit, self.inner.send(request.clone()))
-            .instrument(span.clone())
-            .await;
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let begun = self.time.monotonic();
+        let left = plan.operation.saturating_sub(begun.saturating_sub(started));
+        let limit = plan.attempt.min(left);
+        let send = self.inner.send(request.clone()).instrument(span.clone());
+        let sent = match future::select(Box::pin(send), self.time.limit(limit)).await {
+            Either::Left((sent, _)) => Some(sent),
+            Either::Right(((), _)) => None,
+        };
+        let took = self.time.monotonic().saturating_sub(begun);
+        span.record("latency_ms", took.as_millis() as u64);
+        // On a fake clock, work that slept on it can end past its limit.
+        let sent = sent.filter(|_| took <= limit);
         let response = match sent {
-            Err(_elapsed) if limit < self.timeouts.attempt => {
-                return Outcome::Fail(self.operation_timeout(request));
+            None if limit < plan.attempt => {
+                return Outcome::Fail(self.operation_timeout(request, plan));
             }
-            Err(_elapsed) => {
+            None => {
                 let detail = format!("no complete response within {limit:?}");
                 return Outcome::Retry(Error::new(ErrorKind::AttemptTimeout, request, detail));
             }
-            Ok(Err(e)) if e.is_transient() => return Outcome::Retry(e),
-            Ok(Err(e)) => return Outcome::Fail(e),
-            Ok(Ok(response)) => response,
+            Some(Err(e)) if e.is_transient() => return Outcome::Retry(e),
+            Some(Err(e)) => return Outcome::Fail(e),
+            Some(Ok(response)) => response,
         };
         span.record("status", response.status.as_u16());
         if let Some(id) = response.request_id(request.provider) {
@@ -210,19 +239,16 @@ impl<T: Transport> Retrying<T> {
         }
     }
 
-    fn operation_timeout(&self, request: &Request) -> Error {
-        let detail = format!(
-            "not done within {:?}, retries included",
-            self.timeouts.operation
-        );
+    fn operation_timeout(&self, request: &Request, plan: &Plan<'_>) -> Error {
+        let detail = format!("not done within {:?}, retries included", plan.operation);
         Error::new(ErrorKind::OperationTimeout, request, detail)
     }
 
     /// Attempts until success, a final failure, or attempts, retry budget or
     /// operation time run out; a retry that cannot happen returns the last error.
     async fn run(&self, request: &Request) -> Result<Response, Error> {
-        let started = self.time.now();
-        let deadline = Instant::now() + self.timeouts.operation;
+        let plan = self.plan(request);
+        let started = self.time.monotonic();
         let mut rng = self
             .jitter_seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
@@ -230,20 +256,33 @@ impl<T: Transport> Retrying<T> {
         let mut number = 0;
         loop {
             number += 1;
-            let error = match self.attempt(request, number, deadline).await {
-                Outcome::Done(response) => return Ok(response),
-                Outcome::Fail(e) => return Err(e.with_attempts(number)),
-                Outcome::Retry(e) => e,
+            let begun = self.time.monotonic();
+            let outcome = self.attempt(request, number, &plan, started).await;
+            let report = |next_wait| {
+                let elapsed = self.time.monotonic().saturating_sub(begun);
+                let attempt = outcome.describe(request, number, elapsed, next_wait);
+                if let Some(observer) = plan.observer {
+                    observer(&attempt);
+                }
+            };
+            let error = match outcome {
+                Outcome::Retry(ref e) => e,
+                Outcome::Done(_) | Outcome::Fail(_) => {
+                    report(None);
+                    return outcome.finish(number);
+                }
             };
             let wait = error
                 .retry_after()
-                .unwrap_or_else(|| self.retry.backoff.next(previous_wait, &mut rng));
-            let spent = self.time.now().duration_since(started).unwrap_or_default();
-            let out_of_budget = spent.saturating_add(wait) > self.retry.retry_timeout;
-            let out_of_time = Instant::now() + wait >= deadline;
-            if number >= self.retry.max_attempts || out_of_budget || out_of_time {
-                return Err(error.with_attempts(number));
+                .unwrap_or_else(|| plan.retry.backoff.next(previous_wait, &mut rng));
+            let spent = self.time.monotonic().saturating_sub(started);
+            let out_of_budget = spent.saturating_add(wait) > plan.retry.retry_timeout;
+            let out_of_time = spent.saturating_add(wait) >= plan.operation;
+            if number >= plan.retry.max_attempts || out_of_budget || out_of_time {
+                report(None);
+                return outcome.finish(number);
             }
+            report(Some(wait));
             tracing::info!(attempt = number, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
             self.time.sleep(wait).await;
             previous_wait = Some(wait);
@@ -256,6 +295,40 @@ enum Outcome {
     Done(Response),
     Retry(Error),
     Fail(Error),
+}
+
+impl Outcome {
+    /// The attempt as an observer sees it.
+    fn describe(
+        &self,
+        request: &Request,
+        number: u32,
+        elapsed: Duration,
+        next_wait: Option<Duration>,
+    ) -> Attempt {
+        let (status, error, retry_after) = match self {
+            Outcome::Done(response) => (Some(response.status), None, None),
+            Outcome::Retry(e) | Outcome::Fail(e) => (e.status(), Some(e.kind()), e.retry_after()),
+        };
+        Attempt {
+            provider: request.provider,
+            operation: request.operation,
+            number,
+            elapsed,
+            status,
+            error,
+            retry_after,
+            next_wait,
+        }
+    }
+
+    /// The call's result, when this attempt is the last.
+    fn finish(self, attempts: u32) -> Result<Response, Error> {
+        match self {
+            Outcome::Done(response) => Ok(response),
+            Outcome::Retry(e) | Outcome::Fail(e) => Err(e.with_attempts(attempts)),
+        }
+    }
 }
 
 #[async_trait]

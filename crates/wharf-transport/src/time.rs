@@ -1,21 +1,39 @@
-//! The clock and the sleep, injectable so retry tests take no wall time.
+//! The clock and the sleep, injectable so retry and timeout tests take no wall
+//! time.
 
 use std::fmt::Debug;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use futures::future::BoxFuture;
 
-/// Where the retry loop and the signers get the time, and how they wait.
+/// Where the retry layer, the signers and the paginators get the time, and
+/// how they wait.
+///
+/// Two kinds of waiting: a [`sleep`](Time::sleep) is a wait the caller chose
+/// (a backoff, a `Retry-After`); a [`limit`](Time::limit) is a time limit
+/// raced against work that may finish first (an attempt timeout). A fake
+/// clock jumps over the first, and cannot know when real I/O will end, so it
+/// bounds the second on the real clock; see [`FakeTime`].
 pub trait Time: Debug + Send + Sync {
     /// The current wall-clock time (signers put it in `X-Sdk-Date`).
     fn now(&self) -> SystemTime;
 
+    /// Time since a fixed point of this clock; it never goes backwards, so
+    /// deadlines are measured with it.
+    fn monotonic(&self) -> Duration;
+
     /// Waits for `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// Resolves when a time limit of `duration`, starting now, has run out.
+    fn limit(&self, duration: Duration) -> BoxFuture<'static, ()>;
 }
 
 /// The real clock and tokio's timer (the default).
+///
+/// [`Time::monotonic`] reads tokio's clock, so a test that pauses tokio's
+/// time (`#[tokio::test(start_paused = true)]`) pauses this clock too.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TokioTime;
 
@@ -24,15 +42,31 @@ impl Time for TokioTime {
         SystemTime::now()
     }
 
+    fn monotonic(&self) -> Duration {
+        static ORIGIN: OnceLock<tokio::time::Instant> = OnceLock::new();
+        let origin = *ORIGIN.get_or_init(tokio::time::Instant::now);
+        tokio::time::Instant::now().saturating_duration_since(origin)
+    }
+
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn limit(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
     }
 }
 
-/// A clock that only moves when something sleeps on it, and returns at once.
+/// A clock that only moves when something sleeps on it (or is
+/// [advanced](FakeTime::advance)), and whose sleeps return at once.
 ///
-/// For tests: a retry loop on `FakeTime` runs without waiting, and
-/// [`FakeTime::sleeps`] shows every wait it asked for.
+/// For tests: a retry loop or a paginator on `FakeTime` runs without waiting,
+/// and [`FakeTime::sleeps`] shows every wait it asked for. Deadlines are
+/// measured on this clock: a fake transport that stalls by sleeping on it
+/// runs past its attempt or operation limit in no wall time. Work that waits
+/// on real I/O cannot move this clock, so a [`limit`](Time::limit) also ends
+/// after its duration on the real clock: a test against a real server that
+/// stalls still ends.
 #[derive(Debug, Clone)]
 pub struct FakeTime {
     state: Arc<Mutex<FakeState>>,
@@ -40,6 +74,7 @@ pub struct FakeTime {
 
 #[derive(Debug)]
 struct FakeState {
+    start: SystemTime,
     now: SystemTime,
     sleeps: Vec<Duration>,
 }
@@ -49,6 +84,7 @@ impl FakeTime {
     pub fn new(start: SystemTime) -> Self {
         FakeTime {
             state: Arc::new(Mutex::new(FakeState {
+                start,
                 now: start,
                 sleeps: Vec::new(),
             })),
@@ -77,10 +113,20 @@ impl Time for FakeTime {
         self.lock().now
     }
 
+    fn monotonic(&self) -> Duration {
+        let state = self.lock();
+        // The clock only moves forward, so this never fails.
+        state.now.duration_since(state.start).unwrap_or_default()
+    }
+
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         let mut state = self.lock();
         state.now += duration;
         state.sleeps.push(duration);
         Box::pin(std::future::ready(()))
+    }
+
+    fn limit(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
     }
 }

@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method};
-use wharf_auth::ucloud::{self, Credentials, Value};
+use wharf_auth::ucloud::{self, Credentials, PUBLIC_KEY, SIGNATURE, Value};
 
 use crate::{Error, ErrorKind, Request, Signer};
 
@@ -35,7 +35,7 @@ impl Signer for UcloudSigner {
             request.query().as_bytes()
         };
         let params: Vec<(String, Value)> = url::form_urlencoded::parse(source)
-            .filter(|(k, _)| k != "Signature" && k != "PublicKey")
+            .filter(|(k, _)| k != SIGNATURE && k != PUBLIC_KEY)
             .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
             .collect();
         if params.is_empty() {

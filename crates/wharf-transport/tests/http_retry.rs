@@ -220,7 +220,7 @@ async fn the_operation_timeout_bounds_everything() {
 async fn the_read_timeout_catches_a_silent_server() {
     let server = Server::start(vec![Action::Stall(Duration::from_secs(5))]).await;
     let mut config = HttpConfig::default();
-    config.read_timeout = Duration::from_millis(100);
+    config.timeouts.read = Duration::from_millis(100);
     let transport = HttpTransport::new(config).unwrap();
     let error = transport.send(list(&server)).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::AttemptTimeout, "{error}");
@@ -505,7 +505,7 @@ fn full_listener() -> (
 async fn the_connect_timeout_bounds_the_handshake() {
     let (_listener, _fillers, addr) = full_listener();
     let mut config = HttpConfig::default();
-    config.connect_timeout = Duration::from_millis(200);
+    config.timeouts.connect = Duration::from_millis(200);
     let transport = HttpTransport::new(config).unwrap();
     let request = Request::get(
         Provider::Swr,
