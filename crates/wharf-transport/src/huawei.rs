@@ -30,7 +30,7 @@ impl Signer for HuaweiSigner {
         let now = jiff::Timestamp::try_from(now).map_err(|e| {
             Error::new(ErrorKind::Sign, request, "clock out of range").with_source(e)
         })?;
-        let url = reqwest::Url::parse(&request.url)
+        let url = url::Url::parse(&request.url)
             .map_err(|e| Error::new(ErrorKind::Sign, request, "bad URL").with_source(e))?;
         let query = huawei::parse_query(url.query().unwrap_or_default());
         let headers = headers_to_sign(request, &url);
@@ -61,8 +61,8 @@ impl Signer for HuaweiSigner {
     }
 }
 
-/// The request's headers plus the `Host` reqwest will send.
-fn headers_to_sign(request: &Request, url: &reqwest::Url) -> Vec<(String, String)> {
+/// The request's headers plus the `Host` the HTTP client will send.
+fn headers_to_sign(request: &Request, url: &url::Url) -> Vec<(String, String)> {
     let mut headers: Vec<(String, String)> = request
         .headers
         .iter()

@@ -1,8 +1,8 @@
 //! Putting wharf's requests on the wire: one small [`Transport`] trait, three
 //! backends, and the layers that make a call dependable.
 //!
-//! - [`HttpTransport`]: reqwest with rustls, one pooled client, gzip, a body cap,
-//!   `https` required except to loopback.
+//! - `HttpTransport` (feature `http`, on by default): reqwest with rustls,
+//!   one pooled client, gzip, a body cap, `https` required except to loopback.
 //! - [`ReplayTransport`]: serves recorded exchanges from versioned JSON fixtures,
 //!   with a readable diff when nothing matches.
 //! - [`RecordingTransport`]: wraps another transport and records what it sees.
@@ -41,6 +41,7 @@
 
 mod classify;
 mod error;
+#[cfg(feature = "http")]
 mod http;
 mod huawei;
 mod options;
@@ -54,6 +55,7 @@ mod timeouts;
 mod transport;
 mod ucloud;
 
+#[cfg(feature = "http")]
 pub use crate::http::{HttpConfig, HttpTransport};
 pub use crate::huawei::HuaweiSigner;
 pub use classify::{Classifier, SwrClassifier, UhubClassifier, Verdict, is_retryable_status};

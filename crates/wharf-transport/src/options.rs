@@ -99,6 +99,27 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// Attempt `number` of `operation`, which failed with `error` (or
+    /// succeeded, when `None`); the other fields are empty. For tests of
+    /// observers: the retry layer fills every field.
+    pub fn new(
+        provider: Provider,
+        operation: &'static str,
+        number: u32,
+        error: Option<ErrorKind>,
+    ) -> Self {
+        Attempt {
+            provider,
+            operation,
+            number,
+            elapsed: Duration::ZERO,
+            status: None,
+            error,
+            retry_after: None,
+            next_wait: None,
+        }
+    }
+
     /// Whether the server asked the caller to slow down (HTTP 429, UHub
     /// RetCode 153 or 150).
     pub fn is_throttled(&self) -> bool {

@@ -5,7 +5,7 @@ use std::time::Duration;
 /// Every time limit of a call, each with a default, so nothing waits forever.
 ///
 /// Connect and read belong to the HTTP backend's connection pool
-/// ([`HttpConfig::timeouts`](crate::HttpConfig::timeouts)); attempt and
+/// (`HttpConfig::timeouts`, feature `http`); attempt and
 /// operation to the retry layer ([`Retrying::timeouts`](crate::Retrying::timeouts)).
 /// A client builds both from one `Timeouts`; a single call can tighten or
 /// loosen the attempt and operation limits with

@@ -10,7 +10,7 @@ use crate::{Error, Request, Response};
 /// Sends one request and returns the whole response.
 ///
 /// One method, so a backend is easy to write and to fake: the reqwest backend
-/// ([`HttpTransport`](crate::HttpTransport)), replay and recording
+/// (`HttpTransport`, feature `http`), replay and recording
 /// ([`ReplayTransport`](crate::ReplayTransport),
 /// [`RecordingTransport`](crate::RecordingTransport)), and the layers that wrap
 /// another transport ([`Retrying`](crate::Retrying), [`Signing`](crate::Signing)).

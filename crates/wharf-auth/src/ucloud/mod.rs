@@ -26,6 +26,6 @@ mod verify;
 
 pub use credentials::{Credentials, CredentialsError, CredentialsErrorKind};
 pub use flatten::flatten;
-pub use sign::{PUBLIC_KEY, SIGNATURE, SignedParams, sign, signature};
+pub use sign::{PUBLIC_KEY, SIGNATURE, SignedParams, form_encode, sign, signature};
 pub use value::{Value, encode_float, python_float_repr};
 pub use verify::{Verified, VerifyError, VerifyErrorKind, verify};

@@ -101,8 +101,13 @@ impl SignedParams {
     }
 }
 
-/// Python's `quote_plus(text, safe='')`.
-fn form_encode(text: &str) -> String {
+/// Python's `quote_plus(text, safe='')`: how both official SDKs encode a
+/// form field.
+///
+/// ```
+/// assert_eq!(wharf_auth::ucloud::form_encode("a b/c~"), "a+b%2Fc~");
+/// ```
+pub fn form_encode(text: &str) -> String {
     // A literal `%` is itself escaped, so `%20` can only come from a space.
     percent_encode(text).replace("%20", "+")
 }

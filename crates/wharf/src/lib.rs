@@ -1,0 +1,82 @@
+//! List the image catalogs of Huawei Cloud SWR and UCloud UHub: typed
+//! clients for every operation, paginators that keep requests in flight and
+//! items in order, and one [`Catalog`] trait across providers.
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use wharf::model::RepositoryQuery;
+//! use wharf::{SwrClient, SwrConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local emulator of both APIs (also `wharf::emulator`, feature
+//! // `emulator`), with its demo catalog and credentials.
+//! let emulator = wharf_emulator::Emulator::builder().start().await?;
+//! let credentials = wharf::HuaweiCredentials::new(
+//!     wharf_emulator::DEMO_HUAWEI_AK,
+//!     wharf_emulator::DEMO_HUAWEI_SK,
+//! )?;
+//! let config = SwrConfig::endpoint(&emulator.base_url())?.with_auth(credentials);
+//! let client = SwrClient::new(config)?;
+//!
+//! let mut query = RepositoryQuery::default();
+//! query.namespace = Some("library".into());
+//! let repos: Vec<_> = client.list_repositories(query).concurrency(4).items().try_collect().await?;
+//! assert!(repos.iter().all(|r| r.namespace == "library"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! - [`SwrClient`] (feature `swr`): repositories, namespaces, repository
+//!   tags, and the official (dockerhub) images, their tags and details.
+//! - [`UhubClient`] (feature `uhub`): `GetRepo`, `GetRepoImage`, `GetImageTag`.
+//! - Every list operation has a one-page call and a [`Paginator`] with
+//!   [`pages`](Paginator::pages) and [`items`](Paginator::items), lazy until
+//!   polled; see [`paginate`] for what a listing guarantees when the catalog
+//!   changes under it.
+//! - One [`Error`] with a matchable [`ErrorKind`].
+//!
+//! Features: `swr`, `uhub` and `rustls` (the HTTP backend) by default;
+//! `test-util` re-exports replay, recording and the fake clock; `emulator`
+//! the local emulator, for your own tests.
+
+// Without a provider feature (the model, errors and pages alone), the
+// plumbing of the clients is compiled but unused.
+#![cfg_attr(not(any(feature = "swr", feature = "uhub")), allow(dead_code))]
+
+mod client;
+mod credentials;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+mod error;
+mod page;
+pub mod paginate;
+#[cfg(feature = "swr")]
+mod swr;
+#[cfg(feature = "uhub")]
+mod uhub;
+
+/// The request and response types of both APIs, from `wharf-model`.
+pub use wharf_model as model;
+
+pub use client::ClientOptions;
+pub use credentials::{CredentialSource, env};
+pub use error::{Error, ErrorKind};
+pub use page::{Page, Total};
+pub use paginate::{CatalogChange, Items, ListOptions, OnChange, Pages, Paginator, Summary};
+#[cfg(feature = "swr")]
+pub use swr::{QueryForm, SwrClient, SwrConfig};
+#[cfg(feature = "uhub")]
+pub use uhub::{UHUB_ENDPOINT, UhubClient, UhubConfig, UhubMethod};
+pub use wharf_auth::huawei::{Auth, Credentials as HuaweiCredentials, IamToken};
+pub use wharf_auth::ucloud::Credentials as UcloudCredentials;
+pub use wharf_transport::{Provider, RetryConfig, Time, Timeouts, Transport};
+
+/// Replay, recording and the fake clock, for tests without a server.
+#[cfg(feature = "test-util")]
+pub mod test_util {
+    pub use wharf_transport::{
+        Exchange, FakeTime, Fixture, RecordedRequest, RecordedResponse, RecordingTransport,
+        ReplayTransport,
+    };
+}

@@ -1,0 +1,327 @@
+//! The engine of a listing: which pages to ask for, how many at once, and
+//! the checks on every page before its items are handed out.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use tokio::task::JoinSet;
+
+use super::state::Shared;
+use super::{CatalogChange, FetchPage, ListOptions, OnChange, Rules};
+use crate::{Error, ErrorKind, Page};
+
+/// How far a total may grow during a listing that reports changes, as a
+/// multiple of the first total, before the listing gives up: a catalog that
+/// grows as fast as it is read would otherwise never end.
+const GROWTH_LIMIT: u64 = 2;
+
+/// One listing in progress.
+///
+/// Pages are requested as ranges `(offset, limit)` on a grid of
+/// `page_size` from the start offset. A range is *requested* from the moment
+/// it is sent until its page is handed out, so at most `window` pages (in
+/// flight or waiting for their turn) are held at once. Pages are handed out
+/// strictly at the cursor; a page shorter than asked leaves a gap, which is
+/// requested next.
+pub(super) struct Engine<T> {
+    fetch: FetchPage<T>,
+    rules: Rules<T>,
+    options: ListOptions,
+    shared: Arc<Shared>,
+    /// The next offset to hand out.
+    cursor: u64,
+    /// Where the listing ends, once a total is known (and `max_items`).
+    end: Option<u64>,
+    /// The first total reported, and the latest.
+    first_total: Option<u64>,
+    last_total: Option<u64>,
+    /// Items handed out so far.
+    yielded: u64,
+    requested: BTreeMap<u64, u32>,
+    arrived: BTreeMap<u64, Page<T>>,
+    tasks: JoinSet<(u64, Result<Page<T>, Error>)>,
+    /// Keys of the page handed out last, and its last item.
+    previous_keys: HashSet<String>,
+    previous_item: Option<T>,
+    finished: bool,
+    checked: bool,
+}
+
+impl<T: Clone + Send + 'static> Engine<T> {
+    pub(super) fn new(
+        fetch: FetchPage<T>,
+        rules: Rules<T>,
+        options: ListOptions,
+        shared: Arc<Shared>,
+    ) -> Self {
+        let cursor = options.start_offset;
+        Engine {
+            fetch,
+            rules,
+            end: options.max_items.map(|max| cursor.saturating_add(max)),
+            options,
+            shared,
+            cursor,
+            first_total: None,
+            last_total: None,
+            yielded: 0,
+            requested: BTreeMap::new(),
+            arrived: BTreeMap::new(),
+            tasks: JoinSet::new(),
+            previous_keys: HashSet::new(),
+            previous_item: None,
+            finished: false,
+            checked: false,
+        }
+    }
+
+    /// The next page in order, `None` at the end. After an error, `None`.
+    pub(super) async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
+        if !self.checked {
+            self.checked = true;
+            self.shared.start();
+            if let Err(e) = self.options.check() {
+                return Some(self.fail(e));
+            }
+        }
+        loop {
+            if self.finished {
+                return None;
+            }
+            if let Some(page) = self.arrived.remove(&self.cursor) {
+                self.requested.remove(&self.cursor);
+                let result = self.accept(page);
+                if result.is_err() || self.finished {
+                    self.finish();
+                }
+                return Some(result);
+            }
+            self.launch();
+            if self.tasks.is_empty() {
+                match self.shared.pause_left() {
+                    Some(wait) => {
+                        self.shared.time().sleep(wait).await;
+                        continue;
+                    }
+                    None => {
+                        self.finish();
+                        return None;
+                    }
+                }
+            }
+            match self.tasks.join_next().await {
+                Some(Ok((offset, Ok(page)))) => {
+                    self.shared.page_received();
+                    self.arrived.insert(offset, page);
+                }
+                Some(Ok((_, Err(e)))) => return Some(self.fail(e)),
+                Some(Err(join)) => {
+                    let e = Error::new(ErrorKind::Transport, "a page request task failed")
+                        .with_source(join);
+                    return Some(self.fail(e));
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+        self.shared.end();
+        self.tasks.abort_all();
+    }
+
+    fn fail(&mut self, e: Error) -> Result<Page<T>, Error> {
+        self.finish();
+        Err(e)
+    }
+
+    /// Starts requests while the window allows and there is a range to ask for.
+    fn launch(&mut self) {
+        if self.shared.pause_left().is_some() {
+            return;
+        }
+        let window = self.shared.window();
+        while self.requested.len() < window {
+            let Some((offset, limit)) = self.next_range() else {
+                break;
+            };
+            self.requested.insert(offset, limit);
+            let fetch = Arc::clone(&self.fetch);
+            let options = self.shared.call_options();
+            self.tasks
+                .spawn(async move { (offset, fetch(offset, limit, options).await) });
+        }
+    }
+
+    /// The first range at or after the cursor that no request covers; while
+    /// the total is unknown, only the one at the cursor, one at a time.
+    fn next_range(&self) -> Option<(u64, u32)> {
+        let mut at = self.cursor;
+        let mut next_start = None;
+        for (&offset, &limit) in self.requested.range(self.cursor..) {
+            if offset > at {
+                next_start = Some(offset);
+                break;
+            }
+            at = at.max(offset + u64::from(limit));
+        }
+        if self.last_total.is_none() && at != self.cursor {
+            return None;
+        }
+        let mut room = u64::from(self.options.page_size);
+        if let Some(end) = self.end {
+            room = room.min(end.saturating_sub(at));
+        }
+        if let Some(start) = next_start {
+            room = room.min(start - at);
+        }
+        (room > 0).then_some((at, room as u32))
+    }
+
+    /// Checks a page at the cursor, moves the cursor past it, and decides
+    /// whether the listing goes on.
+    fn accept(&mut self, mut page: Page<T>) -> Result<Page<T>, Error> {
+        let received = page.items.len() as u64;
+        self.check_total(&page)?;
+        self.check_progress(&page)?;
+        self.drop_repeats(&mut page)?;
+        self.check_order(&page)?;
+        self.cursor += received;
+        if received == 0 {
+            self.finished = true;
+            if let Some(total) = self.last_total.filter(|&t| self.cursor < t) {
+                let change = CatalogChange::EndedShort {
+                    offset: self.cursor,
+                    total,
+                };
+                self.changed(change)?;
+            }
+        } else if page.next_offset.is_none() && self.last_total.is_none() {
+            // A short page and no total: the last page.
+            self.finished = true;
+        }
+        if let Some(max) = self.options.max_items {
+            let left = max.saturating_sub(self.yielded);
+            if page.items.len() as u64 >= left {
+                page.items.truncate(left as usize);
+                self.finished = true;
+            }
+        }
+        if self.end.is_some_and(|end| self.cursor >= end) {
+            self.finished = true;
+        }
+        self.remember(&page);
+        self.yielded += page.items.len() as u64;
+        self.shared.page_yielded(page.items.len());
+        Ok(page)
+    }
+
+    /// A total that moved means items may have shifted across a boundary.
+    fn check_total(&mut self, page: &Page<T>) -> Result<(), Error> {
+        let Some(total) = page.total.known() else {
+            return Ok(());
+        };
+        let first = *self.first_total.get_or_insert(total);
+        if let Some(was) = self.last_total.filter(|&was| was != total) {
+            let change = CatalogChange::TotalChanged {
+                offset: page.offset,
+                was,
+                now: total,
+            };
+            self.changed(change)?;
+        }
+        if total
+            > first
+                .saturating_mul(GROWTH_LIMIT)
+                .saturating_add(u64::from(self.options.page_size))
+        {
+            let detail = format!(
+                "the catalog grew from {first} to {total} items while it was listed; stopping"
+            );
+            return Err(Error::new(ErrorKind::CatalogChanged, detail));
+        }
+        self.last_total = Some(total);
+        let by_max = self
+            .options
+            .max_items
+            .map(|max| self.options.start_offset.saturating_add(max));
+        self.end = Some(by_max.map_or(total, |m| m.min(total)));
+        Ok(())
+    }
+
+    /// A page whose every item was on the page before made no progress: the
+    /// server likely ignores `offset`, and asking again would loop.
+    fn check_progress(&self, page: &Page<T>) -> Result<(), Error> {
+        let all_seen = !page.items.is_empty()
+            && page
+                .items
+                .iter()
+                .all(|item| self.previous_keys.contains(&(self.rules.key)(item)));
+        if all_seen {
+            let detail = format!(
+                "the page at offset {} repeats the page before it; the server may ignore `offset`",
+                page.offset
+            );
+            return Err(Error::new(ErrorKind::Paging, detail));
+        }
+        Ok(())
+    }
+
+    /// Items already handed out are reported, and never handed out twice.
+    fn drop_repeats(&mut self, page: &mut Page<T>) -> Result<(), Error> {
+        if self.previous_keys.is_empty() {
+            return Ok(());
+        }
+        let keys = &self.previous_keys;
+        let key = self.rules.key;
+        let first_repeat = page.items.iter().position(|item| keys.contains(&key(item)));
+        if let Some(at) = first_repeat {
+            let change = CatalogChange::Repeated {
+                offset: page.offset + at as u64,
+                key: key(&page.items[at]),
+            };
+            self.changed(change)?;
+            let keys = &self.previous_keys;
+            page.items.retain(|item| !keys.contains(&key(item)));
+        }
+        Ok(())
+    }
+
+    fn check_order(&mut self, page: &Page<T>) -> Result<(), Error> {
+        let Some(in_order) = self.rules.in_order.clone() else {
+            return Ok(());
+        };
+        let mut previous = self.previous_item.as_ref();
+        for (i, item) in page.items.iter().enumerate() {
+            if previous.is_some_and(|p| !in_order(p, item)) {
+                let change = CatalogChange::OutOfOrder {
+                    offset: page.offset + i as u64,
+                    key: (self.rules.key)(item),
+                };
+                self.changed(change)?;
+            }
+            previous = Some(item);
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, page: &Page<T>) {
+        if page.items.is_empty() {
+            return;
+        }
+        self.previous_keys = page.items.iter().map(self.rules.key).collect();
+        self.previous_item = page.items.last().cloned();
+    }
+
+    /// A change: the listing's error, or a note in the summary.
+    fn changed(&mut self, change: CatalogChange) -> Result<(), Error> {
+        match self.options.on_change {
+            OnChange::Fail => Err(Error::changed(change)),
+            OnChange::Report => {
+                self.shared.record_change(change);
+                Ok(())
+            }
+        }
+    }
+}

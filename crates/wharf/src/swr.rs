@@ -1,0 +1,496 @@
+//! Huawei Cloud SWR: [`SwrClient`] and its configuration.
+
+use std::fmt;
+use std::sync::Arc;
+
+use wharf_auth::huawei::{self, Auth, Credentials};
+use wharf_model::{
+    ImageRef, OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery,
+    OfficialImagesQuery, OrderColumn, OrderType, PageRequest, Repository, RepositoryQuery,
+    SlashEncoding,
+};
+use wharf_parse::{ContentRange, Total};
+use wharf_transport::{
+    CallOptions, HuaweiSigner, Provider, Request, Response, SwrClassifier, Transport,
+};
+
+use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
+use crate::credentials::{self, CredentialSource, env};
+use crate::paginate::{FetchPage, InOrder, Paginator, Rules};
+use crate::{Error, ErrorKind, Page};
+
+/// How list repositories sends its query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum QueryForm {
+    /// One `filter` parameter, `key::value|key::value`, as the seed page
+    /// documents (the default).
+    #[default]
+    Filter,
+    /// Plain parameters (`?namespace=..&limit=..`), as the current SDK sends.
+    Plain,
+}
+
+/// Where and how an [`SwrClient`] talks to SWR.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SwrConfig {
+    /// Base URL, such as `https://swr-api.cn-north-4.myhuaweicloud.com`.
+    pub endpoint: String,
+    /// Credentials: AK/SK (with a security token for temporary ones) or an
+    /// IAM token; `None` sends requests unsigned.
+    pub auth: Option<Auth>,
+    /// Where [`auth`](Self::auth) came from, for error messages.
+    pub credential_source: CredentialSource,
+    /// How a `/` in a repository name goes into a path (default `$`).
+    pub slash: SlashEncoding,
+    /// How list repositories sends its query (default `filter`).
+    pub query_form: QueryForm,
+    /// Timeouts, retries, paging defaults, clock.
+    pub options: ClientOptions,
+}
+
+impl fmt::Debug for SwrConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Auth`'s own Debug redacts its secrets.
+        f.debug_struct("SwrConfig")
+            .field("endpoint", &self.endpoint)
+            .field("auth", &self.auth)
+            .field("credential_source", &self.credential_source)
+            .field("slash", &self.slash)
+            .field("query_form", &self.query_form)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl SwrConfig {
+    /// The public endpoint of `region`, such as `cn-north-4`.
+    pub fn region(region: &str) -> Result<Self, Error> {
+        check_region(region)?;
+        SwrConfig::endpoint(&format!("https://swr-api.{region}.myhuaweicloud.com"))
+    }
+
+    /// A custom base URL, such as an emulator's `http://127.0.0.1:8080`.
+    pub fn endpoint(url: &str) -> Result<Self, Error> {
+        Ok(SwrConfig {
+            endpoint: base_url(url)?,
+            auth: None,
+            credential_source: CredentialSource::None,
+            slash: SlashEncoding::default(),
+            query_form: QueryForm::default(),
+            options: ClientOptions::default(),
+        })
+    }
+
+    /// The region and credentials the official tools read from the
+    /// environment: `HUAWEICLOUD_SDK_REGION`, `HUAWEICLOUD_SDK_AK`,
+    /// `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`,
+    /// `HUAWEICLOUD_SDK_SECURITY_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        let lookup = credentials::process_env;
+        let region = credentials::read(&lookup, env::HUAWEICLOUD_SDK_REGION).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                format!(
+                    "{} is not set; set it to a region such as cn-north-4",
+                    env::HUAWEICLOUD_SDK_REGION
+                ),
+            )
+        })?;
+        SwrConfig::region(&region)?.with_env_credentials(&lookup)
+    }
+
+    /// With AK/SK or token credentials given in code.
+    pub fn with_auth(mut self, auth: impl Into<Auth>) -> Self {
+        self.auth = Some(auth.into());
+        self.credential_source = CredentialSource::Code;
+        self
+    }
+
+    /// With the credentials in `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK`
+    /// (plus project id and security token when set), read through `lookup`;
+    /// unchanged when neither key is set.
+    pub fn with_env_credentials(
+        mut self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let ak = credentials::read(lookup, env::HUAWEICLOUD_SDK_AK);
+        let sk = credentials::read(lookup, env::HUAWEICLOUD_SDK_SK);
+        let (ak, sk) = match (ak, sk) {
+            (None, None) => return Ok(self),
+            (Some(ak), Some(sk)) => (ak, sk),
+            (Some(_), None) | (None, Some(_)) => {
+                let detail = format!(
+                    "set both {} and {}, or neither",
+                    env::HUAWEICLOUD_SDK_AK,
+                    env::HUAWEICLOUD_SDK_SK
+                );
+                return Err(Error::new(ErrorKind::Config, detail));
+            }
+        };
+        let mut names = vec![env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK];
+        let source = CredentialSource::Environment(names.clone());
+        let mut creds =
+            Credentials::new(ak, sk).map_err(|e| credentials::refused("AK/SK", &source, e))?;
+        if let Some(token) = credentials::read(lookup, env::HUAWEICLOUD_SDK_SECURITY_TOKEN) {
+            names.push(env::HUAWEICLOUD_SDK_SECURITY_TOKEN);
+            creds = creds
+                .with_security_token(token)
+                .map_err(|e| credentials::refused("security token", &source, e))?;
+        }
+        if let Some(project) = credentials::read(lookup, env::HUAWEICLOUD_SDK_PROJECT_ID) {
+            names.push(env::HUAWEICLOUD_SDK_PROJECT_ID);
+            creds = creds
+                .with_project_id(project)
+                .map_err(|e| credentials::refused("project id", &source, e))?;
+        }
+        self.auth = Some(Auth::AkSk(creds));
+        self.credential_source = CredentialSource::Environment(names);
+        Ok(self)
+    }
+}
+
+/// A client of SWR: cheap to clone, `Send + Sync`, shared by many tasks.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use wharf::model::RepositoryQuery;
+/// use wharf::{SwrClient, SwrConfig};
+///
+/// # async fn run() -> Result<(), wharf::Error> {
+/// let client = SwrClient::new(SwrConfig::from_env()?)?;
+/// let mut query = RepositoryQuery::default();
+/// query.namespace = Some("team".into());
+/// let repos: Vec<_> = client.list_repositories(query).items().try_collect().await?;
+/// println!("{} repositories", repos.len());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct SwrClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    caller: Caller,
+    base: String,
+    slash: SlashEncoding,
+    query_form: QueryForm,
+    options: ClientOptions,
+}
+
+impl fmt::Debug for SwrClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SwrClient")
+            .field("endpoint", &self.inner.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SwrClient {
+    /// A client over HTTPS (plain HTTP only to loopback).
+    #[cfg(feature = "rustls")]
+    pub fn new(config: SwrConfig) -> Result<Self, Error> {
+        let transport = crate::client::http_transport(&config.options)?;
+        Ok(SwrClient::with_transport(config, transport))
+    }
+
+    /// A client over `transport`: replay or recording in tests, or your own.
+    pub fn with_transport(config: SwrConfig, transport: Arc<dyn Transport>) -> Self {
+        let caller = match config.auth {
+            Some(auth) => Caller::new(
+                transport,
+                HuaweiSigner::new(auth),
+                SwrClassifier,
+                config.credential_source,
+                &config.options,
+            ),
+            None => Caller::new(
+                transport,
+                Unsigned,
+                SwrClassifier,
+                config.credential_source,
+                &config.options,
+            ),
+        };
+        SwrClient {
+            inner: Arc::new(Inner {
+                caller,
+                base: config.endpoint,
+                slash: config.slash,
+                query_form: config.query_form,
+                options: config.options,
+            }),
+        }
+    }
+
+    /// The base URL.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// One page of the caller's repositories (`GET /v2/manage/repos`): the
+    /// page `query.page` asks for, or the server's default page.
+    pub async fn list_repositories_page(
+        &self,
+        query: &RepositoryQuery,
+    ) -> Result<Page<Repository>, Error> {
+        self.repositories_page(query, CallOptions::default()).await
+    }
+
+    /// Every repository `query` selects, page by page (its `page` is ignored).
+    pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
+        let client = self.clone();
+        let in_order = repository_order(&query);
+        let fetch: FetchPage<Repository> = Arc::new(move |offset, limit, options| {
+            let client = client.clone();
+            let mut query = query.clone();
+            query.page = Some(PageRequest::new(offset, limit));
+            Box::pin(async move { client.repositories_page(&query, options).await })
+        });
+        let rules = Rules {
+            key: |r: &Repository| format!("{}/{}", r.namespace, r.name),
+            in_order,
+        };
+        self.paginator(fetch, rules)
+    }
+
+    async fn repositories_page(
+        &self,
+        query: &RepositoryQuery,
+        options: CallOptions,
+    ) -> Result<Page<Repository>, Error> {
+        const OP: &str = "list_repos";
+        let invalid = |e: wharf_parse::FilterError| {
+            Error::new(ErrorKind::InvalidInput, e.to_string())
+                .during(Provider::Swr, OP)
+                .with_source(e)
+        };
+        let pairs: Vec<(String, String)> = match self.inner.query_form {
+            QueryForm::Filter => vec![(
+                "filter".to_owned(),
+                wharf_parse::to_filter(query).map_err(invalid)?,
+            )],
+            QueryForm::Plain => wharf_parse::to_query_params(query)
+                .map_err(invalid)?
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        };
+        let response = self.get(OP, "/v2/manage/repos", &pairs, options).await?;
+        let items: Vec<Repository> = decode(Provider::Swr, OP, &response)?;
+        let total_range = items.first().and_then(|r| r.total_range);
+        paged(OP, &response, items, query.page, total_range)
+    }
+
+    /// One page of official images (`GET /v2/manage/dockerhub/repos`).
+    pub async fn list_official_images_page(
+        &self,
+        query: &OfficialImagesQuery,
+    ) -> Result<Page<OfficialImage>, Error> {
+        self.official_images_page(query, CallOptions::default())
+            .await
+    }
+
+    /// Every official image `query` selects, page by page.
+    pub fn list_official_images(&self, query: OfficialImagesQuery) -> Paginator<OfficialImage> {
+        let client = self.clone();
+        let fetch: FetchPage<OfficialImage> = Arc::new(move |offset, limit, options| {
+            let client = client.clone();
+            let mut query = query.clone();
+            query.page = Some(PageRequest::new(offset, limit));
+            Box::pin(async move { client.official_images_page(&query, options).await })
+        });
+        let rules = Rules {
+            key: |i: &OfficialImage| i.id.to_string(),
+            in_order: None,
+        };
+        self.paginator(fetch, rules)
+    }
+
+    async fn official_images_page(
+        &self,
+        query: &OfficialImagesQuery,
+        options: CallOptions,
+    ) -> Result<Page<OfficialImage>, Error> {
+        const OP: &str = "list_official_images";
+        let mut pairs = Vec::new();
+        if let Some(namespace) = &query.namespace {
+            pairs.push(("namespace".to_owned(), namespace.clone()));
+        }
+        if let Some(name) = &query.image_name {
+            pairs.push(("image_name".to_owned(), name.clone()));
+        }
+        push_page(&mut pairs, query.page);
+        let response = self
+            .get(OP, "/v2/manage/dockerhub/repos", &pairs, options)
+            .await?;
+        let items: Vec<OfficialImage> = decode(Provider::Swr, OP, &response)?;
+        let total_range = items.first().and_then(|i| i.total_range);
+        paged(OP, &response, items, query.page, total_range)
+    }
+
+    /// One page of an official image's tags.
+    pub async fn list_official_image_tags_page(
+        &self,
+        query: &OfficialImageTagsQuery,
+    ) -> Result<Page<OfficialImageTag>, Error> {
+        self.official_tags_page(query, CallOptions::default()).await
+    }
+
+    /// Every tag of an official image, page by page.
+    pub fn list_official_image_tags(&self, image: ImageRef) -> Paginator<OfficialImageTag> {
+        let client = self.clone();
+        let fetch: FetchPage<OfficialImageTag> = Arc::new(move |offset, limit, options| {
+            let client = client.clone();
+            let mut query = OfficialImageTagsQuery::new(image.clone());
+            query.page = Some(PageRequest::new(offset, limit));
+            Box::pin(async move { client.official_tags_page(&query, options).await })
+        });
+        let rules = Rules {
+            key: |t: &OfficialImageTag| t.name.clone(),
+            in_order: None,
+        };
+        self.paginator(fetch, rules)
+    }
+
+    async fn official_tags_page(
+        &self,
+        query: &OfficialImageTagsQuery,
+        options: CallOptions,
+    ) -> Result<Page<OfficialImageTag>, Error> {
+        const OP: &str = "list_official_image_tags";
+        let path = format!("{}/tags", self.official_path(&query.image));
+        let mut pairs = Vec::new();
+        push_page(&mut pairs, query.page);
+        let response = self.get(OP, &path, &pairs, options).await?;
+        let items: Vec<OfficialImageTag> = decode(Provider::Swr, OP, &response)?;
+        paged(OP, &response, items, query.page, None)
+    }
+
+    /// One official image in full; [`ErrorKind::NotFound`] when it does not exist.
+    pub async fn show_official_image(
+        &self,
+        image: &ImageRef,
+    ) -> Result<OfficialImageDetail, Error> {
+        const OP: &str = "show_official_image";
+        let path = self.official_path(image);
+        let response = self.get(OP, &path, &[], CallOptions::default()).await?;
+        decode(Provider::Swr, OP, &response)
+    }
+
+    fn official_path(&self, image: &ImageRef) -> String {
+        format!(
+            "/v2/manage/dockerhub/namespaces/{}/repos/{}",
+            image.namespace,
+            image.repository.to_path_segment(self.inner.slash)
+        )
+    }
+
+    fn paginator<T: Clone + Send + 'static>(
+        &self,
+        fetch: FetchPage<T>,
+        rules: Rules<T>,
+    ) -> Paginator<T> {
+        let options = &self.inner.options;
+        Paginator::new(
+            fetch,
+            rules,
+            options.list.clone(),
+            Arc::clone(&options.time),
+        )
+    }
+
+    /// A GET of `path` with `pairs` as the query, in the canonical form the
+    /// signer signs, so what is signed is what is sent.
+    async fn get(
+        &self,
+        operation: &'static str,
+        path: &str,
+        pairs: &[(String, String)],
+        options: CallOptions,
+    ) -> Result<Response, Error> {
+        let mut url = format!("{}{path}", self.inner.base);
+        if !pairs.is_empty() {
+            url.push('?');
+            url.push_str(&huawei::wire_query(pairs));
+        }
+        let request = Request::get(Provider::Swr, operation, url).with_options(options);
+        self.inner.caller.send(request).await
+    }
+}
+
+/// Adds `offset` and `limit` when a page is asked for.
+fn push_page(pairs: &mut Vec<(String, String)>, page: Option<PageRequest>) {
+    if let Some(page) = page {
+        pairs.push(("offset".to_owned(), page.offset.to_string()));
+        pairs.push(("limit".to_owned(), page.limit.to_string()));
+    }
+}
+
+/// A page from a list response: the total from `Content-Range`, else from
+/// `total_range`; a `Content-Range` that starts elsewhere than asked is
+/// refused, since paging on would skip or repeat items.
+fn paged<T>(
+    operation: &'static str,
+    response: &Response,
+    items: Vec<T>,
+    asked: Option<PageRequest>,
+    total_range: Option<u64>,
+) -> Result<Page<T>, Error> {
+    let request_id = response.request_id(Provider::Swr).map(str::to_owned);
+    let fail = |kind, detail: String| {
+        Error::new(kind, detail)
+            .during(Provider::Swr, operation)
+            .with_request_id(request_id.clone())
+    };
+    let range = match response.header("content-range") {
+        Some(text) => Some(ContentRange::parse(text).map_err(|e| {
+            fail(ErrorKind::Decode, format!("bad Content-Range header: {e}")).with_source(e)
+        })?),
+        None => None,
+    };
+    let page = asked.unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
+    if let Some(range) = &range
+        && range.offset != page.offset
+    {
+        let detail = format!(
+            "asked for offset {} and got a page at offset {} (Content-Range {:?})",
+            page.offset,
+            range.offset,
+            response.header("content-range").unwrap_or_default()
+        );
+        return Err(fail(ErrorKind::Paging, detail));
+    }
+    let total = match (range.map(|r| r.total), total_range) {
+        (Some(Total::Known(t)), _) | (_, Some(t)) => Total::Known(t),
+        _ => Total::Unknown,
+    };
+    Ok(Page::new(items, page.offset, page.limit, total).with_request_id(request_id))
+}
+
+/// The check that items come in the order `query` asked for, when it asked.
+fn repository_order(query: &RepositoryQuery) -> Option<InOrder<Repository>> {
+    let column = query.order_column?;
+    let descending = query.order_type == Some(OrderType::Desc);
+    let in_order: InOrder<Repository> = Arc::new(move |a: &Repository, b: &Repository| {
+        let ordering = match column {
+            OrderColumn::Name => a.name.cmp(&b.name),
+            OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
+                a.updated_at.instant().cmp(&b.updated_at.instant())
+            }
+            OrderColumn::TagCount => a.num_images.cmp(&b.num_images),
+            OrderColumn::Namespace => a.namespace.cmp(&b.namespace),
+            OrderColumn::IsPublic => a.is_public.cmp(&b.is_public),
+            // A column this wharf does not know: nothing to check.
+            _ => std::cmp::Ordering::Equal,
+        };
+        if descending {
+            ordering.is_ge()
+        } else {
+            ordering.is_le()
+        }
+    });
+    Some(in_order)
+}

@@ -1,0 +1,384 @@
+//! UCloud UHub: [`UhubClient`] and its configuration.
+
+use std::fmt;
+use std::sync::Arc;
+
+use wharf_auth::ucloud::{self, form_encode};
+use wharf_model::{
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
+    UhubAction, UhubResponse,
+};
+use wharf_parse::Total;
+use wharf_transport::{CallOptions, Provider, Request, Transport, UcloudSigner, UhubClassifier};
+
+use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
+use crate::credentials::{self, CredentialSource, env};
+use crate::paginate::{FetchPage, Paginator, Rules};
+use crate::{Error, ErrorKind, Page};
+
+/// The public UCloud API endpoint.
+pub const UHUB_ENDPOINT: &str = "https://api.ucloud.cn";
+
+/// How a [`UhubClient`] sends an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UhubMethod {
+    /// `POST` with a form body, as both official SDKs send (the default).
+    #[default]
+    PostForm,
+    /// `GET` with the parameters in the query, as the docs show.
+    GetQuery,
+}
+
+/// Where and how a [`UhubClient`] talks to UHub.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct UhubConfig {
+    /// Base URL (default [`UHUB_ENDPOINT`]).
+    pub endpoint: String,
+    /// `Region`, such as `cn-bj2`, sent with every action when set.
+    pub region: Option<String>,
+    /// `ProjectId`, sent with every action when set.
+    pub project_id: Option<String>,
+    /// The key pair; `None` sends requests unsigned.
+    pub credentials: Option<ucloud::Credentials>,
+    /// Where [`credentials`](Self::credentials) came from, for error messages.
+    pub credential_source: CredentialSource,
+    /// POST form or GET query.
+    pub method: UhubMethod,
+    /// Timeouts, retries, paging defaults, clock.
+    pub options: ClientOptions,
+}
+
+impl fmt::Debug for UhubConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Credentials`' own Debug redacts the private key.
+        f.debug_struct("UhubConfig")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("project_id", &self.project_id)
+            .field("credentials", &self.credentials)
+            .field("credential_source", &self.credential_source)
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for UhubConfig {
+    fn default() -> Self {
+        UhubConfig {
+            endpoint: UHUB_ENDPOINT.to_owned(),
+            region: None,
+            project_id: None,
+            credentials: None,
+            credential_source: CredentialSource::None,
+            method: UhubMethod::default(),
+            options: ClientOptions::default(),
+        }
+    }
+}
+
+impl UhubConfig {
+    /// The public endpoint, for `region` (such as `cn-bj2`).
+    pub fn region(region: &str) -> Result<Self, Error> {
+        check_region(region)?;
+        Ok(UhubConfig {
+            region: Some(region.to_owned()),
+            ..UhubConfig::default()
+        })
+    }
+
+    /// A custom base URL, such as an emulator's `http://127.0.0.1:8080`.
+    pub fn endpoint(url: &str) -> Result<Self, Error> {
+        Ok(UhubConfig {
+            endpoint: base_url(url)?,
+            ..UhubConfig::default()
+        })
+    }
+
+    /// Region, project and key pair as the official tools read them:
+    /// `UCLOUD_REGION`, `UCLOUD_PROJECT_ID`, `UCLOUD_PUBLIC_KEY`,
+    /// `UCLOUD_PRIVATE_KEY`.
+    pub fn from_env() -> Result<Self, Error> {
+        UhubConfig::default().with_env_credentials(&credentials::process_env)
+    }
+
+    /// With a key pair given in code.
+    pub fn with_credentials(mut self, credentials: ucloud::Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self.credential_source = CredentialSource::Code;
+        self
+    }
+
+    /// With the key pair, project and region of the `UCLOUD_*` variables,
+    /// read through `lookup`; each unchanged when its variable is unset.
+    pub fn with_env_credentials(
+        mut self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        if let Some(region) = credentials::read(lookup, env::UCLOUD_REGION) {
+            check_region(&region)?;
+            self.region = Some(region);
+        }
+        if let Some(project) = credentials::read(lookup, env::UCLOUD_PROJECT_ID) {
+            self.project_id = Some(project);
+        }
+        let public = credentials::read(lookup, env::UCLOUD_PUBLIC_KEY);
+        let private = credentials::read(lookup, env::UCLOUD_PRIVATE_KEY);
+        match (public, private) {
+            (None, None) => Ok(self),
+            (Some(public), Some(private)) => {
+                let source = CredentialSource::Environment(vec![
+                    env::UCLOUD_PUBLIC_KEY,
+                    env::UCLOUD_PRIVATE_KEY,
+                ]);
+                let keys = ucloud::Credentials::new(public, private)
+                    .map_err(|e| credentials::refused("key pair", &source, e))?;
+                self.credentials = Some(keys);
+                self.credential_source = source;
+                Ok(self)
+            }
+            _ => Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "set both {} and {}, or neither",
+                    env::UCLOUD_PUBLIC_KEY,
+                    env::UCLOUD_PRIVATE_KEY
+                ),
+            )),
+        }
+    }
+}
+
+/// A client of UHub: cheap to clone, `Send + Sync`, shared by many tasks.
+///
+/// UHub's "repo" is what SWR calls a namespace; its "image" is a repository.
+#[derive(Clone)]
+pub struct UhubClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    caller: Caller,
+    base: String,
+    region: Option<String>,
+    project_id: Option<String>,
+    method: UhubMethod,
+    options: ClientOptions,
+}
+
+impl fmt::Debug for UhubClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UhubClient")
+            .field("endpoint", &self.inner.base)
+            .field("region", &self.inner.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UhubClient {
+    /// A client over HTTPS (plain HTTP only to loopback).
+    #[cfg(feature = "rustls")]
+    pub fn new(config: UhubConfig) -> Result<Self, Error> {
+        let transport = crate::client::http_transport(&config.options)?;
+        Ok(UhubClient::with_transport(config, transport))
+    }
+
+    /// A client over `transport`: replay or recording in tests, or your own.
+    pub fn with_transport(config: UhubConfig, transport: Arc<dyn Transport>) -> Self {
+        let source = config.credential_source;
+        let caller = match config.credentials {
+            Some(keys) => Caller::new(
+                transport,
+                UcloudSigner::new(keys),
+                UhubClassifier,
+                source,
+                &config.options,
+            ),
+            None => Caller::new(transport, Unsigned, UhubClassifier, source, &config.options),
+        };
+        UhubClient {
+            inner: Arc::new(Inner {
+                caller,
+                base: config.endpoint,
+                region: config.region,
+                project_id: config.project_id,
+                method: config.method,
+                options: config.options,
+            }),
+        }
+    }
+
+    /// The base URL.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// One page of `GetRepoImage`: the images of one repo.
+    pub async fn get_repo_image(
+        &self,
+        request: &GetRepoImageRequest,
+    ) -> Result<Page<ImageSet>, Error> {
+        self.page(
+            request,
+            request.offset,
+            request.limit,
+            CallOptions::default(),
+        )
+        .await
+    }
+
+    /// Every image of repo `repo_name`, page by page.
+    pub fn list_repo_images(&self, repo_name: &str) -> Paginator<ImageSet> {
+        let template = GetRepoImageRequest::new(repo_name);
+        self.paginator(
+            template,
+            |r: &ImageSet| r.image_name.clone(),
+            |r, offset, limit| {
+                r.offset = Some(offset);
+                r.limit = Some(limit);
+            },
+        )
+    }
+
+    /// One page of `GetImageTag`: the tags of one image.
+    pub async fn get_image_tag(&self, request: &GetImageTagRequest) -> Result<Page<TagSet>, Error> {
+        self.page(
+            request,
+            request.offset,
+            request.limit,
+            CallOptions::default(),
+        )
+        .await
+    }
+
+    /// Every tag of image `image_name` in repo `repo_name`, page by page.
+    pub fn list_image_tags(&self, repo_name: &str, image_name: &str) -> Paginator<TagSet> {
+        let template = GetImageTagRequest::new(repo_name, image_name);
+        self.paginator(
+            template,
+            |t: &TagSet| t.tag_name.clone(),
+            |r, offset, limit| {
+                r.offset = Some(offset);
+                r.limit = Some(limit);
+            },
+        )
+    }
+
+    /// One page of `GetRepo`: the account's repos.
+    pub async fn get_repo(&self, request: &GetRepoRequest) -> Result<Page<RepoSet>, Error> {
+        self.page(
+            request,
+            request.offset,
+            request.limit,
+            CallOptions::default(),
+        )
+        .await
+    }
+
+    /// Every repo (of `repo_type`, or all), page by page.
+    pub fn list_repos(&self, repo_type: Option<RepoType>) -> Paginator<RepoSet> {
+        let mut template = GetRepoRequest::default();
+        template.repo_type = repo_type;
+        self.paginator(
+            template,
+            |r: &RepoSet| r.repo_name.clone(),
+            |r, offset, limit| {
+                r.offset = Some(offset);
+                r.limit = Some(limit);
+            },
+        )
+    }
+
+    fn paginator<A>(
+        &self,
+        template: A,
+        key: fn(&A::Item) -> String,
+        at: fn(&mut A, u64, u32),
+    ) -> Paginator<A::Item>
+    where
+        A: UhubAction + Clone + Send + Sync + 'static,
+        A::Item: Clone + Send + 'static,
+    {
+        let client = self.clone();
+        let fetch: FetchPage<A::Item> = Arc::new(move |offset, limit, options| {
+            let client = client.clone();
+            let mut request = template.clone();
+            at(&mut request, offset, limit);
+            Box::pin(async move {
+                client
+                    .page(&request, Some(offset), Some(limit), options)
+                    .await
+            })
+        });
+        let options = &self.inner.options;
+        let rules = Rules {
+            key,
+            in_order: None,
+        };
+        Paginator::new(
+            fetch,
+            rules,
+            options.list.clone(),
+            Arc::clone(&options.time),
+        )
+    }
+
+    /// Calls `action` and reads its page: the total from `TotalCount`,
+    /// checked against the items.
+    async fn page<A: UhubAction>(
+        &self,
+        action: &A,
+        offset: Option<u64>,
+        limit: Option<u32>,
+        options: CallOptions,
+    ) -> Result<Page<A::Item>, Error> {
+        let response = self.call(action, options).await?;
+        let body: UhubResponse<A::Item> = decode(Provider::Uhub, A::ACTION, &response)?;
+        let request_id = response.request_id(Provider::Uhub).map(str::to_owned);
+        let total = body.total_count.map_or(Total::Unknown, Total::Known);
+        let items = body.set.unwrap_or_default();
+        // UHub's default page is 20 items.
+        let page = Page::new(items, offset.unwrap_or(0), limit.unwrap_or(20), total);
+        Ok(page.with_request_id(request_id))
+    }
+
+    async fn call<A: UhubAction>(
+        &self,
+        action: &A,
+        options: CallOptions,
+    ) -> Result<wharf_transport::Response, Error> {
+        let mut params = vec![("Action", A::ACTION.to_owned())];
+        params.extend(action.params());
+        let has = |params: &[(&str, String)], name| params.iter().any(|(k, _)| *k == name);
+        if let Some(project) = &self.inner.project_id
+            && !has(&params, "ProjectId")
+        {
+            params.push(("ProjectId", project.clone()));
+        }
+        if let Some(region) = &self.inner.region {
+            params.push(("Region", region.clone()));
+        }
+        let form = params
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let base = &self.inner.base;
+        let request = match self.inner.method {
+            UhubMethod::PostForm => {
+                let mut request =
+                    Request::post(Provider::Uhub, A::ACTION, format!("{base}/"), form);
+                request.headers.insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                request
+            }
+            UhubMethod::GetQuery => {
+                Request::get(Provider::Uhub, A::ACTION, format!("{base}/?{form}"))
+            }
+        };
+        self.inner.caller.send(request.with_options(options)).await
+    }
+}
