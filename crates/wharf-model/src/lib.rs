@@ -42,10 +42,14 @@ pub use category::Category;
 pub use flex::{BoolString, RetCode};
 pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
 pub use query::{
-    Center, ImageRef, OfficialImageTagsQuery, OfficialImagesQuery, OrderColumn, OrderType,
-    PageRequest, RepositoryQuery, UnknownValue,
+    Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
+    OrderColumn, OrderType, PageRequest, RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,
+    UnknownValue,
 };
-pub use swr::{OfficialImage, OfficialImageDetail, OfficialImageTag, Repository};
+pub use swr::{
+    ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
+    OfficialImageTag, Repository, RepositoryTag,
+};
 pub use swr_error::{ErrorShape, SwrError};
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
 pub use uhub::{
