@@ -37,6 +37,9 @@ mod serve;
 mod server;
 mod state;
 mod swr;
+mod swr_namespaces;
+mod swr_tags;
+mod terms;
 mod uhub;
 
 pub use auth::{
