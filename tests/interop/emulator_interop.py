@@ -7,6 +7,13 @@ generated dataset and passes its address and credentials here. Checks:
   repository with plain parameters (offset/limit), and with a raw `filter`
   (all repositories, then namespace by namespace); names, order, counts and
   Content-Range match the dataset. A wrong secret key is refused (401).
+- huaweicloudsdkswr: SwrClient.list_namespaces lists every namespace, then
+  each by name (plain `namespace`, and `filter=namespace::..|mode::visible`);
+  SwrClient.list_repository_tags pages through the tags of a few
+  repositories (one per namespace, and those with `/` in their names, sent
+  as the SDK encodes them and as `$`) with plain parameters, with a raw
+  `filter` in ascending order, and with a `tag` filter; names, order, counts
+  and Content-Range match the dataset, and a missing repository is a 404.
 - ucloud-sdk-python3: uhub().get_repo_image pages through every image of
   every UHub repo (SWR namespace); names and TotalCount match. A wrong
   private key is refused (RetCode 171).
@@ -16,6 +23,7 @@ $HOME/.huaweicloud/application_id.
 """
 
 import argparse
+import datetime
 import json
 import logging
 import re
@@ -24,12 +32,18 @@ import sys
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkswr.v2 import ListReposDetailsRequest, SwrClient
+from huaweicloudsdkswr.v2 import (
+    ListNamespacesRequest,
+    ListReposDetailsRequest,
+    ListRepositoryTagsRequest,
+    SwrClient,
+)
 from ucloud.client import Client
 from ucloud.core.exc import RetCodeException
 
 PAGE = 40
 UHUB_PAGE = 7
+TAG_PAGE = 2
 
 
 def fail(message):
@@ -127,6 +141,136 @@ def check_swr(args, expected):
     return len(expected)
 
 
+def check_namespaces(args, dataset):
+    client = swr_client(args.endpoint, args.ak, args.sk)
+    wanted = sorted(ns["name"] for ns in dataset["namespaces"])
+    listed = client.list_namespaces(ListNamespacesRequest()).namespaces or []
+    check([ns.name for ns in listed] == wanted, "list_namespaces: names differ")
+    check(
+        [ns.id for ns in listed] == list(range(1, len(wanted) + 1)),
+        "list_namespaces: ids are not 1.. in name order",
+    )
+    for ns in listed:
+        check(ns.auth == 7, f"{ns.name}: auth {ns.auth}")
+        check(ns.creator_name == dataset["domain_name"], f"{ns.name}: creator {ns.creator_name}")
+    for name in wanted:
+        for request in (
+            ListNamespacesRequest(namespace=name),
+            ListNamespacesRequest(filter=f"namespace::{name}|mode::visible"),
+        ):
+            one = client.list_namespaces(request).namespaces or []
+            check([ns.name for ns in one] == [name], f"list_namespaces {name}: {one}")
+    return len(wanted)
+
+
+def instant(text):
+    """A tag time as an aware datetime: RFC 3339, `Z` or an offset, any fraction."""
+    match = re.fullmatch(r"(.*?)(\.\d+)?(Z|[+-]\d\d:\d\d)", text)
+    check(match is not None, f"bad time {text!r}")
+    head, fraction, zone = match.groups()
+    fraction = (fraction or ".0")[:7]
+    zone = "+00:00" if zone == "Z" else zone
+    return datetime.datetime.fromisoformat(head + fraction + zone)
+
+
+def expected_tags(repo, ascending=False):
+    """Tag names in the emulator's order: newest first, or oldest first;
+    equal times keep the dataset's order both ways."""
+    tags = list(enumerate(repo.get("tags", [])))
+    sign = 1 if ascending else -1
+    tags.sort(key=lambda pair: (sign * instant(pair[1]["updated_at"]).timestamp(), pair[0]))
+    return [tag["name"] for _, tag in tags]
+
+
+def page_tags(client, make_request):
+    """Every tag of one repository, one page at a time."""
+    seen = []
+    offset = 0
+    while True:
+        response = client.list_repository_tags(make_request(offset))
+        items = response.body or []
+        start, count, total = parse_content_range(response.content_range)
+        check(start == offset, f"tags: Content-Range starts at {start}, asked {offset}")
+        check(count == len(items), f"tags: Content-Range counts {count}, got {len(items)}")
+        seen.extend(items)
+        offset += len(items)
+        if not items or offset >= total:
+            return seen, total
+
+
+def check_tags(args, dataset):
+    client = swr_client(args.endpoint, args.ak, args.sk)
+    chosen = []
+    for ns in dataset["namespaces"]:
+        repos = sorted(ns.get("repositories", []), key=lambda r: r["name"])
+        if repos:
+            chosen.append((ns["name"], repos[0], repos[0]["name"]))
+        slashed = [r for r in repos if "/" in r["name"]][:1]
+        for repo in slashed:
+            chosen.append((ns["name"], repo, repo["name"]))
+            # As terraform writes it: the SDK then sends `%24`.
+            chosen.append((ns["name"], repo, repo["name"].replace("/", "$")))
+    check(any("/" in name for _, _, name in chosen), "the dataset has no repository with `/`")
+    pages = 0
+    for namespace, repo, segment in chosen:
+        where = f"{namespace}/{segment}"
+        newest = expected_tags(repo)
+
+        def plain(offset, namespace=namespace, segment=segment):
+            return ListRepositoryTagsRequest(
+                namespace=namespace, repository=segment, offset=str(offset), limit=str(TAG_PAGE)
+            )
+
+        seen, total = page_tags(client, plain)
+        check([t.tag for t in seen] == newest, f"{where}: tags or order differ")
+        check(total == len(newest), f"{where}: total {total}")
+        path = f"/{namespace}/{repo['name']}:"
+        for tag in seen:
+            check(tag.path.endswith(path + tag.tag), f"{where}: path {tag.path}")
+        by_name = {tag["name"]: tag for tag in repo.get("tags", [])}
+        for tag in seen:
+            record = by_name[tag.tag]
+            check(tag.digest == record["digest"], f"{where}:{tag.tag}: digest")
+            check(tag.size == record["size"], f"{where}:{tag.tag}: size")
+        pages += (len(seen) + TAG_PAGE - 1) // TAG_PAGE
+
+        def ascending(offset, namespace=namespace, segment=segment):
+            text = f"order_column::updated_at|order_type::asc|offset::{offset}|limit::{TAG_PAGE}"
+            return ListRepositoryTagsRequest(namespace=namespace, repository=segment, filter=text)
+
+        seen, _ = page_tags(client, ascending)
+        check([t.tag for t in seen] == expected_tags(repo, True), f"{where}: ascending differs")
+
+        if newest:
+            one = client.list_repository_tags(
+                ListRepositoryTagsRequest(namespace=namespace, repository=segment, tag=newest[0])
+            )
+            names = [t.tag for t in one.body or []]
+            check(one.content_range is None, f"{where}: Content-Range without offset and limit")
+            check(
+                names == [n for n in newest if newest[0] in n],
+                f"{where}: tag={newest[0]} gave {names}",
+            )
+
+    namespace = chosen[0][0]
+    try:
+        client.list_repository_tags(
+            ListRepositoryTagsRequest(namespace=namespace, repository="no-such-repository")
+        )
+        fail("a missing repository was listed")
+    except ClientRequestException as error:
+        check(error.status_code == 404, f"missing repository: status {error.status_code}")
+        # The SDK reads `errorCode` only beside `errorMsg`, not SWR's
+        # `errorMessage`: it falls back to the status as the code and keeps
+        # the whole body as the message.
+        check(
+            "SVCSTG.SWR.4040002" in (error.error_msg or ""),
+            f"missing repository: {error.error_code} {error.error_msg}",
+        )
+    distinct = len({(namespace, repo["name"]) for namespace, repo, _ in chosen})
+    return distinct, len(chosen), pages
+
+
 def uhub_client(endpoint, public_key, private_key):
     client = Client(
         {
@@ -189,10 +333,18 @@ def main():
     expected = expected_repositories(dataset)
     check(len(expected) > PAGE, "the dataset should span several pages")
     repositories = check_swr(args, expected)
+    namespaces = check_namespaces(args, dataset)
+    tagged, paths, tag_pages = check_tags(args, dataset)
     images = check_uhub(args, dataset)
     print(
         f"emulator interop: ok: huaweicloudsdkswr paged {repositories} repositories "
         f"(plain, filter, per namespace); ucloud-sdk-python3 paged {images} images"
+    )
+    print(
+        f"emulator interop: ok: huaweicloudsdkswr listed {namespaces} namespaces "
+        f"(all, each by name and by filter) and paged the tags of {tagged} repositories "
+        f"through {paths} paths (slashes as %2F and as $): {tag_pages} pages newest first, "
+        f"then ascending by filter, then by tag"
     )
 
 

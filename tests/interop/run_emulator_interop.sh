@@ -45,7 +45,7 @@ target_dir="$(cargo metadata --format-version 1 --no-deps \
 emulator="$target_dir/debug/wharf-emulator"
 
 dataset="$work/dataset.json"
-"$emulator" generate --namespaces 4 --repos 173 --tags-per-repo 3 --official-images 12 \
+"$emulator" generate --namespaces 4 --repos 173 --tags-per-repo 5 --official-images 12 \
     --seed 20240615 --out "$dataset"
 
 "$emulator" --listen 127.0.0.1:0 --dataset "$dataset" \

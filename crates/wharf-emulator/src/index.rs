@@ -183,6 +183,10 @@ pub(crate) struct Index {
     namespaces_by_name: Vec<usize>,
     /// Ids in each order: `[sort][descending]`.
     orders: HashMap<(Sort, bool), Vec<u32>>,
+    /// By id, how many tags the repositories before it hold: with a tag's
+    /// position in its repository, a tag id unique in the dataset, without
+    /// storing one per tag.
+    tags_before: Vec<u64>,
     /// Each repository's SWR JSON, by id.
     pub(crate) swr_items: EncodedItems,
     cache: Mutex<Cache>,
@@ -240,6 +244,7 @@ impl Index {
         let mut index = Index {
             swr_items: EncodedItems::default(),
             orders: HashMap::new(),
+            tags_before: Vec::new(),
             repos,
             namespaces,
             namespaces_by_name,
@@ -247,6 +252,15 @@ impl Index {
             cache: Mutex::new(Cache::new()),
         };
         let keys = Keys::new(&index);
+        index.tags_before = keys
+            .tags
+            .iter()
+            .scan(0u64, |before, &count| {
+                let here = *before;
+                *before = before.saturating_add(u64::from(count));
+                Some(here)
+            })
+            .collect();
         // Sorting and encoding are independent: one on each of two cores.
         let (orders, items) = std::thread::scope(|scope| {
             let orders = scope.spawn(|| index.orders(&keys));
@@ -300,17 +314,26 @@ impl Index {
     /// The repository called `name` among `ids` (a namespace's ids, which
     /// are sorted by name): a binary search, not a scan.
     pub(crate) fn find(&self, ids: Range<u32>, name: &str) -> Option<&RepositoryRecord> {
+        self.find_id(ids, name).map(|id| self.repo(id).1)
+    }
+
+    /// The id of the repository called `name` among `ids`, as [`find`](Self::find).
+    pub(crate) fn find_id(&self, ids: Range<u32>, name: &str) -> Option<u32> {
         let (mut low, mut high) = (ids.start, ids.end);
         while low < high {
             let middle = low + (high - low) / 2;
-            let repo = self.repo(middle).1;
-            match repo.name.as_str().cmp(name) {
+            match self.repo(middle).1.name.as_str().cmp(name) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(repo),
+                std::cmp::Ordering::Equal => return Some(middle),
             }
         }
         None
+    }
+
+    /// How many tags the repositories with ids below `id` hold.
+    pub(crate) fn tags_before(&self, id: u32) -> u64 {
+        self.tags_before.get(id as usize).copied().unwrap_or(0)
     }
 
     /// Namespaces by name.

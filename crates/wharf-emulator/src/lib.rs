@@ -13,7 +13,12 @@
 //! ```
 //!
 //! One in-memory [`Dataset`] is served through both APIs: SWR namespaces are
-//! UHub repos, SWR repositories are UHub images. Requests are checked with
+//! UHub repos, SWR repositories are UHub images. SWR: list repositories
+//! (`/v2/manage/repos`), list namespaces (`/v2/manage/namespaces`), list
+//! repository tags (`/v2/manage/namespaces/{ns}/repos/{repo}/tags`), and
+//! the official images, one official image and its tags
+//! (`/v2/manage/dockerhub/...`). UHub: `GetRepo`, `GetRepoImage`,
+//! `GetImageTag`. Requests are checked with
 //! `wharf-auth` ([`AuthConfig`]), and faults can be injected deterministically
 //! ([`FaultConfig`]). The crate README documents the endpoints, the error
 //! codes, the dataset format and the command line.
@@ -37,6 +42,9 @@ mod serve;
 mod server;
 mod state;
 mod swr;
+mod swr_namespaces;
+mod swr_tags;
+mod terms;
 mod uhub;
 
 pub use auth::{

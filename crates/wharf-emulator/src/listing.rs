@@ -2,13 +2,14 @@
 //! shared by both protocols. Repositories are listed through the
 //! [`Index`](crate::index::Index).
 
+use wharf_model::PageRequest;
+
 use crate::dataset::{Dataset, NamespaceRecord, OfficialImageRecord};
 use crate::index::{Index, page_span};
 use crate::params::{self, ParamError};
 
-/// The largest page either protocol serves: SWR's documented limit, which
-/// UHub shares here.
-pub(crate) const MAX_LIMIT: u64 = wharf_model::PageRequest::MAX_LIMIT as u64;
+/// The largest page either protocol serves: SWR's documented maximum.
+pub(crate) const MAX_LIMIT: u64 = PageRequest::MAX_LIMIT as u64;
 
 /// Namespaces by name, optionally only public or only private ones.
 pub(crate) fn namespaces(index: &Index, public: Option<bool>) -> Vec<&NamespaceRecord> {

@@ -32,6 +32,14 @@ pub(crate) enum ParamError {
         /// What it should be, after "is not": `an integer >= 0`.
         expected: String,
     },
+    /// Refused for a reason said in full, after the name: a `filter` that
+    /// does not read, a parameter sent beside `filter`.
+    Refused {
+        /// The parameter.
+        name: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl ParamError {
@@ -39,7 +47,7 @@ impl ParamError {
     pub(crate) fn name(&self) -> &str {
         match self {
             ParamError::Repeated(name) | ParamError::Empty(name) => name,
-            ParamError::Invalid { name, .. } => name,
+            ParamError::Invalid { name, .. } | ParamError::Refused { name, .. } => name,
         }
     }
 
@@ -52,6 +60,7 @@ impl ParamError {
             ParamError::Invalid {
                 value, expected, ..
             } => format!("{value:?} is not {expected}"),
+            ParamError::Refused { problem, .. } => problem.clone(),
         }
     }
 }

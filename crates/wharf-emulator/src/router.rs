@@ -4,14 +4,15 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::routing::get;
 
 use crate::state::Shared;
-use crate::{front, swr, uhub};
+use crate::{front, swr, swr_namespaces, swr_tags, uhub};
 
 /// The application serving `shared`.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
     Router::new()
-        .merge(swr::routes(shared.clone()))
+        .merge(swr_routes(shared.clone()))
         .merge(uhub::routes())
         .fallback(swr::unknown_api)
         .layer(axum::middleware::from_fn_with_state(
@@ -19,4 +20,30 @@ pub(crate) fn app(shared: Arc<Shared>) -> Router {
             front::front,
         ))
         .with_state(shared)
+}
+
+/// The SWR routes, each behind the signature check. A repository path
+/// takes the rest of the path (`{*rest}`): a `/` in a repository name may
+/// arrive as a real `/`, so the handlers split the raw path themselves.
+fn swr_routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/v2/manage/repos", get(swr::list_repos))
+        .route(
+            "/v2/manage/namespaces",
+            get(swr_namespaces::list_namespaces),
+        )
+        .route(
+            "/v2/manage/namespaces/{namespace}/repos/{*rest}",
+            get(swr_tags::list_repository_tags),
+        )
+        .route("/v2/manage/dockerhub/repos", get(swr::list_official_images))
+        .route(
+            "/v2/manage/dockerhub/namespaces/{namespace}/repos/{*rest}",
+            get(swr::official_image),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared,
+            swr::check_auth,
+        ))
+        .method_not_allowed_fallback(swr::unknown_api)
 }

@@ -1,5 +1,7 @@
-//! The SWR endpoints: list repositories, official images, an official image,
-//! and its tags; with SWR's error bodies and the gateway's.
+//! The SWR endpoints of the seed pages: list repositories, official images,
+//! an official image, and its tags; SWR's error bodies and the gateway's,
+//! the signature check and the repository path segments that every SWR
+//! endpoint shares (`swr_namespaces` and `swr_tags` hold the others).
 //!
 //! Error codes the emulator sends (its own choice where Huawei documents none):
 //!
@@ -7,18 +9,16 @@
 //! |---|---|---|
 //! | 400 | `SVCSTG.SWR.4001048` | a bad, repeated or empty query parameter or a bad path segment, named in the message; a body over 1 MiB or unreadable (`body`) |
 //! | 401 | `APIGW.0301` | no credentials, unknown AK or token, bad signature, date out of range |
-//! | 404 | `SVCSTG.SWR.4040002` | no such official image |
+//! | 404 | `SVCSTG.SWR.4040002` | no such official image, namespace or repository |
 //! | 404 | `APIGW.0101` | no such API (path or method) |
 //! | 500 | `SVCSTG.SWR.5000001` | only as an injected fault |
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde_json::json;
 use wharf_auth::huawei::ReceivedRequest;
 use wharf_model::{
@@ -34,6 +34,7 @@ use crate::json::{JSON_UTF8, json, ok};
 use crate::listing;
 use crate::params::{self, ParamError};
 use crate::state::Shared;
+use crate::terms;
 
 /// A bad parameter.
 pub(crate) const CODE_BAD_PARAM: &str = "SVCSTG.SWR.4001048";
@@ -42,20 +43,8 @@ pub(crate) const CODE_NOT_FOUND: &str = "SVCSTG.SWR.4040002";
 /// An internal error (injected only).
 pub(crate) const CODE_INTERNAL: &str = "SVCSTG.SWR.5000001";
 
+/// Where an official image's path starts.
 const IMAGE_PREFIX: &str = "/v2/manage/dockerhub/namespaces/";
-
-/// The SWR routes, each behind the signature check.
-pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/v2/manage/repos", get(list_repos))
-        .route("/v2/manage/dockerhub/repos", get(list_official_images))
-        .route(
-            "/v2/manage/dockerhub/namespaces/{namespace}/repos/{*rest}",
-            get(official_image),
-        )
-        .route_layer(axum::middleware::from_fn_with_state(shared, check_auth))
-        .method_not_allowed_fallback(unknown_api)
-}
 
 /// An SWR error body: `{"errorCode": ..., "errorMessage": ...}`.
 pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
@@ -73,6 +62,15 @@ pub(crate) struct Fail {
 impl IntoResponse for Fail {
     fn into_response(self) -> Response {
         error(self.status, self.code, self.message)
+    }
+}
+
+/// A `404` saying what does not exist.
+pub(crate) fn not_found(message: String) -> Fail {
+    Fail {
+        status: StatusCode::NOT_FOUND,
+        code: CODE_NOT_FOUND,
+        message,
     }
 }
 
@@ -112,7 +110,11 @@ pub(crate) async fn unknown_api() -> Response {
 }
 
 /// Refuses a request without a valid signature or token with `401`.
-async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+pub(crate) async fn check_auth(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let auth = shared.auth();
     if !auth.enabled {
         return next.run(request).await;
@@ -142,7 +144,7 @@ async fn check_auth(State(shared): State<Arc<Shared>>, request: Request, next: N
 
 /// `GET /v2/manage/repos`: `filter`, or the same keys as plain parameters.
 /// A page is copied from the index's pre-encoded items: no serialisation.
-async fn list_repos(
+pub(crate) async fn list_repos(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
@@ -179,17 +181,13 @@ fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail>
             .map_err(|e| bad_param(e.key().unwrap_or("query"), &e));
     };
     if let Some((key, value)) = pairs.iter().find(|(k, _)| KEYS.contains(&k.as_str())) {
-        return Err(bad_param(
-            key,
-            format!(
-                "is sent beside filter, which would override it: send {key}::{value} inside filter, or send no filter"
-            ),
-        ));
+        return Err(terms::beside_filter(key, value).into());
     }
     parse_filter(filter).map_err(|e| bad_param("filter", e))
 }
 
-fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
+/// Sets `Content-Range: offset-count/total`.
+pub(crate) fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
     let range = ContentRange::new(offset, count, Total::Known(total));
     if let Ok(value) = HeaderValue::from_str(&range.to_string()) {
         response.headers_mut().insert("content-range", value);
@@ -204,7 +202,7 @@ fn paging(pairs: &[(String, String)]) -> Result<(u64, u64), Fail> {
 }
 
 /// `GET /v2/manage/dockerhub/repos?namespace&image_name&offset&limit`.
-async fn list_official_images(
+pub(crate) async fn list_official_images(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
@@ -259,25 +257,27 @@ fn official_detail(image: &OfficialImageRecord) -> OfficialImageDetail {
     out
 }
 
-/// An official image path, split but still encoded.
+/// A repository path, split but still encoded.
 #[derive(Debug, PartialEq, Eq)]
-struct ImagePath<'a> {
+pub(crate) struct RepoPath<'a> {
     namespace: &'a str,
     repository: &'a str,
-    tags: bool,
+    /// Whether the path ends in `/tags`.
+    pub(crate) tags: bool,
 }
 
-/// Splits `/v2/manage/dockerhub/namespaces/{ns}/repos/{repo}[/tags]`, from the
-/// raw path: a `/` in the name may come as `$`, `%2F` or even a real `/`.
-fn split_image_path(path: &str) -> Option<ImagePath<'_>> {
-    let rest = path.strip_prefix(IMAGE_PREFIX)?;
+/// Splits `{prefix}{ns}/repos/{repo}[/tags]` (`prefix` ends in
+/// `namespaces/`), from the raw path: a `/` in the name may come as `$`,
+/// `%2F` or even a real `/`.
+pub(crate) fn split_repo_path<'a>(path: &'a str, prefix: &str) -> Option<RepoPath<'a>> {
+    let rest = path.strip_prefix(prefix)?;
     let (namespace, rest) = rest.split_once('/')?;
     let rest = rest.strip_prefix("repos/")?;
     let (repository, tags) = match rest.strip_suffix("/tags") {
         Some(repository) => (repository, true),
         None => (rest, false),
     };
-    (!repository.is_empty()).then_some(ImagePath {
+    (!repository.is_empty()).then_some(RepoPath {
         namespace,
         repository,
         tags,
@@ -288,7 +288,7 @@ fn split_image_path(path: &str) -> Option<ImagePath<'_>> {
 /// quoting the segment as sent. A `/` in the repository may come as `$`,
 /// `%24` (the same `$`, encoded), `%2F` or `/`: the segment is decoded
 /// first, then `$` read as `/`.
-fn image_names(path: &ImagePath<'_>) -> Result<(Namespace, RepositoryName), Fail> {
+pub(crate) fn repo_names(path: &RepoPath<'_>) -> Result<(Namespace, RepositoryName), Fail> {
     let namespace = decode(path.namespace)
         .and_then(|text| {
             Namespace::new(text)
@@ -316,22 +316,20 @@ fn decode(segment: &str) -> Result<String, String> {
 }
 
 /// `GET .../namespaces/{ns}/repos/{repo}` and `.../repos/{repo}/tags`.
-async fn official_image(
+pub(crate) async fn official_image(
     State(shared): State<Arc<Shared>>,
     uri: Uri,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
-    let Some(path) = split_image_path(uri.path()) else {
+    let Some(path) = split_repo_path(uri.path(), IMAGE_PREFIX) else {
         return Ok(unknown_api().await);
     };
-    let (namespace, repository) = image_names(&path)?;
+    let (namespace, repository) = repo_names(&path)?;
     let dataset = shared.dataset();
     let Some(image) = dataset.official_image(namespace.as_str(), repository.as_str()) else {
-        return Err(Fail {
-            status: StatusCode::NOT_FOUND,
-            code: CODE_NOT_FOUND,
-            message: format!("Image {namespace}/{repository} does not exist"),
-        });
+        return Err(not_found(format!(
+            "Image {namespace}/{repository} does not exist"
+        )));
     };
     if !path.tags {
         return Ok(ok(&official_detail(image)));
@@ -362,23 +360,40 @@ mod tests {
 
     #[test]
     fn image_paths_split() {
-        let p =
-            split_image_path("/v2/manage/dockerhub/namespaces/library/repos/tools%2Fbusybox/tags")
-                .unwrap();
+        let p = split_repo_path(
+            "/v2/manage/dockerhub/namespaces/library/repos/tools%2Fbusybox/tags",
+            IMAGE_PREFIX,
+        )
+        .unwrap();
         assert_eq!(
             p,
-            ImagePath {
+            RepoPath {
                 namespace: "library",
                 repository: "tools%2Fbusybox",
                 tags: true
             }
         );
-        let p = split_image_path("/v2/manage/dockerhub/namespaces/library/repos/tools/busybox")
-            .unwrap();
+        let p = split_repo_path(
+            "/v2/manage/dockerhub/namespaces/library/repos/tools/busybox",
+            IMAGE_PREFIX,
+        )
+        .unwrap();
         assert_eq!((p.repository, p.tags), ("tools/busybox", false));
-        assert!(split_image_path("/v2/manage/dockerhub/namespaces/library/repos/").is_none());
-        assert!(split_image_path("/v2/manage/dockerhub/namespaces/library/other/x").is_none());
-        let (ns, repo) = image_names(&ImagePath {
+        assert!(
+            split_repo_path(
+                "/v2/manage/dockerhub/namespaces/library/repos/",
+                IMAGE_PREFIX
+            )
+            .is_none()
+        );
+        assert!(
+            split_repo_path(
+                "/v2/manage/dockerhub/namespaces/library/other/x",
+                IMAGE_PREFIX
+            )
+            .is_none()
+        );
+        let (ns, repo) = repo_names(&RepoPath {
             namespace: "library",
             repository: "tools$busybox",
             tags: false,

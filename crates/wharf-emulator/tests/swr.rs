@@ -4,13 +4,16 @@ mod common;
 
 use common::{names, start, swr};
 use wharf_emulator::DEMO_TOKEN;
-use wharf_emulator::{Dataset, Emulator, GenerateOptions};
+use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions, TagRecord};
 use wharf_model::{
-    Category, OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SwrError,
+    Category, ListNamespacesResponse, NamespaceAuth, OfficialImage, OfficialImageDetail,
+    OfficialImageTag, Repository, RepositoryTag, SwrError,
 };
 
 const REPOS: &str = "/v2/manage/repos";
 const OFFICIAL: &str = "/v2/manage/dockerhub/repos";
+const NAMESPACES: &str = "/v2/manage/namespaces";
+const NGINX_TAGS: &str = "/v2/manage/namespaces/team/repos/nginx/tags";
 
 fn demo() -> Emulator {
     start(Emulator::builder())
@@ -392,6 +395,17 @@ fn garbage_never_gets_a_500() {
         "/v2/manage/dockerhub/namespaces/library/repos/%2F/tags",
         "/v2/manage/dockerhub/namespaces/library/repos//tags",
         "/v2/manage/dockerhub/namespaces//repos/nginx",
+        "/v2/manage/namespaces?filter=%FF",
+        "/v2/manage/namespaces?filter='",
+        "/v2/manage/namespaces?filter=mode::%00",
+        "/v2/manage/namespaces/team/repos/nginx/tags?filter=||",
+        "/v2/manage/namespaces/team/repos/nginx/tags?filter=tag::%FF",
+        "/v2/manage/namespaces/team/repos/nginx/tags?offset=18446744073709551615&limit=1000",
+        "/v2/manage/namespaces/team/repos/nginx/tags?offset=18446744073709551616&limit=1",
+        "/v2/manage/namespaces/team/repos/$$/tags",
+        "/v2/manage/namespaces/team/repos//tags",
+        "/v2/manage/namespaces//repos/nginx/tags",
+        "/v2/manage/namespaces/%00/repos/x/tags",
     ];
     for target in targets {
         let reply = common::swr_token(&emu, target, wharf_emulator::DEMO_TOKEN);
@@ -586,4 +600,474 @@ fn requests_hyper_refuses_get_its_bare_400() {
         assert_eq!(reply.header("x-request-id"), None);
     }
     assert_eq!(token(&emu, REPOS).status, 200);
+}
+
+/// The `{name}` of each item of a list namespaces body.
+fn namespace_names(reply: &common::Reply) -> Vec<String> {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    names(&reply.json()["namespaces"], "name")
+}
+
+#[test]
+fn list_namespaces_all_and_by_name() {
+    let emu = demo();
+    let all = swr(&emu, NAMESPACES, &[]);
+    assert_eq!(all.status, 200);
+    assert_eq!(all.header("content-range"), None);
+    assert_eq!(all.header("x-request-id").map(str::len), Some(32));
+    let body: ListNamespacesResponse = serde_json::from_slice(&all.body).unwrap();
+    let rows: Vec<(u64, &str, &str, NamespaceAuth)> = body
+        .namespaces
+        .iter()
+        .map(|ns| (ns.id, ns.name.as_str(), ns.creator_name.as_str(), ns.auth))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "ml-lab", "wharf-demo", NamespaceAuth::MANAGE),
+            (2, "public-tools", "wharf-demo", NamespaceAuth::MANAGE),
+            (3, "team", "wharf-demo", NamespaceAuth::MANAGE),
+        ]
+    );
+    assert!(body.namespaces.iter().all(|ns| ns.extra.is_empty()));
+    // Every form of "this one", and `mode::visible`, which in a tenant that
+    // owns every namespace lists them all.
+    for query in [
+        &[("namespace", "team")][..],
+        &[("filter", "namespace::team")],
+        &[("filter", "'namespace::team|mode::visible'")],
+        &[("filter", "mode::visible|namespace::team")],
+    ] {
+        let reply = swr(&emu, NAMESPACES, query);
+        assert_eq!(namespace_names(&reply), ["team"], "{query:?}");
+        assert_eq!(reply.json()["namespaces"][0]["id"], 3, "{query:?}");
+    }
+    let visible = swr(&emu, NAMESPACES, &[("filter", "mode::visible")]);
+    assert_eq!(visible.json(), all.json());
+    // A namespace that does not exist, or cannot, lists nothing.
+    for name in ["nope", "Not_A_Name"] {
+        let none = swr(&emu, NAMESPACES, &[("namespace", name)]);
+        assert_eq!(none.json(), serde_json::json!({"namespaces": []}));
+    }
+    // Parameters that are no key of the call are ignored, as on every call.
+    let other = swr(&emu, NAMESPACES, &[("mode", "visible"), ("x", "1")]);
+    assert_eq!(namespace_names(&other).len(), 3);
+}
+
+#[test]
+fn list_namespaces_refusals() {
+    let emu = demo();
+    for (query, param, message) in [
+        (
+            &[("namespace", "team"), ("filter", "mode::visible")][..],
+            "namespace",
+            "Invalid parameter namespace: is sent beside filter, which would override it: send namespace::team inside filter, or send no filter",
+        ),
+        (
+            &[("filter", "mode::all")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"mode::all\": invalid mode \"all\" at byte 6: expected one of visible",
+        ),
+        (
+            &[("filter", "name::team")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"name::team\": unknown key \"name\" at byte 0: expected one of namespace, mode",
+        ),
+        (
+            &[("filter", "namespace::a|namespace::b")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"namespace::a|namespace::b\": repeated key \"namespace\" at byte 13: expected each key at most once",
+        ),
+        (
+            &[("filter", "")],
+            "filter",
+            "Invalid parameter filter: is empty",
+        ),
+        (
+            &[("namespace", "a"), ("namespace", "b")],
+            "namespace",
+            "Invalid parameter namespace: is given more than once",
+        ),
+    ] {
+        let reply = swr(&emu, NAMESPACES, query);
+        assert_bad_param(&reply, param);
+        assert_eq!(reply.json()["errorMessage"], message, "{query:?}");
+    }
+}
+
+/// Tag names of a list repository tags body.
+fn tag_names(reply: &common::Reply) -> Vec<String> {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    names(&reply.json(), "Tag")
+}
+
+#[test]
+fn repository_tags_newest_first_with_every_field() {
+    let emu = demo();
+    let reply = swr(&emu, NGINX_TAGS, &[]);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-range"), None);
+    assert!(reply.header("x-request-id").is_some());
+    let json = reply.json();
+    let tags: Vec<RepositoryTag> = serde_json::from_value(json.clone()).unwrap();
+    let names: Vec<&str> = tags.iter().map(|t| t.tag.as_str()).collect();
+    assert_eq!(names, ["latest", "1.25.3", "1.25.2", "1.24.0"]);
+    assert!(
+        tags.windows(2)
+            .all(|pair| pair[0].updated.instant() > pair[1].updated.instant())
+    );
+    // Repositories in namespace then name order: ml-lab's 3 and
+    // public-tools' 2 come first, then team's api/gateway, then nginx,
+    // whose tags follow the 10 tags of those six.
+    let ids: Vec<u64> = tags.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [11, 12, 13, 14]);
+    let dataset = Dataset::demo();
+    let nginx = &dataset.namespaces[0].repositories[0];
+    for (tag, record) in tags.iter().zip(&nginx.tags) {
+        assert_eq!(tag.repo_id, 7);
+        assert_eq!(tag.digest, record.digest);
+        assert_eq!(tag.size, record.size);
+        assert_eq!(tag.updated, record.updated_at);
+        assert_eq!(tag.created, record.updated_at);
+        assert_eq!(
+            tag.path,
+            format!(
+                "swr.cn-north-4.myhuaweicloud.com/team/nginx:{}",
+                record.name
+            )
+        );
+        assert_eq!(
+            tag.internal_path,
+            format!("10.125.0.198:20202/team/nginx:{}", record.name)
+        );
+        assert_eq!((tag.schema, tag.tag_type), (2, 0));
+        assert!(!tag.is_trusted && !tag.scanned);
+        assert_eq!(tag.deleted, None);
+        assert_eq!(tag.image_id.len(), 64);
+        assert_eq!(tag.domain_id.len(), 32);
+        assert!(
+            (tag.image_id.clone() + &tag.domain_id)
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+        );
+        let manifest: serde_json::Value = serde_json::from_str(&tag.manifest).unwrap();
+        assert_eq!(
+            manifest["config"]["digest"],
+            format!("sha256:{}", tag.image_id)
+        );
+        assert_eq!(manifest["layers"][0]["size"], record.size);
+    }
+    assert_eq!(tags[0].domain_id, tags[3].domain_id);
+    assert_ne!(tags[0].image_id, tags[1].image_id);
+    // `deleted` is on the wire, as `null`, and the body round-trips.
+    assert!(json[0].as_object().unwrap()["deleted"].is_null());
+    assert_eq!(serde_json::to_value(&tags).unwrap(), json);
+    // The same request gives the same bytes: nothing is drawn at random.
+    assert_eq!(swr(&emu, NGINX_TAGS, &[]).body, reply.body);
+}
+
+#[test]
+fn repository_tags_page_with_both_forms() {
+    let emu = demo();
+    let mut paged = Vec::new();
+    let mut ranges = Vec::new();
+    for offset in ["0", "3"] {
+        let reply = swr(&emu, NGINX_TAGS, &[("offset", offset), ("limit", "3")]);
+        ranges.push(reply.header("content-range").unwrap().to_owned());
+        paged.extend(tag_names(&reply));
+    }
+    assert_eq!(paged, ["latest", "1.25.3", "1.25.2", "1.24.0"]);
+    assert_eq!(ranges, ["0-3/4", "3-1/4"]);
+    let filtered = swr(&emu, NGINX_TAGS, &[("filter", "limit::3|offset::3")]);
+    assert_eq!(filtered.header("content-range"), Some("3-1/4"));
+    assert_eq!(tag_names(&filtered), ["1.24.0"]);
+    let quoted = swr(&emu, NGINX_TAGS, &[("filter", "'offset::1|limit::2'")]);
+    assert_eq!(quoted.header("content-range"), Some("1-2/4"));
+    assert_eq!(tag_names(&quoted), ["1.25.3", "1.25.2"]);
+    let past = swr(&emu, NGINX_TAGS, &[("offset", "10"), ("limit", "5")]);
+    assert_eq!(past.header("content-range"), Some("10-0/4"));
+    assert_eq!(past.json(), serde_json::json!([]));
+    // A filter without offset and limit gets no Content-Range either.
+    let unpaged = swr(&emu, NGINX_TAGS, &[("filter", "tag::1.2")]);
+    assert_eq!(unpaged.header("content-range"), None);
+}
+
+#[test]
+fn repository_tags_orders_and_tag_filter() {
+    let emu = demo();
+    let newest = ["latest", "1.25.3", "1.25.2", "1.24.0"];
+    let oldest: Vec<&str> = newest.iter().rev().copied().collect();
+    for (query, want) in [
+        (
+            &[("order_column", "updated_at"), ("order_type", "asc")][..],
+            &oldest[..],
+        ),
+        (
+            &[("order_column", "updated_at"), ("order_type", "desc")],
+            &newest,
+        ),
+        (
+            &[("filter", "order_column::updated_at|order_type::asc")],
+            &oldest,
+        ),
+        (
+            &[("filter", "order_type::desc|order_column::updated_at")],
+            &newest,
+        ),
+        (&[("tag", "1.25")], &["1.25.3", "1.25.2"]),
+        (&[("filter", "tag::latest")], &["latest"]),
+        (&[("tag", "9.9")], &[]),
+        (
+            &[
+                ("tag", "."),
+                ("order_column", "updated_at"),
+                ("order_type", "asc"),
+                ("offset", "1"),
+                ("limit", "1"),
+            ],
+            &["1.25.2"],
+        ),
+    ] {
+        let reply = swr(&emu, NGINX_TAGS, query);
+        assert_eq!(tag_names(&reply), want, "{query:?}");
+    }
+    let all = [(
+        "filter",
+        "tag::1.|order_column::updated_at|order_type::asc|offset::0|limit::2",
+    )];
+    let reply = swr(&emu, NGINX_TAGS, &all);
+    assert_eq!(reply.header("content-range"), Some("0-2/3"));
+    assert_eq!(tag_names(&reply), ["1.24.0", "1.25.2"]);
+}
+
+/// Equal times keep the dataset's order, ascending and descending.
+#[test]
+fn repository_tags_ties_keep_the_dataset_order() {
+    let mut dataset = Dataset::demo();
+    let when: wharf_model::Timestamp = "2024-06-15T12:00:00Z".parse().unwrap();
+    let later: wharf_model::Timestamp = "2024-06-16T12:00:00Z".parse().unwrap();
+    let worker = &mut dataset.namespaces[0].repositories[3];
+    assert_eq!(worker.name.as_str(), "worker");
+    worker.tags = ["b", "a", "c", "d"]
+        .iter()
+        .map(|name| TagRecord::new(*name, 1, "sha256:00", when.clone()))
+        .collect();
+    worker.tags[2].updated_at = later;
+    let emu = start(Emulator::builder().dataset(dataset));
+    let path = "/v2/manage/namespaces/team/repos/worker/tags";
+    assert_eq!(tag_names(&swr(&emu, path, &[])), ["c", "b", "a", "d"]);
+    let asc = [("order_column", "updated_at"), ("order_type", "asc")];
+    assert_eq!(tag_names(&swr(&emu, path, &asc)), ["b", "a", "d", "c"]);
+}
+
+#[test]
+fn repository_tags_accept_every_slash_form() {
+    let emu = demo();
+    for segment in [
+        "api$gateway",
+        "api%24gateway",
+        "api%2Fgateway",
+        "api%2fgateway",
+        "api/gateway",
+    ] {
+        let path = format!("/v2/manage/namespaces/team/repos/{segment}/tags");
+        let reply = swr(&emu, &path, &[]);
+        assert_eq!(tag_names(&reply), ["2.1.0", "2.0.1"], "{segment}");
+        assert_eq!(
+            reply.json()[0]["path"],
+            "swr.cn-north-4.myhuaweicloud.com/team/api/gateway:2.1.0"
+        );
+        assert_eq!(reply.json()[0]["repo_id"], 6);
+    }
+}
+
+#[test]
+fn repository_tags_not_found_and_bad_names() {
+    let emu = demo();
+    for (path, message) in [
+        (
+            "/v2/manage/namespaces/nope/repos/nginx/tags",
+            "Namespace nope does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/team/repos/nope/tags",
+            "Repository team/nope does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/ml-lab/repos/nginx/tags",
+            "Repository ml-lab/nginx does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/team/repos/api$nope/tags",
+            "Repository team/api/nope does not exist",
+        ),
+    ] {
+        let reply = swr(&emu, path, &[]);
+        assert_eq!(reply.status, 404, "{path}: {}", reply.text());
+        let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"));
+        assert_eq!(error.message(), Some(message));
+        assert!(reply.header("x-request-id").is_some());
+    }
+    let bad_ns = swr(&emu, "/v2/manage/namespaces/Team/repos/nginx/tags", &[]);
+    assert_bad_param(&bad_ns, "namespace");
+    let bad_repo = swr(&emu, "/v2/manage/namespaces/team/repos/Nginx/tags", &[]);
+    assert_bad_param(&bad_repo, "repository");
+    // Paths beside or under the routes that are not these calls are APIs
+    // the emulator does not have, and so are other methods: the gateway's
+    // 404 (a GET under a route is checked for credentials first).
+    for path in [
+        "/v2/manage/namespaces/team/repos/nginx",
+        "/v2/manage/namespaces/team",
+        "/v2/manage/namespaces/team/other/nginx/tags",
+    ] {
+        let reply = swr(&emu, path, &[]);
+        assert_eq!(reply.status, 404, "{path}");
+        assert_eq!(reply.json()["error_code"], "APIGW.0101", "{path}");
+    }
+    for (method, path) in [("POST", NGINX_TAGS), ("DELETE", NAMESPACES)] {
+        let reply = common::send(emu.addr(), method, path, &[], b"").unwrap();
+        assert_eq!(reply.status, 404, "{method} {path}");
+        assert_eq!(reply.json()["error_code"], "APIGW.0101", "{method} {path}");
+    }
+}
+
+#[test]
+fn repository_tags_refusals() {
+    let emu = demo();
+    for (query, param, message) in [
+        (
+            &[("limit", "0"), ("offset", "0")][..],
+            "limit",
+            "Invalid parameter limit: \"0\" is not an integer in 1..=1000",
+        ),
+        (
+            &[("limit", "1001"), ("offset", "0")],
+            "limit",
+            "Invalid parameter limit: \"1001\" is not an integer in 1..=1000",
+        ),
+        (
+            &[("limit", "ten"), ("offset", "0")],
+            "limit",
+            "Invalid parameter limit: \"ten\" is not an integer in 1..=1000",
+        ),
+        (
+            &[("offset", "-1"), ("limit", "5")],
+            "offset",
+            "Invalid parameter offset: \"-1\" is not an integer >= 0",
+        ),
+        (
+            &[("offset", "0")],
+            "offset",
+            "Invalid parameter offset: offset without limit: expected offset and limit together",
+        ),
+        (
+            &[("limit", "5")],
+            "limit",
+            "Invalid parameter limit: limit without offset: expected offset and limit together",
+        ),
+        (
+            &[("order_type", "asc")],
+            "order_type",
+            "Invalid parameter order_type: order_type without order_column: expected order_column and order_type together",
+        ),
+        (
+            &[("order_column", "updated_at")],
+            "order_column",
+            "Invalid parameter order_column: order_column without order_type: expected order_column and order_type together",
+        ),
+        (
+            &[("order_column", "name"), ("order_type", "asc")],
+            "order_column",
+            "Invalid parameter order_column: \"name\" is not one of updated_at",
+        ),
+        (
+            &[("order_column", "updated_at"), ("order_type", "up")],
+            "order_type",
+            "Invalid parameter order_type: \"up\" is not one of desc, asc",
+        ),
+        (
+            &[("filter", "offset::0|limit::1001")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"offset::0|limit::1001\": invalid limit \"1001\" at byte 17: expected an integer in 1..=1000",
+        ),
+        (
+            &[("filter", "tag::v1|order_column::updated_at")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"tag::v1|order_column::updated_at\": order_column at byte 8 without order_type: expected order_column and order_type together",
+        ),
+        (
+            &[("filter", "namespace::team")],
+            "filter",
+            "Invalid parameter filter: invalid filter \"namespace::team\": unknown key \"namespace\" at byte 0: expected one of offset, limit, order_column, order_type, tag",
+        ),
+        (
+            &[("filter", "tag::latest"), ("limit", "5")],
+            "limit",
+            "Invalid parameter limit: is sent beside filter, which would override it: send limit::5 inside filter, or send no filter",
+        ),
+        (
+            &[("tag", "a"), ("tag", "b")],
+            "tag",
+            "Invalid parameter tag: is given more than once",
+        ),
+        (&[("tag", "")], "tag", "Invalid parameter tag: is empty"),
+    ] {
+        let reply = swr(&emu, NGINX_TAGS, query);
+        assert_bad_param(&reply, param);
+        assert_eq!(reply.json()["errorMessage"], message, "{query:?}");
+    }
+}
+
+#[test]
+fn repository_tags_limit_defaults_to_100_and_goes_to_1000() {
+    let dataset = Dataset::generate(&GenerateOptions {
+        namespaces: 1,
+        repositories: 1,
+        tags_per_repository: 1_200,
+        official_images: 0,
+        seed: 9,
+    })
+    .unwrap();
+    let ns = dataset.namespaces[0].name.to_string();
+    let repo = dataset.namespaces[0].repositories[0]
+        .name
+        .to_path_segment(Default::default());
+    let path = format!("/v2/manage/namespaces/{ns}/repos/{repo}/tags");
+    let emu = start(Emulator::builder().dataset(dataset));
+    let first = swr(&emu, &path, &[]);
+    assert_eq!(first.json().as_array().unwrap().len(), 100);
+    assert_eq!(first.header("content-range"), None);
+    let big = swr(&emu, &path, &[("offset", "0"), ("limit", "1000")]);
+    assert_eq!(big.json().as_array().unwrap().len(), 1_000);
+    assert_eq!(big.header("content-range"), Some("0-1000/1200"));
+    let last = swr(&emu, &path, &[("filter", "offset::1000|limit::1000")]);
+    assert_eq!(last.header("content-range"), Some("1000-200/1200"));
+    let ids: Vec<u64> = serde_json::from_slice::<Vec<RepositoryTag>>(&big.body)
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(ids, (1..=1_000).collect::<Vec<u64>>());
+}
+
+/// The new routes sit behind the same front layer and signature check as
+/// the others: credentials, request ids and faults come with them.
+#[test]
+fn namespaces_and_tags_are_checked_and_faulted_like_the_rest() {
+    let emu = demo();
+    for target in [NAMESPACES, NGINX_TAGS] {
+        let bare = common::send(emu.addr(), "GET", target, &[], b"").unwrap();
+        assert_eq!(bare.status, 401, "{target}");
+        assert_eq!(bare.json()["error_code"], "APIGW.0301");
+        assert!(bare.header("x-request-id").is_some());
+        assert_eq!(token(&emu, target).status, 200, "{target}");
+        let wrong = common::swr_token(&emu, target, "not-the-token");
+        assert_eq!(wrong.status, 401, "{target}");
+    }
+    let script = FaultConfig::script([Some(Fault::Unavailable), Some(Fault::TooManyRequests)]);
+    let faulty = start(Emulator::builder().faults(script));
+    assert_eq!(swr(&faulty, NAMESPACES, &[]).status, 503);
+    assert_eq!(swr(&faulty, NGINX_TAGS, &[]).status, 429);
+    assert_eq!(swr(&faulty, NGINX_TAGS, &[]).status, 200);
 }

@@ -42,11 +42,13 @@ pub use category::Category;
 pub use flex::{BoolString, RetCode};
 pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
 pub use query::{
-    Center, ImageRef, OfficialImageTagsQuery, OfficialImagesQuery, OrderColumn, OrderType,
-    PageRequest, RepositoryQuery, UnknownValue,
+    Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
+    OrderColumn, OrderType, PageRequest, RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,
+    UnknownValue,
 };
 pub use swr::{
-    OfficialImage, OfficialImageDetail, OfficialImageTag, Repository, SWR_REQUEST_ID_HEADER,
+    ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
+    OfficialImageTag, Repository, RepositoryTag, SWR_REQUEST_ID_HEADER,
 };
 pub use swr_error::{ErrorShape, SwrError};
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};

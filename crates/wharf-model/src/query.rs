@@ -102,6 +102,25 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// The column to sort a repository's tags by (list repository tags).
+    /// The SDK documents one.
+    TagOrderColumn, "order_column" {
+        /// `updated_at`
+        UpdatedAt = "updated_at",
+    }
+);
+
+wire_enum!(
+    /// Which namespaces to list (the `mode` of list namespaces' filter).
+    NamespaceMode, "mode" {
+        /// `visible`: also those where the caller may only use some
+        /// repositories. Without a mode, only those the caller has a
+        /// permission on.
+        Visible = "visible",
+    }
+);
+
+wire_enum!(
     /// Sort direction.
     OrderType, "order_type" {
         /// `desc`
@@ -122,7 +141,8 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// The largest `limit` SWR accepts on list repositories.
+    /// The largest `limit` SWR accepts on its paged lists (repositories,
+    /// repository tags).
     pub const MAX_LIMIT: u32 = 1000;
     /// SWR's default `limit`.
     pub const DEFAULT_LIMIT: u32 = 100;
@@ -170,7 +190,8 @@ pub struct OfficialImagesQuery {
     pub page: Option<PageRequest>,
 }
 
-/// One official image, for the detail and tag-listing calls.
+/// One repository (image) in a namespace, for the calls whose path names
+/// one: an official image's detail and tags, a repository's tags.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ImageRef {
@@ -213,6 +234,49 @@ impl OfficialImageTagsQuery {
     }
 }
 
+/// What to list with SWR's list repository tags call
+/// (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`).
+///
+/// Sent as a `filter` (`offset::0|limit::100|order_column::updated_at|order_type::desc|tag::v1`)
+/// or as the same keys as plain query parameters. The SDK says `offset`
+/// and `limit` go together, and so do `order_column` and `order_type`:
+/// hence `page` and `order` each hold both or neither.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RepositoryTagsQuery {
+    /// The repository.
+    pub image: ImageRef,
+    /// Only tags with this name (the emulator matches a substring).
+    pub tag: Option<String>,
+    /// Sort column and direction.
+    pub order: Option<(TagOrderColumn, OrderType)>,
+    /// Which page.
+    pub page: Option<PageRequest>,
+}
+
+impl RepositoryTagsQuery {
+    /// All tags of `image`, in the server's order and server-sized pages.
+    pub fn new(image: ImageRef) -> Self {
+        RepositoryTagsQuery {
+            image,
+            tag: None,
+            order: None,
+            page: None,
+        }
+    }
+}
+
+/// What to list with SWR's list namespaces call (`GET /v2/manage/namespaces`),
+/// sent as a plain `namespace` or as `filter=namespace::{namespace}|mode::{mode}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct NamespacesQuery {
+    /// Only the namespace with this name.
+    pub namespace: Option<String>,
+    /// Which namespaces; `None` lists those the caller has a permission on.
+    pub mode: Option<NamespaceMode>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +292,17 @@ mod tests {
         for c in OrderType::ALL {
             assert_eq!(c.as_str().parse::<OrderType>().unwrap(), *c);
         }
+        for c in TagOrderColumn::ALL {
+            assert_eq!(c.as_str().parse::<TagOrderColumn>().unwrap(), *c);
+        }
+        for c in NamespaceMode::ALL {
+            assert_eq!(c.as_str().parse::<NamespaceMode>().unwrap(), *c);
+        }
+        let err = "name".parse::<TagOrderColumn>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"invalid order_column "name": expected one of updated_at"#
+        );
     }
 
     #[test]

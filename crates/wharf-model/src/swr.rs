@@ -1,5 +1,9 @@
 //! Huawei Cloud SWR response bodies.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
 use crate::lossless::lossless_struct;
 use crate::{Category, Timestamp};
 
@@ -115,5 +119,102 @@ lossless_struct! {
         loose status: bool = "status",
         /// Total number of repositories matching the query, on every item.
         loose total_range: u64 = "total_range",
+    }
+}
+
+/// What the caller may do in a namespace: the `auth` of [`NamespaceInfo`].
+///
+/// The SDK documents three values (7 manage, 3 edit, 1 read), which read
+/// as bit sets (read 1, edit 2, manage 4); any other number is kept as it
+/// came.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct NamespaceAuth(pub u64);
+
+impl NamespaceAuth {
+    /// `7`: manage (and edit and read).
+    pub const MANAGE: NamespaceAuth = NamespaceAuth(7);
+    /// `3`: edit (and read).
+    pub const EDIT: NamespaceAuth = NamespaceAuth(3);
+    /// `1`: read.
+    pub const READ: NamespaceAuth = NamespaceAuth(1);
+}
+
+impl fmt::Display for NamespaceAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+lossless_struct! {
+    /// One namespace (organization) the caller may see, in the body of
+    /// `GET /v2/manage/namespaces` ([`ListNamespacesResponse`]).
+    ///
+    /// Named so as not to clash with [`Namespace`](crate::Namespace), the
+    /// validated name.
+    pub struct NamespaceInfo {
+        /// Namespace id.
+        req id: u64 = "id",
+        /// Namespace name.
+        req name: String = "name",
+        /// The IAM user who created it.
+        req creator_name: String = "creator_name",
+        /// What the caller may do in it.
+        req auth: NamespaceAuth = "auth",
+    }
+}
+
+lossless_struct! {
+    /// The body of `GET /v2/manage/namespaces`: `{"namespaces": [...]}`, not
+    /// paged.
+    pub struct ListNamespacesResponse {
+        /// The namespaces.
+        req namespaces: Vec<NamespaceInfo> = "namespaces",
+    }
+}
+
+lossless_struct! {
+    /// One tag of one of the caller's repositories
+    /// (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`).
+    pub struct RepositoryTag {
+        /// Tag id.
+        req id: u64 = "id",
+        /// Id of the repository the tag belongs to.
+        req repo_id: u64 = "repo_id",
+        /// Tag name, such as `v1`; the only capitalised key on the wire (`Tag`).
+        req tag: String = "Tag",
+        /// Image id (the image config's digest, as hex).
+        req image_id: String = "image_id",
+        /// The image manifest, as JSON text.
+        req manifest: String = "manifest",
+        /// Manifest digest, such as `sha256:` and 64 hex digits.
+        req digest: String = "digest",
+        /// Docker manifest schema version: 1 or 2.
+        req schema: u64 = "schema",
+        /// External `docker pull` address, `REGISTRY/NAMESPACE/REPOSITORY:TAG`.
+        req path: String = "path",
+        /// In-cluster `docker pull` address.
+        req internal_path: String = "internal_path",
+        /// Image size in bytes.
+        req size: u64 = "size",
+        /// Whether the image is trusted; documented as `false` by default.
+        req is_trusted: bool = "is_trusted",
+        /// When the image was created (UTC).
+        req created: Timestamp = "created",
+        /// When the image last changed (UTC).
+        req updated: Timestamp = "updated",
+        /// When the image was deleted (UTC). Documented as a string; a live
+        /// tag carries `null` or another value that is no timestamp (such
+        /// as `""`), which is then kept in `extra` and encodes back as it
+        /// came.
+        loose deleted: Timestamp = "deleted",
+        /// The account (domain) id.
+        req domain_id: String = "domain_id",
+        /// Whether the image was scanned.
+        req scanned: bool = "scanned",
+        /// `0` for a manifest, `1` for a manifest list.
+        req tag_type: u64 = "tag_type",
     }
 }

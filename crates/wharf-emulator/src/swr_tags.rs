@@ -1,0 +1,262 @@
+//! SWR's list repository tags
+//! (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`).
+//!
+//! Paged like list repositories: `offset` and `limit` (1..=1000, default
+//! 100) together or not at all, `Content-Range` only when both were sent.
+//! Without `order_column`, tags come newest first (`updated_at`
+//! descending); `order_column::updated_at` (the one column the SDK
+//! documents) comes with `order_type`, the pair together or not at all.
+//! Ties keep the dataset's order, both ways. `tag` matches a substring.
+//!
+//! A tag record holds a name, a size, a digest and a time; everything else
+//! is derived when a page is written, so that a million repositories cost
+//! no more memory:
+//!
+//! | field | value |
+//! |---|---|
+//! | `id` | 1 + the tags of the repositories before this one (in namespace, then name order) + the tag's place in its repository |
+//! | `repo_id` | 1 + the repository's place in namespace, then name order |
+//! | `image_id` | 64 hex digits drawn from the digest |
+//! | `manifest` | a schema 2 manifest: config `sha256:{image_id}`, one layer of the tag's size |
+//! | `created`, `updated` | the tag's `updated_at` |
+//! | `deleted` | `null` |
+//! | `domain_id` | 32 hex digits drawn from the dataset's `domain_name` |
+//! | `schema`, `is_trusted`, `scanned`, `tag_type` | `2`, `false`, `false`, `0` |
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::http::Uri;
+use axum::response::Response;
+use serde_json::Value;
+use wharf_model::{
+    ImageRef, OrderType, PageRequest, RepositoryTag, RepositoryTagsQuery, TagOrderColumn,
+};
+
+use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord, TagRecord};
+use crate::faults::mix;
+use crate::hex::push_u64;
+use crate::index::Index;
+use crate::json::ok;
+use crate::listing;
+use crate::params;
+use crate::state::Shared;
+use crate::swr::{self, Fail};
+use crate::terms::Values;
+
+/// Where a repository's path starts.
+const PREFIX: &str = "/v2/manage/namespaces/";
+/// The keys, in `filter` (`offset::0|limit::100|order_column::updated_at|order_type::desc|tag::v1`)
+/// and as plain parameters alike.
+const KEYS: &[&str] = &["offset", "limit", "order_column", "order_type", "tag"];
+
+/// `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`: a `/`
+/// in the repository may come as `$`, `%24`, `%2F` or `/`, as on the
+/// official image routes. Any other path under the route (a repository
+/// without `/tags`) is an API the emulator does not have.
+pub(crate) async fn list_repository_tags(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Fail> {
+    let path = match swr::split_repo_path(uri.path(), PREFIX) {
+        Some(path) if path.tags => path,
+        _ => return Ok(swr::unknown_api().await),
+    };
+    let (namespace, repository) = swr::repo_names(&path)?;
+    let index = shared.index();
+    let Some((_, ids)) = index.namespace(namespace.as_str()) else {
+        return Err(swr::not_found(format!(
+            "Namespace {namespace} does not exist"
+        )));
+    };
+    let Some(id) = index.find_id(ids, repository.as_str()) else {
+        return Err(swr::not_found(format!(
+            "Repository {namespace}/{repository} does not exist"
+        )));
+    };
+    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
+    let query = tags_query(&pairs, ImageRef::new(namespace, repository))?;
+    let (ns, repo) = index.repo(id);
+    let selected = select(repo, &query);
+    let page = query
+        .page
+        .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
+    let writer = Writer::new(&index, id, ns, repo);
+    let body: Vec<RepositoryTag> = listing::page(&selected, page.offset, u64::from(page.limit))
+        .iter()
+        .map(|&position| writer.tag(position as usize))
+        .collect();
+    let mut response = ok(&body);
+    if query.page.is_some() {
+        let (count, total) = (body.len() as u64, selected.len() as u64);
+        swr::content_range(&mut response, page.offset, count, total);
+    }
+    Ok(response)
+}
+
+/// The query of `image` from `filter`, or else from plain parameters.
+fn tags_query(pairs: &[(String, String)], image: ImageRef) -> Result<RepositoryTagsQuery, Fail> {
+    let values = Values::read(pairs, KEYS, KEYS)?;
+    let mut query = RepositoryTagsQuery::new(image);
+    query.page = values.page()?.map(|(offset, limit)| {
+        PageRequest::new(
+            offset,
+            u32::try_from(limit).unwrap_or(PageRequest::MAX_LIMIT),
+        )
+    });
+    let column = values.parse::<TagOrderColumn>("order_column")?;
+    let order_type = values.parse::<OrderType>("order_type")?;
+    query.order = values.pair(column, order_type, ("order_column", "order_type"))?;
+    query.tag = values.get("tag").map(str::to_owned);
+    Ok(query)
+}
+
+/// The positions in `repo.tags` of the tags `query` selects, in order.
+fn select(repo: &RepositoryRecord, query: &RepositoryTagsQuery) -> Vec<u32> {
+    let tags = &repo.tags;
+    let mut positions: Vec<u32> = (0..tags.len() as u32)
+        .filter(|&i| {
+            let name = tags[i as usize].name.as_str();
+            query.tag.as_deref().is_none_or(|t| name.contains(t))
+        })
+        .collect();
+    let (column, order_type) = query
+        .order
+        .unwrap_or((TagOrderColumn::UpdatedAt, OrderType::Desc));
+    let key = |i: u32| match column {
+        TagOrderColumn::UpdatedAt => tags[i as usize].updated_at.instant(),
+        // A column added to the model later sorts like the one there is.
+        _ => tags[i as usize].updated_at.instant(),
+    };
+    // Stable sorts: ties keep the dataset's order in both directions.
+    if order_type == OrderType::Asc {
+        positions.sort_by_key(|&i| key(i));
+    } else {
+        positions.sort_by_key(|&i| std::cmp::Reverse(key(i)));
+    }
+    positions
+}
+
+/// Writes the tags of one repository, with what they all share worked out
+/// once.
+struct Writer<'a> {
+    repo: &'a RepositoryRecord,
+    repo_id: u64,
+    /// The id of the repository's first tag, less one.
+    tags_before: u64,
+    /// `REGISTRY/NS/REPO:`, to which a tag name is added.
+    path: String,
+    /// `INTERNAL/NS/REPO:`.
+    internal_path: String,
+    domain_id: String,
+}
+
+impl<'a> Writer<'a> {
+    fn new(index: &Index, id: u32, ns: &NamespaceRecord, repo: &'a RepositoryRecord) -> Self {
+        let dataset: &Dataset = &index.dataset;
+        let address = |registry: &str| format!("{registry}/{}/{}:", ns.name, repo.name);
+        Writer {
+            repo,
+            repo_id: u64::from(id) + 1,
+            tags_before: index.tags_before(id),
+            path: address(&dataset.registry),
+            internal_path: address(&dataset.internal_registry),
+            domain_id: domain_id(&dataset.domain_name),
+        }
+    }
+
+    /// The tag at `position` in the repository's tags.
+    fn tag(&self, position: usize) -> RepositoryTag {
+        let record: &TagRecord = &self.repo.tags[position];
+        let mut out = RepositoryTag::default();
+        out.id = self
+            .tags_before
+            .saturating_add(position as u64)
+            .saturating_add(1);
+        out.repo_id = self.repo_id;
+        out.tag.clone_from(&record.name);
+        out.image_id = image_id(&record.digest);
+        out.manifest = manifest(&out.image_id, &record.digest, record.size);
+        out.digest.clone_from(&record.digest);
+        out.schema = 2;
+        out.path = format!("{}{}", self.path, record.name);
+        out.internal_path = format!("{}{}", self.internal_path, record.name);
+        out.size = record.size;
+        out.is_trusted = false;
+        out.created.clone_from(&record.updated_at);
+        out.updated.clone_from(&record.updated_at);
+        // A live tag: `null`, as the API's examples show it.
+        out.extra.insert("deleted".to_owned(), Value::Null);
+        out.domain_id.clone_from(&self.domain_id);
+        out.scanned = false;
+        out.tag_type = 0;
+        out
+    }
+}
+
+/// FNV-1a: a hash that is the same on every machine and run, unlike std's.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `words` × 16 hex digits drawn from `seed`, from the `first`-th draw on.
+fn hex_digits(seed: u64, first: u64, words: u64) -> String {
+    let mut out = String::with_capacity(words as usize * 16);
+    for n in first..first + words {
+        push_u64(&mut out, mix(seed, n));
+    }
+    out
+}
+
+/// An image id (the config's digest, hex) drawn from the manifest digest.
+fn image_id(digest: &str) -> String {
+    hex_digits(fnv1a(digest), 0, 4)
+}
+
+/// An account id, 32 hex digits, drawn from the account name.
+fn domain_id(domain_name: &str) -> String {
+    hex_digits(fnv1a(domain_name), 0, 2)
+}
+
+/// A schema 2 manifest: the config `sha256:{image_id}` and one layer of
+/// `size` bytes, both drawn from `digest`. Only hex and numbers go in, so
+/// the text needs no escaping. It is not what `digest` hashes.
+fn manifest(image_id: &str, digest: &str, size: u64) -> String {
+    let seed = fnv1a(digest);
+    let config_size = 1_000 + mix(seed, 8) % 9_000;
+    let layer = hex_digits(seed, 4, 4);
+    format!(
+        concat!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","#,
+            r#""config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{},"digest":"sha256:{}"}},"#,
+            r#""layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":{},"digest":"sha256:{}"}}]}}"#
+        ),
+        config_size, image_id, size, layer
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_values_are_stable_and_well_formed() {
+        let id = image_id("sha256:00");
+        assert_eq!(id.len(), 64);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        // Pinned: a dataset served today gives the same ids tomorrow.
+        assert_eq!(&id[..16], &hex_digits(fnv1a("sha256:00"), 0, 1));
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(image_id("sha256:01"), id);
+        assert_eq!(domain_id("wharf-demo").len(), 32);
+        let text = manifest(&id, "sha256:00", 1234);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["config"]["digest"], format!("sha256:{id}"));
+        assert_eq!(json["layers"][0]["size"], 1234);
+        assert_eq!(json["schemaVersion"], 2);
+    }
+}

@@ -1,0 +1,369 @@
+//! The parameters of the SWR calls whose `filter` wharf-parse does not
+//! read (list namespaces, list repository tags): `filter` text or plain
+//! query parameters, read to one set of values.
+//!
+//! The rules are those of list repositories, so that the calls cannot
+//! disagree: `key::value` terms joined by `|`, one pair of surrounding
+//! single quotes accepted, and refused, naming the key and the byte: no
+//! term, a term without `::`, an empty, unknown or repeated key, an empty
+//! value, a value holding `::`. A plain parameter that is also a filter key
+//! is refused beside `filter` (SWR would drop it silently). Plain
+//! parameters that are no key of the call are ignored, as everywhere.
+
+use std::str::FromStr;
+
+use crate::listing::MAX_LIMIT;
+use crate::params::{self, ParamError};
+
+/// Where a value was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A plain query parameter.
+    Plain,
+    /// A term of the filter text: where the term and its value start.
+    Term { term: usize, value: usize },
+}
+
+/// The values one request gave, by key.
+#[derive(Debug)]
+pub(crate) struct Values<'a> {
+    /// The filter text, when the values came from one.
+    filter: Option<&'a str>,
+    found: Vec<(&'static str, &'a str, Origin)>,
+}
+
+/// The refusal of a plain parameter sent beside `filter`, which SWR would
+/// let win: the same words on every call.
+pub(crate) fn beside_filter(key: &str, value: &str) -> ParamError {
+    ParamError::Refused {
+        name: key.to_owned(),
+        problem: format!(
+            "is sent beside filter, which would override it: send {key}::{value} inside filter, or send no filter"
+        ),
+    }
+}
+
+impl<'a> Values<'a> {
+    /// Reads `filter` (whose keys are `filter_keys`) when it is sent, else
+    /// the plain parameters `plain_keys`. Each plain parameter is given at
+    /// most once and never empty.
+    pub(crate) fn read(
+        pairs: &'a [(String, String)],
+        filter_keys: &'static [&'static str],
+        plain_keys: &'static [&'static str],
+    ) -> Result<Values<'a>, ParamError> {
+        let Some(filter) = params::get(pairs, "filter")? else {
+            let mut found = Vec::new();
+            for &key in plain_keys {
+                if let Some(value) = params::get(pairs, key)? {
+                    found.push((key, value, Origin::Plain));
+                }
+            }
+            return Ok(Values {
+                filter: None,
+                found,
+            });
+        };
+        if let Some((key, value)) = pairs
+            .iter()
+            .find(|(k, _)| filter_keys.contains(&k.as_str()))
+        {
+            return Err(beside_filter(key, value));
+        }
+        let found = read_filter(filter, filter_keys).map_err(|problem| ParamError::Refused {
+            name: "filter".to_owned(),
+            problem: format!("invalid filter {filter:?}: {problem}"),
+        })?;
+        Ok(Values {
+            filter: Some(filter),
+            found,
+        })
+    }
+
+    /// The value of `key`, if it was given.
+    pub(crate) fn get(&self, key: &str) -> Option<&'a str> {
+        self.entry(key).map(|(_, value, _)| value)
+    }
+
+    fn entry(&self, key: &str) -> Option<(&'static str, &'a str, Origin)> {
+        self.found.iter().copied().find(|(k, _, _)| *k == key)
+    }
+
+    /// A refusal in the words of where `key` came from: a plain parameter,
+    /// or the filter. `problem` is given where the key's term and its value
+    /// start in the filter, if it came from one.
+    fn refuse(
+        &self,
+        key: &str,
+        problem: impl FnOnce(Option<(usize, usize)>) -> String,
+    ) -> ParamError {
+        match (self.filter, self.entry(key)) {
+            (Some(filter), Some((_, _, Origin::Term { term, value }))) => ParamError::Refused {
+                name: "filter".to_owned(),
+                problem: format!(
+                    "invalid filter {filter:?}: {}",
+                    problem(Some((term, value)))
+                ),
+            },
+            _ => ParamError::Refused {
+                name: key.to_owned(),
+                problem: problem(None),
+            },
+        }
+    }
+
+    /// Refuses the value of `key` as not being `expected`.
+    fn invalid(&self, key: &str, expected: &str) -> ParamError {
+        let value = self.get(key).unwrap_or_default();
+        match self.filter {
+            None => ParamError::Invalid {
+                name: key.to_owned(),
+                value: value.to_owned(),
+                expected: expected.to_owned(),
+            },
+            Some(_) => self.refuse(key, |at| {
+                let at = position(at.map(|(_, value)| value));
+                format!("invalid {key} {value:?}{at}: expected {expected}")
+            }),
+        }
+    }
+
+    /// The value of `key` read as `T`; refused, listing the choices, when
+    /// it is not one of them.
+    pub(crate) fn parse<T>(&self, key: &str) -> Result<Option<T>, ParamError>
+    where
+        T: FromStr<Err = wharf_model::UnknownValue>,
+    {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        value
+            .parse()
+            .map(Some)
+            .map_err(|e: wharf_model::UnknownValue| {
+                self.invalid(key, &format!("one of {}", e.expected().join(", ")))
+            })
+    }
+
+    /// `offset` (any `u64`) and `limit` (`1..=MAX_LIMIT`), given together
+    /// or not at all.
+    pub(crate) fn page(&self) -> Result<Option<(u64, u64)>, ParamError> {
+        let offset = match self.get("offset") {
+            None => None,
+            Some(text) => {
+                Some(digits(text).ok_or_else(|| self.invalid("offset", "an integer >= 0"))?)
+            }
+        };
+        let limit = match self.get("limit") {
+            None => None,
+            Some(text) => Some(
+                digits(text)
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        self.invalid("limit", &format!("an integer in 1..={MAX_LIMIT}"))
+                    })?,
+            ),
+        };
+        self.pair(offset, limit, ("offset", "limit"))
+    }
+
+    /// Both of a pair of values or neither: `(first, second)` names them.
+    pub(crate) fn pair<A, B>(
+        &self,
+        a: Option<A>,
+        b: Option<B>,
+        (first, second): (&str, &str),
+    ) -> Result<Option<(A, B)>, ParamError> {
+        let missing = |present: &str, absent: &str| {
+            self.refuse(present, |at| {
+                let at = position(at.map(|(term, _)| term));
+                format!("{present}{at} without {absent}: expected {first} and {second} together")
+            })
+        };
+        match (a, b) {
+            (Some(a), Some(b)) => Ok(Some((a, b))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(missing(first, second)),
+            (None, Some(_)) => Err(missing(second, first)),
+        }
+    }
+}
+
+/// ASCII digits only (no sign, no `+`, no spaces), at most `u64::MAX`.
+fn digits(text: &str) -> Option<u64> {
+    let plain = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| text.parse().ok()).flatten()
+}
+
+/// ` at byte N`, or nothing.
+fn position(at: Option<usize>) -> String {
+    at.map_or_else(String::new, |at| format!(" at byte {at}"))
+}
+
+/// The terms of `text`, each key one of `keys`; the problem otherwise,
+/// worded as wharf-parse words it for list repositories.
+fn read_filter<'a>(
+    text: &'a str,
+    keys: &'static [&'static str],
+) -> Result<Vec<(&'static str, &'a str, Origin)>, String> {
+    let (body, base) = match text.strip_prefix('\'') {
+        None => (text, 0),
+        Some(inner) => match inner.strip_suffix('\'') {
+            Some(body) => (body, 1),
+            None => {
+                return Err("opening `'` at byte 0 is not closed: expected a closing `'`".into());
+            }
+        },
+    };
+    if body.is_empty() {
+        return Err("no terms: expected at least one `key::value` term".into());
+    }
+    let mut found: Vec<(&'static str, &'a str, Origin)> = Vec::new();
+    let mut at = base;
+    for term in body.split('|') {
+        let Some((name, value)) = term.split_once("::") else {
+            return Err(format!(
+                "term {term:?} at byte {at} has no `::`: expected `key::value`"
+            ));
+        };
+        if name.is_empty() {
+            return Err(format!(
+                "term {term:?} at byte {at} has no key: expected `key::value`"
+            ));
+        }
+        let Some(&key) = keys.iter().find(|k| **k == name) else {
+            return Err(format!(
+                "unknown key {name:?} at byte {at}: expected one of {}",
+                keys.join(", ")
+            ));
+        };
+        if found.iter().any(|(k, _, _)| *k == key) {
+            return Err(format!(
+                "repeated key {key:?} at byte {at}: expected each key at most once"
+            ));
+        }
+        let value_at = at + name.len() + 2;
+        if value.is_empty() {
+            return Err(format!("empty {key} at byte {value_at}: expected a value"));
+        }
+        if let Some(i) = value.find("::") {
+            return Err(format!(
+                "{key} {value:?} contains `::` at byte {}: expected a value without `|` or `::`",
+                value_at + i
+            ));
+        }
+        found.push((
+            key,
+            value,
+            Origin::Term {
+                term: at,
+                value: value_at,
+            },
+        ));
+        at += term.len() + 1;
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYS: &[&str] = &["offset", "limit", "tag"];
+
+    fn read(query: &str) -> Result<Vec<(String, String)>, ParamError> {
+        let pairs = params::swr_query(query);
+        let values = Values::read(&pairs, KEYS, KEYS)?;
+        values.page()?;
+        Ok(values
+            .found
+            .iter()
+            .map(|(k, v, _)| ((*k).to_owned(), (*v).to_owned()))
+            .collect())
+    }
+
+    fn problem(query: &str) -> String {
+        let e = read(query).unwrap_err();
+        format!("{} {}", e.name(), e.problem())
+    }
+
+    #[test]
+    fn filter_and_plain_read_alike() {
+        let want = vec![
+            ("offset".to_owned(), "0".to_owned()),
+            ("limit".to_owned(), "5".to_owned()),
+        ];
+        assert_eq!(read("filter=offset%3A%3A0%7Climit%3A%3A5").unwrap(), want);
+        assert_eq!(read("filter='offset::0|limit::5'").unwrap(), want);
+        assert_eq!(read("offset=0&limit=5&other=1").unwrap(), want);
+        assert_eq!(read("").unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn refusals_name_the_key_and_the_byte() {
+        for (query, want) in [
+            ("filter=", "filter is empty"),
+            (
+                "filter=''",
+                "filter invalid filter \"''\": no terms: expected at least one `key::value` term",
+            ),
+            (
+                "filter='tag::a",
+                "filter invalid filter \"'tag::a\": opening `'` at byte 0 is not closed: expected a closing `'`",
+            ),
+            (
+                "filter=tag::a||limit::1",
+                "filter invalid filter \"tag::a||limit::1\": term \"\" at byte 7 has no `::`: expected `key::value`",
+            ),
+            (
+                "filter=::a",
+                "filter invalid filter \"::a\": term \"::a\" at byte 0 has no key: expected `key::value`",
+            ),
+            (
+                "filter=tag::a|name::b",
+                "filter invalid filter \"tag::a|name::b\": unknown key \"name\" at byte 7: expected one of offset, limit, tag",
+            ),
+            (
+                "filter=tag::a|tag::b",
+                "filter invalid filter \"tag::a|tag::b\": repeated key \"tag\" at byte 7: expected each key at most once",
+            ),
+            (
+                "filter=tag::",
+                "filter invalid filter \"tag::\": empty tag at byte 5: expected a value",
+            ),
+            (
+                "filter=tag::a::b",
+                "filter invalid filter \"tag::a::b\": tag \"a::b\" contains `::` at byte 6: expected a value without `|` or `::`",
+            ),
+            (
+                "filter=limit::0|offset::0",
+                "filter invalid filter \"limit::0|offset::0\": invalid limit \"0\" at byte 7: expected an integer in 1..=1000",
+            ),
+            (
+                "filter=tag::a|offset::5",
+                "filter invalid filter \"tag::a|offset::5\": offset at byte 7 without limit: expected offset and limit together",
+            ),
+            (
+                "filter=tag::a&tag=b",
+                "tag is sent beside filter, which would override it: send tag::b inside filter, or send no filter",
+            ),
+            (
+                "limit=1001&offset=0",
+                "limit \"1001\" is not an integer in 1..=1000",
+            ),
+            (
+                "limit=+1&offset=0",
+                "limit \"+1\" is not an integer in 1..=1000",
+            ),
+            ("offset=-1&limit=1", "offset \"-1\" is not an integer >= 0"),
+            (
+                "limit=10",
+                "limit limit without offset: expected offset and limit together",
+            ),
+            ("tag=a&tag=b", "tag is given more than once"),
+            ("tag=", "tag is empty"),
+        ] {
+            assert_eq!(problem(query), want, "{query}");
+        }
+    }
+}
