@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use wharf_auth::huawei::{self, Auth, Credentials};
 use wharf_model::{
-    ImageRef, OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery,
-    OfficialImagesQuery, OrderColumn, OrderType, PageRequest, Repository, RepositoryQuery,
-    SlashEncoding,
+    ImageRef, ListNamespacesResponse, NamespaceInfo, NamespacesQuery, OfficialImage,
+    OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery, OfficialImagesQuery,
+    OrderColumn, OrderType, PageRequest, Repository, RepositoryQuery, RepositoryTag,
+    RepositoryTagsQuery, SlashEncoding,
 };
 use wharf_parse::{ContentRange, Total};
 use wharf_transport::{
@@ -380,6 +381,104 @@ impl SwrClient {
         decode(Provider::Swr, OP, &response)
     }
 
+    /// The namespaces the caller can see (`GET /v2/manage/namespaces`), not
+    /// paged: one namespace by exact name, or all.
+    pub async fn list_namespaces(
+        &self,
+        query: &NamespacesQuery,
+    ) -> Result<Vec<NamespaceInfo>, Error> {
+        const OP: &str = "list_namespaces";
+        let mut pairs = Vec::new();
+        match query.mode {
+            // The one form that carries `mode`: `filter=namespace::..|mode::..`.
+            Some(mode) => {
+                let mut terms = Vec::new();
+                if let Some(namespace) = &query.namespace {
+                    terms.push(format!(
+                        "namespace::{}",
+                        filter_value(OP, "namespace", namespace)?
+                    ));
+                }
+                terms.push(format!("mode::{mode}"));
+                pairs.push(("filter".to_owned(), terms.join("|")));
+            }
+            None => {
+                if let Some(namespace) = &query.namespace {
+                    pairs.push(("namespace".to_owned(), namespace.clone()));
+                }
+            }
+        }
+        let response = self
+            .get(OP, "/v2/manage/namespaces", &pairs, CallOptions::default())
+            .await?;
+        let body: ListNamespacesResponse = decode(Provider::Swr, OP, &response)?;
+        Ok(body.namespaces)
+    }
+
+    /// One page of the tags of one of the caller's repositories.
+    pub async fn list_repository_tags_page(
+        &self,
+        query: &RepositoryTagsQuery,
+    ) -> Result<Page<RepositoryTag>, Error> {
+        self.repository_tags_page(query, CallOptions::default())
+            .await
+    }
+
+    /// Every tag of one of the caller's repositories, page by page (the
+    /// query's `page` is ignored). Without an order, the server's default
+    /// (newest first, in the emulator).
+    pub fn list_repository_tags(&self, query: RepositoryTagsQuery) -> Paginator<RepositoryTag> {
+        let client = self.clone();
+        let in_order = query.order.map(|(_, order_type)| {
+            let descending = order_type == OrderType::Desc;
+            Arc::new(move |a: &RepositoryTag, b: &RepositoryTag| {
+                let ordering = a.updated.instant().cmp(&b.updated.instant());
+                if descending {
+                    ordering.is_ge()
+                } else {
+                    ordering.is_le()
+                }
+            }) as InOrder<RepositoryTag>
+        });
+        let fetch: FetchPage<RepositoryTag> = Arc::new(move |offset, limit, options| {
+            let client = client.clone();
+            let mut query = query.clone();
+            query.page = Some(PageRequest::new(offset, limit));
+            Box::pin(async move { client.repository_tags_page(&query, options).await })
+        });
+        let rules = Rules {
+            key: |t: &RepositoryTag| t.tag.clone(),
+            in_order,
+        };
+        self.paginator(fetch, rules)
+    }
+
+    async fn repository_tags_page(
+        &self,
+        query: &RepositoryTagsQuery,
+        options: CallOptions,
+    ) -> Result<Page<RepositoryTag>, Error> {
+        const OP: &str = "list_repository_tags";
+        let image = &query.image;
+        let path = format!(
+            "/v2/manage/namespaces/{}/repos/{}/tags",
+            image.namespace,
+            image.repository.to_path_segment(self.inner.slash)
+        );
+        let mut pairs = Vec::new();
+        push_page(&mut pairs, query.page);
+        if let Some((column, order_type)) = query.order {
+            pairs.push(("order_column".to_owned(), column.to_string()));
+            pairs.push(("order_type".to_owned(), order_type.to_string()));
+        }
+        if let Some(tag) = &query.tag {
+            pairs.push(("tag".to_owned(), tag.clone()));
+        }
+        let response = self.get(OP, &path, &pairs, options).await?;
+        let items: Vec<RepositoryTag> = decode(Provider::Swr, OP, &response)?;
+        paged(OP, &response, items, query.page, None)
+    }
+
     fn official_path(&self, image: &ImageRef) -> String {
         format!(
             "/v2/manage/dockerhub/namespaces/{}/repos/{}",
@@ -419,6 +518,16 @@ impl SwrClient {
         let request = Request::get(Provider::Swr, operation, url).with_options(options);
         self.inner.caller.send(request).await
     }
+}
+
+/// A value for a `filter` term: `|` or `::` inside it would add terms.
+fn filter_value<'a>(operation: &'static str, key: &str, value: &'a str) -> Result<&'a str, Error> {
+    if value.contains('|') || value.contains("::") || value.is_empty() {
+        let detail =
+            format!("{key} {value:?} cannot go in a filter: it is empty or holds `|` or `::`");
+        return Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Swr, operation));
+    }
+    Ok(value)
 }
 
 /// Adds `offset` and `limit` when a page is asked for.
