@@ -80,3 +80,8 @@ pub mod test_util {
         ReplayTransport,
     };
 }
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
