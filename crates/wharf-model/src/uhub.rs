@@ -282,6 +282,26 @@ pub trait UhubAction {
     /// The action's own parameters (not `Action`, `PublicKey` or `Signature`),
     /// as the form or query fields to send.
     fn params(&self) -> Vec<(&'static str, String)>;
+
+    /// The page asked for: `Offset` and `Limit`, when set.
+    fn page(&self) -> (Option<u64>, Option<u32>);
+
+    /// Asks for the page of `limit` items at `offset`.
+    fn set_page(&mut self, offset: u64, limit: u32);
+}
+
+/// The paging half of [`UhubAction`], the same for every action.
+macro_rules! paged_action {
+    () => {
+        fn page(&self) -> (Option<u64>, Option<u32>) {
+            (self.offset, self.limit)
+        }
+
+        fn set_page(&mut self, offset: u64, limit: u32) {
+            self.offset = Some(offset);
+            self.limit = Some(limit);
+        }
+    };
 }
 
 /// Pushes the common paging and project parameters.
@@ -330,6 +350,8 @@ impl UhubAction for GetRepoImageRequest {
     const ACTION: &'static str = "GetRepoImage";
     type Item = ImageSet;
 
+    paged_action!();
+
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = vec![("RepoName", self.repo_name.clone())];
         push_common(&mut params, self.offset, self.limit, &self.project_id);
@@ -369,6 +391,8 @@ impl GetImageTagRequest {
 impl UhubAction for GetImageTagRequest {
     const ACTION: &'static str = "GetImageTag";
     type Item = TagSet;
+
+    paged_action!();
 
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = vec![
@@ -420,6 +444,8 @@ pub struct GetRepoRequest {
 impl UhubAction for GetRepoRequest {
     const ACTION: &'static str = "GetRepo";
     type Item = RepoSet;
+
+    paged_action!();
 
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();

@@ -17,6 +17,12 @@ pub trait Signer: Debug + Send + Sync {
     fn sign(&self, request: &mut Request, now: SystemTime) -> Result<(), Error>;
 }
 
+impl<S: Signer + ?Sized> Signer for Box<S> {
+    fn sign(&self, request: &mut Request, now: SystemTime) -> Result<(), Error> {
+        (**self).sign(request, now)
+    }
+}
+
 /// Wraps a transport so that every request is signed as it is sent.
 #[derive(Debug, Clone)]
 pub struct Signing<T> {

@@ -12,7 +12,7 @@ use wharf_model::{
 };
 use wharf_parse::{ContentRange, Total};
 use wharf_transport::{
-    CallOptions, HuaweiSigner, Provider, Request, Response, SwrClassifier, Transport,
+    CallOptions, HuaweiSigner, Provider, Request, Response, Signer, SwrClassifier, Transport,
 };
 
 use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
@@ -199,22 +199,12 @@ impl SwrClient {
 
     /// A client over `transport`: replay or recording in tests, or your own.
     pub fn with_transport(config: SwrConfig, transport: Arc<dyn Transport>) -> Self {
-        let caller = match config.auth {
-            Some(auth) => Caller::new(
-                transport,
-                HuaweiSigner::new(auth),
-                SwrClassifier,
-                config.credential_source,
-                &config.options,
-            ),
-            None => Caller::new(
-                transport,
-                Unsigned,
-                SwrClassifier,
-                config.credential_source,
-                &config.options,
-            ),
+        let signer: Box<dyn Signer> = match config.auth {
+            Some(auth) => Box::new(HuaweiSigner::new(auth)),
+            None => Box::new(Unsigned),
         };
+        let source = config.credential_source;
+        let caller = Caller::new(transport, signer, SwrClassifier, source, &config.options);
         SwrClient {
             inner: Arc::new(Inner {
                 caller,

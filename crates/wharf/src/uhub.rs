@@ -9,7 +9,9 @@ use wharf_model::{
     UhubAction, UhubResponse,
 };
 use wharf_parse::Total;
-use wharf_transport::{CallOptions, Provider, Request, Transport, UcloudSigner, UhubClassifier};
+use wharf_transport::{
+    CallOptions, Provider, Request, Signer, Transport, UcloudSigner, UhubClassifier,
+};
 
 use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
 use crate::credentials::{self, CredentialSource, env};
@@ -186,17 +188,12 @@ impl UhubClient {
 
     /// A client over `transport`: replay or recording in tests, or your own.
     pub fn with_transport(config: UhubConfig, transport: Arc<dyn Transport>) -> Self {
-        let source = config.credential_source;
-        let caller = match config.credentials {
-            Some(keys) => Caller::new(
-                transport,
-                UcloudSigner::new(keys),
-                UhubClassifier,
-                source,
-                &config.options,
-            ),
-            None => Caller::new(transport, Unsigned, UhubClassifier, source, &config.options),
+        let signer: Box<dyn Signer> = match config.credentials {
+            Some(keys) => Box::new(UcloudSigner::new(keys)),
+            None => Box::new(Unsigned),
         };
+        let source = config.credential_source;
+        let caller = Caller::new(transport, signer, UhubClassifier, source, &config.options);
         UhubClient {
             inner: Arc::new(Inner {
                 caller,
@@ -219,83 +216,39 @@ impl UhubClient {
         &self,
         request: &GetRepoImageRequest,
     ) -> Result<Page<ImageSet>, Error> {
-        self.page(
-            request,
-            request.offset,
-            request.limit,
-            CallOptions::default(),
-        )
-        .await
+        self.page(request, CallOptions::default()).await
     }
 
     /// Every image of repo `repo_name`, page by page.
     pub fn list_repo_images(&self, repo_name: &str) -> Paginator<ImageSet> {
         let template = GetRepoImageRequest::new(repo_name);
-        self.paginator(
-            template,
-            |r: &ImageSet| r.image_name.clone(),
-            |r, offset, limit| {
-                r.offset = Some(offset);
-                r.limit = Some(limit);
-            },
-        )
+        self.paginator(template, |r: &ImageSet| r.image_name.clone())
     }
 
     /// One page of `GetImageTag`: the tags of one image.
     pub async fn get_image_tag(&self, request: &GetImageTagRequest) -> Result<Page<TagSet>, Error> {
-        self.page(
-            request,
-            request.offset,
-            request.limit,
-            CallOptions::default(),
-        )
-        .await
+        self.page(request, CallOptions::default()).await
     }
 
     /// Every tag of image `image_name` in repo `repo_name`, page by page.
     pub fn list_image_tags(&self, repo_name: &str, image_name: &str) -> Paginator<TagSet> {
         let template = GetImageTagRequest::new(repo_name, image_name);
-        self.paginator(
-            template,
-            |t: &TagSet| t.tag_name.clone(),
-            |r, offset, limit| {
-                r.offset = Some(offset);
-                r.limit = Some(limit);
-            },
-        )
+        self.paginator(template, |t: &TagSet| t.tag_name.clone())
     }
 
     /// One page of `GetRepo`: the account's repos.
     pub async fn get_repo(&self, request: &GetRepoRequest) -> Result<Page<RepoSet>, Error> {
-        self.page(
-            request,
-            request.offset,
-            request.limit,
-            CallOptions::default(),
-        )
-        .await
+        self.page(request, CallOptions::default()).await
     }
 
     /// Every repo (of `repo_type`, or all), page by page.
     pub fn list_repos(&self, repo_type: Option<RepoType>) -> Paginator<RepoSet> {
         let mut template = GetRepoRequest::default();
         template.repo_type = repo_type;
-        self.paginator(
-            template,
-            |r: &RepoSet| r.repo_name.clone(),
-            |r, offset, limit| {
-                r.offset = Some(offset);
-                r.limit = Some(limit);
-            },
-        )
+        self.paginator(template, |r: &RepoSet| r.repo_name.clone())
     }
 
-    fn paginator<A>(
-        &self,
-        template: A,
-        key: fn(&A::Item) -> String,
-        at: fn(&mut A, u64, u32),
-    ) -> Paginator<A::Item>
+    fn paginator<A>(&self, template: A, key: fn(&A::Item) -> String) -> Paginator<A::Item>
     where
         A: UhubAction + Clone + Send + Sync + 'static,
         A::Item: Clone + Send + 'static,
@@ -304,12 +257,8 @@ impl UhubClient {
         let fetch: FetchPage<A::Item> = Arc::new(move |offset, limit, options| {
             let client = client.clone();
             let mut request = template.clone();
-            at(&mut request, offset, limit);
-            Box::pin(async move {
-                client
-                    .page(&request, Some(offset), Some(limit), options)
-                    .await
-            })
+            request.set_page(offset, limit);
+            Box::pin(async move { client.page(&request, options).await })
         });
         let options = &self.inner.options;
         let rules = Rules {
@@ -329,10 +278,9 @@ impl UhubClient {
     async fn page<A: UhubAction>(
         &self,
         action: &A,
-        offset: Option<u64>,
-        limit: Option<u32>,
         options: CallOptions,
     ) -> Result<Page<A::Item>, Error> {
+        let (offset, limit) = action.page();
         let response = self.call(action, options).await?;
         let body: UhubResponse<A::Item> = decode(Provider::Uhub, A::ACTION, &response)?;
         let request_id = response.request_id(Provider::Uhub).map(str::to_owned);
