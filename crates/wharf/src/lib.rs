@@ -44,6 +44,7 @@
 // plumbing of the clients is compiled but unused.
 #![cfg_attr(not(any(feature = "swr", feature = "uhub")), allow(dead_code))]
 
+pub mod catalog;
 mod client;
 mod credentials;
 #[cfg(feature = "emulator")]
@@ -59,6 +60,9 @@ mod uhub;
 /// The request and response types of both APIs, from `wharf-model`.
 pub use wharf_model as model;
 
+pub use catalog::{
+    Catalog, CatalogKind, CatalogSpec, Namespace, Original, RepoRef, Repository, Tag,
+};
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
 pub use error::{Error, ErrorKind};
