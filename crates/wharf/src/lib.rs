@@ -34,6 +34,10 @@
 //!   [`pages`](Paginator::pages) and [`items`](Paginator::items), lazy until
 //!   polled; see [`paginate`] for what a listing guarantees when the catalog
 //!   changes under it.
+//! - [`catalog`]: one object-safe [`Catalog`] over SWR, SWR's official
+//!   images and UHub, opened from a [`CatalogSpec`] such as `swr://cn-north-4`,
+//!   with provider-neutral [`Namespace`], [`Repository`] and [`Tag`] entries
+//!   that keep the provider's record.
 //! - One [`Error`] with a matchable [`ErrorKind`].
 //!
 //! Features: `swr`, `uhub` and `rustls` (the HTTP backend) by default;
@@ -84,3 +88,8 @@ pub mod test_util {
         ReplayTransport,
     };
 }
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

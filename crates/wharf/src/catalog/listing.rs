@@ -10,6 +10,8 @@ use futures::stream::{self, BoxStream, StreamExt};
 use crate::{Error, ListOptions};
 
 /// A listing of one item, `error`.
+// Only the SWR catalogs refuse a reference before a request.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 pub(crate) fn failed<T: Send + 'static>(error: Error) -> BoxStream<'static, Result<T, Error>> {
     stream::once(ready(Err(error))).boxed()
 }
@@ -26,6 +28,8 @@ pub(crate) fn whole(options: &ListOptions) -> ListOptions {
 
 /// The options of each listing that [`window`] joins: from the start, and
 /// no further than the window could reach in any one of them.
+// Only the UHub catalog joins listings.
+#[cfg_attr(not(feature = "uhub"), allow(dead_code))]
 pub(crate) fn part(options: &ListOptions) -> ListOptions {
     let mut part = whole(options);
     part.max_items = options
@@ -50,6 +54,8 @@ pub(crate) fn window<T: Send + 'static>(
 /// `items`, and when they end without a single one, the outcome of `check`:
 /// so a namespace that does not exist is told from an empty one with one
 /// more request, and only then.
+// UHub tells a missing repo itself.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 pub(crate) fn or_missing<T, F>(
     items: BoxStream<'static, Result<T, Error>>,
     check: F,
