@@ -14,6 +14,22 @@ pub struct Capabilities {
     pub tag: TagFields,
 }
 
+impl Capabilities {
+    /// Capabilities of a [`Catalog`](super::Catalog) of your own; start
+    /// from [`RepositoryFields::all`] and [`TagFields::all`].
+    pub fn new(
+        time_resolution: TimeResolution,
+        repository: RepositoryFields,
+        tag: TagFields,
+    ) -> Self {
+        Capabilities {
+            time_resolution,
+            repository,
+            tag,
+        }
+    }
+}
+
 /// Whether a field of an entry is filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -49,6 +65,19 @@ pub struct RepositoryFields {
     pub pull_count: Presence,
 }
 
+impl RepositoryFields {
+    /// Every field `presence`.
+    pub fn all(presence: Presence) -> Self {
+        RepositoryFields {
+            tag_count: presence,
+            size: presence,
+            created: presence,
+            updated: presence,
+            pull_count: presence,
+        }
+    }
+}
+
 /// Which of [`Tag`](super::Tag)'s optional fields are filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -61,6 +90,18 @@ pub struct TagFields {
     pub created: Presence,
     /// `updated`.
     pub updated: Presence,
+}
+
+impl TagFields {
+    /// Every field `presence`.
+    pub fn all(presence: Presence) -> Self {
+        TagFields {
+            digest: presence,
+            size: presence,
+            created: presence,
+            updated: presence,
+        }
+    }
 }
 
 /// The finest step of a catalog's instants.

@@ -20,6 +20,17 @@ pub struct Namespace {
     pub original: Original,
 }
 
+impl Namespace {
+    /// A namespace, for a [`Catalog`](super::Catalog) of your own (a test
+    /// double, another backend).
+    pub fn new(name: impl Into<String>, original: Original) -> Self {
+        Namespace {
+            name: name.into(),
+            original,
+        }
+    }
+}
+
 /// A repository (UHub: an image) with the fields every provider may send.
 ///
 /// Serializes with its `qualified_name` (`namespace/name`) beside its fields;
@@ -56,11 +67,12 @@ impl Repository {
         RepoRef::from_server(&self.namespace, &self.name)
     }
 
-    /// An entry with only its names and the provider's record.
-    pub(crate) fn named(namespace: String, name: String, original: Original) -> Self {
+    /// An entry with only its names and the provider's record; set the
+    /// fields the provider knows.
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>, original: Original) -> Self {
         Repository {
-            namespace,
-            name,
+            namespace: namespace.into(),
+            name: name.into(),
             tag_count: None,
             size: None,
             created: None,
@@ -110,11 +122,12 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// An entry with only its names and the provider's record.
-    pub(crate) fn named(repository: RepoRef, name: String, original: Original) -> Self {
+    /// An entry with only its names and the provider's record; set the
+    /// fields the provider knows.
+    pub fn new(repository: RepoRef, name: impl Into<String>, original: Original) -> Self {
         Tag {
             repository,
-            name,
+            name: name.into(),
             digest: None,
             size: None,
             created: None,
@@ -154,6 +167,8 @@ pub enum Original {
     /// No record of its own: the entry was worked out from others, as the
     /// official catalog's namespaces are from its images.
     Derived,
+    /// A record of a backend outside wharf, such as a test double.
+    Json(serde_json::Value),
 }
 
 #[cfg(test)]
@@ -166,11 +181,7 @@ mod tests {
             r#"{"ImageName":"api/gateway","PullCount":3,"CreateTime":"1","UpdateTime":"2","LatestTag":"v1","Extra":true}"#,
         )
         .unwrap();
-        let mut repo = Repository::named(
-            "team".into(),
-            "api/gateway".into(),
-            Original::UhubImage(image),
-        );
+        let mut repo = Repository::new("team", "api/gateway", Original::UhubImage(image));
         repo.updated = Some(jiff::Timestamp::from_second(2).unwrap());
         let json = serde_json::to_value(&repo).unwrap();
         assert_eq!(json["qualified_name"], "team/api/gateway");
@@ -178,10 +189,7 @@ mod tests {
         assert_eq!(json["size"], serde_json::Value::Null);
         assert_eq!(json["original"]["Extra"], true);
         assert_eq!(json["original"]["CreateTime"], "1");
-        let derived = Namespace {
-            name: "library".into(),
-            original: Original::Derived,
-        };
+        let derived = Namespace::new("library", Original::Derived);
         let json = serde_json::to_value(&derived).unwrap();
         assert_eq!(json["original"], serde_json::Value::Null);
     }

@@ -122,9 +122,10 @@ pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
         namespace: Option<&str>,
     ) -> BoxStream<'static, Result<Repository, Error>>;
 
-    /// The tags of `repository`, in the provider's order (newest first for
-    /// all three). A repository that does not exist is
-    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    /// The tags of `repository`, in the provider's order: newest first for
+    /// SWR and the official images; UHub documents none (the emulator
+    /// keeps its dataset's, newest first). A repository that does not exist
+    /// is [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
     fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>>;
 
     /// One repository; [`ErrorKind::NotFound`](crate::ErrorKind::NotFound)

@@ -177,7 +177,7 @@ fn repository(image: OfficialImage) -> Result<Repository, Error> {
             Error::new(ErrorKind::Decode, detail).during(Provider::Swr, "list_official_images")
         );
     };
-    let mut out = Repository::named(image.namespace.clone(), name, Original::Derived);
+    let mut out = Repository::new(image.namespace.clone(), name, Original::Derived);
     out.updated = Some(image.last_updated.instant());
     out.pull_count = Some(image.pull_count);
     out.original = Original::OfficialImage(Box::new(image));
@@ -187,7 +187,7 @@ fn repository(image: OfficialImage) -> Result<Repository, Error> {
 /// An image in full, named as asked (the name may be missing from the record).
 fn detailed(asked: &RepoRef, image: OfficialImageDetail) -> Repository {
     let namespace = asked.namespace().to_owned();
-    let mut out = Repository::named(namespace, asked.name().to_owned(), Original::Derived);
+    let mut out = Repository::new(namespace, asked.name().to_owned(), Original::Derived);
     out.updated = Some(image.last_updated.instant());
     out.pull_count = Some(image.pull_count);
     out.original = Original::OfficialImageDetail(Box::new(image));
@@ -195,7 +195,7 @@ fn detailed(asked: &RepoRef, image: OfficialImageDetail) -> Repository {
 }
 
 fn tag(repository: RepoRef, t: OfficialImageTag) -> Tag {
-    let mut out = Tag::named(repository, t.name.clone(), Original::Derived);
+    let mut out = Tag::new(repository, t.name.clone(), Original::Derived);
     out.size = Some(t.size);
     out.updated = Some(t.last_updated.instant());
     out.original = Original::OfficialImageTag(t);

@@ -103,9 +103,18 @@ impl CatalogSpec {
         Parser { input: text }.spec()
     }
 
-    /// The catalog `kind` at the public endpoint of `region`.
+    /// The catalog `kind` at the public endpoint of `region`. An error
+    /// points into `KIND://REGION`.
     pub fn in_region(kind: CatalogKind, region: &str) -> Result<Self, SpecError> {
-        CatalogSpec::parse(&format!("{kind}://{region}"))
+        let text = format!("{kind}://{region}");
+        // The region alone is checked, so a `?` in it adds no option.
+        Parser { input: &text }.region(text.len() - region.len(), region, kind)?;
+        Ok(CatalogSpec {
+            kind,
+            location: Location::Region(region.to_owned()),
+            region: None,
+            project: None,
+        })
     }
 
     /// With `project` as the project id (Huawei `X-Project-Id`, UCloud
@@ -114,7 +123,11 @@ impl CatalogSpec {
     pub fn with_project(mut self, project: &str) -> Result<Self, SpecError> {
         self.project = None;
         let separator = if self.region.is_some() { '&' } else { '?' };
-        CatalogSpec::parse(&format!("{self}{separator}project={project}"))
+        let text = format!("{self}{separator}project={project}");
+        // The value alone is checked, so an `&` in it adds no option.
+        Parser { input: &text }.value(text.len() - project.len(), "project", project)?;
+        self.project = Some(project.to_owned());
+        Ok(self)
     }
 
     /// Which catalog.
@@ -508,20 +521,28 @@ impl Parser<'_> {
             return Err(self.error_at(at + part.len(), "'=' and a value after the option name"));
         };
         self.check_key(at, key, kind, location)?;
-        let (slot, allowed, chars): (_, fn(char) -> bool, _) = match key {
-            "project" => (&mut options.project, id_char, ID_TEXT),
-            _ => (&mut options.region, region_char, REGION_TEXT),
+        let slot = match key {
+            "project" => &mut options.project,
+            _ => &mut options.region,
         };
         if slot.is_some() {
             return Err(self.error(at, "each option once", format!("a second {key}")));
         }
-        let value_at = at + key.len() + 1;
-        if value.is_empty() {
-            return Err(self.error(value_at, format!("a value for {key}"), "nothing"));
-        }
-        self.value_chars(value_at, value, allowed, &format!("a {key} of {chars}"))?;
+        self.value(at + key.len() + 1, key, value)?;
         *slot = Some(value.to_owned());
         Ok(())
+    }
+
+    /// Checks the value of option `key` (`project` or `region`), at `at`.
+    fn value(&self, at: usize, key: &str, value: &str) -> Result<(), SpecError> {
+        if value.is_empty() {
+            return Err(self.error(at, format!("a value for {key}"), "nothing"));
+        }
+        let (allowed, chars): (fn(char) -> bool, _) = match key {
+            "project" => (id_char, ID_TEXT),
+            _ => (region_char, REGION_TEXT),
+        };
+        self.value_chars(at, value, allowed, &format!("a {key} of {chars}"))
     }
 }
 

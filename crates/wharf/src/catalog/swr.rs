@@ -187,7 +187,7 @@ pub(crate) fn image_ref(repository: &RepoRef, operation: &'static str) -> Result
 }
 
 fn repository(r: wharf_model::Repository) -> Repository {
-    let mut out = Repository::named(r.namespace.clone(), r.name.clone(), Original::Derived);
+    let mut out = Repository::new(r.namespace.clone(), r.name.clone(), Original::Derived);
     out.tag_count = Some(r.num_images);
     out.size = Some(r.size);
     out.created = Some(r.created_at.instant());
@@ -198,7 +198,7 @@ fn repository(r: wharf_model::Repository) -> Repository {
 }
 
 fn tag(repository: RepoRef, t: RepositoryTag) -> Tag {
-    let mut out = Tag::named(repository, t.tag.clone(), Original::Derived);
+    let mut out = Tag::new(repository, t.tag.clone(), Original::Derived);
     out.digest = Some(t.digest.clone());
     out.size = Some(t.size);
     out.created = Some(t.created.instant());

@@ -169,7 +169,7 @@ impl Catalog for UhubCatalog {
 /// record's `RepoName` may be missing.
 fn repository(namespace: &str, image: ImageSet) -> Repository {
     let name = image.image_name.clone();
-    let mut out = Repository::named(namespace.to_owned(), name, Original::Derived);
+    let mut out = Repository::new(namespace.to_owned(), name, Original::Derived);
     out.created = Some(image.create_time.instant());
     out.updated = Some(image.update_time.instant());
     out.pull_count = Some(image.pull_count);
@@ -179,7 +179,7 @@ fn repository(namespace: &str, image: ImageSet) -> Repository {
 
 /// A tag; an empty `Digest` is no digest (the record keeps it).
 fn tag(repository: RepoRef, t: TagSet) -> Tag {
-    let mut out = Tag::named(repository, t.tag_name.clone(), Original::Derived);
+    let mut out = Tag::new(repository, t.tag_name.clone(), Original::Derived);
     out.digest = t.digest.clone().filter(|d| !d.is_empty());
     out.updated = Some(t.update_time.instant());
     out.original = Original::UhubTag(t);

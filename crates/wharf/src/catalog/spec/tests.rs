@@ -57,8 +57,16 @@ fn accessors_say_what_was_read() {
     assert_eq!(spec.base_url(), None);
     let spec = spec.with_project("p1").unwrap().with_project("p2").unwrap();
     assert_eq!(spec.to_string(), "swr-official://cn-north-4?project=p2");
-    let e = spec.with_project("a b").unwrap_err();
+    let e = spec.clone().with_project("a b").unwrap_err();
     assert_eq!(e.position(), "swr-official://cn-north-4?project=a".len());
+    // Neither value can smuggle in an option or a path.
+    let uhub = CatalogSpec::parse("uhub+https://api.ucloud.cn?region=cn-bj2").unwrap();
+    let e = uhub.with_project("org-1&region=cn-sh2").unwrap_err();
+    assert_eq!(e.found(), "'&'");
+    assert!(spec.with_project("").is_err());
+    let e = CatalogSpec::in_region(CatalogKind::Swr, "cn-north-4?project=p").unwrap_err();
+    assert_eq!((e.position(), e.found()), (16, "'?'"));
+    assert!(CatalogSpec::in_region(CatalogKind::Uhub, "").is_err());
 }
 
 #[test]
