@@ -282,6 +282,20 @@ fn id_char(c: char) -> bool {
 const ID_TEXT: &str = "A-Z, a-z, 0-9, '.', '_' and '-'";
 const REGION_TEXT: &str = "a-z, 0-9 and '-'";
 
+/// An unknown option's name, quoted when it looks like a name: one pasted
+/// by mistake might be a key.
+fn quoted_name(key: &str) -> String {
+    let name_like = key.len() <= 24
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-');
+    if name_like {
+        format!("{key:?}")
+    } else {
+        "an unknown option (not quoted)".to_owned()
+    }
+}
+
 /// Reads one spec; positions are byte offsets until an error turns them
 /// into characters.
 struct Parser<'a> {
@@ -355,6 +369,10 @@ impl Parser<'_> {
 
     /// The kind, and the scheme of an endpoint spec (`None` for a region).
     fn scheme(&self, text: &str) -> Result<(CatalogKind, Option<Scheme>), SpecError> {
+        const EXPECTED: &str = "a scheme: swr, swr-official or uhub, alone for a region or with +http or +https for a host";
+        // Only a token of scheme characters is quoted back.
+        let scheme_char = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '-';
+        self.value_chars(0, text, scheme_char, EXPECTED)?;
         let lower = text.to_ascii_lowercase();
         let (kind, transport) = match lower.split_once('+') {
             Some((kind, transport)) => (kind, Some(transport)),
@@ -369,11 +387,7 @@ impl Parser<'_> {
         };
         match (kind, scheme) {
             (Some(kind), Some(scheme)) => Ok((kind, scheme)),
-            _ => Err(self.error(
-                0,
-                "a scheme: swr, swr-official or uhub, alone for a region or with +http or +https for a host",
-                format!("{text:?}"),
-            )),
+            _ => Err(self.error(0, EXPECTED, format!("{text:?}"))),
         }
     }
 
@@ -485,7 +499,7 @@ impl Parser<'_> {
                 } else {
                     "an option: project"
                 };
-                Err(self.error(at, expected, format!("{key:?}")))
+                Err(self.error(at, expected, quoted_name(key)))
             }
         }
     }

@@ -151,8 +151,15 @@ fn errors_are_config_errors_and_quote_no_value() {
         .into();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(!e.to_string().contains("very-secret"), "{e}");
-    let e = CatalogSpec::parse("swr+https://AK:very-secret@host").unwrap_err();
-    assert!(!format!("{e} {e:?}").contains("very-secret"), "{e:?}");
+    for text in [
+        "swr+https://AK:very-secret@host",
+        "swr:/x?key=very-secret://",
+        "swr://x?project=a&very-secret",
+        "swr://x?MFyfvK41very-secret=1",
+    ] {
+        let e = CatalogSpec::parse(text).unwrap_err();
+        assert!(!format!("{e} {e:?}").contains("very-secret"), "{e:?}");
+    }
 }
 
 fn region() -> impl Strategy<Value = String> {
