@@ -1,6 +1,8 @@
 //! Shared helpers for wharf's cross-crate tests.
 //!
-//! The tests live in `tests/tests/`; their data in `tests/fixtures/`.
+//! The tests live in `tests/tests/`; their data in `tests/fixtures/`. The
+//! replay fixtures (`tests/fixtures/replay/`) are recorded from the emulator
+//! by [`record_fixtures`] and checked by [`check_fixtures`]; see [`replay`].
 //!
 //! ```
 //! let seed = wharf_tests::fixture("seeds/swr-list-repos.json");
@@ -8,6 +10,10 @@
 //! ```
 
 use std::path::PathBuf;
+
+pub mod replay;
+
+pub use replay::{check_fixtures, record_fixtures};
 
 /// The folder that holds the fixtures.
 pub fn fixtures_dir() -> PathBuf {

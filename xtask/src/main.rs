@@ -1,7 +1,8 @@
 //! Developer commands for the wharf workspace, run as `cargo xtask <command>`.
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, tests, the
-//!   Python SDK interop check), then a one-line summary.
+//!   build without default features, the examples, the Python SDK interop
+//!   check), then a one-line summary.
 //! - `cargo xtask bench-emulator [FLAGS]`: throughput of `wharf-emulator` against
 //!   nginx serving the identical bytes, measured with wrk; the work is done by
 //!   `benches/emulator-throughput.sh`, which takes the flags (`--help` lists them).
@@ -31,6 +32,7 @@ const CI_STEPS: &[Step] = &[
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -39,7 +41,50 @@ const CI_STEPS: &[Step] = &[
     Step {
         name: "test",
         program: "cargo",
-        args: &["test", "--workspace"],
+        args: &["test", "--workspace", "--all-features"],
+    },
+    // A user of the model and pages alone, or of replay, builds without the
+    // clients' TLS stack: keep that build working.
+    Step {
+        name: "no-default-features",
+        program: "cargo",
+        args: &[
+            "check",
+            "-p",
+            "wharf",
+            "--no-default-features",
+            "--features",
+            "test-util",
+        ],
+    },
+    // The examples run against an in-process emulator.
+    Step {
+        name: "example list_repositories",
+        program: "cargo",
+        args: &[
+            "run",
+            "-q",
+            "-p",
+            "wharf",
+            "--features",
+            "emulator",
+            "--example",
+            "list_repositories",
+        ],
+    },
+    Step {
+        name: "example uhub_images",
+        program: "cargo",
+        args: &[
+            "run",
+            "-q",
+            "-p",
+            "wharf",
+            "--features",
+            "emulator",
+            "--example",
+            "uhub_images",
+        ],
     },
     // The official Python SDKs, unchanged, page through the emulator. The script
     // makes its own virtualenv and installs the pinned SDKs from PyPI.
@@ -69,7 +114,7 @@ fn main() -> ExitCode {
 
 fn print_help() {
     println!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci              fmt check, clippy, tests, SDK interop; then a one-line summary\n  bench-emulator  emulator throughput against nginx with wrk (needs wrk and nginx;\n                  installs nothing); `cargo xtask bench-emulator --help` for its flags"
+        "usage: cargo xtask <command>\n\ncommands:\n  ci              fmt check, clippy, tests, examples, SDK interop; then a one-line summary\n  bench-emulator  emulator throughput against nginx with wrk (needs wrk and nginx;\n                  installs nothing); `cargo xtask bench-emulator --help` for its flags"
     );
 }
 

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use crate::body::{self, BodyError};
 use crate::faults::Fault;
 use crate::serve::ResetHandle;
-use crate::state::{FaultDecision, Shared, request_id};
+use crate::state::{FaultDecision, Shared};
 use crate::{swr, uhub};
 
 /// Which API a request is for: UHub lives at `/`, SWR everywhere else.
@@ -63,6 +63,9 @@ pub(crate) async fn front(
     let path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
     let decision = shared.next_fault();
+    // Made on arrival, not when the answer is ready: seeded ids then follow
+    // the order requests came in, which a client sending one at a time fixes.
+    let id = shared.request_id(decision.arrival, protocol == Protocol::Uhub);
     let mut response = match body::read(&parts.headers, body).await {
         Err(e) => unreadable_body(protocol, &e),
         Ok(bytes) => {
@@ -78,7 +81,6 @@ pub(crate) async fn front(
             }
         }
     };
-    let id = request_id(protocol == Protocol::Uhub);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response
             .headers_mut()

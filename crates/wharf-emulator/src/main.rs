@@ -114,6 +114,9 @@ struct ServeArgs {
     dataset: Option<PathBuf>,
     #[command(flatten)]
     sizes: SizeArgs,
+    /// Derive request ids from this seed and each request's arrival number instead of drawing them at random, so recordings repeat byte for byte.
+    #[arg(long, value_name = "N")]
+    request_id_seed: Option<u64>,
     #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
@@ -305,7 +308,11 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
-        let emulator = Emulator::builder()
+        let mut builder = Emulator::builder();
+        if let Some(seed) = args.request_id_seed {
+            builder = builder.request_id_seed(seed);
+        }
+        let emulator = builder
             .dataset(dataset)
             .auth(args.auth.config())
             .faults(args.faults.config())

@@ -66,6 +66,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     log_requests: bool,
     connections: ConnectionOptions,
+    request_id_seed: Option<u64>,
 }
 
 impl Default for EmulatorBuilder {
@@ -78,6 +79,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             log_requests: true,
             connections: ConnectionOptions::default(),
+            request_id_seed: None,
         }
     }
 }
@@ -131,6 +133,18 @@ impl EmulatorBuilder {
     /// [`ConnectionOptions::default`]).
     pub fn connections(mut self, options: ConnectionOptions) -> Self {
         self.connections = options;
+        self
+    }
+
+    /// Makes request ids a pure function of `seed` and the request's number
+    /// in arrival order (from 0), instead of random: two runs that receive
+    /// the same requests one at a time answer with the same ids, so what is
+    /// recorded from them is the same bytes. Still 32 hex digits for SWR and
+    /// a dashed UUID shape for UHub, and unique within a run. Requests in
+    /// flight together may arrive in another order from run to run, and so
+    /// swap ids.
+    pub fn request_id_seed(mut self, seed: u64) -> Self {
+        self.request_id_seed = Some(seed);
         self
     }
 
@@ -219,7 +233,13 @@ impl EmulatorBuilder {
     fn prepare(self) -> Result<Prepared, StartError> {
         self.faults.validate()?;
         let index = Index::new(Arc::new(self.dataset))?;
-        let shared = Arc::new(Shared::new(index, self.auth, self.faults, self.latency));
+        let shared = Arc::new(Shared::new(
+            index,
+            self.auth,
+            self.faults,
+            self.latency,
+            self.request_id_seed,
+        ));
         shared
             .log_requests
             .store(self.log_requests, std::sync::atomic::Ordering::Relaxed);

@@ -21,6 +21,8 @@ pub(crate) struct FaultDecision {
     pub(crate) retry_after: u64,
     /// How long a stall lasts.
     pub(crate) stall: Duration,
+    /// The request's number in arrival order, from 0 (never restarted).
+    pub(crate) arrival: u64,
 }
 
 /// The shared state. Reads take no lock a writer holds for long: each setting
@@ -34,6 +36,8 @@ pub(crate) struct Shared {
     next_fault: AtomicU64,
     latency_nanos: AtomicU64,
     requests: AtomicU64,
+    /// Seeds the request ids, or `None` for random ones.
+    request_id_seed: Option<u64>,
     /// Whether each request is logged (`tracing` at info).
     pub(crate) log_requests: AtomicBool,
     /// The request log's budget, this emulator's own: (the second it
@@ -47,6 +51,7 @@ impl Shared {
         auth: AuthConfig,
         faults: FaultConfig,
         latency: Duration,
+        request_id_seed: Option<u64>,
     ) -> Self {
         Shared {
             index: RwLock::new(Arc::new(index)),
@@ -55,6 +60,7 @@ impl Shared {
             next_fault: AtomicU64::new(0),
             latency_nanos: AtomicU64::new(nanos(latency)),
             requests: AtomicU64::new(0),
+            request_id_seed,
             log_requests: AtomicBool::new(true),
             log_budget: Mutex::new((0, 0, 0)),
         }
@@ -106,13 +112,16 @@ impl Shared {
 
     /// Counts the request and decides its fault.
     pub(crate) fn next_fault(&self) -> FaultDecision {
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        // The count doubles as the arrival number seeded request ids need,
+        // so they cost no atomic of their own.
+        let arrival = self.requests.fetch_add(1, Ordering::Relaxed);
         let config = self.faults.read().unwrap_or_else(PoisonError::into_inner);
         if !config.is_active() {
             return FaultDecision {
                 fault: None,
                 retry_after: 1,
                 stall: config.stall,
+                arrival,
             };
         }
         let n = self.next_fault.fetch_add(1, Ordering::SeqCst);
@@ -120,6 +129,16 @@ impl Shared {
             fault: config.fault_for(n),
             retry_after: config.retry_after_seconds(),
             stall: config.stall,
+            arrival,
+        }
+    }
+
+    /// The id of the request that arrived `arrival`th: random, or a pure
+    /// function of the seed and `arrival` when the emulator was given one.
+    pub(crate) fn request_id(&self, arrival: u64, dashed: bool) -> String {
+        match self.request_id_seed {
+            None => request_id(dashed),
+            Some(seed) => seeded_request_id(seed, arrival, dashed),
         }
     }
 }
@@ -139,8 +158,7 @@ thread_local! {
     static IDS: Cell<Option<fastrand::Rng>> = const { Cell::new(None) };
 }
 
-/// 128 random bits: 32 hex digits, or a UUID when `dashed`. Written in
-/// place: it is on every answer.
+/// 128 random bits: 32 hex digits, or a UUID when `dashed`.
 pub(crate) fn request_id(dashed: bool) -> String {
     let (hi, lo) = IDS.with(|cell| {
         let mut rng = cell.take().unwrap_or_default();
@@ -148,6 +166,22 @@ pub(crate) fn request_id(dashed: bool) -> String {
         cell.set(Some(rng));
         pair
     });
+    format_id(hi, lo, dashed)
+}
+
+/// 128 bits hashed from `seed` and `arrival`, in the shape of
+/// [`request_id`]: recordings of the same requests carry the same ids.
+pub(crate) fn seeded_request_id(seed: u64, arrival: u64, dashed: bool) -> String {
+    // Two hashes of distinct inputs per request; `arrival` below 2^63 in
+    // any real run, so no two requests share an input.
+    let n = arrival.wrapping_mul(2);
+    let hi = crate::faults::mix(seed, n);
+    let lo = crate::faults::mix(seed, n.wrapping_add(1));
+    format_id(hi, lo, dashed)
+}
+
+/// Written in place rather than with `format!`: it is on every answer.
+fn format_id(hi: u64, lo: u64, dashed: bool) -> String {
     let mut id = String::with_capacity(36);
     crate::hex::push_u64(&mut id, hi);
     crate::hex::push_u64(&mut id, lo);
@@ -174,5 +208,52 @@ mod tests {
         assert_ne!(request_id(false), a);
         let groups: Vec<usize> = b.split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
+    }
+
+    #[test]
+    fn seeded_ids_are_a_function_of_seed_and_arrival() {
+        let run = |seed, dashed| -> Vec<String> {
+            (0..100)
+                .map(|n| seeded_request_id(seed, n, dashed))
+                .collect()
+        };
+        assert_eq!(run(7, false), run(7, false));
+        assert_eq!(run(7, true), run(7, true));
+        let ids = run(7, false);
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+        let other = run(8, false);
+        assert!(ids.iter().zip(&other).all(|(a, b)| a != b));
+        // The same bits in both shapes: the UHub id is the SWR one, dashed.
+        assert_eq!(run(7, true)[3].replace('-', ""), ids[3]);
+        assert!(ids[0].len() == 32 && ids[0].bytes().all(|b| b.is_ascii_hexdigit()));
+        let groups: Vec<usize> = run(7, true)[0].split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+    }
+
+    #[test]
+    fn shared_state_numbers_requests_for_seeded_ids() {
+        let seeded = |seed| {
+            Shared::new(
+                Index::new(Arc::new(Dataset::demo())).expect("the demo is valid"),
+                AuthConfig::disabled(),
+                FaultConfig::none(),
+                Duration::ZERO,
+                Some(seed),
+            )
+        };
+        let ids = |shared: &Shared| -> Vec<String> {
+            (0..3)
+                .map(|_| {
+                    let arrival = shared.next_fault().arrival;
+                    shared.request_id(arrival, false)
+                })
+                .collect()
+        };
+        let (a, b) = (seeded(1), seeded(1));
+        assert_eq!(ids(&a), ids(&b));
+        // The count goes on: the fourth request gets the fourth id.
+        assert_eq!(ids(&a)[0], seeded_request_id(1, 3, false));
+        assert_ne!(ids(&seeded(2)), ids(&seeded(1)));
     }
 }

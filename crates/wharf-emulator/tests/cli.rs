@@ -166,6 +166,17 @@ fn generator_flags_and_no_auth() {
 }
 
 #[test]
+fn request_id_seed_flag() {
+    let id = |seed: &str| {
+        let server = serve(&["--request-id-seed", seed]);
+        let reply = get(server.addr, "/v2/manage/repos", "wharf-demo-token");
+        reply.header("x-request-id").unwrap().to_owned()
+    };
+    assert_eq!(id("3"), id("3"));
+    assert_ne!(id("3"), id("4"));
+}
+
+#[test]
 fn demo_dataset_and_fault_flags() {
     let server = serve(&["--fault-rate", "1", "--faults", "503", "--latency-ms", "1"]);
     assert_eq!(

@@ -5,7 +5,7 @@ mod common;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{start, swr_token};
+use common::{start, swr_token, uhub};
 use wharf_emulator::{
     DEMO_TOKEN, Dataset, Emulator, Fault, FaultConfig, GenerateOptions, StartError,
 };
@@ -69,6 +69,33 @@ fn emulators_run_side_by_side_and_change_while_running() {
     assert_eq!(count(&b), 12);
     assert_eq!(b.dataset().repository_count(), 12);
     assert_eq!(b.requests(), 2);
+}
+
+#[test]
+fn seeded_request_ids_repeat_from_run_to_run() {
+    let ids = |builder: wharf_emulator::EmulatorBuilder| -> Vec<String> {
+        let emu = start(builder);
+        let swr = |target| {
+            let reply = swr_token(&emu, target, DEMO_TOKEN);
+            reply.header("x-request-id").unwrap().to_owned()
+        };
+        let get_repo = || {
+            let reply = uhub(&emu, &[("Action", "GetRepo")]);
+            reply.header("x-ucloud-request-uuid").unwrap().to_owned()
+        };
+        // A 404 numbers like any other answer.
+        vec![swr(REPOS), get_repo(), swr("/v2/nowhere"), swr(REPOS)]
+    };
+    let first = ids(Emulator::builder().request_id_seed(5));
+    assert_eq!(first, ids(Emulator::builder().request_id_seed(5)));
+    let other = ids(Emulator::builder().request_id_seed(6));
+    assert!(first.iter().zip(&other).all(|(a, b)| a != b), "{other:?}");
+    assert_ne!(first[0], first[3], "unique within a run");
+    assert_eq!(first[0].len(), 32);
+    assert_eq!(first[1].len(), 36);
+    assert_eq!(first[1].matches('-').count(), 4);
+    // Unseeded, ids are drawn at random.
+    assert_ne!(ids(Emulator::builder()), ids(Emulator::builder()));
 }
 
 /// The demo dataset with namespace `team` twice.

@@ -33,6 +33,15 @@ const VOLATILE_HEADERS: &[&str] = &[
     "accept",
 ];
 
+/// What a recorded request holds instead of a volatile header's value: the
+/// value is never matched, and writing it would make two recordings of the
+/// same calls differ.
+const VOLATILE_VALUE: &str = "<volatile>";
+
+/// Response headers that change from run to run for the same answer: left
+/// out of recordings, so they repeat byte for byte. Nothing reads them.
+const VOLATILE_RESPONSE_HEADERS: &[&str] = &["date"];
+
 /// Parameters (UCloud's, in a query or form body) that identify the caller or
 /// sign the request: recorded as `REDACTED` and never matched, so a fixture
 /// recorded with one key pair replays with another and leaks neither.
@@ -42,11 +51,16 @@ const SECRET_PARAMS: &[&str] = &[PUBLIC_KEY, SIGNATURE];
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Fixture {
+    /// A note for whoever opens the file, such as where it came from and
+    /// how to regenerate it; kept, never interpreted. Absent from fixtures
+    /// written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Always [`FIXTURE_FORMAT`].
     pub format: String,
     /// [`FIXTURE_VERSION`] when written by this wharf.
     pub version: u32,
-    /// The exchanges, in the order they happened.
+    /// The exchanges, in the order their requests were sent.
     pub exchanges: Vec<Exchange>,
 }
 
@@ -98,6 +112,7 @@ impl Fixture {
     /// A fixture of the current version holding `exchanges`.
     pub fn new(exchanges: Vec<Exchange>) -> Self {
         Fixture {
+            comment: None,
             format: FIXTURE_FORMAT.to_owned(),
             version: FIXTURE_VERSION,
             exchanges,
@@ -134,12 +149,25 @@ impl Fixture {
         Ok(fixture)
     }
 
-    /// Writes the fixture as pretty JSON.
-    pub fn save(&self, path: &Path) -> Result<(), Error> {
+    /// With a note for people reading the file (see [`Fixture::comment`]).
+    pub fn with_comment(mut self, comment: impl Into<String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// The text [`Fixture::save`] writes: pretty JSON and a trailing newline,
+    /// for comparing a fresh recording with a file.
+    pub fn to_text(&self) -> Result<String, Error> {
         let mut text = serde_json::to_string_pretty(self).map_err(|e| {
             Error::without_request(ErrorKind::Fixture, "cannot encode fixture").with_source(e)
         })?;
         text.push('\n');
+        Ok(text)
+    }
+
+    /// Writes the fixture as pretty JSON.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let text = self.to_text()?;
         std::fs::write(path, text).map_err(|e| {
             Error::without_request(
                 ErrorKind::Fixture,
@@ -165,7 +193,8 @@ impl Exchange {
         }
     }
 
-    /// Records what `request` got back.
+    /// Records what `request` got back, without the response headers that
+    /// change from run to run (`Date`).
     pub fn record(request: &Request, response: &Response) -> Self {
         Exchange {
             provider: request.provider.as_str().to_owned(),
@@ -173,7 +202,10 @@ impl Exchange {
             request: RecordedRequest::from_request(request),
             response: RecordedResponse {
                 status: response.status.as_u16(),
-                headers: header_pairs(&response.headers, false),
+                headers: header_pairs(&response.headers, false)
+                    .into_iter()
+                    .filter(|(name, _)| !is_one_of(name, VOLATILE_RESPONSE_HEADERS))
+                    .collect(),
                 body: String::from_utf8_lossy(&response.body).into_owned(),
             },
         }
@@ -234,19 +266,26 @@ fn redact_params(text: &str) -> String {
     text.split('&').map(redact).collect::<Vec<_>>().join("&")
 }
 
+/// A header map as name-value pairs; for a request (`redact`), secrets are
+/// `<redacted>` and volatile values `<volatile>`.
 fn header_pairs(headers: &HeaderMap, redact: bool) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            let secret = redact && is_secret_header(name.as_str());
-            let value = if secret {
+            let value = if redact && is_secret_header(name.as_str()) {
                 "<redacted>".to_owned()
+            } else if redact && is_one_of(name.as_str(), VOLATILE_HEADERS) {
+                VOLATILE_VALUE.to_owned()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
             (name.as_str().to_owned(), value)
         })
         .collect()
+}
+
+fn is_one_of(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// Serves recorded exchanges, each at most once, in recorded order among equals.
@@ -369,7 +408,7 @@ fn header_differences(recorded: &[(String, String)], wanted: &[(String, String)]
     let stable = |h: &[(String, String)]| -> Vec<(String, String)> {
         let mut h: Vec<_> = h
             .iter()
-            .filter(|(n, _)| !VOLATILE_HEADERS.iter().any(|v| v.eq_ignore_ascii_case(n)))
+            .filter(|(n, _)| !is_one_of(n, VOLATILE_HEADERS))
             .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
             .collect();
         h.sort();

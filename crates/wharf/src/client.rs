@@ -126,24 +126,32 @@ pub(crate) fn http_transport(options: &ClientOptions) -> Result<Arc<dyn Transpor
 
 /// Decodes a JSON body, naming the field that failed and keeping the start
 /// of the body.
+///
+/// The fast decoder goes first; only a body it refuses is read again with
+/// path tracking, which costs an allocation per key on every item.
 pub(crate) fn decode<T: DeserializeOwned>(
     provider: Provider,
     operation: &'static str,
     response: &Response,
 ) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(&response.body) {
+        return Ok(value);
+    }
     let mut json = serde_json::Deserializer::from_slice(&response.body);
-    serde_path_to_error::deserialize(&mut json).map_err(|e| {
-        let path = e.path().to_string();
-        let detail = if path == "." {
-            e.inner().to_string()
-        } else {
-            format!("at {path}: {}", e.inner())
-        };
-        Error::new(ErrorKind::Decode, detail)
-            .during(provider, operation)
-            .with_body(&response.body)
-            .with_request_id(response.request_id(provider).map(str::to_owned))
-    })
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut json) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let path = error.path().to_string();
+    let detail = if path == "." {
+        error.inner().to_string()
+    } else {
+        format!("at {path}: {}", error.inner())
+    };
+    Err(Error::new(ErrorKind::Decode, detail)
+        .during(provider, operation)
+        .with_body(&response.body)
+        .with_request_id(response.request_id(provider).map(str::to_owned)))
 }
 
 /// A base URL without its trailing `/`, refused unless it is `http(s)://host`.

@@ -89,7 +89,7 @@ pub mod test_util {
     };
 }
 
-/// The README's examples, compiled and run as doc tests so they stay true.
+/// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -269,6 +269,8 @@ impl SwrClient {
                 .with_source(e)
         };
         let pairs: Vec<(String, String)> = match self.inner.query_form {
+            // A filter needs a term; asking for nothing in particular is no filter.
+            QueryForm::Filter if *query == RepositoryQuery::default() => Vec::new(),
             QueryForm::Filter => vec![(
                 "filter".to_owned(),
                 wharf_parse::to_filter(query).map_err(invalid)?,

@@ -183,10 +183,12 @@ impl<T: Clone + Send + 'static> Engine<T> {
     /// whether the listing goes on.
     fn accept(&mut self, mut page: Page<T>) -> Result<Page<T>, Error> {
         let received = page.items.len() as u64;
+        // Each item's key, made once: the checks below all need it.
+        let mut keys: Vec<String> = page.items.iter().map(self.rules.key).collect();
         self.check_total(&page)?;
-        self.check_progress(&page)?;
-        self.drop_repeats(&mut page)?;
-        self.check_order(&page)?;
+        self.check_progress(&page, &keys)?;
+        self.drop_repeats(&mut page, &mut keys)?;
+        self.check_order(&page, &keys)?;
         self.cursor += received;
         if received == 0 {
             self.finished = true;
@@ -205,13 +207,14 @@ impl<T: Clone + Send + 'static> Engine<T> {
             let left = max.saturating_sub(self.yielded);
             if page.items.len() as u64 >= left {
                 page.items.truncate(left as usize);
+                keys.truncate(left as usize);
                 self.finished = true;
             }
         }
         if self.end.is_some_and(|end| self.cursor >= end) {
             self.finished = true;
         }
-        self.remember(&page);
+        self.remember(&page, keys);
         self.yielded += page.items.len() as u64;
         self.shared.page_yielded(page.items.len());
         Ok(page)
@@ -252,12 +255,8 @@ impl<T: Clone + Send + 'static> Engine<T> {
 
     /// A page whose every item was on the page before made no progress: the
     /// server likely ignores `offset`, and asking again would loop.
-    fn check_progress(&self, page: &Page<T>) -> Result<(), Error> {
-        let all_seen = !page.items.is_empty()
-            && page
-                .items
-                .iter()
-                .all(|item| self.previous_keys.contains(&(self.rules.key)(item)));
+    fn check_progress(&self, page: &Page<T>, keys: &[String]) -> Result<(), Error> {
+        let all_seen = !keys.is_empty() && keys.iter().all(|k| self.previous_keys.contains(k));
         if all_seen {
             let detail = format!(
                 "the page at offset {} repeats the page before it; the server may ignore `offset`",
@@ -269,26 +268,28 @@ impl<T: Clone + Send + 'static> Engine<T> {
     }
 
     /// Items already handed out are reported, and never handed out twice.
-    fn drop_repeats(&mut self, page: &mut Page<T>) -> Result<(), Error> {
-        if self.previous_keys.is_empty() {
+    fn drop_repeats(&mut self, page: &mut Page<T>, keys: &mut Vec<String>) -> Result<(), Error> {
+        let repeated = |k: &String| self.previous_keys.contains(k);
+        let Some(at) = keys.iter().position(repeated) else {
             return Ok(());
-        }
-        let keys = &self.previous_keys;
-        let key = self.rules.key;
-        let first_repeat = page.items.iter().position(|item| keys.contains(&key(item)));
-        if let Some(at) = first_repeat {
-            let change = CatalogChange::Repeated {
-                offset: page.offset + at as u64,
-                key: key(&page.items[at]),
-            };
-            self.changed(change)?;
-            let keys = &self.previous_keys;
-            page.items.retain(|item| !keys.contains(&key(item)));
-        }
+        };
+        let change = CatalogChange::Repeated {
+            offset: page.offset + at as u64,
+            key: keys[at].clone(),
+        };
+        self.changed(change)?;
+        let fresh: Vec<bool> = keys
+            .iter()
+            .map(|k| !self.previous_keys.contains(k))
+            .collect();
+        let mut flags = fresh.iter();
+        page.items.retain(|_| *flags.next().unwrap_or(&true));
+        let mut flags = fresh.iter();
+        keys.retain(|_| *flags.next().unwrap_or(&true));
         Ok(())
     }
 
-    fn check_order(&mut self, page: &Page<T>) -> Result<(), Error> {
+    fn check_order(&mut self, page: &Page<T>, keys: &[String]) -> Result<(), Error> {
         let Some(in_order) = self.rules.in_order.clone() else {
             return Ok(());
         };
@@ -297,7 +298,7 @@ impl<T: Clone + Send + 'static> Engine<T> {
             if previous.is_some_and(|p| !in_order(p, item)) {
                 let change = CatalogChange::OutOfOrder {
                     offset: page.offset + i as u64,
-                    key: (self.rules.key)(item),
+                    key: keys[i].clone(),
                 };
                 self.changed(change)?;
             }
@@ -306,11 +307,11 @@ impl<T: Clone + Send + 'static> Engine<T> {
         Ok(())
     }
 
-    fn remember(&mut self, page: &Page<T>) {
+    fn remember(&mut self, page: &Page<T>, keys: Vec<String>) {
         if page.items.is_empty() {
             return;
         }
-        self.previous_keys = page.items.iter().map(self.rules.key).collect();
+        self.previous_keys = keys.into_iter().collect();
         self.previous_item = page.items.last().cloned();
     }
 

@@ -1,0 +1,40 @@
+//! Lists the images of every UHub repo, and the tags of the first image.
+//!
+//! ```text
+//! cargo run -p wharf --features emulator --example uhub_images
+//! ```
+//!
+//! It runs against an in-process emulator; against UCloud, build the config
+//! with `UhubConfig::from_env()` instead (`UCLOUD_PUBLIC_KEY`,
+//! `UCLOUD_PRIVATE_KEY`, `UCLOUD_REGION`, `UCLOUD_PROJECT_ID`).
+
+use futures::TryStreamExt;
+use wharf::UhubClient;
+use wharf::emulator::Emulator;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let emulator = Emulator::builder().start().await?;
+    let client = UhubClient::new(wharf::emulator::uhub_config(&emulator)?)?;
+
+    let repos: Vec<_> = client.list_repos(None).items().try_collect().await?;
+    for repo in &repos {
+        let images: Vec<_> = client
+            .list_repo_images(&repo.repo_name)
+            .items()
+            .try_collect()
+            .await?;
+        println!("{}: {} images", repo.repo_name, images.len());
+        if let Some(first) = images.first() {
+            let tags: Vec<_> = client
+                .list_image_tags(&repo.repo_name, &first.image_name)
+                .items()
+                .try_collect()
+                .await?;
+            let names: Vec<_> = tags.iter().map(|t| t.tag_name.as_str()).collect();
+            println!("  {}: {}", first.image_name, names.join(", "));
+        }
+    }
+    assert!(!repos.is_empty());
+    Ok(())
+}
