@@ -34,6 +34,10 @@
 //!   [`pages`](Paginator::pages) and [`items`](Paginator::items), lazy until
 //!   polled; see [`paginate`] for what a listing guarantees when the catalog
 //!   changes under it.
+//! - [`catalog`]: one object-safe [`Catalog`] over SWR, SWR's official
+//!   images and UHub, opened from a [`CatalogSpec`] such as `swr://cn-north-4`,
+//!   with provider-neutral [`Namespace`], [`Repository`] and [`Tag`] entries
+//!   that keep the provider's record.
 //! - One [`Error`] with a matchable [`ErrorKind`].
 //!
 //! Features: `swr`, `uhub` and `rustls` (the HTTP backend) by default;
@@ -44,6 +48,7 @@
 // plumbing of the clients is compiled but unused.
 #![cfg_attr(not(any(feature = "swr", feature = "uhub")), allow(dead_code))]
 
+pub mod catalog;
 mod client;
 mod credentials;
 #[cfg(feature = "emulator")]
@@ -59,6 +64,9 @@ mod uhub;
 /// The request and response types of both APIs, from `wharf-model`.
 pub use wharf_model as model;
 
+pub use catalog::{
+    Catalog, CatalogKind, CatalogSpec, Namespace, Original, RepoRef, Repository, Tag,
+};
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
 pub use error::{Error, ErrorKind};

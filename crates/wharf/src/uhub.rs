@@ -211,6 +211,11 @@ impl UhubClient {
         &self.inner.base
     }
 
+    /// The `Region` sent with every action, when one is.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
     /// One page of `GetRepoImage`: the images of one repo.
     pub async fn get_repo_image(
         &self,

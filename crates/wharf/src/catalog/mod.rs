@@ -1,0 +1,178 @@
+//! One [`Catalog`] across providers: list namespaces, repositories and tags,
+//! and show a repository, of Huawei Cloud SWR (your own repositories), SWR's
+//! official images, or UCloud UHub, through one object-safe trait.
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use wharf::catalog::{Catalog, CatalogSpec, RepoRef};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local emulator of both APIs, with its demo catalog and key pairs.
+//! let emulator = wharf_emulator::Emulator::builder().start().await?;
+//! let env = |name: &str| match name {
+//!     "UCLOUD_PUBLIC_KEY" => Some(wharf_emulator::DEMO_UCLOUD_PUBLIC_KEY.to_owned()),
+//!     "UCLOUD_PRIVATE_KEY" => Some(wharf_emulator::DEMO_UCLOUD_PRIVATE_KEY.to_owned()),
+//!     _ => None,
+//! };
+//! // `uhub://cn-bj2` reaches the real service; the emulator is on loopback.
+//! let spec: CatalogSpec = format!("uhub+{}", emulator.base_url()).parse()?;
+//! let catalog = spec.connect(&env)?;
+//!
+//! let namespaces: Vec<_> = catalog.list_namespaces().try_collect().await?;
+//! assert!(namespaces.iter().any(|ns| ns.name == "team"));
+//! let repos: Vec<_> = catalog.list_repositories(Some("team")).try_collect().await?;
+//! let gateway = catalog.show_repository(&"team/api/gateway".parse()?).await?;
+//! assert!(repos.contains(&gateway));
+//! let tags: Vec<_> = catalog.list_tags(&gateway.repo_ref()).try_collect().await?;
+//! assert!(!tags.is_empty());
+//!
+//! let missing = RepoRef::new("team", "no-such-image")?;
+//! let e = catalog.show_repository(&missing).await.unwrap_err();
+//! assert_eq!(e.kind(), wharf::ErrorKind::NotFound);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The three catalogs
+//!
+//! | spec | catalog | namespace | repository | tags |
+//! |---|---|---|---|---|
+//! | `swr://REGION` | [`SwrCatalog`] | list namespaces | list repositories | list repository tags |
+//! | `swr-official://REGION` | [`OfficialCatalog`] | derived from the images | list official images | list official image tags |
+//! | `uhub://REGION` | [`UhubCatalog`] | a repo (`GetRepo`) | an image (`GetRepoImage`) | `GetImageTag` |
+//!
+//! Every entry keeps the provider's record as it came ([`Original`]), and
+//! serializes with it under `"original"`: nothing the server sent is lost.
+//! Not every provider sends every common field: [`Catalog::capabilities`]
+//! says which are there and how precise the instants are, so two catalogs
+//! can be compared on what both know.
+//!
+//! Listings are lazy (nothing is sent until the stream is polled), stream
+//! page by page, and end after the first error. Each catalog pages with the
+//! [`ListOptions`](crate::ListOptions) of its client's
+//! [`ClientOptions`](crate::ClientOptions), or those given with
+//! `with_list_options`; `start_offset` and `max_items` apply to the whole
+//! listing, also where one listing spans several requests (UHub's images of
+//! every repo). Listing the repositories of a namespace that does not exist
+//! fails with [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) in every
+//! catalog, as do showing a repository and listing the tags of one that does
+//! not exist.
+
+mod capabilities;
+mod connect;
+mod entry;
+mod listing;
+#[cfg(feature = "swr")]
+mod official;
+mod reference;
+mod spec;
+#[cfg(feature = "swr")]
+mod swr;
+#[cfg(feature = "uhub")]
+mod uhub;
+
+use std::fmt;
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use wharf_transport::Provider;
+
+use crate::Error;
+
+pub use capabilities::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
+pub use connect::Lookup;
+#[cfg(feature = "rustls")]
+pub use connect::open;
+pub use entry::{Namespace, Original, Repository, Tag};
+#[cfg(feature = "swr")]
+pub use official::OfficialCatalog;
+pub use reference::RepoRef;
+pub use spec::{CatalogSpec, Location, Scheme, SpecError};
+#[cfg(feature = "swr")]
+pub use swr::SwrCatalog;
+#[cfg(feature = "uhub")]
+pub use uhub::UhubCatalog;
+
+/// The image catalog of one provider: namespaces, their repositories, and
+/// the repositories' tags.
+///
+/// Object safe: keep one as `Arc<dyn Catalog>` and share it between tasks.
+/// `Display` gives a [`CatalogSpec`] that reaches the same endpoint.
+#[async_trait]
+pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
+    /// Which provider and API it lists.
+    fn kind(&self) -> CatalogKind;
+
+    /// The base URL its requests go to.
+    fn endpoint(&self) -> &str;
+
+    /// Which common fields its entries carry, and how precise its instants
+    /// are.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Every namespace, in the provider's order.
+    fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>>;
+
+    /// The repositories of `namespace`, or of every namespace, in the
+    /// provider's order. A namespace that does not exist is
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    fn list_repositories(
+        &self,
+        namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<Repository, Error>>;
+
+    /// The tags of `repository`, in the provider's order: newest first for
+    /// SWR and the official images; UHub documents none (the emulator
+    /// keeps its dataset's, newest first). A repository that does not exist
+    /// is [`ErrorKind::NotFound`](crate::ErrorKind::NotFound).
+    fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>>;
+
+    /// One repository; [`ErrorKind::NotFound`](crate::ErrorKind::NotFound)
+    /// when it does not exist.
+    async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error>;
+}
+
+/// Which catalog an implementation lists: the scheme of its [`CatalogSpec`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CatalogKind {
+    /// SWR: the caller's own namespaces and repositories (`swr`).
+    Swr,
+    /// SWR's official (dockerhub) images (`swr-official`).
+    SwrOfficial,
+    /// UCloud UHub: repos as namespaces, images as repositories (`uhub`).
+    Uhub,
+}
+
+impl CatalogKind {
+    /// Every kind, in the order above.
+    pub const ALL: [CatalogKind; 3] = [
+        CatalogKind::Swr,
+        CatalogKind::SwrOfficial,
+        CatalogKind::Uhub,
+    ];
+
+    /// The scheme name: `swr`, `swr-official` or `uhub`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogKind::Swr => "swr",
+            CatalogKind::SwrOfficial => "swr-official",
+            CatalogKind::Uhub => "uhub",
+        }
+    }
+
+    /// The provider whose API it calls.
+    pub fn provider(self) -> Provider {
+        match self {
+            CatalogKind::Swr | CatalogKind::SwrOfficial => Provider::Swr,
+            CatalogKind::Uhub => Provider::Uhub,
+        }
+    }
+}
+
+impl fmt::Display for CatalogKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,203 @@
+//! [`OfficialCatalog`]: SWR's official (dockerhub) images.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::future::ready;
+
+use async_trait::async_trait;
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImagesQuery};
+use wharf_transport::Provider;
+
+use super::listing::{failed, or_missing, whole, window};
+use super::swr::image_ref;
+use super::{
+    Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
+    RepositoryFields, Tag, TagFields, TimeResolution,
+};
+use crate::{Error, ErrorKind, ListOptions, SwrClient};
+
+/// SWR's official images as a [`Catalog`] (spec `swr-official://REGION`).
+///
+/// The API has no list of namespaces: they are **derived**, the distinct
+/// namespaces of the official images in the order they first appear (the
+/// images come by id), each with [`Original::Derived`]. So a namespace
+/// exists exactly when it holds an image. Repositories from list official
+/// images (by id), tags from list official image tags (newest first), a
+/// repository shown by show official image.
+#[derive(Debug, Clone)]
+pub struct OfficialCatalog {
+    client: SwrClient,
+    list: ListOptions,
+}
+
+impl OfficialCatalog {
+    /// The official images `client` sees, paging as the client's options say.
+    pub fn new(client: SwrClient) -> Self {
+        // A client shows its paging defaults only on a paginator it makes;
+        // making one sends nothing.
+        let list = client
+            .list_official_images(OfficialImagesQuery::default())
+            .options()
+            .clone();
+        OfficialCatalog { client, list }
+    }
+
+    /// Paging every listing with `options` instead.
+    pub fn with_list_options(mut self, options: ListOptions) -> Self {
+        self.list = options;
+        self
+    }
+
+    /// The client it lists with.
+    pub fn client(&self) -> &SwrClient {
+        &self.client
+    }
+
+    fn images(
+        &self,
+        namespace: Option<&str>,
+        options: ListOptions,
+    ) -> BoxStream<'static, Result<OfficialImage, Error>> {
+        let mut query = OfficialImagesQuery::default();
+        query.namespace = namespace.map(str::to_owned);
+        self.client
+            .list_official_images(query)
+            .with_options(options)
+            .items()
+            .boxed()
+    }
+}
+
+impl fmt::Display for OfficialCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "swr-official+{}", self.client.endpoint())
+    }
+}
+
+#[async_trait]
+impl Catalog for OfficialCatalog {
+    fn kind(&self) -> CatalogKind {
+        CatalogKind::SwrOfficial
+    }
+
+    fn endpoint(&self) -> &str {
+        self.client.endpoint()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        use Presence::{Always, Never};
+        Capabilities {
+            // The seed pages show `YYYY-MM-DD HH:MM:SS`.
+            time_resolution: TimeResolution::Seconds,
+            repository: RepositoryFields {
+                tag_count: Never,
+                size: Never,
+                created: Never,
+                updated: Always,
+                pull_count: Always,
+            },
+            tag: TagFields {
+                digest: Never,
+                size: Always,
+                created: Never,
+                updated: Always,
+            },
+        }
+    }
+
+    fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
+        // The set holds one name per namespace, never the images. The
+        // window counts namespaces, so the images are all looked at.
+        let mut seen = HashSet::new();
+        let all = self
+            .images(None, whole(&self.list))
+            .try_filter_map(move |image| {
+                let new = seen.insert(image.namespace.clone());
+                ready(Ok(new.then_some(Namespace {
+                    name: image.namespace,
+                    original: Original::Derived,
+                })))
+            })
+            .boxed();
+        window(all, &self.list)
+    }
+
+    fn list_repositories(
+        &self,
+        namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<Repository, Error>> {
+        let items = self
+            .images(namespace, self.list.clone())
+            .and_then(|image| ready(repository(image)))
+            .boxed();
+        match namespace {
+            None => items,
+            // Namespaces are derived from images: none, no namespace.
+            Some(namespace) => {
+                let detail = format!("namespace {namespace} holds no official image");
+                or_missing(items, async move {
+                    Err(Error::new(ErrorKind::NotFound, detail)
+                        .during(Provider::Swr, "list_official_images"))
+                })
+            }
+        }
+    }
+
+    fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+        let image = match image_ref(repository, "list_official_image_tags") {
+            Ok(image) => image,
+            Err(e) => return failed(e),
+        };
+        let owner = repository.clone();
+        self.client
+            .list_official_image_tags(image)
+            .with_options(self.list.clone())
+            .items()
+            .map_ok(move |t| tag(owner.clone(), t))
+            .boxed()
+    }
+
+    async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+        let image = image_ref(repository, "show_official_image")?;
+        let detail = self.client.show_official_image(&image).await?;
+        Ok(detailed(repository, detail))
+    }
+}
+
+/// An image of a listing; one without a name (documented for images not of
+/// type "image") cannot be a repository, and says so.
+fn repository(image: OfficialImage) -> Result<Repository, Error> {
+    let Some(name) = image.name.clone() else {
+        let detail = format!(
+            "official image {} in namespace {} has no name, so it cannot be listed as a repository",
+            image.id, image.namespace
+        );
+        return Err(
+            Error::new(ErrorKind::Decode, detail).during(Provider::Swr, "list_official_images")
+        );
+    };
+    let mut out = Repository::new(image.namespace.clone(), name, Original::Derived);
+    out.updated = Some(image.last_updated.instant());
+    out.pull_count = Some(image.pull_count);
+    out.original = Original::OfficialImage(Box::new(image));
+    Ok(out)
+}
+
+/// An image in full, named as asked (the name may be missing from the record).
+fn detailed(asked: &RepoRef, image: OfficialImageDetail) -> Repository {
+    let namespace = asked.namespace().to_owned();
+    let mut out = Repository::new(namespace, asked.name().to_owned(), Original::Derived);
+    out.updated = Some(image.last_updated.instant());
+    out.pull_count = Some(image.pull_count);
+    out.original = Original::OfficialImageDetail(Box::new(image));
+    out
+}
+
+fn tag(repository: RepoRef, t: OfficialImageTag) -> Tag {
+    let mut out = Tag::new(repository, t.name.clone(), Original::Derived);
+    out.size = Some(t.size);
+    out.updated = Some(t.last_updated.instant());
+    out.original = Original::OfficialImageTag(t);
+    out
+}

@@ -1,0 +1,166 @@
+//! [`RepoRef`]: which repository, in which namespace.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::{Error, ErrorKind};
+
+/// A repository in a namespace, written `NAMESPACE/NAME`.
+///
+/// A namespace never holds `/` (in SWR or UHub), so the first `/` splits the
+/// two and the name may hold more: `team/api/gateway` is repository
+/// `api/gateway` of namespace `team`. Only the shape is checked here; each
+/// provider checks its own naming rules when the reference is used.
+///
+/// ```
+/// use wharf::catalog::RepoRef;
+///
+/// let r: RepoRef = "team/api/gateway".parse()?;
+/// assert_eq!((r.namespace(), r.name()), ("team", "api/gateway"));
+/// assert_eq!(r.to_string(), "team/api/gateway");
+/// assert!("gateway".parse::<RepoRef>().is_err());
+/// # Ok::<(), wharf::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RepoRef {
+    namespace: String,
+    name: String,
+}
+
+impl RepoRef {
+    /// Repository `name` of `namespace`: both non-empty, without white space
+    /// or control characters; the namespace without `/`, the name neither
+    /// starting nor ending with one.
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Result<Self, Error> {
+        let (namespace, name) = (namespace.into(), name.into());
+        check(&namespace, &name)?;
+        Ok(RepoRef { namespace, name })
+    }
+
+    /// A reference to what a server named, kept as it came when it breaks
+    /// the shape [`new`](Self::new) checks.
+    pub(crate) fn from_server(namespace: &str, name: &str) -> Self {
+        RepoRef::new(namespace, name).unwrap_or_else(|_| RepoRef {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+
+    /// The namespace (UHub: the repo).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The repository name (UHub: the image); may hold `/`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn check(namespace: &str, name: &str) -> Result<(), Error> {
+    let problem = if namespace.is_empty() {
+        Some("the namespace is empty")
+    } else if namespace.contains('/') {
+        Some("the namespace holds '/'")
+    } else if name.is_empty() {
+        Some("the name is empty")
+    } else if name.starts_with('/') || name.ends_with('/') {
+        Some("the name starts or ends with '/'")
+    } else if namespace.chars().chain(name.chars()).any(odd_char) {
+        Some("it holds white space or a control character")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "repository {:?} in namespace {namespace:?}: {problem}; expected NAMESPACE/NAME, such as team/api/gateway",
+                name
+            ),
+        )),
+    }
+}
+
+fn odd_char(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+impl FromStr for RepoRef {
+    type Err = Error;
+
+    /// Reads `NAMESPACE/NAME`, split at the first `/`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('/') {
+            Some((namespace, name)) => RepoRef::new(namespace, name),
+            None => Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "repository {s:?} has no namespace: expected NAMESPACE/NAME, such as team/api/gateway"
+                ),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for RepoRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
+impl Serialize for RepoRef {
+    /// As `NAMESPACE/NAME`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_references_say_what_is_wrong() {
+        let cases = [
+            "",
+            "team",
+            "/app",
+            "team/",
+            "team//app",
+            "team/app/",
+            "te am/app",
+            "team/a\tb",
+        ];
+        let messages: Vec<String> = cases
+            .iter()
+            .map(|s| {
+                let e = s.parse::<RepoRef>().unwrap_err();
+                assert_eq!(e.kind(), ErrorKind::InvalidInput);
+                format!("{s:?}: {e}")
+            })
+            .collect();
+        insta::assert_snapshot!(messages.join("\n"), @r#"
+        "": invalid input: repository "" has no namespace: expected NAMESPACE/NAME, such as team/api/gateway
+        "team": invalid input: repository "team" has no namespace: expected NAMESPACE/NAME, such as team/api/gateway
+        "/app": invalid input: repository "app" in namespace "": the namespace is empty; expected NAMESPACE/NAME, such as team/api/gateway
+        "team/": invalid input: repository "" in namespace "team": the name is empty; expected NAMESPACE/NAME, such as team/api/gateway
+        "team//app": invalid input: repository "/app" in namespace "team": the name starts or ends with '/'; expected NAMESPACE/NAME, such as team/api/gateway
+        "team/app/": invalid input: repository "app/" in namespace "team": the name starts or ends with '/'; expected NAMESPACE/NAME, such as team/api/gateway
+        "te am/app": invalid input: repository "app" in namespace "te am": it holds white space or a control character; expected NAMESPACE/NAME, such as team/api/gateway
+        "team/a\tb": invalid input: repository "a\tb" in namespace "team": it holds white space or a control character; expected NAMESPACE/NAME, such as team/api/gateway
+        "#);
+    }
+
+    #[test]
+    fn serializes_as_its_text() {
+        let r = RepoRef::new("library", "tools/busybox").unwrap();
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#""library/tools/busybox""#
+        );
+    }
+}

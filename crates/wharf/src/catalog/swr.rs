@@ -1,0 +1,208 @@
+//! [`SwrCatalog`]: the caller's own SWR namespaces, repositories and tags.
+
+use std::fmt;
+use std::future::ready;
+
+use async_trait::async_trait;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use wharf_model::{
+    ImageRef, NamespacesQuery, RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery,
+};
+use wharf_transport::Provider;
+
+use super::listing::{failed, or_missing, whole, window};
+use super::{
+    Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
+    RepositoryFields, Tag, TagFields, TimeResolution,
+};
+use crate::{Error, ErrorKind, ListOptions, SwrClient};
+
+/// The caller's own SWR repositories as a [`Catalog`] (spec `swr://REGION`).
+///
+/// Namespaces from list namespaces (by name), repositories from list
+/// repositories (by namespace, then name), tags from list repository tags
+/// (newest first). Showing a repository lists its namespace with the name
+/// as filter and keeps the exact match, since the server's name filter
+/// matches any name that contains it.
+#[derive(Debug, Clone)]
+pub struct SwrCatalog {
+    client: SwrClient,
+    list: ListOptions,
+}
+
+impl SwrCatalog {
+    /// The catalog of `client`, paging as the client's options say.
+    pub fn new(client: SwrClient) -> Self {
+        // A client shows its paging defaults only on a paginator it makes;
+        // making one sends nothing.
+        let list = client
+            .list_repositories(RepositoryQuery::default())
+            .options()
+            .clone();
+        SwrCatalog { client, list }
+    }
+
+    /// Paging every listing with `options` instead.
+    pub fn with_list_options(mut self, options: ListOptions) -> Self {
+        self.list = options;
+        self
+    }
+
+    /// The client it lists with.
+    pub fn client(&self) -> &SwrClient {
+        &self.client
+    }
+}
+
+impl fmt::Display for SwrCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "swr+{}", self.client.endpoint())
+    }
+}
+
+#[async_trait]
+impl Catalog for SwrCatalog {
+    fn kind(&self) -> CatalogKind {
+        CatalogKind::Swr
+    }
+
+    fn endpoint(&self) -> &str {
+        self.client.endpoint()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        use Presence::Always;
+        Capabilities {
+            time_resolution: TimeResolution::Nanoseconds,
+            repository: RepositoryFields {
+                tag_count: Always,
+                size: Always,
+                created: Always,
+                updated: Always,
+                pull_count: Always,
+            },
+            tag: TagFields {
+                digest: Always,
+                size: Always,
+                created: Always,
+                updated: Always,
+            },
+        }
+    }
+
+    fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
+        let client = self.client.clone();
+        // One response holds them all: list namespaces is not paged.
+        let all =
+            stream::once(async move { client.list_namespaces(&NamespacesQuery::default()).await })
+                .map_ok(|namespaces| stream::iter(namespaces.into_iter().map(Ok)))
+                .try_flatten()
+                .map_ok(|info| Namespace {
+                    name: info.name.clone(),
+                    original: Original::SwrNamespace(info),
+                })
+                .boxed();
+        window(all, &self.list)
+    }
+
+    fn list_repositories(
+        &self,
+        namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<Repository, Error>> {
+        let mut query = RepositoryQuery::default();
+        query.namespace = namespace.map(str::to_owned);
+        let items = self
+            .client
+            .list_repositories(query)
+            .with_options(self.list.clone())
+            .items()
+            .map_ok(repository)
+            .boxed();
+        match namespace {
+            None => items,
+            Some(namespace) => or_missing(
+                items,
+                namespace_exists(self.client.clone(), namespace.to_owned()),
+            ),
+        }
+    }
+
+    fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+        let image = match image_ref(repository, "list_repository_tags") {
+            Ok(image) => image,
+            Err(e) => return failed(e),
+        };
+        let owner = repository.clone();
+        self.client
+            .list_repository_tags(RepositoryTagsQuery::new(image))
+            .with_options(self.list.clone())
+            .items()
+            .map_ok(move |t| tag(owner.clone(), t))
+            .boxed()
+    }
+
+    async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+        const OP: &str = "show_repository";
+        let mut query = RepositoryQuery::default();
+        query.namespace = Some(repository.namespace().to_owned());
+        query.name = Some(repository.name().to_owned());
+        let (namespace, name) = (repository.namespace(), repository.name());
+        let found = self
+            .client
+            .list_repositories(query)
+            .with_options(whole(&self.list))
+            .items()
+            .try_filter(|r| ready(r.namespace == namespace && r.name == name))
+            .try_next()
+            .await?;
+        found.map(self::repository).ok_or_else(|| {
+            let detail = format!("repository {repository} does not exist");
+            Error::new(ErrorKind::NotFound, detail).during(Provider::Swr, OP)
+        })
+    }
+}
+
+/// `Ok` when `namespace` exists: an empty listing of it does not tell.
+async fn namespace_exists(client: SwrClient, namespace: String) -> Result<(), Error> {
+    let mut query = NamespacesQuery::default();
+    query.namespace = Some(namespace.clone());
+    let found = client.list_namespaces(&query).await?;
+    if found.iter().any(|ns| ns.name == namespace) {
+        return Ok(());
+    }
+    let detail = format!("namespace {namespace} does not exist");
+    Err(Error::new(ErrorKind::NotFound, detail).during(Provider::Swr, "list_repositories"))
+}
+
+/// `repository` under SWR's naming rules, for the calls whose path names it.
+pub(crate) fn image_ref(repository: &RepoRef, operation: &'static str) -> Result<ImageRef, Error> {
+    let invalid = |e: wharf_model::NameError| {
+        Error::new(ErrorKind::InvalidInput, e.to_string())
+            .during(Provider::Swr, operation)
+            .with_source(e)
+    };
+    let namespace = repository.namespace().parse().map_err(invalid)?;
+    let name = RepositoryName::new(repository.name()).map_err(invalid)?;
+    Ok(ImageRef::new(namespace, name))
+}
+
+fn repository(r: wharf_model::Repository) -> Repository {
+    let mut out = Repository::new(r.namespace.clone(), r.name.clone(), Original::Derived);
+    out.tag_count = Some(r.num_images);
+    out.size = Some(r.size);
+    out.created = Some(r.created_at.instant());
+    out.updated = Some(r.updated_at.instant());
+    out.pull_count = Some(r.num_download);
+    out.original = Original::SwrRepository(Box::new(r));
+    out
+}
+
+fn tag(repository: RepoRef, t: RepositoryTag) -> Tag {
+    let mut out = Tag::new(repository, t.tag.clone(), Original::Derived);
+    out.digest = Some(t.digest.clone());
+    out.size = Some(t.size);
+    out.created = Some(t.created.instant());
+    out.updated = Some(t.updated.instant());
+    out.original = Original::SwrTag(Box::new(t));
+    out
+}

@@ -1,0 +1,187 @@
+//! [`UhubCatalog`]: UCloud UHub's repos (namespaces), images (repositories)
+//! and tags.
+
+use std::fmt;
+use std::future::ready;
+
+use async_trait::async_trait;
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use wharf_model::{ImageSet, TagSet};
+use wharf_transport::Provider;
+
+use super::listing::{part, whole, window};
+use super::{
+    Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
+    RepositoryFields, Tag, TagFields, TimeResolution,
+};
+use crate::{Error, ErrorKind, ListOptions, UhubClient};
+
+/// UHub as a [`Catalog`] (spec `uhub://REGION`): a UHub repo is a
+/// namespace, an image a repository.
+///
+/// Namespaces from `GetRepo`, repositories from `GetRepoImage` (of every
+/// repo in turn when no namespace is given), tags from `GetImageTag`, in
+/// the server's order. Showing a repository scans its repo's images for the
+/// exact name: UHub has no call for one image. UHub sends instants in whole
+/// seconds, no size or tag count, and a tag's digest only sometimes.
+#[derive(Debug, Clone)]
+pub struct UhubCatalog {
+    client: UhubClient,
+    list: ListOptions,
+}
+
+impl UhubCatalog {
+    /// The catalog of `client`, paging as the client's options say.
+    pub fn new(client: UhubClient) -> Self {
+        // A client shows its paging defaults only on a paginator it makes;
+        // making one sends nothing.
+        let list = client.list_repos(None).options().clone();
+        UhubCatalog { client, list }
+    }
+
+    /// Paging every listing with `options` instead.
+    pub fn with_list_options(mut self, options: ListOptions) -> Self {
+        self.list = options;
+        self
+    }
+
+    /// The client it lists with.
+    pub fn client(&self) -> &UhubClient {
+        &self.client
+    }
+}
+
+impl fmt::Display for UhubCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "uhub+{}", self.client.endpoint())?;
+        match self.client.region() {
+            Some(region) => write!(f, "?region={region}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The images of repo `namespace`, as repositories.
+fn images(
+    client: &UhubClient,
+    namespace: String,
+    options: ListOptions,
+) -> BoxStream<'static, Result<Repository, Error>> {
+    client
+        .list_repo_images(&namespace)
+        .with_options(options)
+        .items()
+        .map_ok(move |image| repository(&namespace, image))
+        .boxed()
+}
+
+#[async_trait]
+impl Catalog for UhubCatalog {
+    fn kind(&self) -> CatalogKind {
+        CatalogKind::Uhub
+    }
+
+    fn endpoint(&self) -> &str {
+        self.client.endpoint()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        use Presence::{Always, Never, Sometimes};
+        Capabilities {
+            time_resolution: TimeResolution::Seconds,
+            repository: RepositoryFields {
+                tag_count: Never,
+                size: Never,
+                created: Always,
+                updated: Always,
+                pull_count: Always,
+            },
+            tag: TagFields {
+                digest: Sometimes,
+                size: Never,
+                created: Never,
+                updated: Always,
+            },
+        }
+    }
+
+    fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
+        self.client
+            .list_repos(None)
+            .with_options(self.list.clone())
+            .items()
+            .map_ok(|repo| Namespace {
+                name: repo.repo_name.clone(),
+                original: Original::UhubRepo(repo),
+            })
+            .boxed()
+    }
+
+    fn list_repositories(
+        &self,
+        namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<Repository, Error>> {
+        // A repo that does not exist is RetCode 232, read as NotFound.
+        if let Some(namespace) = namespace {
+            return images(&self.client, namespace.to_owned(), self.list.clone());
+        }
+        let client = self.client.clone();
+        let each = part(&self.list);
+        let all = self
+            .client
+            .list_repos(None)
+            .with_options(whole(&self.list))
+            .items()
+            .map_ok(move |repo| images(&client, repo.repo_name, each.clone()))
+            .try_flatten()
+            .boxed();
+        window(all, &self.list)
+    }
+
+    fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+        let owner = repository.clone();
+        self.client
+            .list_image_tags(repository.namespace(), repository.name())
+            .with_options(self.list.clone())
+            .items()
+            .map_ok(move |t| tag(owner.clone(), t))
+            .boxed()
+    }
+
+    async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+        let name = repository.name();
+        let found = images(
+            &self.client,
+            repository.namespace().to_owned(),
+            whole(&self.list),
+        )
+        .try_filter(|r| ready(r.name == name))
+        .try_next()
+        .await?;
+        found.ok_or_else(|| {
+            let detail = format!("image {repository} does not exist");
+            Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, "show_repository")
+        })
+    }
+}
+
+/// An image of repo `namespace`: the repo asked for names it, since the
+/// record's `RepoName` may be missing.
+fn repository(namespace: &str, image: ImageSet) -> Repository {
+    let name = image.image_name.clone();
+    let mut out = Repository::new(namespace.to_owned(), name, Original::Derived);
+    out.created = Some(image.create_time.instant());
+    out.updated = Some(image.update_time.instant());
+    out.pull_count = Some(image.pull_count);
+    out.original = Original::UhubImage(image);
+    out
+}
+
+/// A tag; an empty `Digest` is no digest (the record keeps it).
+fn tag(repository: RepoRef, t: TagSet) -> Tag {
+    let mut out = Tag::new(repository, t.tag_name.clone(), Original::Derived);
+    out.digest = t.digest.clone().filter(|d| !d.is_empty());
+    out.updated = Some(t.update_time.instant());
+    out.original = Original::UhubTag(t);
+    out
+}

@@ -1,0 +1,104 @@
+//! A `Catalog` of one's own, as a test double would be: the trait and the
+//! entries can be implemented and built outside wharf.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde_json::json;
+use wharf::catalog::{
+    Capabilities, CatalogKind, Presence, RepositoryFields, TagFields, TimeResolution,
+};
+use wharf::{Catalog, Error, Namespace, Original, RepoRef, Repository, Tag};
+
+/// One namespace, `team`, holding `app`, tagged `v1`.
+#[derive(Debug)]
+struct Double;
+
+impl fmt::Display for Double {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("double")
+    }
+}
+
+fn app() -> Repository {
+    let mut repo = Repository::new("team", "app", Original::Json(json!({"id": 1})));
+    repo.tag_count = Some(1);
+    repo
+}
+
+#[async_trait]
+impl Catalog for Double {
+    fn kind(&self) -> CatalogKind {
+        CatalogKind::Swr
+    }
+
+    fn endpoint(&self) -> &str {
+        "memory:"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut repository = RepositoryFields::all(Presence::Never);
+        repository.tag_count = Presence::Always;
+        Capabilities::new(
+            TimeResolution::Seconds,
+            repository,
+            TagFields::all(Presence::Never),
+        )
+    }
+
+    fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
+        stream::iter([Ok(Namespace::new("team", Original::Derived))]).boxed()
+    }
+
+    fn list_repositories(
+        &self,
+        _namespace: Option<&str>,
+    ) -> BoxStream<'static, Result<Repository, Error>> {
+        stream::iter([Ok(app())]).boxed()
+    }
+
+    fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+        let tag = Tag::new(
+            repository.clone(),
+            "v1",
+            Original::Json(json!({"tag": "v1"})),
+        );
+        stream::iter([Ok(tag)]).boxed()
+    }
+
+    async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+        let app = app();
+        if app.repo_ref() == *repository {
+            return Ok(app);
+        }
+        // wharf has no public constructor of `Error` (yet): any error will do.
+        Err("not-a-reference".parse::<RepoRef>().unwrap_err())
+    }
+}
+
+#[tokio::test]
+async fn a_catalog_of_ones_own_is_a_catalog() {
+    let catalog: Arc<dyn Catalog> = Arc::new(Double);
+    let repos: Vec<Repository> = catalog.list_repositories(None).try_collect().await.unwrap();
+    assert_eq!(repos, [app()]);
+    let json = serde_json::to_value(&repos[0]).unwrap();
+    assert_eq!(json["original"], json!({"id": 1}));
+    assert_eq!(json["qualified_name"], "team/app");
+    let tags: Vec<Tag> = catalog
+        .list_tags(&repos[0].repo_ref())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&tags[0]).unwrap()["repository"],
+        "team/app"
+    );
+    let other = RepoRef::new("team", "other").unwrap();
+    assert!(catalog.show_repository(&other).await.is_err());
+    let capabilities = catalog.capabilities();
+    assert_eq!(capabilities.time_resolution, TimeResolution::Seconds);
+    assert!(capabilities.repository.tag_count.is_possible());
+    assert!(!capabilities.tag.digest.is_possible());
+}
