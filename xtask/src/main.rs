@@ -73,6 +73,20 @@ const CI_STEPS: &[Step] = &[
         ],
     },
     Step {
+        name: "example catalog",
+        program: "cargo",
+        args: &[
+            "run",
+            "-q",
+            "-p",
+            "wharf",
+            "--features",
+            "emulator",
+            "--example",
+            "catalog",
+        ],
+    },
+    Step {
         name: "example uhub_images",
         program: "cargo",
         args: &[

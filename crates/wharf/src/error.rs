@@ -95,8 +95,10 @@ struct Inner {
 const BODY_START: usize = 200;
 
 impl Error {
-    /// An error of `kind` with a human detail.
-    pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+    /// An error of `kind` with a detail a person can read: for a
+    /// [`Catalog`](crate::Catalog) or [`Transport`](crate::Transport) of
+    /// your own, and for test doubles.
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
             provider: None,

@@ -10,7 +10,7 @@ use serde_json::json;
 use wharf::catalog::{
     Capabilities, CatalogKind, Presence, RepositoryFields, TagFields, TimeResolution,
 };
-use wharf::{Catalog, Error, Namespace, Original, RepoRef, Repository, Tag};
+use wharf::{Catalog, Error, ErrorKind, Namespace, Original, RepoRef, Repository, Tag};
 
 /// One namespace, `team`, holding `app`, tagged `v1`.
 #[derive(Debug)]
@@ -73,8 +73,10 @@ impl Catalog for Double {
         if app.repo_ref() == *repository {
             return Ok(app);
         }
-        // wharf has no public constructor of `Error` (yet): any error will do.
-        Err("not-a-reference".parse::<RepoRef>().unwrap_err())
+        Err(Error::new(
+            ErrorKind::NotFound,
+            format!("no repository {repository}"),
+        ))
     }
 }
 
@@ -96,7 +98,8 @@ async fn a_catalog_of_ones_own_is_a_catalog() {
         "team/app"
     );
     let other = RepoRef::new("team", "other").unwrap();
-    assert!(catalog.show_repository(&other).await.is_err());
+    let missing = catalog.show_repository(&other).await.unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
     let capabilities = catalog.capabilities();
     assert_eq!(capabilities.time_resolution, TimeResolution::Seconds);
     assert!(capabilities.repository.tag_count.is_possible());

@@ -6,7 +6,7 @@
 //! Offset paging over a catalog that changes can skip or repeat items. A
 //! listing either yields **every item present for the whole listing exactly
 //! once, in the server's order**, or it reports that the catalog changed
-//! ([`ErrorKind::CatalogChanged`](crate::ErrorKind::CatalogChanged) by
+//! ([`ErrorKind::CatalogChanged`] by
 //! default, or a [`CatalogChange`] in the [`Summary`] with
 //! [`OnChange::Report`]). It detects:
 //!
@@ -22,7 +22,7 @@
 //! see that.
 //!
 //! A listing always ends: on an empty page, at the total, on a short page
-//! when the total is unknown, or with [`ErrorKind::Paging`](crate::ErrorKind::Paging)
+//! when the total is unknown, or with [`ErrorKind::Paging`]
 //! when a page makes no progress (a server that ignores `offset`).
 
 mod engine;
