@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
+
 use wharf_auth::huawei::{self, Auth, Credentials};
 use wharf_model::{
     ImageRef, ListNamespacesResponse, NamespaceInfo, NamespacesQuery, OfficialImage,
@@ -17,7 +19,7 @@ use wharf_transport::{
 
 use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
 use crate::credentials::{self, CredentialSource, env};
-use crate::paginate::{FetchPage, InOrder, Paginator, Rules};
+use crate::paginate::{FetchPage, InOrder, Paginator, Rules, in_order};
 use crate::{Error, ErrorKind, Page};
 
 /// How list repositories sends its query.
@@ -232,19 +234,11 @@ impl SwrClient {
 
     /// Every repository `query` selects, page by page (its `page` is ignored).
     pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
-        let client = self.clone();
-        let in_order = repository_order(&query);
-        let fetch: FetchPage<Repository> = Arc::new(move |offset, limit, options| {
-            let client = client.clone();
-            let mut query = query.clone();
-            query.page = Some(PageRequest::new(offset, limit));
+        let rules = Rules::keyed(|r: &Repository| format!("{}/{}", r.namespace, r.name))
+            .ordered(repository_order(&query));
+        self.paginator(query, rules, |client, query, options| {
             Box::pin(async move { client.repositories_page(&query, options).await })
-        });
-        let rules = Rules {
-            key: |r: &Repository| format!("{}/{}", r.namespace, r.name),
-            in_order,
-        };
-        self.paginator(fetch, rules)
+        })
     }
 
     async fn repositories_page(
@@ -288,18 +282,10 @@ impl SwrClient {
 
     /// Every official image `query` selects, page by page.
     pub fn list_official_images(&self, query: OfficialImagesQuery) -> Paginator<OfficialImage> {
-        let client = self.clone();
-        let fetch: FetchPage<OfficialImage> = Arc::new(move |offset, limit, options| {
-            let client = client.clone();
-            let mut query = query.clone();
-            query.page = Some(PageRequest::new(offset, limit));
+        let rules = Rules::keyed(|i: &OfficialImage| i.id.to_string());
+        self.paginator(query, rules, |client, query, options| {
             Box::pin(async move { client.official_images_page(&query, options).await })
-        });
-        let rules = Rules {
-            key: |i: &OfficialImage| i.id.to_string(),
-            in_order: None,
-        };
-        self.paginator(fetch, rules)
+        })
     }
 
     async fn official_images_page(
@@ -334,18 +320,11 @@ impl SwrClient {
 
     /// Every tag of an official image, page by page.
     pub fn list_official_image_tags(&self, image: ImageRef) -> Paginator<OfficialImageTag> {
-        let client = self.clone();
-        let fetch: FetchPage<OfficialImageTag> = Arc::new(move |offset, limit, options| {
-            let client = client.clone();
-            let mut query = OfficialImageTagsQuery::new(image.clone());
-            query.page = Some(PageRequest::new(offset, limit));
+        let rules = Rules::keyed(|t: &OfficialImageTag| t.name.clone());
+        let query = OfficialImageTagsQuery::new(image);
+        self.paginator(query, rules, |client, query, options| {
             Box::pin(async move { client.official_tags_page(&query, options).await })
-        });
-        let rules = Rules {
-            key: |t: &OfficialImageTag| t.name.clone(),
-            in_order: None,
-        };
-        self.paginator(fetch, rules)
+        })
     }
 
     async fn official_tags_page(
@@ -420,29 +399,18 @@ impl SwrClient {
     /// query's `page` is ignored). Without an order, the server's default
     /// (newest first, in the emulator).
     pub fn list_repository_tags(&self, query: RepositoryTagsQuery) -> Paginator<RepositoryTag> {
-        let client = self.clone();
-        let in_order = query.order.map(|(_, order_type)| {
-            let descending = order_type == OrderType::Desc;
-            Arc::new(move |a: &RepositoryTag, b: &RepositoryTag| {
-                let ordering = a.updated.instant().cmp(&b.updated.instant());
-                if descending {
-                    ordering.is_ge()
-                } else {
-                    ordering.is_le()
-                }
-            }) as InOrder<RepositoryTag>
+        let order = query.order.map(|(_, order_type)| {
+            in_order(
+                order_type == OrderType::Desc,
+                |a: &RepositoryTag, b: &RepositoryTag| {
+                    a.updated.instant().cmp(&b.updated.instant())
+                },
+            )
         });
-        let fetch: FetchPage<RepositoryTag> = Arc::new(move |offset, limit, options| {
-            let client = client.clone();
-            let mut query = query.clone();
-            query.page = Some(PageRequest::new(offset, limit));
+        let rules = Rules::keyed(|t: &RepositoryTag| t.tag.clone()).ordered(order);
+        self.paginator(query, rules, |client, query, options| {
             Box::pin(async move { client.repository_tags_page(&query, options).await })
-        });
-        let rules = Rules {
-            key: |t: &RepositoryTag| t.tag.clone(),
-            in_order,
-        };
-        self.paginator(fetch, rules)
+        })
     }
 
     async fn repository_tags_page(
@@ -479,11 +447,20 @@ impl SwrClient {
         )
     }
 
-    fn paginator<T: Clone + Send + 'static>(
+    /// A paginator that asks for each page with `fetch`, on `query` set to
+    /// that page.
+    fn paginator<Q: PagedQuery, T: Clone + Send + 'static>(
         &self,
-        fetch: FetchPage<T>,
+        query: Q,
         rules: Rules<T>,
+        fetch: SwrFetch<Q, T>,
     ) -> Paginator<T> {
+        let client = self.clone();
+        let fetch: FetchPage<T> = Arc::new(move |offset, limit, options| {
+            let mut query = query.clone();
+            query.set_page(PageRequest::new(offset, limit));
+            fetch(client.clone(), query, options)
+        });
         let options = &self.inner.options;
         Paginator::new(
             fetch,
@@ -575,8 +552,9 @@ fn paged<T>(
 fn repository_order(query: &RepositoryQuery) -> Option<InOrder<Repository>> {
     let column = query.order_column?;
     let descending = query.order_type == Some(OrderType::Desc);
-    let in_order: InOrder<Repository> = Arc::new(move |a: &Repository, b: &Repository| {
-        let ordering = match column {
+    Some(in_order(
+        descending,
+        move |a: &Repository, b: &Repository| match column {
             OrderColumn::Name => a.name.cmp(&b.name),
             OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
                 a.updated_at.instant().cmp(&b.updated_at.instant())
@@ -586,12 +564,31 @@ fn repository_order(query: &RepositoryQuery) -> Option<InOrder<Repository>> {
             OrderColumn::IsPublic => a.is_public.cmp(&b.is_public),
             // A column this wharf does not know: nothing to check.
             _ => std::cmp::Ordering::Equal,
-        };
-        if descending {
-            ordering.is_ge()
-        } else {
-            ordering.is_le()
-        }
-    });
-    Some(in_order)
+        },
+    ))
 }
+
+/// Fetches the page a query names, on a client of its own.
+type SwrFetch<Q, T> = fn(SwrClient, Q, CallOptions) -> BoxFuture<'static, Result<Page<T>, Error>>;
+
+/// A query that names its page: what the paginator sets for each request.
+trait PagedQuery: Clone + Send + Sync + 'static {
+    fn set_page(&mut self, page: PageRequest);
+}
+
+macro_rules! paged_query {
+    ($($query:ty),*) => {$(
+        impl PagedQuery for $query {
+            fn set_page(&mut self, page: PageRequest) {
+                self.page = Some(page);
+            }
+        }
+    )*};
+}
+
+paged_query!(
+    RepositoryQuery,
+    OfficialImagesQuery,
+    OfficialImageTagsQuery,
+    RepositoryTagsQuery
+);

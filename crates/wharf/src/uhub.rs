@@ -266,10 +266,7 @@ impl UhubClient {
             Box::pin(async move { client.page(&request, options).await })
         });
         let options = &self.inner.options;
-        let rules = Rules {
-            key,
-            in_order: None,
-        };
+        let rules = Rules::keyed(key).confirming_end();
         Paginator::new(
             fetch,
             rules,

@@ -38,11 +38,18 @@ pub(super) struct Engine<T> {
     /// Items handed out so far.
     yielded: u64,
     requested: BTreeMap<u64, u32>,
-    arrived: BTreeMap<u64, Page<T>>,
+    /// Answers not handed out yet, failures included: a failure waits for
+    /// its turn, so the pages before it still come out.
+    arrived: BTreeMap<u64, Result<Page<T>, Error>>,
     tasks: JoinSet<(u64, Result<Page<T>, Error>)>,
     /// Keys of the page handed out last, and its last item.
     previous_keys: HashSet<String>,
     previous_item: Option<T>,
+    /// Whether the page before was all repeats.
+    previous_all_repeats: bool,
+    /// While no total is known: the first key of every page so far, so a
+    /// server that cycles through pages is stopped.
+    first_keys: HashSet<String>,
     finished: bool,
     checked: bool,
 }
@@ -70,6 +77,8 @@ impl<T: Clone + Send + 'static> Engine<T> {
             tasks: JoinSet::new(),
             previous_keys: HashSet::new(),
             previous_item: None,
+            previous_all_repeats: false,
+            first_keys: HashSet::new(),
             finished: false,
             checked: false,
         }
@@ -88,9 +97,9 @@ impl<T: Clone + Send + 'static> Engine<T> {
             if self.finished {
                 return None;
             }
-            if let Some(page) = self.arrived.remove(&self.cursor) {
-                self.requested.remove(&self.cursor);
-                let result = self.accept(page);
+            if let Some(answer) = self.arrived.remove(&self.cursor) {
+                let limit = self.requested.remove(&self.cursor).unwrap_or(u32::MAX);
+                let result = answer.and_then(|page| self.accept(page, limit));
                 if result.is_err() || self.finished {
                     self.finish();
                 }
@@ -98,31 +107,42 @@ impl<T: Clone + Send + 'static> Engine<T> {
             }
             self.launch();
             if self.tasks.is_empty() {
-                match self.shared.pause_left() {
-                    Some(wait) => {
-                        self.shared.time().sleep(wait).await;
-                        continue;
-                    }
-                    None => {
-                        self.finish();
-                        return None;
-                    }
+                if let Some(wait) = self.shared.pause_left() {
+                    self.shared.time().sleep(wait).await;
+                    continue;
                 }
+                return self.end_here();
             }
             match self.tasks.join_next().await {
-                Some(Ok((offset, Ok(page)))) => {
-                    self.shared.page_received();
-                    self.arrived.insert(offset, page);
+                Some(Ok((offset, answer))) => {
+                    if answer.is_ok() {
+                        self.shared.page_received();
+                    }
+                    self.arrived.insert(offset, answer);
                 }
-                Some(Ok((_, Err(e)))) => return Some(self.fail(e)),
+                // A panic in a page request is the caller's bug: let it through.
+                Some(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
                 Some(Err(join)) => {
-                    let e = Error::new(ErrorKind::Transport, "a page request task failed")
+                    let e = Error::new(ErrorKind::Transport, "a page request was cancelled")
                         .with_source(join);
                     return Some(self.fail(e));
                 }
                 None => {}
             }
         }
+    }
+
+    /// Nothing in flight and nothing left to ask for: the end, unless the
+    /// known end is still ahead, which would be a loss to report.
+    fn end_here(&mut self) -> Option<Result<Page<T>, Error>> {
+        let short = self.end.filter(|&end| self.cursor < end);
+        self.finish();
+        let end = short?;
+        let detail = format!(
+            "the listing stopped at offset {} before its end at {end}",
+            self.cursor
+        );
+        Some(Err(Error::new(ErrorKind::Paging, detail)))
     }
 
     fn finish(&mut self) {
@@ -164,7 +184,7 @@ impl<T: Clone + Send + 'static> Engine<T> {
                 next_start = Some(offset);
                 break;
             }
-            at = at.max(offset + u64::from(limit));
+            at = at.max(offset.saturating_add(u64::from(limit)));
         }
         if self.last_total.is_none() && at != self.cursor {
             return None;
@@ -181,7 +201,10 @@ impl<T: Clone + Send + 'static> Engine<T> {
 
     /// Checks a page at the cursor, moves the cursor past it, and decides
     /// whether the listing goes on.
-    fn accept(&mut self, mut page: Page<T>) -> Result<Page<T>, Error> {
+    fn accept(&mut self, mut page: Page<T>, limit: u32) -> Result<Page<T>, Error> {
+        // More than asked for would carry the cursor past pages already
+        // requested; those items come again on the pages that cover them.
+        page.items.truncate(limit as usize);
         let received = page.items.len() as u64;
         // Each item's key, made once: the checks below all need it.
         let mut keys: Vec<String> = page.items.iter().map(self.rules.key).collect();
@@ -189,7 +212,8 @@ impl<T: Clone + Send + 'static> Engine<T> {
         self.check_progress(&page, &keys)?;
         self.drop_repeats(&mut page, &mut keys)?;
         self.check_order(&page, &keys)?;
-        self.cursor += received;
+        self.check_cycle(&keys)?;
+        self.cursor = self.cursor.saturating_add(received);
         if received == 0 {
             self.finished = true;
             if let Some(total) = self.last_total.filter(|&t| self.cursor < t) {
@@ -212,12 +236,31 @@ impl<T: Clone + Send + 'static> Engine<T> {
             }
         }
         if self.end.is_some_and(|end| self.cursor >= end) {
-            self.finished = true;
+            self.reached_end(received == u64::from(limit));
         }
         self.remember(&page, keys);
         self.yielded += page.items.len() as u64;
         self.shared.page_yielded(page.items.len());
         Ok(page)
+    }
+
+    /// At the end the total set: the end, unless the total may be
+    /// understated and the last page came full; then the listing goes on one
+    /// page at a time, as if no total were known, until a short page.
+    fn reached_end(&mut self, full: bool) {
+        let by_max = self.max_end();
+        if by_max.is_some_and(|m| self.cursor >= m) || !(self.rules.confirm_end && full) {
+            self.finished = true;
+            return;
+        }
+        self.last_total = None;
+        self.end = by_max;
+    }
+
+    /// Where `max_items` ends the listing, if it does.
+    fn max_end(&self) -> Option<u64> {
+        let max = self.options.max_items?;
+        Some(self.options.start_offset.saturating_add(max))
     }
 
     /// A total that moved means items may have shifted across a boundary.
@@ -245,22 +288,45 @@ impl<T: Clone + Send + 'static> Engine<T> {
             return Err(Error::new(ErrorKind::CatalogChanged, detail));
         }
         self.last_total = Some(total);
-        let by_max = self
-            .options
-            .max_items
-            .map(|max| self.options.start_offset.saturating_add(max));
-        self.end = Some(by_max.map_or(total, |m| m.min(total)));
+        self.end = Some(self.max_end().map_or(total, |m| m.min(total)));
         Ok(())
     }
 
     /// A page whose every item was on the page before made no progress: the
     /// server likely ignores `offset`, and asking again would loop.
-    fn check_progress(&self, page: &Page<T>, keys: &[String]) -> Result<(), Error> {
+    ///
+    /// When changes are reported rather than fatal, one such page may be an
+    /// insert before the cursor that shifted a whole (small) page: it goes
+    /// on as repeats, once, while a total bounds the listing.
+    fn check_progress(&mut self, page: &Page<T>, keys: &[String]) -> Result<(), Error> {
         let all_seen = !keys.is_empty() && keys.iter().all(|k| self.previous_keys.contains(k));
-        if all_seen {
+        let tolerated = self.options.on_change == OnChange::Report
+            && self.last_total.is_some()
+            && !self.previous_all_repeats;
+        if all_seen && !tolerated {
             let detail = format!(
                 "the page at offset {} repeats the page before it; the server may ignore `offset`",
                 page.offset
+            );
+            return Err(Error::new(ErrorKind::Paging, detail));
+        }
+        self.previous_all_repeats = all_seen;
+        Ok(())
+    }
+
+    /// Without a total, nothing else bounds the listing: a page that starts
+    /// where an earlier one started means the server is going round.
+    fn check_cycle(&mut self, keys: &[String]) -> Result<(), Error> {
+        if self.last_total.is_some() {
+            return Ok(());
+        }
+        let Some(first) = keys.first() else {
+            return Ok(());
+        };
+        if !self.first_keys.insert(first.clone()) {
+            let detail = format!(
+                "{first} starts a page again at offset {}; the server is going round in circles",
+                self.cursor
             );
             return Err(Error::new(ErrorKind::Paging, detail));
         }

@@ -193,11 +193,38 @@ pub struct Summary {
     pub changes: Vec<CatalogChange>,
 }
 
-/// How the paginator recognises items: a key for repeats, and the order
-/// the listing asked for, when it asked for one.
+/// How the paginator recognises items: a key for repeats, the order the
+/// listing asked for (when it asked for one), and whether the provider's
+/// total may be understated.
 pub(crate) struct Rules<T> {
     pub(crate) key: fn(&T) -> String,
     pub(crate) in_order: Option<InOrder<T>>,
+    /// Whether a full page at the total calls for one more request: for a
+    /// total no one should trust alone (UHub's `TotalCount`).
+    pub(crate) confirm_end: bool,
+}
+
+impl<T> Rules<T> {
+    /// Items told apart by `key`, in no particular order.
+    pub(crate) fn keyed(key: fn(&T) -> String) -> Self {
+        Rules {
+            key,
+            in_order: None,
+            confirm_end: false,
+        }
+    }
+
+    /// Checked against `in_order`, when there is one.
+    pub(crate) fn ordered(mut self, in_order: Option<InOrder<T>>) -> Self {
+        self.in_order = in_order;
+        self
+    }
+
+    /// With the end confirmed by one more request after a full last page.
+    pub(crate) fn confirming_end(mut self) -> Self {
+        self.confirm_end = true;
+        self
+    }
 }
 
 impl<T> Clone for Rules<T> {
@@ -205,8 +232,24 @@ impl<T> Clone for Rules<T> {
         Rules {
             key: self.key,
             in_order: self.in_order.clone(),
+            confirm_end: self.confirm_end,
         }
     }
+}
+
+/// An order check from a comparison: ascending, or descending.
+pub(crate) fn in_order<T>(
+    descending: bool,
+    compare: impl Fn(&T, &T) -> std::cmp::Ordering + Send + Sync + 'static,
+) -> InOrder<T> {
+    Arc::new(move |a: &T, b: &T| {
+        let ordering = compare(a, b);
+        if descending {
+            ordering.is_ge()
+        } else {
+            ordering.is_le()
+        }
+    })
 }
 
 /// A listing not yet started: set its options, then take

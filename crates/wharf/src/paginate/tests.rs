@@ -29,6 +29,12 @@ struct Server {
     no_total: bool,
     /// Gains ten items at the end before each call.
     grows: bool,
+    /// Serves this many items whatever the limit asked.
+    serves: Option<u32>,
+    /// Reports this total whatever it holds (as UHub's seed example does).
+    claims_total: Option<u64>,
+    /// Wraps offsets past the end back to the start, and reports no total.
+    wraps: bool,
     calls: AtomicUsize,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
@@ -60,11 +66,17 @@ impl Server {
             items.extend(next..next + 10);
         }
         let offset = if self.ignores_offset { 0 } else { offset };
+        let offset = if self.wraps {
+            offset % items.len() as u64
+        } else {
+            offset
+        };
         let limit = self.cap.map_or(limit, |cap| cap.min(limit));
+        let limit = self.serves.unwrap_or(limit);
         let start = (offset as usize).min(items.len());
         let end = (start + limit as usize).min(items.len());
-        let total = items.len() as u64;
-        let total = if self.no_total {
+        let total = self.claims_total.unwrap_or(items.len() as u64);
+        let total = if self.no_total || self.wraps {
             Total::Unknown
         } else {
             Total::Known(total)
@@ -76,15 +88,16 @@ impl Server {
 }
 
 fn paginator(server: &Arc<Server>) -> Paginator<u32> {
+    let rules = Rules::keyed(|n: &u32| n.to_string()).ordered(Some(in_order(false, u32::cmp)));
+    paginator_with(server, rules)
+}
+
+fn paginator_with(server: &Arc<Server>, rules: Rules<u32>) -> Paginator<u32> {
     let server = Arc::clone(server);
     let fetch: FetchPage<u32> = Arc::new(move |offset, limit, _| {
         let server = Arc::clone(&server);
         Box::pin(async move { server.page(offset, limit).await })
     });
-    let rules = Rules {
-        key: |n: &u32| n.to_string(),
-        in_order: Some(Arc::new(|a: &u32, b: &u32| a <= b)),
-    };
     Paginator::new(
         fetch,
         rules,
@@ -319,10 +332,7 @@ async fn a_failed_page_ends_the_listing_with_its_error_after_the_pages_before() 
             s.page(offset, limit).await
         })
     });
-    let rules = Rules {
-        key: |n: &u32| n.to_string(),
-        in_order: None,
-    };
+    let rules = Rules::keyed(|n: &u32| n.to_string());
     let p = Paginator::new(
         fetch,
         rules,
@@ -379,10 +389,7 @@ async fn throttling_lowers_the_window_and_waits_on_the_clock() {
             })
         },
     );
-    let rules = Rules {
-        key: |n: &u32| n.to_string(),
-        in_order: None,
-    };
+    let rules = Rules::keyed(|n: &u32| n.to_string());
     let p = Paginator::new(fetch, rules, ListOptions::default(), Arc::new(time.clone()));
     let mut pages = p.page_size(10).concurrency(8).pages();
     let mut lowest = usize::MAX;
@@ -404,4 +411,125 @@ async fn throttling_lowers_the_window_and_waits_on_the_clock() {
         time.sleeps()
     );
     let _ = lowest;
+}
+
+#[tokio::test]
+async fn a_server_that_sends_more_than_asked_still_lists_exactly() {
+    let mut server = Server::with(1000);
+    server.serves = Some(30);
+    let server = Arc::new(server);
+    let items = all(paginator(&server).page_size(10).concurrency(8))
+        .await
+        .unwrap();
+    assert_eq!(items, (0..1000).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn an_understated_total_is_confirmed_where_the_provider_may_understate_it() {
+    for page_size in [2, 3, 20] {
+        let mut server = Server::with(9);
+        server.claims_total = Some(5);
+        let server = Arc::new(server);
+        let rules = Rules::keyed(|n: &u32| n.to_string()).confirming_end();
+        let items = all(paginator_with(&server, rules).page_size(page_size))
+            .await
+            .unwrap();
+        assert_eq!(items, (0..9).collect::<Vec<_>>(), "page size {page_size}");
+    }
+    // A true total costs one more request only when the last page is full.
+    let server = Arc::new(Server::with(10));
+    let rules = Rules::keyed(|n: &u32| n.to_string()).confirming_end();
+    let items = all(paginator_with(&server, rules).page_size(5))
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(server.calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_page_that_fails_fast_waits_for_the_pages_before_it() {
+    let server = Arc::new(Server::with(100));
+    let s = Arc::clone(&server);
+    let fetch: FetchPage<u32> = Arc::new(move |offset, limit, _| {
+        let s = Arc::clone(&s);
+        Box::pin(async move {
+            match offset {
+                30 => return Err(Error::new(ErrorKind::Server, "scripted")),
+                10 | 20 => tokio::time::sleep(Duration::from_millis(30)).await,
+                _ => {}
+            }
+            s.page(offset, limit).await
+        })
+    });
+    let rules = Rules::keyed(|n: &u32| n.to_string());
+    let p = Paginator::new(
+        fetch,
+        rules,
+        ListOptions::default(),
+        Arc::new(wharf_transport::TokioTime),
+    );
+    let mut items = p.page_size(10).concurrency(4).items();
+    let mut seen = Vec::new();
+    let error = loop {
+        match items.next().await {
+            Some(Ok(n)) => seen.push(n),
+            Some(Err(e)) => break e,
+            None => panic!("ended without the error"),
+        }
+    };
+    assert_eq!(error.kind(), ErrorKind::Server);
+    assert_eq!(seen, (0..30).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn reporting_changes_survives_a_whole_page_of_repeats() {
+    let (result, summary) = {
+        let server = Arc::new(Server::with(20));
+        *server.before.lock().unwrap() = Some(Box::new(|call, items: &mut Vec<u32>| {
+            if call == 3 {
+                items.insert(0, 1000);
+            }
+        }));
+        let mut stream = paginator_with(&server, Rules::keyed(|n: &u32| n.to_string()))
+            .page_size(1)
+            .concurrency(1)
+            .on_change(OnChange::Report)
+            .items();
+        let mut got = Vec::new();
+        let mut failed = None;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(n) => got.push(n),
+                Err(e) => failed = Some(e),
+            }
+        }
+        (failed.map_or(Ok(got), Err), stream.summary())
+    };
+    let items = result.unwrap();
+    let mut unique = items.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), items.len());
+    assert!((0..20).all(|n| items.contains(&n)));
+    assert!(!summary.changes.is_empty());
+}
+
+#[tokio::test]
+async fn offsets_near_the_end_of_u64_do_not_overflow() {
+    let server = Arc::new(Server::with(10));
+    let items = all(paginator(&server).start_offset(u64::MAX - 5).page_size(10))
+        .await
+        .unwrap();
+    assert!(items.is_empty());
+}
+
+#[tokio::test]
+async fn a_server_going_round_in_circles_without_a_total_is_stopped() {
+    let mut server = Server::with(30);
+    server.wraps = true;
+    let server = Arc::new(server);
+    let error = all(paginator_with(&server, Rules::keyed(|n: &u32| n.to_string())).page_size(10))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Paging, "{error}");
 }
