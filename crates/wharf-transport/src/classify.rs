@@ -78,8 +78,12 @@ impl Classifier for UhubClassifier {
         let head: UhubHead = match serde_json::from_slice(&response.body) {
             Ok(head) => head,
             Err(e) => {
-                let error = error_for(ErrorKind::Decode, request, response, "not a UHub response")
-                    .with_source(e);
+                let start: String = String::from_utf8_lossy(&response.body)
+                    .chars()
+                    .take(200)
+                    .collect();
+                let detail = format!("not a UHub response ({e}); the body began {start:?}");
+                let error = error_for(ErrorKind::Decode, request, response, &detail).with_source(e);
                 return Verdict::Fail(error);
             }
         };
@@ -173,7 +177,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match uhub("<html>") {
-            Verdict::Fail(e) => assert_eq!(e.kind(), ErrorKind::Decode),
+            Verdict::Fail(e) => {
+                assert_eq!(e.kind(), ErrorKind::Decode);
+                assert!(e.to_string().contains(r#"the body began "<html>""#), "{e}");
+            }
             other => panic!("{other:?}"),
         }
     }

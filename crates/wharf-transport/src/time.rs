@@ -28,6 +28,13 @@ pub trait Time: Debug + Send + Sync {
 
     /// Resolves when a time limit of `duration`, starting now, has run out.
     fn limit(&self, duration: Duration) -> BoxFuture<'static, ()>;
+
+    /// Whether this clock moves only when something sleeps on it, so work
+    /// can finish "after" its limit without the limit firing first: then the
+    /// retry layer also checks the time work took. `false` for real clocks.
+    fn is_virtual(&self) -> bool {
+        false
+    }
 }
 
 /// The real clock and tokio's timer (the default).
@@ -43,8 +50,14 @@ impl Time for TokioTime {
     }
 
     fn monotonic(&self) -> Duration {
+        // Far enough back that the clock of any runtime started later, a
+        // paused one included, reads after it.
+        const BEFORE: Duration = Duration::from_secs(365 * 24 * 60 * 60);
         static ORIGIN: OnceLock<tokio::time::Instant> = OnceLock::new();
-        let origin = *ORIGIN.get_or_init(tokio::time::Instant::now);
+        let origin = *ORIGIN.get_or_init(|| {
+            let now = tokio::time::Instant::now();
+            now.checked_sub(BEFORE).unwrap_or(now)
+        });
         tokio::time::Instant::now().saturating_duration_since(origin)
     }
 
@@ -128,5 +141,36 @@ impl Time for FakeTime {
 
     fn limit(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
+    }
+
+    fn is_virtual(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_real_clock_moves_in_a_paused_runtime_started_later() {
+        // The origin is fixed by the first reading, outside any runtime.
+        let _ = TokioTime.monotonic();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let before = TokioTime.monotonic();
+            TokioTime.sleep(Duration::from_secs(60)).await;
+            assert_eq!(TokioTime.monotonic() - before, Duration::from_secs(60));
+        });
+    }
+
+    #[test]
+    fn only_the_fake_clock_is_virtual() {
+        assert!(!TokioTime.is_virtual());
+        assert!(FakeTime::new(SystemTime::UNIX_EPOCH).is_virtual());
     }
 }

@@ -96,8 +96,10 @@ const BODY_START: usize = 200;
 
 impl Error {
     /// An error of `kind` with a detail a person can read: for a
-    /// [`Catalog`](crate::Catalog) or [`Transport`](crate::Transport) of
-    /// your own, and for test doubles.
+    /// [`Catalog`](crate::Catalog) of your own, and for test doubles. (A
+    /// [`Transport`](crate::Transport) returns
+    /// [`transport::Error`](crate::transport::Error), which the clients turn
+    /// into this one.)
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error(Box::new(Inner {
             kind,
@@ -174,7 +176,13 @@ impl Error {
         // The transport's own words (what timed out, what broke) stay as the
         // source, shown after ours.
         if inner.code.is_none() && inner.message.is_none() {
-            inner.detail = Some(e.to_string());
+            // Ours names the provider and operation already.
+            let text = e.to_string();
+            let prefix = match (e.provider(), e.operation()) {
+                (Some(provider), Some(operation)) => format!("{provider} {operation}: "),
+                _ => String::new(),
+            };
+            inner.detail = Some(text.strip_prefix(&prefix).unwrap_or(&text).to_owned());
         }
         inner.source = Some(Box::new(e));
         error
@@ -293,10 +301,9 @@ fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
 }
 
 /// UHub's public RetCodes (api-notes 2.2), plus the emulator's 232 for a
-/// missing repo or image.
+/// missing repo or image. (150 and 153 come as transport throttling.)
 fn uhub_kind(code: i64) -> ErrorKind {
     match code {
-        150 | 153 => ErrorKind::Throttled,
         170..=174 => ErrorKind::Unauthorized,
         294 | 299 => ErrorKind::Forbidden,
         232 => ErrorKind::NotFound,
@@ -407,7 +414,6 @@ mod tests {
     #[test]
     fn uhub_codes_map_to_kinds() {
         assert_eq!(uhub_kind(171), ErrorKind::Unauthorized);
-        assert_eq!(uhub_kind(153), ErrorKind::Throttled);
         assert_eq!(uhub_kind(299), ErrorKind::Forbidden);
         assert_eq!(uhub_kind(230), ErrorKind::BadRequest);
         assert_eq!(uhub_kind(232), ErrorKind::NotFound);

@@ -80,6 +80,12 @@ pub use wharf_auth::huawei::{Auth, Credentials as HuaweiCredentials, IamToken};
 pub use wharf_auth::ucloud::Credentials as UcloudCredentials;
 pub use wharf_transport::{Provider, RetryConfig, Time, Timeouts, Transport};
 
+/// The transport layer, for a [`Transport`] of your own (a proxy, a cache,
+/// a test double): requests, responses, per-call options, attempts, errors.
+pub mod transport {
+    pub use wharf_transport::*;
+}
+
 /// Replay, recording and the fake clock, for tests without a server.
 #[cfg(feature = "test-util")]
 pub mod test_util {

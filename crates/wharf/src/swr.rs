@@ -223,6 +223,12 @@ impl SwrClient {
         &self.inner.base
     }
 
+    /// The options the client was made with: timeouts, retries, and the
+    /// defaults of its paginators.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
     /// One page of the caller's repositories (`GET /v2/manage/repos`): the
     /// page `query.page` asks for, or the server's default page.
     pub async fn list_repositories_page(

@@ -211,6 +211,12 @@ impl UhubClient {
         &self.inner.base
     }
 
+    /// The options the client was made with: timeouts, retries, and the
+    /// defaults of its paginators.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
     /// The `Region` sent with every action, when one is.
     pub fn region(&self) -> Option<&str> {
         self.inner.region.as_deref()

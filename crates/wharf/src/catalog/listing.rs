@@ -39,16 +39,44 @@ pub(crate) fn part(options: &ListOptions) -> ListOptions {
 }
 
 /// `start_offset` and `max_items` of `options` over a listing that is not
-/// one paginator (several joined, or one unpaged response).
+/// one paginator (several joined, or one unpaged response). Only items
+/// count: an error is never skipped, and ends the listing.
 pub(crate) fn window<T: Send + 'static>(
     items: BoxStream<'static, Result<T, Error>>,
     options: &ListOptions,
 ) -> BoxStream<'static, Result<T, Error>> {
-    let skip = usize::try_from(options.start_offset).unwrap_or(usize::MAX);
-    let take = options
-        .max_items
-        .map_or(usize::MAX, |max| usize::try_from(max).unwrap_or(usize::MAX));
-    items.skip(skip).take(take).boxed()
+    let skip = options.start_offset;
+    let take = options.max_items.unwrap_or(u64::MAX);
+    items
+        .scan((skip, take, false), |(skip, take, failed), item| {
+            let next = match item {
+                _ if *failed || *take == 0 => None,
+                Err(e) => {
+                    *failed = true;
+                    Some(Some(Err(e)))
+                }
+                Ok(_) if *skip > 0 => {
+                    *skip -= 1;
+                    Some(None)
+                }
+                Ok(item) => {
+                    *take -= 1;
+                    Some(Some(Ok(item)))
+                }
+            };
+            ready(next)
+        })
+        .filter_map(ready)
+        .boxed()
+}
+
+/// `items` up to and including the first error: a listing ends there.
+// Only the official catalog makes errors of its own mid-listing.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
+pub(crate) fn until_error<T: Send + 'static>(
+    items: BoxStream<'static, Result<T, Error>>,
+) -> BoxStream<'static, Result<T, Error>> {
+    window(items, &ListOptions::default())
 }
 
 /// `items`, and when they end without a single one, the outcome of `check`:
@@ -102,6 +130,27 @@ mod tests {
         assert_eq!(part(&options).max_items, Some(5));
         assert_eq!(part(&options).start_offset, 0);
         assert_eq!(whole(&options).max_items, None);
+    }
+
+    #[tokio::test]
+    async fn a_window_never_skips_an_error_and_ends_at_it() {
+        let options = ListOptions {
+            start_offset: 5,
+            ..ListOptions::default()
+        };
+        let failing = stream::iter([
+            Ok(1),
+            Err(Error::new(ErrorKind::Unauthorized, "bad key")),
+            Ok(2),
+        ])
+        .boxed();
+        let got: Vec<Result<u32, Error>> = window(failing, &options).collect().await;
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0]
+                .as_ref()
+                .is_err_and(|e| e.kind() == ErrorKind::Unauthorized)
+        );
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImagesQuery};
 use wharf_transport::Provider;
 
-use super::listing::{failed, or_missing, whole, window};
+use super::listing::{failed, or_missing, until_error, whole, window};
 use super::swr::image_ref;
 use super::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
@@ -34,12 +34,7 @@ pub struct OfficialCatalog {
 impl OfficialCatalog {
     /// The official images `client` sees, paging as the client's options say.
     pub fn new(client: SwrClient) -> Self {
-        // A client shows its paging defaults only on a paginator it makes;
-        // making one sends nothing.
-        let list = client
-            .list_official_images(OfficialImagesQuery::default())
-            .options()
-            .clone();
+        let list = client.options().list.clone();
         OfficialCatalog { client, list }
     }
 
@@ -131,6 +126,8 @@ impl Catalog for OfficialCatalog {
             .images(namespace, self.list.clone())
             .and_then(|image| ready(repository(image)))
             .boxed();
+        // A nameless image is an error, and a listing ends at its first.
+        let items = until_error(items);
         match namespace {
             None => items,
             // Namespaces are derived from images: none, no namespace.

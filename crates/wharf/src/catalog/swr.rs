@@ -33,12 +33,7 @@ pub struct SwrCatalog {
 impl SwrCatalog {
     /// The catalog of `client`, paging as the client's options say.
     pub fn new(client: SwrClient) -> Self {
-        // A client shows its paging defaults only on a paginator it makes;
-        // making one sends nothing.
-        let list = client
-            .list_repositories(RepositoryQuery::default())
-            .options()
-            .clone();
+        let list = client.options().list.clone();
         SwrCatalog { client, list }
     }
 

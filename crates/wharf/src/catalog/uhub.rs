@@ -35,7 +35,7 @@ impl UhubCatalog {
     pub fn new(client: UhubClient) -> Self {
         // A client shows its paging defaults only on a paginator it makes;
         // making one sends nothing.
-        let list = client.list_repos(None).options().clone();
+        let list = client.options().list.clone();
         UhubCatalog { client, list }
     }
 

@@ -191,7 +191,19 @@ impl<T: Clone + Send + 'static> Engine<T> {
         }
         let mut room = u64::from(self.options.page_size);
         if let Some(end) = self.end {
-            room = room.min(end.saturating_sub(at));
+            if at >= end {
+                return None;
+            }
+            // A total that may be understated does not shorten the last
+            // request: a short answer to a whole page proves the end.
+            let bound = if self.rules.confirm_end {
+                self.max_end()
+            } else {
+                Some(end)
+            };
+            if let Some(bound) = bound {
+                room = room.min(bound.saturating_sub(at));
+            }
         }
         if let Some(start) = next_start {
             room = room.min(start - at);

@@ -215,12 +215,16 @@ impl<T> Rules<T> {
     }
 
     /// Checked against `in_order`, when there is one.
+    // Only SWR's listings take an order.
+    #[cfg_attr(not(feature = "swr"), allow(dead_code))]
     pub(crate) fn ordered(mut self, in_order: Option<InOrder<T>>) -> Self {
         self.in_order = in_order;
         self
     }
 
     /// With the end confirmed by one more request after a full last page.
+    // Only UHub's totals need confirming.
+    #[cfg_attr(not(feature = "uhub"), allow(dead_code))]
     pub(crate) fn confirming_end(mut self) -> Self {
         self.confirm_end = true;
         self
@@ -238,6 +242,7 @@ impl<T> Clone for Rules<T> {
 }
 
 /// An order check from a comparison: ascending, or descending.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 pub(crate) fn in_order<T>(
     descending: bool,
     compare: impl Fn(&T, &T) -> std::cmp::Ordering + Send + Sync + 'static,
@@ -255,6 +260,10 @@ pub(crate) fn in_order<T>(
 /// A listing not yet started: set its options, then take
 /// [`pages`](Paginator::pages) or [`items`](Paginator::items). Nothing is
 /// sent until the stream is polled.
+///
+/// The stream must be polled within a Tokio runtime: each page request runs
+/// as a task of its own, so requests progress while the caller works on
+/// earlier items. Dropping the stream cancels the requests in flight.
 pub struct Paginator<T> {
     fetch: FetchPage<T>,
     rules: Rules<T>,
