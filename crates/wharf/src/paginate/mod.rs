@@ -22,8 +22,13 @@
 //! see that.
 //!
 //! A listing always ends: on an empty page, at the total, on a short page
-//! when the total is unknown, or with [`ErrorKind::Paging`]
-//! when a page makes no progress (a server that ignores `offset`).
+//! when the total is unknown, or with [`ErrorKind::Paging`] when a page makes
+//! no progress (a server that ignores `offset`, or goes round in circles).
+//! A page with more items than asked for is cut to what was asked (the rest
+//! come on the pages that cover them). Where the provider's total may be
+//! understated (UHub's `TotalCount`), the last request asks for a whole page
+//! anyway, and a full page at the total is confirmed by one more request.
+//! A failed page ends the listing with its error after every page before it.
 
 mod engine;
 mod state;
