@@ -31,6 +31,8 @@ pub struct ClientOptions {
     pub time: Arc<dyn Time>,
     /// Seeds the backoff jitter, so waits repeat from run to run (tests).
     pub jitter_seed: Option<u64>,
+    /// Told of every listing's progress, for a progress bar or counts.
+    pub progress: Option<crate::paginate::ProgressFn>,
 }
 
 impl Default for ClientOptions {
@@ -42,6 +44,7 @@ impl Default for ClientOptions {
             max_body_bytes: 64 * 1024 * 1024,
             time: Arc::new(TokioTime),
             jitter_seed: None,
+            progress: None,
         }
     }
 }
@@ -55,6 +58,7 @@ impl fmt::Debug for ClientOptions {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("time", &self.time)
             .field("jitter_seed", &self.jitter_seed)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
             .finish()
     }
 }

@@ -242,7 +242,7 @@ impl SwrClient {
     pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
         let rules = Rules::keyed(|r: &Repository| format!("{}/{}", r.namespace, r.name))
             .ordered(repository_order(&query));
-        self.paginator(query, rules, |client, query, options| {
+        self.paginator(query, rules, "list_repos", |client, query, options| {
             Box::pin(async move { client.repositories_page(&query, options).await })
         })
     }
@@ -289,9 +289,14 @@ impl SwrClient {
     /// Every official image `query` selects, page by page.
     pub fn list_official_images(&self, query: OfficialImagesQuery) -> Paginator<OfficialImage> {
         let rules = Rules::keyed(|i: &OfficialImage| i.id.to_string());
-        self.paginator(query, rules, |client, query, options| {
-            Box::pin(async move { client.official_images_page(&query, options).await })
-        })
+        self.paginator(
+            query,
+            rules,
+            "list_official_images",
+            |client, query, options| {
+                Box::pin(async move { client.official_images_page(&query, options).await })
+            },
+        )
     }
 
     async fn official_images_page(
@@ -328,9 +333,14 @@ impl SwrClient {
     pub fn list_official_image_tags(&self, image: ImageRef) -> Paginator<OfficialImageTag> {
         let rules = Rules::keyed(|t: &OfficialImageTag| t.name.clone());
         let query = OfficialImageTagsQuery::new(image);
-        self.paginator(query, rules, |client, query, options| {
-            Box::pin(async move { client.official_tags_page(&query, options).await })
-        })
+        self.paginator(
+            query,
+            rules,
+            "list_official_image_tags",
+            |client, query, options| {
+                Box::pin(async move { client.official_tags_page(&query, options).await })
+            },
+        )
     }
 
     async fn official_tags_page(
@@ -414,9 +424,14 @@ impl SwrClient {
             )
         });
         let rules = Rules::keyed(|t: &RepositoryTag| t.tag.clone()).ordered(order);
-        self.paginator(query, rules, |client, query, options| {
-            Box::pin(async move { client.repository_tags_page(&query, options).await })
-        })
+        self.paginator(
+            query,
+            rules,
+            "list_repository_tags",
+            |client, query, options| {
+                Box::pin(async move { client.repository_tags_page(&query, options).await })
+            },
+        )
     }
 
     async fn repository_tags_page(
@@ -459,6 +474,7 @@ impl SwrClient {
         &self,
         query: Q,
         rules: Rules<T>,
+        operation: &'static str,
         fetch: SwrFetch<Q, T>,
     ) -> Paginator<T> {
         let client = self.clone();
@@ -467,13 +483,7 @@ impl SwrClient {
             query.set_page(PageRequest::new(offset, limit));
             fetch(client.clone(), query, options)
         });
-        let options = &self.inner.options;
-        Paginator::new(
-            fetch,
-            rules,
-            options.list.clone(),
-            Arc::clone(&options.time),
-        )
+        Paginator::of_client(fetch, rules, &self.inner.options, operation)
     }
 
     /// A GET of `path` with `pairs` as the query, in the canonical form the

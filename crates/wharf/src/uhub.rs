@@ -271,14 +271,8 @@ impl UhubClient {
             request.set_page(offset, limit);
             Box::pin(async move { client.page(&request, options).await })
         });
-        let options = &self.inner.options;
         let rules = Rules::keyed(key).confirming_end();
-        Paginator::new(
-            fetch,
-            rules,
-            options.list.clone(),
-            Arc::clone(&options.time),
-        )
+        Paginator::of_client(fetch, rules, &self.inner.options, A::ACTION)
     }
 
     /// Calls `action` and reads its page: the total from `TotalCount`,

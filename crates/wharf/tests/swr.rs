@@ -218,3 +218,36 @@ async fn repository_tags_of_names_with_and_without_a_slash() {
         }
     }
 }
+
+#[tokio::test]
+async fn progress_is_told_after_every_page_and_at_the_end() {
+    use std::sync::{Arc, Mutex};
+    let emulator = common::emulator(common::dataset(95)).await;
+    let seen: Arc<Mutex<Vec<wharf::paginate::Progress>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    let mut config = common::swr_config(&emulator);
+    config.options.progress = Some(Arc::new(move |p: &wharf::paginate::Progress| {
+        sink.lock().unwrap().push(p.clone());
+    }));
+    let client = SwrClient::new(config).unwrap();
+    let items: Vec<_> = client
+        .list_repositories(RepositoryQuery::default())
+        .page_size(10)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 95);
+    let seen = seen.lock().unwrap();
+    // A report per page; the last page's is also the end's.
+    assert_eq!(seen.len(), 10);
+    assert!(seen[..9].iter().all(|p| !p.done));
+    assert!(
+        seen.iter()
+            .all(|p| p.operation == "list_repos" && p.listing == seen[0].listing)
+    );
+    assert_eq!(seen[3].summary.items, 40);
+    assert_eq!(seen[3].total, Some(95));
+    let last = seen.last().unwrap();
+    assert!(last.done && last.summary.items == 95 && last.summary.pages == 10);
+}

@@ -28,13 +28,26 @@ use crate::{Error, ErrorKind, ListOptions, SwrClient};
 pub struct SwrCatalog {
     client: SwrClient,
     list: ListOptions,
+    query: RepositoryQuery,
 }
 
 impl SwrCatalog {
     /// The catalog of `client`, paging as the client's options say.
     pub fn new(client: SwrClient) -> Self {
         let list = client.options().list.clone();
-        SwrCatalog { client, list }
+        SwrCatalog {
+            client,
+            list,
+            query: RepositoryQuery::default(),
+        }
+    }
+
+    /// Listing only the repositories `query` selects (by name, category,
+    /// visibility, order; its `page` is ignored), filtered by the server. A
+    /// namespace given to [`Catalog::list_repositories`] overrides the query's.
+    pub fn with_query(mut self, query: RepositoryQuery) -> Self {
+        self.query = query;
+        self
     }
 
     /// Paging every listing with `options` instead.
@@ -104,8 +117,10 @@ impl Catalog for SwrCatalog {
         &self,
         namespace: Option<&str>,
     ) -> BoxStream<'static, Result<Repository, Error>> {
-        let mut query = RepositoryQuery::default();
-        query.namespace = namespace.map(str::to_owned);
+        let mut query = self.query.clone();
+        if let Some(namespace) = namespace {
+            query.namespace = Some(namespace.to_owned());
+        }
         let items = self
             .client
             .list_repositories(query)

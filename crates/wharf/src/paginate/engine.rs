@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::state::Shared;
-use super::{CatalogChange, FetchPage, ListOptions, OnChange, Rules};
+use super::{CatalogChange, FetchPage, ListOptions, OnChange, Progress, ProgressFn, Rules};
 use crate::{Error, ErrorKind, Page};
 
 /// How far a total may grow during a listing that reports changes, as a
@@ -51,8 +53,15 @@ pub(super) struct Engine<T> {
     /// server that cycles through pages is stopped.
     first_keys: HashSet<String>,
     finished: bool,
+    /// Whether the end was recorded (and reported) already.
+    ended: bool,
     checked: bool,
+    /// Who hears of each page, under which listing id and operation.
+    reporter: Option<(u64, &'static str, ProgressFn)>,
 }
+
+/// Listing ids, unique within the process.
+static LISTINGS: AtomicU64 = AtomicU64::new(1);
 
 impl<T: Clone + Send + 'static> Engine<T> {
     pub(super) fn new(
@@ -80,8 +89,30 @@ impl<T: Clone + Send + 'static> Engine<T> {
             previous_all_repeats: false,
             first_keys: HashSet::new(),
             finished: false,
+            ended: false,
             checked: false,
+            reporter: None,
         }
+    }
+
+    /// Tells `report` of every page yielded and of the end.
+    pub(super) fn reporting(mut self, operation: &'static str, report: ProgressFn) -> Self {
+        let id = LISTINGS.fetch_add(1, Ordering::Relaxed);
+        self.reporter = Some((id, operation, report));
+        self
+    }
+
+    fn report(&self) {
+        let Some((listing, operation, report)) = &self.reporter else {
+            return;
+        };
+        report(&Progress {
+            listing: *listing,
+            operation,
+            summary: self.shared.summary(),
+            total: self.end,
+            done: self.finished,
+        });
     }
 
     /// The next page in order, `None` at the end. After an error, `None`.
@@ -102,6 +133,8 @@ impl<T: Clone + Send + 'static> Engine<T> {
                 let result = answer.and_then(|page| self.accept(page, limit));
                 if result.is_err() || self.finished {
                     self.finish();
+                } else {
+                    self.report();
                 }
                 return Some(result);
             }
@@ -146,9 +179,14 @@ impl<T: Clone + Send + 'static> Engine<T> {
     }
 
     fn finish(&mut self) {
+        if self.ended {
+            return;
+        }
+        self.ended = true;
         self.finished = true;
         self.shared.end();
         self.tasks.abort_all();
+        self.report();
     }
 
     fn fail(&mut self, e: Error) -> Result<Page<T>, Error> {

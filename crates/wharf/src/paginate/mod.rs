@@ -198,6 +198,29 @@ pub struct Summary {
     pub changes: Vec<CatalogChange>,
 }
 
+/// Where one listing stands, told to a [`ProgressFn`] after every page it
+/// yields and once at its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Tells listings apart: unique within the process.
+    pub listing: u64,
+    /// The operation listed, such as `list_repos` or `GetRepoImage`.
+    pub operation: &'static str,
+    /// What the listing has done so far.
+    pub summary: Summary,
+    /// How many items it will yield in all, when known.
+    pub total: Option<u64>,
+    /// Whether it has ended (with or without an error).
+    pub done: bool,
+}
+
+/// Told of every listing's progress: set it in
+/// [`ClientOptions::progress`](crate::ClientOptions::progress) to draw a
+/// progress bar or keep counts. It runs on the task polling the listing:
+/// keep it short.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
 /// How the paginator recognises items: a key for repeats, the order the
 /// listing asked for (when it asked for one), and whether the provider's
 /// total may be understated.
@@ -274,6 +297,7 @@ pub struct Paginator<T> {
     rules: Rules<T>,
     options: ListOptions,
     time: Arc<dyn Time>,
+    progress: Option<(&'static str, ProgressFn)>,
 }
 
 impl<T> fmt::Debug for Paginator<T> {
@@ -296,7 +320,22 @@ impl<T: Clone + Send + 'static> Paginator<T> {
             rules,
             options,
             time,
+            progress: None,
         }
+    }
+
+    /// A paginator on a client's options: its paging defaults, clock and
+    /// progress reporting, for `operation`.
+    pub(crate) fn of_client(
+        fetch: FetchPage<T>,
+        rules: Rules<T>,
+        client: &crate::ClientOptions,
+        operation: &'static str,
+    ) -> Self {
+        let mut paginator =
+            Paginator::new(fetch, rules, client.list.clone(), Arc::clone(&client.time));
+        paginator.progress = client.progress.clone().map(|f| (operation, f));
+        paginator
     }
 
     /// With all of `options`.
@@ -356,7 +395,10 @@ impl<T: Clone + Send + 'static> Paginator<T> {
     /// The pages, in order.
     pub fn pages(self) -> Pages<T> {
         let shared = Shared::new(Arc::clone(&self.time), self.options.concurrency);
-        let engine = Engine::new(self.fetch, self.rules, self.options, Arc::clone(&shared));
+        let mut engine = Engine::new(self.fetch, self.rules, self.options, Arc::clone(&shared));
+        if let Some((operation, report)) = self.progress {
+            engine = engine.reporting(operation, report);
+        }
         let stream = futures::stream::unfold(engine, |mut engine| async move {
             let next = engine.next_page().await;
             next.map(|page| (page, engine))
