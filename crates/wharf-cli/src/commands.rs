@@ -1,0 +1,184 @@
+//! The listing commands: open the catalog, stream its items to the printer.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use wharf::catalog::{CatalogKind, RepoRef};
+use wharf::model::RepositoryQuery;
+use wharf::{ClientOptions, Error};
+
+use crate::args::{Cli, Command, Global, OfficialCommand, Output, ReposArgs};
+use crate::connect::{self, Connected};
+use crate::fail::{CliError, Exit};
+use crate::output::{Printer, Row};
+use crate::progress::Tracker;
+use crate::settings::Settings;
+
+/// Runs a listing command; `Ok` means it printed everything.
+pub async fn run(cli: &Cli) -> Result<(), CliError> {
+    let global = &cli.global;
+    let settings = Settings::read(global)?;
+    let (tracker, options) = tracker_options(global);
+    let result = list(cli, &settings, options).await;
+    tracker.finish();
+    if global.verbose {
+        eprintln!("wharf: {}", tracker.summary());
+    }
+    result
+}
+
+async fn list(cli: &Cli, settings: &Settings, options: ClientOptions) -> Result<(), CliError> {
+    let global = &cli.global;
+    let is_official = matches!(cli.command, Command::Official { .. });
+    let target = settings.target(global, is_official)?;
+    let kind = target.kind;
+    let query = match &cli.command {
+        Command::Repos(args) if kind == CatalogKind::Swr => repository_query(args)?,
+        Command::Repos(args) => {
+            refuse_swr_filters(args)?;
+            RepositoryQuery::default()
+        }
+        _ => RepositoryQuery::default(),
+    };
+    let open = connect::open(target, settings, options, query, global.quiet).await?;
+    let format = global.output.unwrap_or_else(default_format);
+    match &cli.command {
+        Command::Repos(args) => {
+            let items = open.catalog.list_repositories(args.namespace.as_deref());
+            let items = match (&args.name, kind) {
+                // SWR filters by name itself; UHub cannot.
+                (Some(name), CatalogKind::Uhub) => contains(items, name.clone()),
+                _ => items,
+            };
+            print(items, format).await
+        }
+        Command::Tags(arg) => print(open.catalog.list_tags(&repo(&arg.repository)?), format).await,
+        Command::Show(arg) => show(&open, &arg.repository, format).await,
+        Command::Namespaces => print(open.catalog.list_namespaces(), format).await,
+        Command::Official { command } => official(&open, command, format).await,
+        Command::Diff(_) | Command::Completions { .. } | Command::Man => Ok(()),
+    }
+}
+
+async fn official(
+    open: &Connected,
+    command: &OfficialCommand,
+    format: Output,
+) -> Result<(), CliError> {
+    match command {
+        OfficialCommand::Images { namespace, name } => {
+            let items = open.catalog.list_repositories(namespace.as_deref());
+            let items = match name {
+                Some(name) => contains(items, name.clone()),
+                None => items,
+            };
+            print(items, format).await
+        }
+        OfficialCommand::Tags(arg) => {
+            print(open.catalog.list_tags(&repo(&arg.repository)?), format).await
+        }
+        OfficialCommand::Show(arg) => show(open, &arg.repository, format).await,
+    }
+}
+
+async fn show(open: &Connected, repository: &str, format: Output) -> Result<(), CliError> {
+    let found = open.catalog.show_repository(&repo(repository)?).await?;
+    let one: BoxStream<'static, Result<_, Error>> = futures::stream::iter([Ok(found)]).boxed();
+    print(one, format).await
+}
+
+/// A table when stdout is a terminal, NDJSON otherwise.
+pub fn default_format() -> Output {
+    if std::io::stdout().is_terminal() {
+        Output::Table
+    } else {
+        Output::Ndjson
+    }
+}
+
+/// Prints items as they arrive, flushing whenever none is ready, so a
+/// reader sees each page at once.
+pub async fn print<R: Row + Send + 'static>(
+    items: BoxStream<'static, Result<R, Error>>,
+    format: Output,
+) -> Result<(), CliError> {
+    let stdout = std::io::stdout().lock();
+    let mut printer = Printer::new(format, std::io::BufWriter::new(stdout));
+    let mut chunks = items.ready_chunks(1024);
+    while let Some(chunk) = chunks.next().await {
+        for item in chunk {
+            match item {
+                Ok(item) => printer.row(&item)?,
+                Err(e) => {
+                    // What arrived before the failure is printed, then the failure.
+                    printer.finish()?;
+                    return Err(e.into());
+                }
+            }
+        }
+        printer.flush()?;
+    }
+    printer.finish()?;
+    Ok(())
+}
+
+/// Only items whose name contains `text`.
+fn contains(
+    items: BoxStream<'static, Result<wharf::catalog::Repository, Error>>,
+    text: String,
+) -> BoxStream<'static, Result<wharf::catalog::Repository, Error>> {
+    items
+        .try_filter(move |r| std::future::ready(r.name.contains(&text)))
+        .boxed()
+}
+
+fn repo(text: &str) -> Result<RepoRef, CliError> {
+    text.parse().map_err(|e: Error| {
+        CliError::new(
+            Exit::Usage,
+            format!("{text:?} is not NAMESPACE/REPOSITORY: {e}"),
+        )
+    })
+}
+
+/// SWR's server-side filters of `wharf repos`.
+fn repository_query(args: &ReposArgs) -> Result<RepositoryQuery, CliError> {
+    let mut query = RepositoryQuery::default();
+    query.name.clone_from(&args.name);
+    if let Some(category) = &args.category {
+        // Unknown categories are kept, not refused: new ones appear.
+        let Ok(category) = category.parse();
+        query.category = Some(category);
+    }
+    query.is_public = match (args.public, args.private) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    Ok(query)
+}
+
+fn refuse_swr_filters(args: &ReposArgs) -> Result<(), CliError> {
+    if args.category.is_some() || args.public || args.private {
+        let what = "--category, --public and --private are SWR's filters; UHub has none";
+        return Err(CliError::new(Exit::Usage, what));
+    }
+    Ok(())
+}
+
+/// Writes `text` to stdout.
+pub fn write_out(text: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The tracker of a command, shared with diff.
+pub fn tracker_options(global: &Global) -> (Arc<Tracker>, ClientOptions) {
+    let tracker = Tracker::new(global.quiet);
+    let mut options = ClientOptions::default();
+    options.progress = Some(tracker.progress_fn());
+    (tracker, options)
+}

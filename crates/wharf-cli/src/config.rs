@@ -1,0 +1,155 @@
+//! The config file: named profiles in TOML, refused when it holds secrets
+//! that others can read.
+//!
+//! ```toml
+//! [profiles.prod]
+//! provider = "swr"
+//! region = "cn-north-4"
+//! access_key = "..."
+//! secret_key = "..."
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::fail::{CliError, Exit};
+
+/// One profile: every setting optional. There is no `Debug`: it holds
+/// secrets.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// `swr` or `uhub`.
+    pub provider: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// A custom endpoint.
+    pub endpoint: Option<String>,
+    /// A catalog spec.
+    pub catalog: Option<String>,
+    /// Huawei Cloud access key id.
+    pub access_key: Option<String>,
+    /// Huawei Cloud secret access key.
+    pub secret_key: Option<String>,
+    /// Huawei Cloud security token of temporary credentials.
+    pub security_token: Option<String>,
+    /// The project id (both providers).
+    pub project_id: Option<String>,
+    /// UCloud public key.
+    pub public_key: Option<String>,
+    /// UCloud private key.
+    pub private_key: Option<String>,
+}
+
+impl Profile {
+    fn holds_secrets(&self) -> bool {
+        self.secret_key.is_some() || self.security_token.is_some() || self.private_key.is_some()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
+}
+
+/// A profile read from a file, with where it came from.
+pub struct Loaded {
+    /// The profile.
+    pub profile: Profile,
+    /// Its name.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+}
+
+/// Where the config file is: `$WHARF_CONFIG`, else the user's config
+/// directory.
+pub fn path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("WHARF_CONFIG") {
+        return Some(PathBuf::from(path));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(base.join("wharf").join("config.toml"))
+}
+
+/// The profile `name` (or `default`, when no name is asked and the file
+/// has one). A named profile that is missing, or a file that cannot be
+/// read, is an error; no file and no name is no profile.
+pub fn load(name: Option<&str>) -> Result<Option<Loaded>, CliError> {
+    let Some(path) = path() else {
+        return Ok(None);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.is_none() => return Ok(None),
+        Err(e) => {
+            let what = format!("cannot read the config file {}: {e}", path.display());
+            return Err(CliError::new(Exit::Usage, what));
+        }
+    };
+    let mut file: File = toml::from_str(&text).map_err(|e| {
+        let what = format!(
+            "the config file {} is not valid: {}",
+            path.display(),
+            e.message()
+        );
+        CliError::new(Exit::Usage, what)
+    })?;
+    let wanted = name.unwrap_or("default");
+    let Some(profile) = file.profiles.remove(wanted) else {
+        if name.is_none() {
+            return Ok(None);
+        }
+        let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+        let what = format!(
+            "no profile {wanted:?} in {} (profiles: {})",
+            path.display(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
+        return Err(CliError::new(Exit::Usage, what));
+    };
+    if profile.holds_secrets() {
+        check_private(&path)?;
+    }
+    Ok(Some(Loaded {
+        profile,
+        name: wanted.to_owned(),
+        path,
+    }))
+}
+
+/// Secrets in a file others can read are refused, as ssh refuses a key.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), CliError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| CliError::new(Exit::Usage, format!("cannot read {}: {e}", path.display())))?
+        .permissions()
+        .mode();
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    let what = format!(
+        "the config file {} holds secrets but others can read it (mode {:o}); \
+         run `chmod 600 {}`",
+        path.display(),
+        mode & 0o777,
+        path.display()
+    );
+    Err(CliError::new(Exit::Usage, what))
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> Result<(), CliError> {
+    Ok(())
+}

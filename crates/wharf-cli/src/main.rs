@@ -1,0 +1,84 @@
+//! `wharf`: list, export and compare the image catalogs of Huawei Cloud SWR
+//! and UCloud UHub. With no registry configured it lists its built-in demo
+//! registry, so `wharf repos` works on a fresh machine.
+//!
+//! ```text
+//! wharf repos
+//! wharf --region cn-north-4 tags team/nginx --output json
+//! wharf --provider uhub --region cn-bj2 repos --namespace team
+//! wharf diff uhub://cn-bj2 swr://cn-north-4 --namespace team
+//! ```
+
+mod args;
+mod commands;
+mod config;
+mod connect;
+mod diff;
+mod fail;
+mod output;
+mod progress;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use args::{Cli, Command};
+use fail::{CliError, Exit};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.global.verbose {
+        start_log();
+    }
+    match run(&cli) {
+        Ok(exit) => exit,
+        Err(e) if e.closed_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            e.print();
+            e.exit().code()
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "wharf", &mut out);
+            commands::write_out(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            commands::write_out(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff(args) => runtime()?.block_on(diff::run(&cli.global, args)),
+        _ => {
+            runtime()?.block_on(commands::run(cli))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Two workers: one decodes pages while the other drives the requests.
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(Exit::Other, format!("cannot start the runtime: {e}")))
+}
+
+/// `--verbose`: the tracing log on stderr, `RUST_LOG` to choose more or less.
+fn start_log() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("wharf=debug,wharf_transport=debug")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

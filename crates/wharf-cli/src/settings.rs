@@ -1,0 +1,254 @@
+//! Where to list and with which credentials: flags beat the environment,
+//! which beats the profile; nothing at all means the demo registry.
+
+use std::time::Duration;
+
+use wharf::catalog::{CatalogKind, CatalogSpec};
+use wharf::{CredentialSource, ListOptions, env};
+
+use crate::args::{Global, Provider};
+use crate::config::{self, Loaded, Profile};
+use crate::fail::{CliError, Exit};
+
+/// What one command connects to.
+pub struct Target {
+    /// Which catalog.
+    pub kind: CatalogKind,
+    /// Where: a region, a URL, or the built-in demo.
+    pub place: Place,
+    /// The project id.
+    pub project: Option<String>,
+    /// Credentials, read through [`Settings::lookup`].
+    pub credentials: Credentials,
+}
+
+/// Where a catalog is.
+pub enum Place {
+    /// A public region.
+    Region(String),
+    /// A base URL; for UHub, with its region if given.
+    Url(String, Option<String>),
+    /// The in-process emulator with its demo dataset.
+    Demo,
+}
+
+/// Where the credentials come from.
+pub enum Credentials {
+    /// The environment or the profile, by variable name.
+    Lookup(CredentialSource),
+    /// None configured.
+    None,
+}
+
+/// Everything read from flags, environment and profile, for one run.
+pub struct Settings {
+    profile: Option<Loaded>,
+    /// The paging options.
+    pub list: ListOptions,
+    /// The operation timeout.
+    pub timeout: Option<Duration>,
+}
+
+impl Settings {
+    /// Reads the profile and the paging flags.
+    pub fn read(global: &Global) -> Result<Self, CliError> {
+        let profile = config::load(global.profile.as_deref())?;
+        let mut list = ListOptions::default();
+        if let Some(size) = global.page_size {
+            list.page_size = size;
+        }
+        if let Some(concurrency) = global.concurrency {
+            list.concurrency = concurrency as usize;
+        }
+        list.max_items = global.limit;
+        let timeout = global.timeout.as_deref().map(parse_duration).transpose()?;
+        Ok(Settings {
+            profile,
+            list,
+            timeout,
+        })
+    }
+
+    /// A setting from the environment, else from the profile: `name` is the
+    /// official variable.
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        let from_env = std::env::var(name).ok().filter(|v| !v.is_empty());
+        from_env.or_else(|| {
+            let profile = &self.profile.as_ref()?.profile;
+            profile_value(profile, name).filter(|v| !v.is_empty())
+        })
+    }
+
+    /// Where the credentials for `names` come from, for error messages:
+    /// the variables when all are set in the environment, else the profile.
+    fn source(&self, names: &[&'static str]) -> CredentialSource {
+        if names
+            .iter()
+            .all(|n| std::env::var(n).is_ok_and(|v| !v.is_empty()))
+        {
+            return CredentialSource::Environment(names.to_vec());
+        }
+        match &self.profile {
+            Some(loaded) => CredentialSource::Described(format!(
+                "profile {:?} in {}",
+                loaded.name,
+                loaded.path.display()
+            )),
+            None => CredentialSource::None,
+        }
+    }
+
+    /// The catalog of kind `official` or else as the flags, environment and
+    /// profile say.
+    pub fn target(&self, global: &Global, official: bool) -> Result<Target, CliError> {
+        let profile = self.profile.as_ref().map(|l| &l.profile);
+        let spec = global
+            .catalog
+            .clone()
+            .or_else(|| profile.and_then(|p| p.catalog.clone()));
+        let mut target = match spec {
+            Some(spec) => self.from_spec(&spec)?,
+            None => self.from_parts(global, profile)?,
+        };
+        if official {
+            if target.kind == CatalogKind::Uhub {
+                let what = "official images are SWR's: drop --provider uhub";
+                return Err(CliError::new(Exit::Usage, what));
+            }
+            target.kind = CatalogKind::SwrOfficial;
+        }
+        Ok(target)
+    }
+
+    fn from_spec(&self, text: &str) -> Result<Target, CliError> {
+        let spec: CatalogSpec = text
+            .parse()
+            .map_err(|e| CliError::new(Exit::Usage, format!("--catalog: {e}")))?;
+        let place = match spec.base_url() {
+            Some(url) => Place::Url(url, spec.region().map(str::to_owned)),
+            None => Place::Region(spec.region().unwrap_or_default().to_owned()),
+        };
+        let project = spec.project().map(str::to_owned);
+        Ok(self.with_credentials(spec.kind(), place, project))
+    }
+
+    fn from_parts(&self, global: &Global, profile: Option<&Profile>) -> Result<Target, CliError> {
+        let provider = match global.provider {
+            Some(p) => p,
+            None => match profile.and_then(|p| p.provider.as_deref()) {
+                None | Some("swr") => Provider::Swr,
+                Some("uhub") => Provider::Uhub,
+                Some(other) => {
+                    let what = format!("the profile's provider {other:?} is not swr or uhub");
+                    return Err(CliError::new(Exit::Usage, what));
+                }
+            },
+        };
+        let (kind, region_var) = match provider {
+            Provider::Swr => (CatalogKind::Swr, env::HUAWEICLOUD_SDK_REGION),
+            Provider::Uhub => (CatalogKind::Uhub, env::UCLOUD_REGION),
+        };
+        let region = global.region.clone().or_else(|| self.lookup(region_var));
+        let endpoint = global
+            .endpoint
+            .clone()
+            .or_else(|| profile.and_then(|p| p.endpoint.clone()));
+        let place = match (endpoint, region) {
+            (Some(url), region) => Place::Url(url, region),
+            (None, Some(region)) => Place::Region(region),
+            (None, None) => Place::Demo,
+        };
+        let project_var = match provider {
+            Provider::Swr => env::HUAWEICLOUD_SDK_PROJECT_ID,
+            Provider::Uhub => env::UCLOUD_PROJECT_ID,
+        };
+        let project = self.lookup(project_var);
+        let mut target = self.with_credentials(kind, place, project);
+        // Credentials with no place: the public endpoint needs a region.
+        if matches!(target.place, Place::Demo) && !matches!(target.credentials, Credentials::None) {
+            let what = format!(
+                "credentials are set but no region: pass --region (or set {region_var}), \
+                 --endpoint or --catalog"
+            );
+            return Err(CliError::new(Exit::Usage, what));
+        }
+        if matches!(target.place, Place::Demo) {
+            target.project = None;
+        }
+        Ok(target)
+    }
+
+    fn with_credentials(&self, kind: CatalogKind, place: Place, project: Option<String>) -> Target {
+        let names: &[&'static str] = match kind {
+            CatalogKind::Uhub => &[env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
+            _ => &[env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
+        };
+        let any = names.iter().any(|n| self.lookup(n).is_some());
+        let credentials = if any {
+            Credentials::Lookup(self.source(names))
+        } else {
+            Credentials::None
+        };
+        Target {
+            kind,
+            place,
+            project,
+            credentials,
+        }
+    }
+}
+
+/// A profile's value for an official variable name.
+fn profile_value(profile: &Profile, name: &str) -> Option<String> {
+    let value = match name {
+        env::HUAWEICLOUD_SDK_AK => &profile.access_key,
+        env::HUAWEICLOUD_SDK_SK => &profile.secret_key,
+        env::HUAWEICLOUD_SDK_SECURITY_TOKEN => &profile.security_token,
+        env::HUAWEICLOUD_SDK_PROJECT_ID | env::UCLOUD_PROJECT_ID => &profile.project_id,
+        env::HUAWEICLOUD_SDK_REGION | env::UCLOUD_REGION => &profile.region,
+        env::UCLOUD_PUBLIC_KEY => &profile.public_key,
+        env::UCLOUD_PRIVATE_KEY => &profile.private_key,
+        _ => return None,
+    };
+    value.clone()
+}
+
+/// `30s`, `500ms`, `2m`, `1h`: a positive duration.
+fn parse_duration(text: &str) -> Result<Duration, CliError> {
+    let bad = || {
+        CliError::new(
+            Exit::Usage,
+            format!("--timeout {text:?} is not a duration such as 30s, 500ms or 2m"),
+        )
+    };
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let duration = match unit {
+        "ms" => Duration::from_millis(number),
+        "s" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number.saturating_mul(60)),
+        "h" => Duration::from_secs(number.saturating_mul(3600)),
+        _ => return Err(bad()),
+    };
+    if duration.is_zero() {
+        return Err(bad());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        for bad in ["", "30", "s", "0s", "-1s", "1.5s", "30 s", "1d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}
