@@ -20,7 +20,7 @@ pub async fn run(cli: &Cli) -> Result<(), CliError> {
     let global = &cli.global;
     let settings = Settings::read(global)?;
     let (tracker, options) = tracker_options(global);
-    let result = list(cli, &settings, options).await;
+    let result = list(cli, &settings, options, &tracker).await;
     tracker.finish();
     if global.verbose {
         eprintln!("wharf: {}", tracker.summary());
@@ -28,7 +28,12 @@ pub async fn run(cli: &Cli) -> Result<(), CliError> {
     result
 }
 
-async fn list(cli: &Cli, settings: &Settings, options: ClientOptions) -> Result<(), CliError> {
+async fn list(
+    cli: &Cli,
+    settings: &Settings,
+    options: ClientOptions,
+    tracker: &Tracker,
+) -> Result<(), CliError> {
     let global = &cli.global;
     let is_official = matches!(cli.command, Command::Official { .. });
     let target = settings.target(global, is_official)?;
@@ -51,12 +56,19 @@ async fn list(cli: &Cli, settings: &Settings, options: ClientOptions) -> Result<
                 (Some(name), CatalogKind::Uhub) => contains(items, name.clone()),
                 _ => items,
             };
-            print(items, format).await
+            print_with(items, format, tracker).await
         }
-        Command::Tags(arg) => print(open.catalog.list_tags(&repo(&arg.repository)?), format).await,
-        Command::Show(arg) => show(&open, &arg.repository, format).await,
-        Command::Namespaces => print(open.catalog.list_namespaces(), format).await,
-        Command::Official { command } => official(&open, command, format).await,
+        Command::Tags(arg) => {
+            print_with(
+                open.catalog.list_tags(&repo(&arg.repository)?),
+                format,
+                tracker,
+            )
+            .await
+        }
+        Command::Show(arg) => show(&open, &arg.repository, format, tracker).await,
+        Command::Namespaces => print_with(open.catalog.list_namespaces(), format, tracker).await,
+        Command::Official { command } => official(&open, command, format, tracker).await,
         Command::Diff(_) | Command::Completions { .. } | Command::Man => Ok(()),
     }
 }
@@ -65,6 +77,7 @@ async fn official(
     open: &Connected,
     command: &OfficialCommand,
     format: Output,
+    tracker: &Tracker,
 ) -> Result<(), CliError> {
     match command {
         OfficialCommand::Images { namespace, name } => {
@@ -73,19 +86,29 @@ async fn official(
                 Some(name) => contains(items, name.clone()),
                 None => items,
             };
-            print(items, format).await
+            print_with(items, format, tracker).await
         }
         OfficialCommand::Tags(arg) => {
-            print(open.catalog.list_tags(&repo(&arg.repository)?), format).await
+            print_with(
+                open.catalog.list_tags(&repo(&arg.repository)?),
+                format,
+                tracker,
+            )
+            .await
         }
-        OfficialCommand::Show(arg) => show(open, &arg.repository, format).await,
+        OfficialCommand::Show(arg) => show(open, &arg.repository, format, tracker).await,
     }
 }
 
-async fn show(open: &Connected, repository: &str, format: Output) -> Result<(), CliError> {
+async fn show(
+    open: &Connected,
+    repository: &str,
+    format: Output,
+    tracker: &Tracker,
+) -> Result<(), CliError> {
     let found = open.catalog.show_repository(&repo(repository)?).await?;
     let one: BoxStream<'static, Result<_, Error>> = futures::stream::iter([Ok(found)]).boxed();
-    print(one, format).await
+    print_with(one, format, tracker).await
 }
 
 /// A table when stdout is a terminal, NDJSON otherwise.
@@ -98,28 +121,37 @@ pub fn default_format() -> Output {
 }
 
 /// Prints items as they arrive, flushing whenever none is ready, so a
-/// reader sees each page at once.
-pub async fn print<R: Row + Send + 'static>(
+/// reader sees each page at once; the progress bar steps aside for them.
+pub async fn print_with<R: Row + Send + 'static>(
     items: BoxStream<'static, Result<R, Error>>,
     format: Output,
+    tracker: &Tracker,
 ) -> Result<(), CliError> {
-    let stdout = std::io::stdout().lock();
-    let mut printer = Printer::new(format, std::io::BufWriter::new(stdout));
+    let stdout = std::io::stdout();
+    let mut printer = Printer::new(format, std::io::BufWriter::new(stdout.lock()));
     let mut chunks = items.ready_chunks(1024);
     while let Some(chunk) = chunks.next().await {
-        for item in chunk {
-            match item {
-                Ok(item) => printer.row(&item)?,
-                Err(e) => {
-                    // What arrived before the failure is printed, then the failure.
-                    printer.finish()?;
-                    return Err(e.into());
+        let mut failed = None;
+        tracker.suspend(|| -> Result<(), CliError> {
+            for item in chunk {
+                match item {
+                    Ok(item) => printer.row(&item)?,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
                 }
             }
+            printer.flush()?;
+            Ok(())
+        })?;
+        if let Some(e) = failed {
+            // What arrived before the failure is printed, then the failure.
+            tracker.suspend(|| printer.finish())?;
+            return Err(e.into());
         }
-        printer.flush()?;
     }
-    printer.finish()?;
+    tracker.suspend(|| printer.finish())?;
     Ok(())
 }
 

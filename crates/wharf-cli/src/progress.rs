@@ -38,8 +38,10 @@ impl Tracker {
         let draw = !quiet && std::io::stderr().is_terminal();
         let bar = draw.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            // The last tick string is the one a finished bar keeps.
             let style = ProgressStyle::with_template("{spinner} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+                .unwrap_or_else(|_| ProgressStyle::default_spinner())
+                .tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", "✔"]);
             bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
@@ -84,6 +86,15 @@ impl Tracker {
             .last()
             .map_or(0, |p| p.summary.concurrency);
         format!("{pages} pages, {items}{of} items, {rate:.0} items/s, concurrency {concurrency}")
+    }
+
+    /// Runs `print` with the bar out of the way, so output and bar do not
+    /// write over each other on a terminal.
+    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
     }
 
     /// Ends the bar, leaving its last state on the screen.

@@ -107,8 +107,8 @@ impl Settings {
             .clone()
             .or_else(|| profile.and_then(|p| p.catalog.clone()));
         let mut target = match spec {
-            Some(spec) => self.from_spec(&spec)?,
-            None => self.from_parts(global, profile)?,
+            Some(spec) => self.target_of_spec(&spec)?,
+            None => self.target_of_parts(global, profile)?,
         };
         if official {
             if target.kind == CatalogKind::Uhub {
@@ -120,7 +120,7 @@ impl Settings {
         Ok(target)
     }
 
-    fn from_spec(&self, text: &str) -> Result<Target, CliError> {
+    fn target_of_spec(&self, text: &str) -> Result<Target, CliError> {
         let spec: CatalogSpec = text
             .parse()
             .map_err(|e| CliError::new(Exit::Usage, format!("--catalog: {e}")))?;
@@ -132,7 +132,7 @@ impl Settings {
         Ok(self.with_credentials(spec.kind(), place, project))
     }
 
-    fn from_parts(&self, global: &Global, profile: Option<&Profile>) -> Result<Target, CliError> {
+    fn target_of_parts(&self, global: &Global, profile: Option<&Profile>) -> Result<Target, CliError> {
         let provider = match global.provider {
             Some(p) => p,
             None => match profile.and_then(|p| p.provider.as_deref()) {

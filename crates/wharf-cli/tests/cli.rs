@@ -1,0 +1,446 @@
+//! The `wharf` binary as a user runs it: every command and format against
+//! the demo registry and against emulators, every exit status, a closed
+//! pipe, secrets that never show, and the progress bar on a terminal.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use wharf_emulator::{
+    DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY, DEMO_UCLOUD_PUBLIC_KEY, Dataset,
+    Emulator, Fault, FaultConfig, GenerateOptions,
+};
+
+/// The binary, with an environment of its own: no credentials, no config
+/// file, no profile from the developer's machine.
+fn wharf(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wharf"));
+    command.args(args);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HUAWEICLOUD_")
+            || name.starts_with("UCLOUD_")
+            || name.starts_with("WHARF_")
+        {
+            command.env_remove(name);
+        }
+    }
+    command.env("WHARF_CONFIG", "/nonexistent/wharf/config.toml");
+    command.env_remove("RUST_LOG");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited, not killed")
+}
+
+/// An emulator on its own threads, so a test can block on the binary.
+fn emulator(repositories: usize) -> Emulator {
+    let options = GenerateOptions {
+        repositories,
+        ..GenerateOptions::default()
+    };
+    Emulator::builder()
+        .dataset(Dataset::generate(&options).unwrap())
+        .log_requests(false)
+        .start_background()
+        .unwrap()
+}
+
+/// The demo SWR credentials, for a child listing `emulator`.
+fn swr_env(command: &mut Command) -> &mut Command {
+    command
+        .env("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_AK)
+        .env("HUAWEICLOUD_SDK_SK", DEMO_HUAWEI_SK)
+}
+
+#[test]
+fn the_demo_registry_lists_with_no_configuration() {
+    let out = run(&mut wharf(&["repos", "--output", "table"]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    insta::assert_snapshot!("demo_repos_table", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one line says it is the demo: {stderr}"
+    );
+    assert!(stderr.contains("built-in demo registry"), "{stderr}");
+    // --quiet says nothing.
+    let out = run(&mut wharf(&["repos", "--quiet"]));
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn every_command_in_every_format() {
+    let cases: &[(&str, &[&str])] = &[
+        ("repos", &["repos"]),
+        (
+            "repos_namespace",
+            &["repos", "--namespace", "team", "--name", "e"],
+        ),
+        ("tags", &["tags", "team/api/gateway"]),
+        ("show", &["show", "team/nginx"]),
+        ("namespaces", &["namespaces"]),
+        ("official_images", &["official", "images", "--limit", "3"]),
+        ("official_tags", &["official", "tags", "library/nginx"]),
+        ("official_show", &["official", "show", "library/redis"]),
+        (
+            "uhub_repos",
+            &["--provider", "uhub", "repos", "--namespace", "team"],
+        ),
+        (
+            "uhub_tags",
+            &["--provider", "uhub", "tags", "team/api/gateway"],
+        ),
+        ("uhub_namespaces", &["--provider", "uhub", "namespaces"]),
+    ];
+    for (name, args) in cases {
+        for format in ["table", "json", "ndjson", "csv"] {
+            let mut command = wharf(args);
+            command.args(["--output", format, "--quiet"]);
+            let out = run(&mut command);
+            assert_eq!(code(&out), 0, "{name} {format}: {}", text(&out.stderr));
+            let stdout = text(&out.stdout);
+            if format == "json" {
+                let parsed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                assert!(parsed.is_array(), "{name}");
+            }
+            if format == "ndjson" {
+                for line in stdout.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+            }
+            insta::assert_snapshot!(format!("{name}_{format}"), stdout);
+        }
+    }
+}
+
+#[test]
+fn ndjson_is_the_default_on_a_pipe_and_carries_every_field() {
+    let out = run(&mut wharf(&["show", "team/nginx", "--quiet"]));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The provider's record, whole: fields the neutral type does not have.
+    assert_eq!(value["original"]["domain_name"], "wharf-demo");
+    assert!(value["original"]["internal_path"].is_string());
+}
+
+#[test]
+fn exit_statuses_by_class() {
+    // 2: usage.
+    for args in [
+        &["--bogus"][..],
+        &["tags", "no-slash"],
+        &["--catalog", "swr://cn_north", "repos"],
+        &["--timeout", "soon", "repos"],
+        &["--page-size", "0", "repos"],
+        &["--provider", "uhub", "repos", "--category", "linux"],
+    ] {
+        let out = run(&mut wharf(args));
+        assert_eq!(code(&out), 2, "{args:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("panicked"));
+    }
+    // 4: not found.
+    let out = run(&mut wharf(&["tags", "team/nope"]));
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("SVCSTG.SWR.4040002"));
+    assert!(text(&out.stderr).contains("request id"));
+
+    let emulator = emulator(30);
+    let base = emulator.base_url();
+    // 3: auth, with a hint and the variables named.
+    let mut command = wharf(&["--endpoint", &base, "repos"]);
+    command
+        .env("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_AK)
+        .env("HUAWEICLOUD_SDK_SK", "not-the-demo-secret");
+    let out = run(&mut command);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK from the environment"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint:"), "{stderr}");
+
+    // 5: throttled past the retries (a short timeout ends the waiting).
+    emulator
+        .set_faults(FaultConfig::random(1.0, 1).with_kinds(&[Fault::TooManyRequests]))
+        .unwrap();
+    let out = run(swr_env(&mut wharf(&[
+        "--endpoint",
+        &base,
+        "--timeout",
+        "1500ms",
+        "repos",
+    ])));
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    // 8: a server that keeps failing.
+    emulator
+        .set_faults(FaultConfig::random(1.0, 1).with_kinds(&[Fault::InternalError]))
+        .unwrap();
+    let out = run(swr_env(&mut wharf(&[
+        "--endpoint",
+        &base,
+        "--timeout",
+        "2s",
+        "repos",
+    ])));
+    assert_eq!(code(&out), 8, "{}", text(&out.stderr));
+    emulator.set_faults(FaultConfig::none()).unwrap();
+
+    // 6: nothing listening.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let out = run(swr_env(&mut wharf(&[
+        "--endpoint",
+        &closed,
+        "--timeout",
+        "2s",
+        "repos",
+    ])));
+    assert_eq!(code(&out), 6, "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_catalog_changed_while_listed_exits_7() {
+    let emulator = emulator(60);
+    emulator.set_latency(Duration::from_millis(40));
+    let base = emulator.base_url();
+    let mut command = wharf(&[
+        "--endpoint",
+        &base,
+        "--page-size",
+        "2",
+        "--concurrency",
+        "1",
+        "repos",
+    ]);
+    let child = swr_env(&mut command)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let mut changed = (*emulator.dataset()).clone();
+    changed.namespaces[0].repositories.remove(0);
+    emulator.set_dataset(changed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 7, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("catalog changed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly() {
+    let emulator = emulator(3000);
+    let base = emulator.base_url();
+    let mut command = wharf(&["--endpoint", &base, "repos", "--page-size", "50"]);
+    let mut child = swr_env(&mut command)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with('{'));
+    drop(lines);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+}
+
+/// A config file in a temporary folder, with `mode`.
+fn config_file(contents: &str, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("wharf-cli-test-{}-{mode:o}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, contents).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+#[test]
+fn a_profile_with_secrets_must_be_private_and_flags_beat_it() {
+    let emulator = emulator(10);
+    let profile = format!(
+        "[profiles.default]\nendpoint = \"{}\"\naccess_key = \"{DEMO_HUAWEI_AK}\"\nsecret_key = \"{DEMO_HUAWEI_SK}\"\n",
+        emulator.base_url()
+    );
+    let open = config_file(&profile, 0o644);
+    let out = run(wharf(&["namespaces"]).env("WHARF_CONFIG", &open));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("chmod 600"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let private = config_file(&profile, 0o600);
+    let out = run(wharf(&["namespaces", "--quiet"]).env("WHARF_CONFIG", &private));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        3,
+        "the emulator's namespaces"
+    );
+    // A missing named profile is a usage error naming those there are.
+    let out = run(wharf(&["--profile", "prod", "namespaces"]).env("WHARF_CONFIG", &private));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("profiles: default"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The environment beats the profile: a wrong key from the environment is used.
+    let out = run(wharf(&["namespaces"])
+        .env("WHARF_CONFIG", &private)
+        .env("HUAWEICLOUD_SDK_SK", "env-secret-wrong"));
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+}
+
+#[test]
+fn secrets_never_show_in_any_output() {
+    let emulator = emulator(10);
+    let base = emulator.base_url();
+    let secrets = [
+        "profile-secret-SK-123",
+        "env-secret-SK-456",
+        "uhub-private-789",
+    ];
+    let profile = format!(
+        "[profiles.default]\nendpoint = \"{base}\"\naccess_key = \"{DEMO_HUAWEI_AK}\"\nsecret_key = \"{}\"\n",
+        secrets[0]
+    );
+    let private = config_file(&profile, 0o600);
+    let commands: &[&[&str]] = &[
+        &["repos"],
+        &["tags", "team/nginx"],
+        &["show", "team/nginx"],
+        &["namespaces"],
+        &["official", "images"],
+        &[
+            "--provider",
+            "uhub",
+            "--endpoint",
+            &base,
+            "repos",
+            "--namespace",
+            "team",
+        ],
+    ];
+    for args in commands {
+        for env_secret in [None, Some(secrets[1])] {
+            let mut command = wharf(args);
+            command
+                .arg("--verbose")
+                .env("RUST_LOG", "trace")
+                .env("WHARF_CONFIG", &private)
+                .env("UCLOUD_PUBLIC_KEY", DEMO_UCLOUD_PUBLIC_KEY)
+                .env("UCLOUD_PRIVATE_KEY", secrets[2]);
+            if let Some(secret) = env_secret {
+                command.env("HUAWEICLOUD_SDK_SK", secret);
+            }
+            let out = run(&mut command);
+            let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            for secret in secrets {
+                assert!(!all.contains(secret), "{secret} shown by {args:?}:\n{all}");
+            }
+            assert!(!all.contains(DEMO_UCLOUD_PRIVATE_KEY));
+        }
+    }
+}
+
+#[test]
+fn completions_and_the_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&mut wharf(&["completions", shell]));
+        assert_eq!(code(&out), 0);
+        assert!(text(&out.stdout).contains("repos"), "{shell}");
+    }
+    let out = run(&mut wharf(&["man"]));
+    assert!(text(&out.stdout).starts_with(".ie") || text(&out.stdout).contains(".TH wharf"));
+    let out = run(&mut wharf(&["--help"]));
+    assert!(text(&out.stdout).contains("Exit status:"));
+}
+
+/// What a terminal shows at the end: escape sequences dropped, each line as
+/// its last redraw left it.
+fn screen(raw: &str) -> String {
+    let mut plain = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ ... final byte in @..~
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        plain.push(c);
+    }
+    plain
+        .split('\n')
+        .map(|line| {
+            line.rsplit('\r')
+                .find(|s| !s.trim().is_empty())
+                .unwrap_or("")
+                .trim_end()
+        })
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn on_a_terminal_a_table_and_the_final_progress_line() {
+    let emulator = emulator(250);
+    let command = format!(
+        "HUAWEICLOUD_SDK_AK={DEMO_HUAWEI_AK} HUAWEICLOUD_SDK_SK={DEMO_HUAWEI_SK} \
+         WHARF_CONFIG=/nonexistent {} --endpoint {} repos --namespace devops-team --limit 5 --page-size 2",
+        env!("CARGO_BIN_EXE_wharf"),
+        emulator.base_url()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .env("COLUMNS", "120")
+        .output()
+        .expect("script(1) from util-linux");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let shown = screen(&text(&out.stdout));
+    // The rate depends on the machine.
+    let rate = regex_free_rate(&shown);
+    insta::assert_snapshot!("terminal_table_and_progress", rate);
+}
+
+/// `... 1234 items/s ...` with the number replaced by `N`.
+fn regex_free_rate(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.find(" items/s") {
+            Some(end) => {
+                let start = line[..end].rfind(' ').map_or(0, |i| i + 1);
+                format!("{}N{}", &line[..start], &line[end..])
+            }
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
