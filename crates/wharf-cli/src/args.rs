@@ -174,10 +174,11 @@ pub enum OfficialCommand {
 /// `wharf diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The catalog to compare from, as a spec (see --catalog).
+    /// The catalog to compare from, as a spec (see --catalog), or demo or
+    /// demo-uhub for the built-in demo registry through SWR's or UHub's API.
     #[arg(value_name = "SOURCE")]
     pub source: String,
-    /// The catalog to compare with, as a spec.
+    /// The catalog to compare with, as SOURCE.
     #[arg(value_name = "TARGET")]
     pub target: String,
     /// Compare this namespace on both sides (UHub: this repo).

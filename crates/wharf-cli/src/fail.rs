@@ -66,6 +66,13 @@ impl CliError {
         }
     }
 
+    /// The same failure, its message led by `what` (such as which side of
+    /// a diff failed); the class and the hint stay.
+    pub fn context(mut self, what: impl fmt::Display) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     /// Whether the output's reader went away (`| head`): the command then
     /// ends quietly, with success.
     pub fn closed_pipe(&self) -> bool {

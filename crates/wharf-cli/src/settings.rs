@@ -107,7 +107,7 @@ impl Settings {
             .clone()
             .or_else(|| profile.and_then(|p| p.catalog.clone()));
         let mut target = match spec {
-            Some(spec) => self.target_of_spec(&spec)?,
+            Some(spec) => self.target_of_text(&spec)?,
             None => self.target_of_parts(global, profile)?,
         };
         if official {
@@ -120,19 +120,29 @@ impl Settings {
         Ok(target)
     }
 
-    fn target_of_spec(&self, text: &str) -> Result<Target, CliError> {
+    fn target_of_text(&self, text: &str) -> Result<Target, CliError> {
         let spec: CatalogSpec = text
             .parse()
             .map_err(|e| CliError::new(Exit::Usage, format!("--catalog: {e}")))?;
+        Ok(self.target_for_spec(&spec))
+    }
+
+    /// The catalog `spec` names, with credentials from the environment or
+    /// the profile: how `diff` opens each of its two sides.
+    pub fn target_for_spec(&self, spec: &CatalogSpec) -> Target {
         let place = match spec.base_url() {
             Some(url) => Place::Url(url, spec.region().map(str::to_owned)),
             None => Place::Region(spec.region().unwrap_or_default().to_owned()),
         };
         let project = spec.project().map(str::to_owned);
-        Ok(self.with_credentials(spec.kind(), place, project))
+        self.with_credentials(spec.kind(), place, project)
     }
 
-    fn target_of_parts(&self, global: &Global, profile: Option<&Profile>) -> Result<Target, CliError> {
+    fn target_of_parts(
+        &self,
+        global: &Global,
+        profile: Option<&Profile>,
+    ) -> Result<Target, CliError> {
         let provider = match global.provider {
             Some(p) => p,
             None => match profile.and_then(|p| p.provider.as_deref()) {
