@@ -212,6 +212,11 @@ impl Error {
         self.0.attempts
     }
 
+    /// What was found wrong, beyond the kind (a timeout's limit, a cause).
+    pub fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+
     /// Whether another attempt might succeed: connection failures, attempt
     /// timeouts, broken reads, throttling, and the statuses and codes a
     /// [`Classifier`](crate::Classifier) retries (HTTP 5xx, UHub RetCodes
@@ -224,6 +229,12 @@ impl Error {
     /// Whether the server asked the caller to slow down.
     pub fn is_throttled(&self) -> bool {
         self.0.kind == ErrorKind::Throttled
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
     }
 }
 

@@ -176,13 +176,11 @@ impl Error {
         // The transport's own words (what timed out, what broke) stay as the
         // source, shown after ours.
         if inner.code.is_none() && inner.message.is_none() {
-            // Ours names the provider and operation already.
-            let text = e.to_string();
-            let prefix = match (e.provider(), e.operation()) {
-                (Some(provider), Some(operation)) => format!("{provider} {operation}: "),
-                _ => String::new(),
-            };
-            inner.detail = Some(text.strip_prefix(&prefix).unwrap_or(&text).to_owned());
+            // The transport's words: what broke, and why.
+            inner.detail = Some(match e.detail() {
+                Some(detail) => format!("{}: {detail}", e.kind()),
+                None => e.kind().to_string(),
+            });
         }
         inner.source = Some(Box::new(e));
         error
