@@ -3,13 +3,20 @@
 
 Writes tests/fixtures/signing/huawei.json (huaweicloudsdkcore's Signer) and
 tests/fixtures/signing/ucloud.json (ucloud-sdk-python3's encoder and
-Credential.verify_ac). Run it through make_signing_vectors.sh, which builds the
-virtual environment with the pinned SDK versions and points HOME at a temporary
-folder (importing the Huawei SDK writes $HOME/.huaweicloud/application_id).
+Credential.verify_ac). Run it through make_signing_vectors.sh (or `cargo xtask
+vectors`), which builds the virtual environment with the pinned SDK versions and
+points HOME at a temporary folder (importing the Huawei SDK writes
+$HOME/.huaweicloud/application_id).
 
-The output is deterministic: no clock, no randomness without a fixed seed.
+With --check it writes nothing: it makes the vectors in memory and exits 1,
+naming the files, when the committed ones differ.
+
+The output is deterministic: no clock, no randomness without a fixed seed. The
+files record the Python version they were made with, which changes no vector:
+--check accepts files made with another Python.
 """
 
+import argparse
 import hashlib
 import json
 import os
@@ -34,7 +41,7 @@ from ucloud.core.typesystem import encoder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "fixtures" / "signing"
-REGENERATE = "tests/interop/make_signing_vectors.sh"
+REGENERATE = "cargo xtask vectors"
 
 SWR_HOST = "swr-api.cn-north-4.myhuaweicloud.com"
 AK = "WHARFEXAMPLEAK000001"
@@ -573,20 +580,72 @@ def check_public_vectors(huawei, ucloud):
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
+def render(data):
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def write(name, data):
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / name
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(render(data), encoding="utf-8")
     print("wrote %s" % path.relative_to(ROOT))
 
 
+def made_with_another_python(committed, data):
+    """Whether `committed` is `data` but for the Python version it records:
+    the same vectors, so not stale."""
+    try:
+        python = json.loads(committed)["generator"]["python"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    # Replacing a key keeps its place, so the text is laid out as written.
+    same = dict(data, generator=dict(data["generator"], python=python))
+    return committed == render(same)
+
+
+def staleness(name, data):
+    """What is wrong with the committed file, or None when it is up to date."""
+    try:
+        # Windows line ends, as a checkout with core.autocrlf has them, are
+        # the same file.
+        committed = (OUT / name).read_text(encoding="utf-8").replace("\r\n", "\n")
+    except FileNotFoundError:
+        return "missing"
+    if committed == render(data) or made_with_another_python(committed, data):
+        return None
+    return "differs from what the official SDKs make (edited by hand?)"
+
+
+def check(files):
+    names = [name for name, _ in files]
+    found = [(name, staleness(name, data)) for name, data in files]
+    found += [(path.name, "made by nothing: remove it")
+              for path in sorted(OUT.glob("*.json")) if path.name not in names]
+    stale = [(name, why) for name, why in found if why is not None]
+    for name, why in stale:
+        print("tests/fixtures/signing/%s: %s" % (name, why), file=sys.stderr)
+    if stale:
+        print("signing vectors: %d file(s) out of date: run `%s`" % (len(stale), REGENERATE),
+              file=sys.stderr)
+        return 1
+    print("signing vectors: %d files up to date (huaweicloudsdkcore %s, ucloud-sdk-python3 %s)" % (
+        len(files), metadata.version("huaweicloudsdkcore"), metadata.version("ucloud-sdk-python3")))
+    return 0
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare with the committed files and write nothing")
+    args = parser.parse_args()
     huawei = huawei_vectors()
     ucloud = ucloud_vectors()
     check_public_vectors(huawei, ucloud)
-    write("huawei.json", huawei)
-    write("ucloud.json", ucloud)
+    files = [("huawei.json", huawei), ("ucloud.json", ucloud)]
+    if args.check:
+        sys.exit(check(files))
+    for name, data in files:
+        write(name, data)
     print("%d Huawei requests, %d URI cases, %d query cases; %d UCloud cases, %d floats" % (
         len(huawei["requests"]), len(huawei["uri_cases"]), len(huawei["query_cases"]),
         len(ucloud["cases"]), len(ucloud["floats"])))

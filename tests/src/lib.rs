@@ -1,8 +1,9 @@
 //! Shared helpers for wharf's cross-crate tests.
 //!
-//! The tests live in `tests/tests/`; their data in `tests/fixtures/`. The
-//! replay fixtures (`tests/fixtures/replay/`) are recorded from the emulator
-//! by [`record_fixtures`] and checked by [`check_fixtures`]; see [`replay`].
+//! The tests live in `tests/tests/`; their data in `tests/fixtures/`. What
+//! is generated there (datasets, and the replay fixtures recorded from the
+//! emulator, see [`replay`]) is listed, written and checked by [`fixtures`],
+//! which `cargo xtask fixtures` runs through the `wharf-fixtures` binary.
 //!
 //! ```
 //! let seed = wharf_tests::fixture("seeds/swr-list-repos.json");
@@ -11,9 +12,8 @@
 
 use std::path::PathBuf;
 
+pub mod fixtures;
 pub mod replay;
-
-pub use replay::{check_fixtures, record_fixtures};
 
 /// The folder that holds the fixtures.
 pub fn fixtures_dir() -> PathBuf {

@@ -11,7 +11,7 @@
 //! ([`DATASET`]), request ids seeded per file, one request at a time, no
 //! retries, and a [`RecordingTransport`] that keeps volatile values out.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
@@ -358,61 +358,18 @@ pub async fn record(scenario: Scenario) -> Result<Fixture, RecordError> {
     Ok(recorder.fixture().with_comment(COMMENT))
 }
 
+/// Records `scenario` as the text its file must hold.
+pub async fn record_text(scenario: Scenario) -> Result<String, RecordError> {
+    Ok(record(scenario).await?.to_text()?)
+}
+
 /// Records every scenario, one after the other: the file name and the text
-/// its file must hold.
+/// its file must hold. `cargo xtask fixtures` writes them
+/// ([`crate::fixtures`]).
 pub async fn record_all() -> Result<Vec<(&'static str, String)>, RecordError> {
     let mut files = Vec::new();
     for scenario in Scenario::ALL {
-        let text = record(scenario).await?.to_text()?;
-        files.push((scenario.file_name(), text));
+        files.push((scenario.file_name(), record_text(scenario).await?));
     }
     Ok(files)
-}
-
-/// Records every scenario into `dir` (created if missing), replacing what
-/// is there, and returns the files written; a `.json` file no scenario makes
-/// any more is left for a person to remove ([`check_fixtures`] names it).
-/// Runs its own runtime: call it from outside any (as `cargo xtask
-/// fixtures`, issue 9, will).
-pub fn record_fixtures(dir: &Path) -> Result<Vec<PathBuf>, RecordError> {
-    let files = runtime()?.block_on(record_all())?;
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// What differs between `dir` and a fresh recording: the names of the
-/// files that are missing or stale, and of `.json` files no scenario makes.
-/// Empty when the committed fixtures are up to date. Runs its own runtime,
-/// as [`record_fixtures`] does.
-pub fn check_fixtures(dir: &Path) -> Result<Vec<String>, RecordError> {
-    let files = runtime()?.block_on(record_all())?;
-    let mut stale = Vec::new();
-    for (name, text) in &files {
-        let committed = std::fs::read_to_string(dir.join(name)).ok();
-        if committed.as_deref() != Some(text.as_str()) {
-            stale.push((*name).to_owned());
-        }
-    }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") && !files.iter().any(|(made, _)| *made == name) {
-                stale.push(name);
-            }
-        }
-    }
-    stale.sort();
-    Ok(stale)
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, RecordError> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
 }

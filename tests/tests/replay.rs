@@ -1,7 +1,8 @@
 //! The clients driven from the fixtures in `tests/fixtures/replay/`, with no
 //! server: items, totals, request ids and errors as the emulator gave them.
-//! And the fixtures themselves: a recording repeats byte for byte, and the
-//! committed files are what a fresh recording writes.
+//! And the fixtures themselves: a recording repeats byte for byte, and holds
+//! no secret. That the committed files are a fresh recording is checked with
+//! every generated file, in `tests/fixtures.rs`.
 
 use std::collections::HashSet;
 
@@ -13,7 +14,7 @@ use wharf_emulator::{
 };
 use wharf_tests::replay::{
     self, COMMENT, Clients, MISSING, NAMESPACE, OFFICIAL_IMAGE, OFFICIAL_NAMESPACE,
-    SLASHED_REPOSITORY, Scenario, dataset, replay_dir,
+    SLASHED_REPOSITORY, Scenario, dataset,
 };
 
 /// Clients replaying `scenario`, and a check that every exchange was used.
@@ -344,19 +345,6 @@ async fn a_recording_repeats_byte_for_byte() {
 }
 
 #[test]
-fn committed_fixtures_are_a_fresh_recording() {
-    // The seed of `cargo xtask fixtures --check` (issue 9), which will call
-    // the same `wharf_tests::check_fixtures`.
-    let stale = wharf_tests::check_fixtures(&replay_dir()).unwrap();
-    assert!(
-        stale.is_empty(),
-        "tests/fixtures/replay/ is out of date ({}): regenerate with `cargo xtask fixtures` \
-         (until it exists: `cargo test -p wharf-tests --test replay -- --ignored regenerate_fixtures`)",
-        stale.join(", ")
-    );
-}
-
-#[test]
 fn fixtures_hold_no_secret_and_say_they_are_generated() {
     let secrets = [
         DEMO_HUAWEI_AK,
@@ -377,14 +365,4 @@ fn fixtures_hold_no_secret_and_say_they_are_generated() {
         let fixture = Fixture::load(&scenario.path()).unwrap();
         assert_eq!(fixture.comment.as_deref(), Some(COMMENT));
     }
-}
-
-/// Regenerates the fixtures: `cargo test -p wharf-tests --test replay --
-/// --ignored regenerate_fixtures`, until `cargo xtask fixtures` (issue 9)
-/// replaces it.
-#[test]
-#[ignore = "writes tests/fixtures/replay/"]
-fn regenerate_fixtures() {
-    let written = wharf_tests::record_fixtures(&replay_dir()).unwrap();
-    assert_eq!(written.len(), Scenario::ALL.len());
 }

@@ -1,8 +1,21 @@
 //! Developer commands for the wharf workspace, run as `cargo xtask <command>`.
 //!
-//! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, tests, the
-//!   build without default features, the examples, the Python SDK interop
-//!   check), then a one-line summary.
+//! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, the
+//!   generated fixtures, tests, the build without default features, the
+//!   examples, the Python SDK interop check, the signing vectors), then a
+//!   one-line summary.
+//! - `cargo xtask fixtures [--check]`: regenerates what is generated under
+//!   `tests/fixtures/` (the datasets and the replay fixtures, made in Rust by
+//!   the `wharf-fixtures` binary of `wharf-tests`), or with `--check` makes
+//!   them in memory and fails, naming the files and the command to run, when
+//!   a committed one differs. `--check` compares the signing vectors too when
+//!   the official Python SDKs are installed in `tests/interop/.venv`, and
+//!   says it skipped them otherwise. Exit status 0 up to date, 1 out of
+//!   date, 2 error.
+//! - `cargo xtask vectors [--check]`: regenerates (or checks) the signing
+//!   vectors in `tests/fixtures/signing/` with the official Python SDKs,
+//!   through `tests/interop/make_signing_vectors.sh`, which installs them
+//!   in `tests/interop/.venv`.
 //! - `cargo xtask bench-emulator [FLAGS]`: throughput of `wharf-emulator` against
 //!   nginx serving the identical bytes, measured with wrk; the work is done by
 //!   `benches/emulator-throughput.sh`, which takes the flags (`--help` lists them).
@@ -37,6 +50,13 @@ const CI_STEPS: &[Step] = &[
             "-D",
             "warnings",
         ],
+    },
+    // Before the tests, which read the fixtures: a stale one is named with
+    // the command that mends it, not found as a puzzling test failure.
+    Step {
+        name: "fixtures",
+        program: "cargo",
+        args: &["xtask", "fixtures", "--check"],
     },
     Step {
         name: "test",
@@ -107,12 +127,22 @@ const CI_STEPS: &[Step] = &[
         program: "bash",
         args: &["tests/interop/run_emulator_interop.sh"],
     },
+    // The interop step has installed the official SDKs by now, so the
+    // signing vectors are checked even on a fresh machine, where the
+    // fixtures step had to skip them.
+    Step {
+        name: "vectors",
+        program: "cargo",
+        args: &["xtask", "vectors", "--check"],
+    },
 ];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("fixtures") => fixtures(&args[1..]),
+        Some("vectors") => vectors(&args[1..]),
         Some("bench-emulator") => bench_emulator(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
@@ -128,8 +158,29 @@ fn main() -> ExitCode {
 
 fn print_help() {
     println!(
-        "usage: cargo xtask <command>\n\ncommands:\n  ci              fmt check, clippy, tests, examples, SDK interop; then a one-line summary\n  bench-emulator  emulator throughput against nginx with wrk (needs wrk and nginx;\n                  installs nothing); `cargo xtask bench-emulator --help` for its flags"
+        "usage: cargo xtask <command>
+
+commands:
+  ci                  fmt check, clippy, fixtures check, tests, examples, SDK interop,
+                      signing vectors check; then a one-line summary
+  fixtures [--check]  regenerate the generated files in tests/fixtures/ (datasets/,
+                      replay/); with --check, write nothing and fail naming the files
+                      that differ (exit 1), and compare the signing vectors too when
+                      the official Python SDKs are installed in tests/interop/.venv
+  vectors [--check]   regenerate (or check) tests/fixtures/signing/ with the official
+                      Python SDKs, installing them in tests/interop/.venv
+  bench-emulator      emulator throughput against nginx with wrk (needs wrk and nginx;
+                      installs nothing); `cargo xtask bench-emulator --help` for its flags
+
+tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
+}
+
+/// The workspace root, where every command runs.
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ is inside the workspace")
 }
 
 /// The benchmark script, relative to the workspace root.
@@ -138,9 +189,7 @@ const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
 /// `cargo xtask bench-emulator`: runs the script from the workspace root with the
 /// flags as given, and tells it the command to print in its report.
 fn bench_emulator(flags: &[String]) -> ExitCode {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ is inside the workspace");
+    let root = workspace_root();
     let command = std::iter::once("cargo xtask bench-emulator")
         .chain(flags.iter().map(String::as_str))
         .collect::<Vec<_>>()
@@ -160,6 +209,126 @@ fn bench_emulator(flags: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// How a check or a generator ended, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    /// Up to date, or written.
+    Ok,
+    /// Out of date: the tool has named the files and the command to run.
+    Stale,
+    /// Could not run, or failed: the tool has said why.
+    Error,
+}
+
+impl Outcome {
+    /// The tools' exit statuses: 0 up to date, 1 out of date, other an error.
+    fn of(what: &str, status: std::io::Result<std::process::ExitStatus>) -> Outcome {
+        match status.map(|s| s.code()) {
+            Ok(Some(0)) => Outcome::Ok,
+            Ok(Some(1)) => Outcome::Stale,
+            Ok(_) => Outcome::Error,
+            Err(e) => {
+                eprintln!("xtask: could not start {what}: {e}");
+                Outcome::Error
+            }
+        }
+    }
+
+    fn exit_code(self) -> ExitCode {
+        ExitCode::from(self as u8)
+    }
+}
+
+/// The binary of `wharf-tests` that writes and checks the generated fixtures.
+const FIXTURES_BIN: &str = "wharf-fixtures";
+
+/// The script that makes the signing vectors with the official Python SDKs.
+const VECTORS_SCRIPT: &str = "tests/interop/make_signing_vectors.sh";
+
+/// `--check` or nothing; `None`, having said why, for anything else.
+fn check_flag(command: &str, flags: &[String]) -> Option<bool> {
+    match flags {
+        [] => Some(false),
+        [flag] if flag == "--check" => Some(true),
+        _ => {
+            eprintln!("usage: cargo xtask {command} [--check]");
+            None
+        }
+    }
+}
+
+/// `cargo xtask fixtures [--check]`.
+fn fixtures(flags: &[String]) -> ExitCode {
+    let Some(check) = check_flag("fixtures", flags) else {
+        return Outcome::Error.exit_code();
+    };
+    let made = run_fixtures_bin(check);
+    if !check {
+        return made.exit_code();
+    }
+    // Only when the SDKs are installed: the script says so when they are not.
+    let vectors = run_vectors_script(&["--check", "--if-installed"]);
+    made.max(vectors).exit_code()
+}
+
+/// `cargo xtask vectors [--check]`.
+fn vectors(flags: &[String]) -> ExitCode {
+    match check_flag("vectors", flags) {
+        Some(true) => run_vectors_script(&["--check"]),
+        Some(false) => run_vectors_script(&[]),
+        None => Outcome::Error,
+    }
+    .exit_code()
+}
+
+fn run_vectors_script(flags: &[&str]) -> Outcome {
+    let status = Command::new("bash")
+        .arg(VECTORS_SCRIPT)
+        .args(flags)
+        .current_dir(workspace_root())
+        .status();
+    Outcome::of(&format!("bash {VECTORS_SCRIPT}"), status)
+}
+
+/// Builds and runs [`FIXTURES_BIN`]. Built as `cargo test --workspace
+/// --all-features` builds the crates below it, with the same features, so
+/// `cargo xtask ci` compiles them once, not twice; `cargo run -p` would
+/// resolve features for `wharf-tests` alone.
+fn run_fixtures_bin(check: bool) -> Outcome {
+    let Some((profile_dir, profile)) = own_profile() else {
+        eprintln!("xtask: cannot tell where cargo put xtask, so where {FIXTURES_BIN} goes");
+        return Outcome::Error;
+    };
+    let build = Command::new("cargo")
+        .args(["build", "-q", "--workspace", "--all-features"])
+        .args(["--profile", &profile, "--bin", FIXTURES_BIN])
+        .current_dir(workspace_root())
+        .status();
+    if Outcome::of("cargo build", build) != Outcome::Ok {
+        return Outcome::Error;
+    }
+    let bin = profile_dir.join(format!("{FIXTURES_BIN}{}", std::env::consts::EXE_SUFFIX));
+    let status = Command::new(&bin)
+        .args(check.then_some("--check"))
+        .current_dir(workspace_root())
+        .status();
+    Outcome::of(&bin.display().to_string(), status)
+}
+
+/// The folder cargo built xtask into and its profile: [`FIXTURES_BIN`] is
+/// built with the same profile, so it lands beside it, whatever the
+/// target folder.
+fn own_profile() -> Option<(std::path::PathBuf, String)> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.to_path_buf();
+    // Cargo names the folder of the `dev` profile `debug`; others by name.
+    let profile = match dir.file_name()?.to_str()? {
+        "debug" => "dev".to_owned(),
+        name => name.to_owned(),
+    };
+    Some((dir, profile))
 }
 
 fn ci() -> ExitCode {

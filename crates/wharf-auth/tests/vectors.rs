@@ -1,5 +1,5 @@
 //! Checks every vector in `tests/fixtures/signing/*.json`, generated with the
-//! official Python SDKs by `tests/interop/make_signing_vectors.sh`, plus the
+//! official Python SDKs by `cargo xtask vectors`, plus the
 //! public vectors from the providers' own documentation.
 
 use std::collections::BTreeMap;
@@ -135,7 +135,7 @@ fn sorted(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<(String, Str
 #[test]
 fn huawei_file_says_it_is_generated() {
     let file = huawei_file();
-    assert!(file.note.contains("make_signing_vectors.sh"));
+    assert!(file.note.contains("cargo xtask vectors"));
     assert!(
         file.requests.len() >= 15,
         "{} requests",
@@ -409,7 +409,7 @@ fn form_pieces(body: &str) -> Vec<&str> {
 #[test]
 fn ucloud_file_says_it_is_generated() {
     let file = ucloud_file();
-    assert!(file.note.contains("make_signing_vectors.sh"));
+    assert!(file.note.contains("cargo xtask vectors"));
     assert!(file.cases.len() >= 15, "{} cases", file.cases.len());
 }
 

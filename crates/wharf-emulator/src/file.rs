@@ -1,8 +1,9 @@
 //! The dataset file: a [`Dataset`] as JSON, with a format marker.
 //!
 //! ```json
-//! {"format": "wharf-emulator/1", "domain_name": "demo", "registry": "...",
-//!  "internal_registry": "...", "namespaces": [...], "official_images": [...]}
+//! {"comment": "...", "format": "wharf-emulator/1", "domain_name": "demo",
+//!  "registry": "...", "internal_registry": "...", "namespaces": [...],
+//!  "official_images": [...]}
 //! ```
 //!
 //! The crate README documents every field.
@@ -54,6 +55,11 @@ pub enum DatasetError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DatasetIn {
+    // A note for whoever opens the file (where it came from, how to make it
+    // again): read so that it is not refused as unknown, then dropped,
+    // because nothing served depends on it.
+    #[serde(default, rename = "comment")]
+    _comment: Option<String>,
     format: String,
     domain_name: String,
     registry: String,
@@ -76,6 +82,9 @@ impl From<DatasetIn> for Dataset {
 
 #[derive(Serialize)]
 struct DatasetOut<'a> {
+    // First, so that it is what a reader sees on opening the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<&'a str>,
     format: &'static str,
     #[serde(flatten)]
     dataset: &'a Dataset,
@@ -97,7 +106,19 @@ impl Dataset {
 
     /// Writes the dataset as dataset JSON, pretty-printed.
     pub fn to_json(&self) -> String {
+        self.write_json(None)
+    }
+
+    /// Writes the dataset as dataset JSON, pretty-printed, with `comment`
+    /// as its first field: a note for whoever opens the file, such as "generated,
+    /// do not edit". [`Dataset::from_json`] accepts it and ignores it.
+    pub fn to_json_with_comment(&self, comment: &str) -> String {
+        self.write_json(Some(comment))
+    }
+
+    fn write_json(&self, comment: Option<&str>) -> String {
         let out = DatasetOut {
+            comment,
             format: DATASET_FORMAT,
             dataset: self,
         };
@@ -136,6 +157,18 @@ mod tests {
         let text = demo.to_json();
         assert!(text.contains(r#""format": "wharf-emulator/1""#));
         assert_eq!(Dataset::from_json(&text).unwrap(), demo);
+    }
+
+    #[test]
+    fn a_comment_comes_first_and_is_ignored_on_reading() {
+        let demo = Dataset::demo();
+        let text = demo.to_json_with_comment("made by a test");
+        assert!(
+            text.starts_with("{\n  \"comment\": \"made by a test\",\n  \"format\""),
+            "{text}"
+        );
+        assert_eq!(Dataset::from_json(&text).unwrap(), demo);
+        assert!(!demo.to_json().contains("\"comment\""));
     }
 
     #[test]
