@@ -19,6 +19,11 @@
 //! - `cargo xtask bench-emulator [FLAGS]`: throughput of `wharf-emulator` against
 //!   nginx serving the identical bytes, measured with wrk; the work is done by
 //!   `benches/emulator-throughput.sh`, which takes the flags (`--help` lists them).
+//! - `cargo xtask bench`: the `wharf` CLI against the official Python SDKs
+//!   (huaweicloudsdkswr, ucloud-sdk-python3) on the emulator, interleaved;
+//!   the work is done by `benches/sdk-compare.sh`, which installs the pinned
+//!   SDKs in `tests/interop/.venv`. Not part of `ci`: it takes minutes and its
+//!   figures depend on the machine.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -143,7 +148,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fixtures") => fixtures(&args[1..]),
         Some("vectors") => vectors(&args[1..]),
-        Some("bench-emulator") => bench_emulator(&args[1..]),
+        Some("bench-emulator") => {
+            bench_script("bench-emulator", BENCH_EMULATOR_SCRIPT, &args[1..])
+        }
+        Some("bench") => bench_script("bench", BENCH_SDK_SCRIPT, &args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -171,6 +179,9 @@ commands:
                       Python SDKs, installing them in tests/interop/.venv
   bench-emulator      emulator throughput against nginx with wrk (needs wrk and nginx;
                       installs nothing); `cargo xtask bench-emulator --help` for its flags
+  bench               wharf against the official Python SDKs on the emulator (installs
+                      the pinned SDKs in tests/interop/.venv); WHARF_BENCH_ROUNDS=N sets
+                      the rounds (3), WHARF_BENCH_SKIP_MEMORY=1 skips the 1M-item run
 
 tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
@@ -186,16 +197,20 @@ fn workspace_root() -> &'static Path {
 /// The benchmark script, relative to the workspace root.
 const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
 
-/// `cargo xtask bench-emulator`: runs the script from the workspace root with the
-/// flags as given, and tells it the command to print in its report.
-fn bench_emulator(flags: &[String]) -> ExitCode {
+/// The SDK comparison script, relative to the workspace root.
+const BENCH_SDK_SCRIPT: &str = "benches/sdk-compare.sh";
+
+/// `cargo xtask bench-emulator` and `cargo xtask bench`: runs the script from
+/// the workspace root with the flags, and passes the command as typed so the
+/// report can quote it.
+fn bench_script(name: &str, script: &str, flags: &[String]) -> ExitCode {
     let root = workspace_root();
-    let command = std::iter::once("cargo xtask bench-emulator")
-        .chain(flags.iter().map(String::as_str))
+    let command = std::iter::once(format!("cargo xtask {name}"))
+        .chain(flags.iter().cloned())
         .collect::<Vec<_>>()
         .join(" ");
     let outcome = Command::new("bash")
-        .arg(BENCH_EMULATOR_SCRIPT)
+        .arg(script)
         .args(flags)
         .current_dir(root)
         .env("WHARF_BENCH_COMMAND", command)
@@ -205,7 +220,7 @@ fn bench_emulator(flags: &[String]) -> ExitCode {
         // The script has said what went wrong.
         Ok(_) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("xtask bench-emulator: could not start bash {BENCH_EMULATOR_SCRIPT}: {e}");
+            eprintln!("xtask {name}: could not start bash {script}: {e}");
             ExitCode::FAILURE
         }
     }
