@@ -148,9 +148,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fixtures") => fixtures(&args[1..]),
         Some("vectors") => vectors(&args[1..]),
-        Some("bench-emulator") => {
-            bench_script("bench-emulator", BENCH_EMULATOR_SCRIPT, &args[1..])
-        }
+        Some("bench-emulator") => bench_script("bench-emulator", BENCH_EMULATOR_SCRIPT, &args[1..]),
         Some("bench") => bench_script("bench", BENCH_SDK_SCRIPT, &args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
