@@ -3,7 +3,8 @@
 #
 # Run it as `cargo xtask bench` (or `bash benches/sdk-compare.sh` from the
 # workspace root). What it does:
-#   1. builds the release `wharf` CLI and `wharf-emulator`;
+#   1. builds the release `wharf` CLI, `wharf-emulator`, and the crate's
+#      `.items()` stream as a process of its own (crates/wharf/benches/stream.rs);
 #   2. creates or reuses tests/interop/.venv and installs into it, from PyPI,
 #      the SDKs pinned in tests/interop/emulator_requirements.txt
 #      (huaweicloudsdkswr with huaweicloudsdkcore, ucloud-sdk-python3), the
@@ -32,6 +33,14 @@ cd "$root"
 
 echo "bench: building wharf and wharf-emulator (release)" >&2
 cargo build --quiet --release -p wharf-cli -p wharf-emulator
+echo "bench: building the crate's stream bench (crates/wharf/benches/stream.rs, release)" >&2
+stream="$(cargo build --quiet --release -p wharf --bench stream --message-format json \
+    | "$python" -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "stream" and m.get("executable"):
+        print(m["executable"])')"
+[ -x "$stream" ] || { echo "bench: could not find the stream bench binary" >&2; exit 1; }
 target_dir="$(cargo metadata --format-version 1 --no-deps \
     | "$python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 
@@ -48,6 +57,6 @@ HOME="$home" "$venv/bin/python" -m pip install --quiet --disable-pip-version-che
 extra=()
 [ "${WHARF_BENCH_SKIP_MEMORY:-0}" = 1 ] && extra+=(--skip-memory)
 "$venv/bin/python" "$root/benches/sdk_compare.py" run \
-    --wharf "$target_dir/release/wharf" --emulator "$target_dir/release/wharf-emulator" \
+    --wharf "$target_dir/release/wharf" --emulator "$target_dir/release/wharf-emulator" --stream "$stream" \
     --out "$target_dir/bench" --rounds "${WHARF_BENCH_ROUNDS:-3}" \
     --command "${WHARF_BENCH_COMMAND:-bash benches/sdk-compare.sh}" "${extra[@]}"

@@ -229,6 +229,20 @@ class Bench:
             argv += ["--namespace", self.namespace]
         return argv + (["--first"] if first else [])
 
+    def crate_argv(self, endpoint, provider, concurrency, page=PAGE, extra=()):
+        argv = [self.args.stream, "--endpoint", endpoint, "--provider", provider,
+                "--page-size", str(page), "--concurrency", str(concurrency)]
+        if provider == "uhub":
+            argv += ["--namespace", self.namespace]
+        return argv + list(extra)
+
+    def crate_list(self, endpoint, provider, concurrency):
+        wall, cpu, out = run_child(self.crate_argv(endpoint, provider, concurrency), self.env,
+                                   stdout=subprocess.PIPE)
+        if int(out.strip()) != REPOS:
+            sys.exit(f"bench: the crate listed {out.strip()} items over {provider}")
+        return {"wall": wall, "cpu": cpu}
+
     def wharf_list(self, endpoint, provider, concurrency):
         wall, cpu, _ = run_child(self.wharf_argv(endpoint, provider, concurrency), self.env)
         return {"wall": wall, "cpu": cpu}
@@ -299,6 +313,8 @@ def run_main(argv):
     parser.add_argument("run")
     parser.add_argument("--wharf", required=True)
     parser.add_argument("--emulator", required=True)
+    parser.add_argument("--stream", required=True,
+                        help="the crate's .items() stream (crates/wharf/benches/stream.rs)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("WHARF_BENCH_ROUNDS", "3")))
     parser.add_argument("--command", default="cargo xtask bench")
@@ -331,6 +347,8 @@ def run_main(argv):
             for c in CONCURRENCIES:
                 contenders.append((f"wharf swr c{c}", lambda c=c: bench.wharf_list(ep, "swr", c)))
                 contenders.append((f"wharf uhub c{c}", lambda c=c: bench.wharf_list(ep, "uhub", c)))
+                contenders.append((f"crate swr c{c}", lambda c=c: bench.crate_list(ep, "swr", c)))
+                contenders.append((f"crate uhub c{c}", lambda c=c: bench.crate_list(ep, "uhub", c)))
             if latency == LATENCIES[-1]:
                 contenders += [("first sdk swr", lambda: bench.sdk_first("swr", ep)),
                                ("first sdk uhub", lambda: bench.sdk_first("uhub", ep)),
@@ -377,16 +395,19 @@ def measure_memory(bench, args):
     emulator = Emulator(args.emulator, big, 0)
     rows = {}
     try:
-        def peak(limit):
+        def peak(limit, who):
             extra = ["--limit", str(limit)] if limit else []
+            make = bench.wharf_argv if who == "cli" else bench.crate_argv
             argv = ["/usr/bin/time", "-f", "%M %e %U %S",
-                    *bench.wharf_argv(emulator.endpoint, "swr", 4, page=1000, extra=extra)]
+                    *make(emulator.endpoint, "swr", 4, page=1000, extra=extra)]
             proc = subprocess.run(argv, env=bench.env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, check=True)
             kib, wall, user, sys_ = proc.stderr.decode().strip().splitlines()[-1].split()
             return {"rss_kib": int(kib), "wall": float(wall), "cpu": float(user) + float(sys_)}
-        rows = interleave(args.rounds, [("100000", lambda: peak(100_000)),
-                                        ("1000000", lambda: peak(None))])
+        rows = interleave(args.rounds, [("cli 100000", lambda: peak(100_000, "cli")),
+                                        ("cli 1000000", lambda: peak(None, "cli")),
+                                        ("crate 100000", lambda: peak(100_000, "crate")),
+                                        ("crate 1000000", lambda: peak(None, "crate"))])
     finally:
         emulator.stop()
         os.remove(big)
@@ -420,17 +441,20 @@ def render(args, listing, first, memory, loads, started):
             sdk_floor = floor_s(latency, pages, 1)
             w(f"| {sdk_name(provider)} (in-process) | {sdk:.3f} | {sdk_floor:.2f} | "
               f"{ratio(sdk, sdk_floor)} | 1 |")
-            for c in CONCURRENCIES:
-                t = min(r["wall"] for r in listing[(latency, f"wharf {provider} c{c}")])
-                fl = floor_s(latency, pages, c)
-                w(f"| wharf --provider {provider} -c {c} | {t:.3f} | {fl:.2f} | "
-                  f"{ratio(t, fl)} | {sdk / t:.1f}x |")
+            for who, label in (("wharf", "wharf CLI"), ("crate", "wharf crate .items()")):
+                for c in CONCURRENCIES:
+                    t = min(r["wall"] for r in listing[(latency, f"{who} {provider} c{c}")])
+                    fl = floor_s(latency, pages, c)
+                    w(f"| {label} {provider} -c {c} | {t:.3f} | {fl:.2f} | "
+                      f"{ratio(t, fl)} | {sdk / t:.1f}x |")
 
     w("\n## CPU per item at 0 ms latency (client process alone)\n")
     w("Items per CPU second (user + system). SDK: the paging loop alone (os.times in its "
       "process), and its whole process (interpreter start and imports included). wharf: "
-      "the whole CLI process. Ratio: wharf -c 4 over the SDK's loop.\n")
-    w("| contender | CPU (ms) | items / CPU s | wharf / this |")
+      "the whole process (CLI, or the crate's stream on a single-threaded runtime). "
+      "Ratio column: SDK rows, the CLI at -c 4 over that row; wharf rows, the SDK's "
+      "loop over that row (how many times the SDK's CPU per item).\n")
+    w("| contender | CPU (ms) | items / CPU s | ratio |")
     w("|---|---|---|---|")
     for provider in ("swr", "uhub"):
         wh = min(r["cpu"] for r in listing[(0, f"wharf {provider} c4")])
@@ -441,9 +465,11 @@ def render(args, listing, first, memory, loads, started):
           f"{loop / wh:.1f}x |")
         w(f"| {sdk_name(provider)}, whole process | {whole * 1000:.0f} | {REPOS / whole:,.0f} | "
           f"{whole / wh:.1f}x |")
-        for c in CONCURRENCIES:
-            cpu = min(r["cpu"] for r in listing[(0, f"wharf {provider} c{c}")])
-            w(f"| wharf --provider {provider} -c {c} | {cpu * 1000:.0f} | {REPOS / cpu:,.0f} | |")
+        for who, label in (("wharf", "wharf CLI"), ("crate", "wharf crate .items()")):
+            for c in CONCURRENCIES:
+                cpu = min(r["cpu"] for r in listing[(0, f"{who} {provider} c{c}")])
+                w(f"| {label} {provider} -c {c} | {cpu * 1000:.0f} | {REPOS / cpu:,.0f} | "
+                  f"{loop / cpu:.1f}x |")
 
     if first:
         w(f"\n## Time to first item at {LATENCIES[-1]} ms latency\n")
@@ -461,16 +487,18 @@ def render(args, listing, first, memory, loads, started):
             w(f"| {provider} | {s:.3f} | {page:.3f} | {t:.3f} | {t / s:.2f} | {t / page:.2f} |")
 
     if memory:
-        w("\n## Peak RSS of the CLI streaming repositories (page 1000, -c 4, to /dev/null)\n")
-        w("| items | peak RSS (MiB, max over rounds) | wall (s, min) | CPU (s, min) |")
-        w("|---|---|---|---|")
-        for items in ("100000", "1000000"):
-            rows = memory[items]
-            w(f"| {int(items):,} | {max(r['rss_kib'] for r in rows) / 1024:.1f} | "
-              f"{min(r['wall'] for r in rows):.2f} | {min(r['cpu'] for r in rows):.2f} |")
-        a = max(r["rss_kib"] for r in memory["100000"])
-        b = max(r["rss_kib"] for r in memory["1000000"])
-        w(f"\n1,000,000 over 100,000: {b / a:.3f}.")
+        w("\n## Peak RSS streaming repositories (page 1000, -c 4, to /dev/null)\n")
+        w("| contender | items | peak RSS (MiB, max over rounds) | wall (s, min) | CPU (s, min) |")
+        w("|---|---|---|---|---|")
+        for who in ("cli", "crate"):
+            for items in ("100000", "1000000"):
+                rows = memory[f"{who} {items}"]
+                w(f"| {who} | {int(items):,} | {max(r['rss_kib'] for r in rows) / 1024:.1f} | "
+                  f"{min(r['wall'] for r in rows):.2f} | {min(r['cpu'] for r in rows):.2f} |")
+        for who in ("cli", "crate"):
+            a = max(r["rss_kib"] for r in memory[f"{who} 100000"])
+            b = max(r["rss_kib"] for r in memory[f"{who} 1000000"])
+            w(f"\n{who}: 1,000,000 over 100,000: {b / a:.3f}.")
     return "\n".join(out) + "\n"
 
 
