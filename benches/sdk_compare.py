@@ -507,7 +507,7 @@ def sdk_name(provider):
 
 
 def ratio(a, b):
-    return f"{a / b:.2f}" if b else "-"
+    return f"{a / b:.3f}" if b else "-"
 
 
 if __name__ == "__main__":
