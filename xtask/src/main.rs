@@ -23,7 +23,10 @@
 //!   (huaweicloudsdkswr, ucloud-sdk-python3) on the emulator, interleaved;
 //!   the work is done by `benches/sdk-compare.sh`, which installs the pinned
 //!   SDKs in `tests/interop/.venv`. Not part of `ci`: it takes minutes and its
-//!   figures depend on the machine.
+//!   figures depend on the machine. Then it draws the chart (plotters, SVG)
+//!   from the script's JSON; `cargo xtask bench-chart` draws it again.
+
+mod chart;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -149,7 +152,8 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(&args[1..]),
         Some("vectors") => vectors(&args[1..]),
         Some("bench-emulator") => bench_script("bench-emulator", BENCH_EMULATOR_SCRIPT, &args[1..]),
-        Some("bench") => bench_script("bench", BENCH_SDK_SCRIPT, &args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("bench-chart") => bench_chart(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -179,7 +183,9 @@ commands:
                       installs nothing); `cargo xtask bench-emulator --help` for its flags
   bench               wharf against the official Python SDKs on the emulator (installs
                       the pinned SDKs in tests/interop/.venv); WHARF_BENCH_ROUNDS=N sets
-                      the rounds (3), WHARF_BENCH_SKIP_MEMORY=1 skips the 1M-item run
+                      the rounds (3), WHARF_BENCH_SKIP_MEMORY=1 skips the 1M-item run;
+                      writes target/bench/sdk-compare.{{md,json,svg}}
+  bench-chart         redraw target/bench/sdk-compare.svg from the last bench's JSON
 
 tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
@@ -197,6 +203,40 @@ const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
 
 /// The SDK comparison script, relative to the workspace root.
 const BENCH_SDK_SCRIPT: &str = "benches/sdk-compare.sh";
+
+/// `cargo xtask bench`: the script, then the chart from its JSON.
+fn bench(flags: &[String]) -> ExitCode {
+    let status = bench_script("bench", BENCH_SDK_SCRIPT, flags);
+    if status != ExitCode::SUCCESS {
+        return status;
+    }
+    bench_chart()
+}
+
+/// `cargo xtask bench-chart`: the chart again from the last run's JSON.
+fn bench_chart() -> ExitCode {
+    let out = target_dir().join("bench");
+    let svg = out.join("sdk-compare.svg");
+    match chart::draw(&out.join("sdk-compare.json"), &svg) {
+        Ok(()) => {
+            println!("chart: {}", svg.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The target directory the scripts write under: `CARGO_TARGET_DIR` as
+/// cargo reads it, else `target/` of the workspace.
+fn target_dir() -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
 
 /// `cargo xtask bench-emulator` and `cargo xtask bench`: runs the script from
 /// the workspace root with the flags, and passes the command as typed so the
