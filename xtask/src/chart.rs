@@ -11,6 +11,10 @@ const CONCURRENCIES: [u32; 4] = [1, 4, 16, 64];
 const LATENCY_MS: f64 = 20.0;
 const PAGES: u32 = 200;
 
+/// One line of the chart: its legend, its colour, and (log2 concurrency,
+/// seconds) points.
+type Series = (String, RGBColor, Vec<(f64, f64)>);
+
 /// Reads `json` and writes the SVG chart to `svg`.
 pub fn draw(json: &Path, svg: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(json).map_err(|e| format!("{}: {e}", json.display()))?;
@@ -38,7 +42,7 @@ pub fn draw(json: &Path, svg: &Path) -> Result<(), String> {
             )
         })
         .collect();
-    let mut series: Vec<(String, RGBColor, Vec<(f64, f64)>)> = Vec::new();
+    let mut series: Vec<Series> = Vec::new();
     for (provider, sdk, colours) in [
         ("swr", "huaweicloudsdkswr", [RED, BLUE, CYAN]),
         ("uhub", "ucloud-sdk-python3", [MAGENTA, GREEN, BLACK]),
