@@ -36,17 +36,13 @@ pub async fn open(
         Place::Demo => Some(start_demo(quiet).await?),
         _ => None,
     };
-    let base = match (&target.place, &demo) {
-        (Place::Url(url, _), _) => Some(url.clone()),
-        (_, Some(emulator)) => Some(emulator.base_url()),
-        _ => None,
-    };
+    let on = demo.as_ref();
     let catalog: Arc<dyn Catalog> = match target.kind {
-        CatalogKind::Uhub => Arc::new(UhubCatalog::new(uhub(&target, base, settings, options)?)),
+        CatalogKind::Uhub => Arc::new(UhubCatalog::new(uhub(&target, on, settings, options)?)),
         CatalogKind::SwrOfficial => {
-            Arc::new(OfficialCatalog::new(swr(&target, base, settings, options)?))
+            Arc::new(OfficialCatalog::new(swr(&target, on, settings, options)?))
         }
-        _ => Arc::new(SwrCatalog::new(swr(&target, base, settings, options)?).with_query(query)),
+        _ => Arc::new(SwrCatalog::new(swr(&target, on, settings, options)?).with_query(query)),
     };
     Ok(Connected {
         catalog,
@@ -71,15 +67,15 @@ async fn start_demo(quiet: bool) -> Result<Emulator, CliError> {
 
 fn swr(
     target: &Target,
-    base: Option<String>,
+    demo: Option<&Emulator>,
     settings: &Settings,
     options: ClientOptions,
 ) -> Result<SwrClient, CliError> {
-    let mut config = match (&target.place, base) {
-        (Place::Demo, Some(base)) => demo_swr(&base)?,
-        (_, Some(base)) => SwrConfig::endpoint(&base)?,
+    let mut config = match (&target.place, demo) {
+        (_, Some(emulator)) => wharf::emulator::swr_config(emulator)?,
+        (Place::Url(url, _), None) => SwrConfig::endpoint(url)?,
         (Place::Region(region), None) => SwrConfig::region(region)?,
-        _ => unreachable_place()?,
+        (Place::Demo, None) => unreachable_place()?,
     };
     if let Credentials::Lookup(source) = &target.credentials {
         // A spec's project beats the environment's.
@@ -98,15 +94,15 @@ fn swr(
 
 fn uhub(
     target: &Target,
-    base: Option<String>,
+    demo: Option<&Emulator>,
     settings: &Settings,
     options: ClientOptions,
 ) -> Result<UhubClient, CliError> {
-    let mut config = match (&target.place, base) {
-        (Place::Demo, Some(base)) => demo_uhub(&base)?,
-        (_, Some(base)) => UhubConfig::endpoint(&base)?,
+    let mut config = match (&target.place, demo) {
+        (_, Some(emulator)) => wharf::emulator::uhub_config(emulator)?,
+        (Place::Url(url, _), None) => UhubConfig::endpoint(url)?,
         (Place::Region(region), None) => UhubConfig::region(region)?,
-        _ => unreachable_place()?,
+        (Place::Demo, None) => unreachable_place()?,
     };
     if let Place::Url(_, Some(region)) = &target.place {
         config.region = Some(region.clone());
@@ -120,28 +116,6 @@ fn uhub(
     }
     config.options = options;
     Ok(UhubClient::new(config)?)
-}
-
-/// The demo registry's SWR side, with its demo key pair.
-fn demo_swr(base: &str) -> Result<SwrConfig, CliError> {
-    let keys = wharf::HuaweiCredentials::new(
-        wharf::emulator::DEMO_HUAWEI_AK,
-        wharf::emulator::DEMO_HUAWEI_SK,
-    )
-    .map_err(|e| CliError::new(Exit::Other, e.to_string()))?;
-    Ok(SwrConfig::endpoint(base)?.with_auth(keys))
-}
-
-/// The demo registry's UHub side, with its demo key pair.
-fn demo_uhub(base: &str) -> Result<UhubConfig, CliError> {
-    let keys = wharf::UcloudCredentials::new(
-        wharf::emulator::DEMO_UCLOUD_PUBLIC_KEY,
-        wharf::emulator::DEMO_UCLOUD_PRIVATE_KEY,
-    )
-    .map_err(|e| CliError::new(Exit::Other, e.to_string()))?;
-    let mut config = UhubConfig::endpoint(base)?.with_credentials(keys);
-    config.region = Some("cn-bj2".to_owned());
-    Ok(config)
 }
 
 /// A demo with no emulator cannot happen: the demo starts one first.

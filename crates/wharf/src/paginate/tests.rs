@@ -106,6 +106,29 @@ fn paginator_with(server: &Arc<Server>, rules: Rules<u32>) -> Paginator<u32> {
     )
 }
 
+/// A paginator over `fetch`, of items told apart by their value alone.
+fn keyed(fetch: FetchPage<u32>) -> Paginator<u32> {
+    let rules = Rules::keyed(|n: &u32| n.to_string());
+    Paginator::new(
+        fetch,
+        rules,
+        ListOptions::default(),
+        Arc::new(wharf_transport::TokioTime),
+    )
+}
+
+/// The items before the listing's error, and the error.
+async fn until_error(items: &mut Items<u32>) -> (Vec<u32>, Error) {
+    let mut seen = Vec::new();
+    loop {
+        match items.next().await {
+            Some(Ok(n)) => seen.push(n),
+            Some(Err(e)) => return (seen, e),
+            None => panic!("ended without the error"),
+        }
+    }
+}
+
 async fn all(p: Paginator<u32>) -> Result<Vec<u32>, Error> {
     p.items().try_collect().await
 }
@@ -332,22 +355,8 @@ async fn a_failed_page_ends_the_listing_with_its_error_after_the_pages_before() 
             s.page(offset, limit).await
         })
     });
-    let rules = Rules::keyed(|n: &u32| n.to_string());
-    let p = Paginator::new(
-        fetch,
-        rules,
-        ListOptions::default(),
-        Arc::new(wharf_transport::TokioTime),
-    );
-    let mut items = p.page_size(10).concurrency(4).items();
-    let mut seen = Vec::new();
-    let error = loop {
-        match items.next().await {
-            Some(Ok(n)) => seen.push(n),
-            Some(Err(e)) => break e,
-            None => panic!("ended without the error"),
-        }
-    };
+    let mut items = keyed(fetch).page_size(10).concurrency(4).items();
+    let (seen, error) = until_error(&mut items).await;
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(
         seen,
@@ -461,22 +470,8 @@ async fn a_page_that_fails_fast_waits_for_the_pages_before_it() {
             s.page(offset, limit).await
         })
     });
-    let rules = Rules::keyed(|n: &u32| n.to_string());
-    let p = Paginator::new(
-        fetch,
-        rules,
-        ListOptions::default(),
-        Arc::new(wharf_transport::TokioTime),
-    );
-    let mut items = p.page_size(10).concurrency(4).items();
-    let mut seen = Vec::new();
-    let error = loop {
-        match items.next().await {
-            Some(Ok(n)) => seen.push(n),
-            Some(Err(e)) => break e,
-            None => panic!("ended without the error"),
-        }
-    };
+    let mut items = keyed(fetch).page_size(10).concurrency(4).items();
+    let (seen, error) = until_error(&mut items).await;
     assert_eq!(error.kind(), ErrorKind::Server);
     assert_eq!(seen, (0..30).collect::<Vec<_>>());
 }
