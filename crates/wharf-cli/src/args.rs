@@ -67,6 +67,10 @@ pub struct Global {
     /// Longest time for one request, retries included, such as 30s or 2m.
     #[arg(long, global = true, value_name = "DURATION")]
     pub timeout: Option<String>,
+    /// Allow plain http to a host that is not loopback: requests, signed,
+    /// then cross the network in clear. Refused without it.
+    #[arg(long, global = true)]
+    pub allow_plain_http: bool,
     /// Log what is sent and received, and a summary at the end, on stderr.
     #[arg(long, short, global = true, conflicts_with = "quiet")]
     pub verbose: bool,

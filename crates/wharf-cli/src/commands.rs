@@ -212,5 +212,6 @@ pub fn tracker_options(global: &Global) -> (Arc<Tracker>, ClientOptions) {
     let tracker = Tracker::new(global.quiet);
     let mut options = ClientOptions::default();
     options.progress = Some(tracker.progress_fn());
+    options.allow_plain_http = global.allow_plain_http;
     (tracker, options)
 }

@@ -126,11 +126,31 @@ fn status_verdict(request: &Request, response: &Response) -> Option<Verdict> {
     } else {
         ErrorKind::HttpStatus
     };
-    let error = error_for(kind, request, response, "").with_provider_error(code, message);
+    let detail = redirect_detail(response).unwrap_or_default();
+    let error = error_for(kind, request, response, &detail).with_provider_error(code, message);
     Some(if is_retryable_status(response.status) {
         Verdict::Retry(error.with_transient(true))
     } else {
         Verdict::Fail(error)
+    })
+}
+
+/// Says where a 3xx pointed: the HTTP backend follows no redirect, since the
+/// registry APIs send none and following one could carry the request's
+/// credentials to another host.
+fn redirect_detail(response: &Response) -> Option<String> {
+    if !response.status.is_redirection() {
+        return None;
+    }
+    let location = response.headers.get(http::header::LOCATION).map(|l| {
+        String::from_utf8_lossy(l.as_bytes())
+            .chars()
+            .take(200)
+            .collect::<String>()
+    });
+    Some(match location {
+        Some(location) => format!("redirected to {location:?}, not followed"),
+        None => "a redirect without a Location, not followed".to_owned(),
     })
 }
 

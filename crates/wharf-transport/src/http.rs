@@ -24,6 +24,12 @@ pub struct HttpConfig {
     pub pool_max_idle_per_host: usize,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Allows plain `http` to hosts that are not loopback (default `false`).
+    ///
+    /// Off, such a request is refused before any connection: its signature,
+    /// token or key would cross the network in clear. Turn it on only for a
+    /// trusted network, such as an emulator on another machine of a test rig.
+    pub allow_plain_http: bool,
 }
 
 impl Default for HttpConfig {
@@ -33,6 +39,7 @@ impl Default for HttpConfig {
             max_body_bytes: 64 * 1024 * 1024,
             pool_max_idle_per_host: 8,
             user_agent: concat!("wharf/", env!("CARGO_PKG_VERSION")).to_owned(),
+            allow_plain_http: false,
         }
     }
 }
@@ -40,13 +47,15 @@ impl Default for HttpConfig {
 /// Sends requests over HTTP(S) with one pooled reqwest client.
 ///
 /// `https` is required, except for loopback addresses (`127.0.0.0/8`, `::1`,
-/// `localhost`), so tests can talk to a local emulator in plain HTTP.
+/// `localhost`), so tests can talk to a local emulator in plain HTTP, or where
+/// [`HttpConfig::allow_plain_http`] says so.
 /// Redirects are not followed: a 3xx comes back as the response.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
     max_body_bytes: u64,
     timeouts: Timeouts,
+    allow_plain_http: bool,
 }
 
 impl HttpTransport {
@@ -74,6 +83,7 @@ impl HttpTransport {
             client,
             max_body_bytes: config.max_body_bytes,
             timeouts,
+            allow_plain_http: config.allow_plain_http,
         })
     }
 }
@@ -81,7 +91,7 @@ impl HttpTransport {
 #[async_trait]
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, Error> {
-        check_scheme(&request)?;
+        check_scheme(&request, self.allow_plain_http)?;
         let limit = request.options.attempt_timeout;
         let sent = self
             .client
@@ -118,8 +128,9 @@ impl HttpTransport {
     }
 }
 
-/// Refuses plain HTTP except to loopback: credentials must not cross a network in clear.
-fn check_scheme(request: &Request) -> Result<(), Error> {
+/// Refuses plain HTTP except to loopback, unless allowed: credentials must not
+/// cross a network in clear.
+fn check_scheme(request: &Request, allow_plain_http: bool) -> Result<(), Error> {
     let url = reqwest::Url::parse(&request.url).map_err(|e| {
         Error::new(
             ErrorKind::InvalidRequest,
@@ -130,12 +141,13 @@ fn check_scheme(request: &Request) -> Result<(), Error> {
     })?;
     match url.scheme() {
         "https" => Ok(()),
-        "http" if is_loopback(url.host()) => Ok(()),
+        "http" if allow_plain_http || is_loopback(url.host()) => Ok(()),
         "http" => Err(Error::new(
             ErrorKind::InvalidRequest,
             request,
             format!(
-                "plain http is only allowed to loopback addresses, not {:?}; use https",
+                "plain http is only allowed to loopback addresses, not {:?}; use https \
+                 (or allow plain http explicitly)",
                 url.host_str().unwrap_or_default()
             ),
         )),

@@ -33,6 +33,10 @@ pub struct ClientOptions {
     pub jitter_seed: Option<u64>,
     /// Told of every listing's progress, for a progress bar or counts.
     pub progress: Option<crate::paginate::ProgressFn>,
+    /// Allows plain `http` to a host that is not loopback (default `false`):
+    /// off, such an endpoint is refused before any request, because the
+    /// request's signature or token would cross the network in clear.
+    pub allow_plain_http: bool,
 }
 
 impl Default for ClientOptions {
@@ -45,6 +49,7 @@ impl Default for ClientOptions {
             time: Arc::new(TokioTime),
             jitter_seed: None,
             progress: None,
+            allow_plain_http: false,
         }
     }
 }
@@ -59,6 +64,7 @@ impl fmt::Debug for ClientOptions {
             .field("time", &self.time)
             .field("jitter_seed", &self.jitter_seed)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
+            .field("allow_plain_http", &self.allow_plain_http)
             .finish()
     }
 }
@@ -123,6 +129,7 @@ pub(crate) fn http_transport(options: &ClientOptions) -> Result<Arc<dyn Transpor
     let mut config = wharf_transport::HttpConfig::default();
     config.timeouts = options.timeouts;
     config.max_body_bytes = options.max_body_bytes;
+    config.allow_plain_http = options.allow_plain_http;
     wharf_transport::HttpTransport::new(config)
         .map(|t| Arc::new(t) as Arc<dyn Transport>)
         .map_err(|e| Error::new(ErrorKind::Config, "").with_source(e))

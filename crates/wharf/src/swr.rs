@@ -258,6 +258,7 @@ impl SwrClient {
                 .during(Provider::Swr, OP)
                 .with_source(e)
         };
+        check_query(query).map_err(|e| e.during(Provider::Swr, OP))?;
         let pairs: Vec<(String, String)> = match self.inner.query_form {
             // A filter needs a term; asking for nothing in particular is no filter.
             QueryForm::Filter if *query == RepositoryQuery::default() => Vec::new(),
@@ -503,6 +504,41 @@ impl SwrClient {
         let request = Request::get(Provider::Swr, operation, url).with_options(options);
         self.inner.caller.send(request).await
     }
+}
+
+/// Refuses, before it is sent, a query no repository could match: a
+/// namespace that is not a namespace name (`../x`), or a name to search for
+/// with a character no name holds (`%`, white space, a control character).
+fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
+    if let Some(namespace) = &query.namespace {
+        wharf_model::Namespace::new(namespace.as_str())
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()).with_source(e))?;
+    }
+    if let Some(name) = &query.name
+        && let Some(problem) = search_problem(name)
+    {
+        let detail = format!("name {name:?} {problem}, so no repository name holds it");
+        return Err(Error::new(ErrorKind::InvalidInput, detail));
+    }
+    Ok(())
+}
+
+/// What keeps `name`, searched for as part of a repository name, from being
+/// one: a character no name holds, or two separators in a row (`..`, `//`),
+/// which no name holds but `__`.
+fn search_problem(name: &str) -> Option<String> {
+    let separator = |c: char| matches!(c, '.' | '_' | '-' | '/');
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || separator(c)))
+    {
+        return Some(format!("holds {c:?}"));
+    }
+    let chars: Vec<char> = name.chars().collect();
+    chars
+        .windows(2)
+        .find(|w| separator(w[0]) && separator(w[1]) && w != &['_', '_'])
+        .map(|w| format!("holds {:?}", w.iter().collect::<String>()))
 }
 
 /// A value for a `filter` term: `|` or `::` inside it would add terms.

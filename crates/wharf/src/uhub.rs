@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use wharf_auth::ucloud::{self, form_encode};
 use wharf_model::{
-    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
-    UhubAction, UhubResponse,
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType,
+    RepositoryName, TagSet, UhubAction, UhubResponse,
 };
 use wharf_parse::Total;
 use wharf_transport::{
@@ -300,6 +300,7 @@ impl UhubClient {
     ) -> Result<wharf_transport::Response, Error> {
         let mut params = vec![("Action", A::ACTION.to_owned())];
         params.extend(action.params());
+        check_names::<A>(&params)?;
         let has = |params: &[(&str, String)], name| params.iter().any(|(k, _)| *k == name);
         if let Some(project) = &self.inner.project_id
             && !has(&params, "ProjectId")
@@ -331,4 +332,28 @@ impl UhubClient {
         };
         self.inner.caller.send(request.with_options(options)).await
     }
+}
+
+/// Refuses a repo or image name that no registry holds (`../x`, `a%2f..`, a
+/// control character) before anything is sent: UHub names are Docker
+/// reference names, the grammar SWR's names follow too (a repo is one path
+/// component, an image may hold `/`).
+fn check_names<A: UhubAction>(params: &[(&str, String)]) -> Result<(), Error> {
+    params
+        .iter()
+        .try_for_each(|(key, value)| check_name(key, value, A::ACTION))
+}
+
+/// Checks `value` when `key` is `RepoName` or `ImageName`; see [`check_names`].
+pub(crate) fn check_name(key: &str, value: &str, operation: &'static str) -> Result<(), Error> {
+    let problem = match key {
+        "RepoName" if value.contains('/') => "a repo is one path component, without '/'".to_owned(),
+        "RepoName" | "ImageName" => match RepositoryName::new(value) {
+            Ok(_) => return Ok(()),
+            Err(e) => e.to_string(),
+        },
+        _ => return Ok(()),
+    };
+    let detail = format!("{key} {value:?} is not a valid name: {problem}");
+    Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Uhub, operation))
 }

@@ -153,6 +153,7 @@ impl Catalog for SwrCatalog {
 
     async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
         const OP: &str = "show_repository";
+        image_ref(repository, OP)?;
         let mut query = RepositoryQuery::default();
         query.namespace = Some(repository.namespace().to_owned());
         query.name = Some(repository.name().to_owned());

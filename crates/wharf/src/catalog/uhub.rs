@@ -14,6 +14,7 @@ use super::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };
+use crate::uhub::check_name;
 use crate::{Error, ErrorKind, ListOptions, UhubClient};
 
 /// UHub as a [`Catalog`] (spec `uhub://REGION`): a UHub repo is a
@@ -149,6 +150,9 @@ impl Catalog for UhubCatalog {
     }
 
     async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+        const OP: &str = "show_repository";
+        check_name("RepoName", repository.namespace(), OP)?;
+        check_name("ImageName", repository.name(), OP)?;
         let name = repository.name();
         let found = images(
             &self.client,
@@ -160,7 +164,7 @@ impl Catalog for UhubCatalog {
         .await?;
         found.ok_or_else(|| {
             let detail = format!("image {repository} does not exist");
-            Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, "show_repository")
+            Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, OP)
         })
     }
 }
