@@ -1,5 +1,6 @@
-//! Paging against the emulator under stress: injected faults, throttling
-//! (AIMD), and a catalog that changes between pages.
+//! Paging against the emulator under stress: throttling (AIMD), and a
+//! catalog that changes between pages. Listings through every kind of fault
+//! are in the workspace's `tests/tests/faults.rs`.
 
 mod common;
 
@@ -7,80 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use wharf::model::{PageRequest, RepositoryName, RepositoryQuery};
-use wharf::{ErrorKind, OnChange, SwrClient, UhubClient};
+use wharf::{ErrorKind, OnChange, SwrClient};
 use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig};
 use wharf_transport::{HttpConfig, HttpTransport, Request, Response, Transport};
-
-async fn list_swr(client: &SwrClient, concurrency: usize) -> Vec<String> {
-    let repos: Vec<_> = client
-        .list_repositories(RepositoryQuery::default())
-        .page_size(20)
-        .concurrency(concurrency)
-        .items()
-        .try_collect()
-        .await
-        .unwrap_or_else(|e| panic!("concurrency {concurrency}: {e}"));
-    repos
-        .iter()
-        .map(|r| format!("{}/{}", r.namespace, r.name))
-        .collect()
-}
-
-/// A fake clock from now: the emulator's `Retry-After` of a second, and the
-/// backoffs, take no wall time; stalls still end on the real clock.
-fn fake_clock() -> Arc<dyn wharf::Time> {
-    Arc::new(wharf_transport::FakeTime::new(std::time::SystemTime::now()))
-}
-
-#[tokio::test]
-async fn listings_are_exact_through_every_kind_of_fault() {
-    let dataset = common::dataset(400);
-    let expected = common::repositories(&dataset);
-    let ns = &dataset.namespaces[2];
-    let mut images: Vec<_> = ns.repositories.iter().map(|r| r.name.to_string()).collect();
-    images.sort();
-    let emulator = common::emulator(dataset.clone()).await;
-    for seed in [1, 2] {
-        for concurrency in [1, 8] {
-            let faults = FaultConfig::random(0.3, seed)
-                .with_retry_after(Duration::ZERO)
-                .with_stall(Duration::from_millis(300));
-            emulator.set_faults(faults).unwrap();
-            let mut swr = common::swr_config(&emulator);
-            swr.options.timeouts = swr
-                .options
-                .timeouts
-                .with_attempt(Duration::from_millis(100));
-            swr.options.time = fake_clock();
-            let client = SwrClient::new(swr).unwrap();
-            assert_eq!(
-                list_swr(&client, concurrency).await,
-                expected,
-                "seed {seed}"
-            );
-
-            let mut uhub = common::uhub_config(&emulator);
-            uhub.options.timeouts = uhub
-                .options
-                .timeouts
-                .with_attempt(Duration::from_millis(100));
-            uhub.options.time = fake_clock();
-            let client = UhubClient::new(uhub).unwrap();
-            let got: Vec<_> = client
-                .list_repo_images(ns.name.as_str())
-                .page_size(10)
-                .concurrency(concurrency)
-                .items()
-                .try_collect()
-                .await
-                .unwrap_or_else(|e| panic!("seed {seed}, concurrency {concurrency}: {e}"));
-            let got: Vec<_> = got.iter().map(|i| i.image_name.clone()).collect();
-            assert_eq!(got, images, "seed {seed}, concurrency {concurrency}");
-        }
-    }
-}
 
 #[tokio::test]
 async fn throttling_halves_the_limit_and_successes_bring_it_back() {
