@@ -136,3 +136,63 @@ fn the_check_names_edited_missing_and_unknown_files_and_writing_mends_them() {
         [stale("replay/old.json", Staleness::Unknown)]
     );
 }
+
+#[test]
+fn recorded_fixtures_hold_no_secret_and_no_signature() {
+    let secrets = [
+        wharf_emulator::DEMO_HUAWEI_SK,
+        wharf_emulator::DEMO_UCLOUD_PRIVATE_KEY,
+        wharf_emulator::DEMO_TOKEN,
+    ];
+    let dir = wharf_tests::fixtures_dir().join("replay");
+    let (mut checked, mut redacted) = (0, 0);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret} in {}", path.display());
+        }
+        // Every signature and credential header is redacted.
+        for (at, _) in text.match_indices("Signature=") {
+            let value = &text[at + "Signature=".len()..];
+            assert!(
+                value.starts_with("REDACTED"),
+                "{}: {value:.40}",
+                path.display()
+            );
+        }
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue; // the README
+        };
+        credential_headers(&json, &mut |name, value| {
+            assert_eq!(value, "<redacted>", "{name} in {}", path.display());
+            redacted += 1;
+        });
+        checked += 1;
+    }
+    assert!(checked >= 9, "{checked} fixtures checked");
+    assert!(
+        redacted > 0,
+        "no credential header found: the walk is wrong"
+    );
+}
+
+/// Calls `found` with every `[name, value]` pair in `json` whose name is a
+/// credential header.
+fn credential_headers(json: &serde_json::Value, found: &mut dyn FnMut(&str, &str)) {
+    use serde_json::Value;
+    match json {
+        Value::Array(pair) if pair.len() == 2 => {
+            if let (Some(name), Some(value)) = (pair[0].as_str(), pair[1].as_str()) {
+                let lower = name.to_ascii_lowercase();
+                if ["authorization", "x-auth-token", "x-security-token"].contains(&lower.as_str()) {
+                    found(name, value);
+                }
+            }
+            pair.iter().for_each(|v| credential_headers(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| credential_headers(v, found)),
+        Value::Object(map) => map.values().for_each(|v| credential_headers(v, found)),
+        _ => {}
+    }
+}

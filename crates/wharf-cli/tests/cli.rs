@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use wharf_emulator::{
@@ -360,6 +361,148 @@ fn secrets_never_show_in_any_output() {
             }
             assert!(!all.contains(DEMO_UCLOUD_PRIVATE_KEY));
         }
+    }
+}
+
+/// A loopback proxy to `upstream` that keeps every byte its clients send,
+/// so a test knows the signatures that went over the wire.
+fn tee_proxy(upstream: std::net::SocketAddr) -> (String, Arc<Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&sent);
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let Ok(mut server) = TcpStream::connect(upstream) else {
+                return;
+            };
+            let (mut back, mut from_server) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from_server, &mut back);
+                let _ = back.shutdown(Shutdown::Write);
+            });
+            let kept = Arc::clone(&kept);
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 16384];
+                while let Ok(n) = client.read(&mut buffer) {
+                    if n == 0 || server.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                    kept.lock().unwrap().extend_from_slice(&buffer[..n]);
+                }
+                let _ = server.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    (url, sent)
+}
+
+/// Every signature in the requests `sent`: Huawei's `Signature=` in the
+/// `Authorization` header and UCloud's `Signature` field, at least 16 hex
+/// digits each.
+fn signatures(sent: &[u8]) -> Vec<String> {
+    let sent = String::from_utf8_lossy(sent);
+    let mut found: Vec<String> = sent
+        .split("Signature=")
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect::<String>()
+        })
+        .filter(|s| s.len() >= 16)
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn no_secret_or_signature_shows_at_the_most_detailed_log() {
+    const SK: &str = "sk-never-shown-0123456789";
+    const TOKEN: &str = "security-token-never-shown-42";
+    const PRIVATE: &str = "private-key-never-shown-9876";
+    let auth = wharf_emulator::AuthConfig::empty()
+        .with_huawei_key(DEMO_HUAWEI_AK, SK)
+        .with_ucloud_key(DEMO_UCLOUD_PUBLIC_KEY, PRIVATE);
+    let emulator = Emulator::builder()
+        .dataset(Dataset::demo())
+        .auth(auth)
+        .log_requests(false)
+        .start_background()
+        .unwrap();
+    let (url, sent) = tee_proxy(emulator.addr());
+    let swr_side = format!("swr+{url}");
+    let uhub_side = format!("uhub+{url}?region=cn-bj2");
+    let commands: &[&[&str]] = &[
+        &["repos"],
+        &[
+            "repos",
+            "--namespace",
+            "team",
+            "--name",
+            "nginx",
+            "--output",
+            "json",
+        ],
+        &["tags", "team/nginx", "--output", "csv"],
+        &["show", "team/nginx"],
+        &["show", "team/no-such-repository"],
+        &["namespaces", "--output", "table"],
+        &["official", "images"],
+        &["official", "tags", "library/nginx"],
+        &["official", "show", "library/redis"],
+        &["--provider", "uhub", "repos", "--namespace", "team"],
+        &["--provider", "uhub", "tags", "team/nginx"],
+        &["--provider", "uhub", "show", "team/nginx"],
+        &["--provider", "uhub", "namespaces"],
+        &["diff", &swr_side, &uhub_side, "--namespace", "team"],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    let mut outputs = String::new();
+    for args in commands {
+        let mut command = wharf(args);
+        if !args.contains(&"diff") {
+            command.args(["--endpoint", &url]);
+        }
+        command
+            .args(["--verbose", "--page-size", "5"])
+            .env("RUST_LOG", "trace")
+            .env("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_AK)
+            .env("HUAWEICLOUD_SDK_SK", SK)
+            .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN)
+            .env("UCLOUD_PUBLIC_KEY", DEMO_UCLOUD_PUBLIC_KEY)
+            .env("UCLOUD_PRIVATE_KEY", PRIVATE);
+        let out = run(&mut command);
+        let shown = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(matches!(code(&out), 0 | 1 | 4), "{args:?}: {shown}");
+        outputs.push_str(&shown);
+    }
+    let sent = sent.lock().unwrap().clone();
+    let signatures = signatures(&sent);
+    assert!(
+        signatures.len() > 20,
+        "signatures seen: {}",
+        signatures.len()
+    );
+    let on_the_wire = String::from_utf8_lossy(&sent);
+    assert!(on_the_wire.contains(TOKEN), "the token was sent");
+    // The trace log did run: it names the requests it sent.
+    assert!(
+        outputs.contains("TRACE") || outputs.contains("DEBUG"),
+        "{outputs}"
+    );
+    for secret in [SK, TOKEN, PRIVATE]
+        .iter()
+        .copied()
+        .chain(signatures.iter().map(String::as_str))
+    {
+        assert!(!outputs.contains(secret), "{secret} shown:\n{outputs}");
     }
 }
 
