@@ -154,6 +154,7 @@ fn main() -> ExitCode {
         Some("bench-emulator") => bench_script("bench-emulator", BENCH_EMULATOR_SCRIPT, &args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("bench-chart") => bench_chart(),
+        Some("soak") => bench_script("soak", SOAK_SCRIPT, &args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -186,6 +187,8 @@ commands:
                       the rounds (3), WHARF_BENCH_SKIP_MEMORY=1 skips the 1M-item run;
                       writes target/bench/sdk-compare.{{md,json,svg}}
   bench-chart         redraw target/bench/sdk-compare.svg from the last bench's JSON
+  soak                the CLI lists 1,000,000 repositories through 10% faults: exactly,
+                      in flat memory (benches/soak.sh; flags --repos, --rate, --seed)
 
 tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
@@ -200,6 +203,9 @@ fn workspace_root() -> &'static Path {
 
 /// The benchmark script, relative to the workspace root.
 const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
+
+/// The soak (1,000,000 repositories through faults), relative to the workspace root.
+const SOAK_SCRIPT: &str = "benches/soak.sh";
 
 /// The SDK comparison script, relative to the workspace root.
 const BENCH_SDK_SCRIPT: &str = "benches/sdk-compare.sh";
