@@ -1945,8 +1945,27 @@ fn run(case: &Case, addr: SocketAddr, tally: &mut Tally) -> Result<(), String> {
             ));
             break;
         }
-        if answer.bare {
-            // hyper closes after its refusal: nothing more comes.
+        let closing = answer
+            .reply
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        if answer.bare || closing {
+            // hyper closes after its refusal, and after `Connection: close`:
+            // nothing more comes, and any request left is for the client to
+            // send again.
+            match read_answer(&mut reader, false) {
+                Ok(None) => {}
+                Ok(Some(more)) => {
+                    result = Err(format!(
+                        "answer {i} says it closes, then {} came",
+                        more.reply.status
+                    ));
+                }
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                    result = Err(format!("answer {i} then a reset: {e}"));
+                }
+                Err(e) => result = Err(format!("after answer {i}: {e}")),
+            }
             closed = true;
             break;
         }
