@@ -46,6 +46,7 @@ mod swr_namespaces;
 mod swr_tags;
 mod terms;
 mod uhub;
+mod uhub_json;
 
 pub use auth::{
     AuthConfig, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TOKEN, DEMO_UCLOUD_PRIVATE_KEY,

@@ -35,6 +35,7 @@ use crate::json::ok;
 use crate::listing;
 use crate::params::{self, ParamError};
 use crate::state::Shared;
+use crate::uhub_json;
 
 /// No `Action`.
 pub(crate) const RET_MISSING_ACTION: i64 = 160;
@@ -96,6 +97,8 @@ enum Unreadable {
     Method,
     /// A JSON body that is not an object of scalars; the message says why.
     Json(String),
+    /// More than [`params::MAX_PARAMS`] parameters.
+    TooMany,
 }
 
 /// The parameters of a call: the query string for `GET`, the body for `POST`
@@ -107,9 +110,10 @@ fn read_params(
     body: &[u8],
 ) -> Result<Vec<(String, String)>, Unreadable> {
     match *method {
-        Method::GET | Method::HEAD => Ok(params::form(uri.query().unwrap_or("").as_bytes())),
-        Method::POST if is_json(headers) => json_pairs(body).map_err(Unreadable::Json),
-        Method::POST => Ok(params::form(body)),
+        Method::GET | Method::HEAD => params::form_bounded(uri.query().unwrap_or("").as_bytes())
+            .map_err(|_| Unreadable::TooMany),
+        Method::POST if is_json(headers) => uhub_json::pairs(body).map_err(Unreadable::Json),
+        Method::POST => params::form_bounded(body).map_err(|_| Unreadable::TooMany),
         _ => Err(Unreadable::Method),
     }
 }
@@ -122,49 +126,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// A JSON object's members as text pairs, each value as the UCloud SDKs
-/// sign it: a string as is, an integral number without a fraction (`3.0`
-/// is `3`), a boolean as `true`/`false`. Anything else is refused, naming
-/// the member: nothing sent is dropped.
-fn json_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    let serde_json::Value::Object(map) = value else {
-        return Err("the body is JSON but not an object".to_owned());
-    };
-    map.into_iter()
-        .map(|(name, value)| {
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => number_text(&n),
-                other => {
-                    let kind = match other {
-                        serde_json::Value::Null => "null",
-                        serde_json::Value::Array(_) => "an array",
-                        _ => "an object",
-                    };
-                    return Err(format!(
-                        "{name} is {kind}; expected a string, a number or a boolean"
-                    ));
-                }
-            };
-            Ok((name, text))
-        })
-        .collect()
-}
-
-/// A JSON number as the UCloud SDKs print it when signing: integral floats
-/// without their fraction.
-fn number_text(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
-            format!("{}", f as i64)
-        }
-        _ => n.to_string(),
-    }
 }
 
 /// `Action` of a call, from its parameters and the URL.
@@ -219,6 +180,10 @@ async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         Ok(params) => params,
         Err(Unreadable::Json(problem)) => {
             return failure(None, RET_BAD_PARAM, format!("Params error: {problem}"));
+        }
+        Err(Unreadable::TooMany) => {
+            let message = format!("Params error: {}", params::TooMany);
+            return failure(None, RET_BAD_PARAM, message);
         }
         Err(Unreadable::Method) => {
             let message = format!("Method {} is not allowed: use GET or POST", parts.method);

@@ -502,3 +502,64 @@ fn unreadable_bodies_get_a_parameter_error() {
         "{message}"
     );
 }
+
+/// A JSON member given twice is refused as repeated, as in a form; before,
+/// the last one silently won.
+#[test]
+fn a_json_member_given_twice_is_refused() {
+    let emu = start(Emulator::builder().no_auth());
+    let twice = post_json(
+        &emu,
+        "application/json",
+        r#"{"Action":"GetRepoImage","RepoName":"team","Limit":"1","Limit":"2"}"#,
+    );
+    assert_eq!(twice["RetCode"], 230, "{twice}");
+    assert_eq!(
+        twice["Message"],
+        "Params error: Limit is given more than once"
+    );
+    // Signed, the signature check refuses it first (171), as a form's.
+    let signed = post_json(
+        &demo(),
+        "application/json",
+        r#"{"Action":"GetRepo","Limit":"1","Limit":"2"}"#,
+    );
+    assert!(
+        [170, 171].contains(&signed["RetCode"].as_i64().unwrap()),
+        "{signed}"
+    );
+}
+
+/// A body of many parameters is refused before they are decoded: a 1 MiB
+/// form of `a=&` would otherwise cost about 60 MiB.
+#[test]
+fn more_than_a_thousand_parameters_are_refused() {
+    let emu = demo();
+    let form_body = "a=&".repeat(300_000);
+    let headers = vec![(
+        "Content-Type".to_owned(),
+        "application/x-www-form-urlencoded".to_owned(),
+    )];
+    let reply = common::send(emu.addr(), "POST", "/", &headers, form_body.as_bytes()).unwrap();
+    let message = assert_ret(&reply, 230, None);
+    assert_eq!(message, "Params error: more than 1000 parameters");
+    let query = format!("/?Action=GetRepo&{}", "a=1&".repeat(1000));
+    let reply = common::send(emu.addr(), "GET", &query, &[], b"").unwrap();
+    assert_eq!(
+        assert_ret(&reply, 230, None),
+        "Params error: more than 1000 parameters"
+    );
+    let members: Vec<String> = (0..1001).map(|i| format!("\"K{i}\":{i}")).collect();
+    let json = post_json(
+        &emu,
+        "application/json",
+        &format!("{{{}}}", members.join(",")),
+    );
+    assert_eq!(json["RetCode"], 230);
+    assert_eq!(json["Message"], "Params error: more than 1000 parameters");
+    // A thousand is still read (and refused for its signature, not its size).
+    let distinct: String = (0..999).map(|i| format!("a{i}=1&")).collect();
+    let query = format!("/?Action=GetRepo&{distinct}");
+    let reply = common::send(emu.addr(), "GET", &query, &[], b"").unwrap();
+    assert_eq!(reply.json()["RetCode"], 170, "{}", reply.text());
+}
