@@ -146,8 +146,8 @@ fn check_scheme(request: &Request, allow_plain_http: bool) -> Result<(), Error> 
             ErrorKind::InvalidRequest,
             request,
             format!(
-                "plain http is only allowed to loopback addresses, not {:?}; use https \
-                 (or allow plain http explicitly)",
+                "plain http is only allowed to loopback addresses, not {:?}; use https, \
+                 or allow plain http explicitly (allow_plain_http, the CLI's --allow-plain-http)",
                 url.host_str().unwrap_or_default()
             ),
         )),
