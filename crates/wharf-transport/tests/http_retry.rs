@@ -271,7 +271,7 @@ async fn plain_http_is_refused_except_to_loopback() {
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert_eq!(
         error.to_string(),
-        "swr list_repos: invalid request: plain http is only allowed to loopback addresses, not \"swr-api.cn-north-4.myhuaweicloud.com\"; use https"
+        "swr list_repos: invalid request: plain http is only allowed to loopback addresses, not \"swr-api.cn-north-4.myhuaweicloud.com\"; use https, or allow plain http explicitly (allow_plain_http, the CLI's --allow-plain-http)"
     );
 }
 
