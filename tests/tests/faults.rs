@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use futures::{StreamExt, TryStreamExt};
 use wharf::model::{RepositoryName, RepositoryQuery};
-use wharf::{ClientOptions, ErrorKind, OnChange, SwrClient, UhubClient};
+use wharf::{ClientOptions, ErrorKind, Items, OnChange, Summary, SwrClient, UhubClient};
 use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions};
 
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
@@ -114,54 +114,44 @@ fn fault_sets() -> Vec<(String, Vec<Fault>)> {
 struct Listed {
     names: Vec<String>,
     error: Option<wharf::Error>,
-    attempts: u64,
+    summary: Summary,
 }
 
 async fn list_swr(client: &SwrClient, concurrency: usize) -> Listed {
-    let mut items = client
+    let items = client
         .list_repositories(RepositoryQuery::default())
         .page_size(20)
         .concurrency(concurrency)
         .items();
-    let mut listed = Listed {
-        names: Vec::new(),
-        error: None,
-        attempts: 0,
-    };
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(r) => listed.names.push(format!("{}/{}", r.namespace, r.name)),
-            Err(e) => {
-                listed.error = Some(e);
-                break;
-            }
-        }
-    }
-    listed.attempts = items.summary().attempts;
-    listed
+    until_error(items, |r| format!("{}/{}", r.namespace, r.name)).await
 }
 
 async fn list_uhub(client: &UhubClient, repo: &str, concurrency: usize) -> Listed {
-    let mut items = client
+    let items = client
         .list_repo_images(repo)
         .page_size(10)
         .concurrency(concurrency)
         .items();
+    until_error(items, |i| i.image_name).await
+}
+
+/// The names of what `items` yields, up to its end or its first error.
+async fn until_error<T>(mut items: Items<T>, name: impl Fn(T) -> String) -> Listed {
     let mut listed = Listed {
         names: Vec::new(),
         error: None,
-        attempts: 0,
+        summary: Summary::default(),
     };
     while let Some(item) = items.next().await {
         match item {
-            Ok(i) => listed.names.push(i.image_name),
+            Ok(item) => listed.names.push(name(item)),
             Err(e) => {
                 listed.error = Some(e);
                 break;
             }
         }
     }
-    listed.attempts = items.summary().attempts;
+    listed.summary = items.summary();
     listed
 }
 
@@ -186,7 +176,7 @@ async fn every_listing_is_exact_through_30_percent_faults_of_each_kind() {
                 assert_eq!(listed.names, expected, "swr, {case}");
                 let pages = expected.len().div_ceil(20) as u64;
                 pages_asked.fetch_add(pages, Ordering::Relaxed);
-                attempts.fetch_add(listed.attempts, Ordering::Relaxed);
+                attempts.fetch_add(listed.summary.attempts, Ordering::Relaxed);
 
                 emulator.set_faults(faults).unwrap();
                 let listed = list_uhub(&uhub(&emulator, 10, ATTEMPT), &repo, concurrency).await;
@@ -195,7 +185,7 @@ async fn every_listing_is_exact_through_30_percent_faults_of_each_kind() {
                 // UHub's total is confirmed by one more page at the end.
                 let pages = expected_images.len().div_ceil(10) as u64 + 1;
                 pages_asked.fetch_add(pages, Ordering::Relaxed);
-                attempts.fetch_add(listed.attempts, Ordering::Relaxed);
+                attempts.fetch_add(listed.summary.attempts, Ordering::Relaxed);
                 listings.fetch_add(2, Ordering::Relaxed);
             }
         }
@@ -337,24 +327,17 @@ async fn a_catalog_changed_during_a_faulty_listing_is_reported() {
                     }
                 }));
                 let client = SwrClient::new(config).unwrap();
-                let mut items = client
+                let items = client
                     .list_repositories(RepositoryQuery::default())
                     .page_size(20)
                     .concurrency(concurrency)
                     .on_change(on_change)
                     .items();
-                let mut names = Vec::new();
-                let mut error = None;
-                while let Some(item) = items.next().await {
-                    match item {
-                        Ok(r) => names.push(format!("{}/{}", r.namespace, r.name)),
-                        Err(e) => {
-                            error = Some(e);
-                            break;
-                        }
-                    }
-                }
-                let summary = items.summary();
+                let Listed {
+                    names,
+                    error,
+                    summary,
+                } = until_error(items, |r| format!("{}/{}", r.namespace, r.name)).await;
                 match on_change {
                     OnChange::Fail => {
                         let e = error.unwrap_or_else(|| panic!("{case}: not reported"));
