@@ -240,8 +240,7 @@ impl SwrClient {
 
     /// Every repository `query` selects, page by page (its `page` is ignored).
     pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
-        let rules = Rules::keyed(|r: &Repository| format!("{}/{}", r.namespace, r.name))
-            .ordered(repository_order(&query));
+        let rules = Rules::keyed(repository_key).ordered(repository_order(&query));
         self.paginator(query, rules, "list_repos", |client, query, options| {
             Box::pin(async move { client.repositories_page(&query, options).await })
         })
@@ -519,6 +518,16 @@ fn filter_value<'a>(operation: &'static str, key: &str, value: &'a str) -> Resul
 }
 
 /// Adds `offset` and `limit` when a page is asked for.
+/// `namespace/name`, the key the paginator tells repositories apart by:
+/// made for every item, so put together without the formatting machinery.
+fn repository_key(r: &Repository) -> String {
+    let mut key = String::with_capacity(r.namespace.len() + 1 + r.name.len());
+    key.push_str(&r.namespace);
+    key.push('/');
+    key.push_str(&r.name);
+    key
+}
+
 /// How many items a page asked for may hold (the server's default when it
 /// asked for none).
 fn limit(page: Option<PageRequest>) -> usize {
