@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
+use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf::catalog::{CatalogKind, RepoRef};
 use wharf::model::RepositoryQuery;
@@ -122,18 +123,38 @@ pub fn default_format() -> Output {
 
 /// Prints items as they arrive, flushing whenever none is ready, so a
 /// reader sees each page at once; the progress bar steps aside for them.
+///
+/// The items ready at once are gathered in one buffer, reused from batch to
+/// batch, and printed together: the stream is not polled while the bar is
+/// suspended, since polling reports progress to the bar.
 pub async fn print_with<R: Row + Send + 'static>(
-    items: BoxStream<'static, Result<R, Error>>,
+    mut items: BoxStream<'static, Result<R, Error>>,
     format: Output,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut printer = Printer::new(format, std::io::BufWriter::new(stdout.lock()));
-    let mut chunks = items.ready_chunks(1024);
-    while let Some(chunk) = chunks.next().await {
+    let mut ready = Vec::new();
+    let mut ended = false;
+    while !ended {
+        let Some(first) = items.next().await else {
+            break;
+        };
+        ready.push(first);
+        while ready.len() < BATCH {
+            match items.next().now_or_never() {
+                Some(Some(item)) => ready.push(item),
+                // The end: a stream is not polled again after it.
+                Some(None) => {
+                    ended = true;
+                    break;
+                }
+                None => break,
+            }
+        }
         let mut failed = None;
         tracker.suspend(|| -> Result<(), CliError> {
-            for item in chunk {
+            for item in ready.drain(..) {
                 match item {
                     Ok(item) => printer.row(&item)?,
                     Err(e) => {
@@ -154,6 +175,9 @@ pub async fn print_with<R: Row + Send + 'static>(
     tracker.suspend(|| printer.finish())?;
     Ok(())
 }
+
+/// Items printed between two flushes at most.
+const BATCH: usize = 1024;
 
 /// Only items whose name contains `text`.
 fn contains(

@@ -63,10 +63,16 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-/// Two workers: one decodes pages while the other drives the requests.
+/// One worker requests and decodes pages while the main thread prints.
+///
+/// Not more: each thread that allocates gets a glibc arena of its own, and
+/// a second worker cost 4-5 MiB more peak RSS listing 100,000 repositories
+/// (docs/benchmarks.md, "Peak RSS streaming a million repositories") and
+/// more CPU in cross-thread wake-ups, for no time saved at 20 ms latency.
+/// Not fewer: on one thread, decoding and printing take turns.
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| CliError::new(Exit::Other, format!("cannot start the runtime: {e}")))

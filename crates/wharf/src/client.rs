@@ -4,7 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use wharf_transport::{
     Classifier, Provider, Request, Response, RetryConfig, Retrying, Signer, Signing, Time,
     Timeouts, TokioTime, Transport,
@@ -135,6 +138,85 @@ pub(crate) fn http_transport(options: &ClientOptions) -> Result<Arc<dyn Transpor
         .map_err(|e| Error::new(ErrorKind::Config, "").with_source(e))
 }
 
+/// Decodes a JSON array body into a vector with room for `capacity` items
+/// from the start (a page's limit, bounded by
+/// [`PageRequest::MAX_LIMIT`](wharf_model::PageRequest::MAX_LIMIT)), so that
+/// the page's largest allocation is made once instead of growing by doubling
+/// while the items' strings are allocated around it; otherwise as [`decode`].
+pub(crate) fn decode_list<T: DeserializeOwned>(
+    provider: Provider,
+    operation: &'static str,
+    response: &Response,
+    capacity: usize,
+) -> Result<Vec<T>, Error> {
+    let capacity = capacity.min(wharf_model::PageRequest::MAX_LIMIT as usize);
+    if let Some(items) = parse(&response.body, ListSeed::<T>::new(capacity)) {
+        return Ok(items);
+    }
+    decode(provider, operation, response)
+}
+
+/// `seed` over the whole of `body`, `None` on any error (the caller reads it
+/// again to say why).
+///
+/// A body that is valid UTF-8 as a whole is read as text: checked once here,
+/// rather than string by string as JSON bytes would be. Either way the
+/// outcome is the same.
+fn parse<'de, S: DeserializeSeed<'de>>(body: &'de [u8], seed: S) -> Option<S::Value> {
+    fn whole<'de, R: serde_json::de::Read<'de>, S: DeserializeSeed<'de>>(
+        read: R,
+        seed: S,
+    ) -> Option<S::Value> {
+        let mut json = serde_json::Deserializer::new(read);
+        let value = seed.deserialize(&mut json).ok()?;
+        json.end().ok()?;
+        Some(value)
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => whole(serde_json::de::StrRead::new(text), seed),
+        Err(_) => whole(serde_json::de::SliceRead::new(body), seed),
+    }
+}
+
+/// A JSON array read into a vector made with room for `capacity` items.
+struct ListSeed<T> {
+    capacity: usize,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> ListSeed<T> {
+    fn new(capacity: usize) -> Self {
+        ListSeed {
+            capacity,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.capacity);
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
 /// Decodes a JSON body, naming the field that failed and keeping the start
 /// of the body.
 ///
@@ -145,7 +227,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     response: &Response,
 ) -> Result<T, Error> {
-    if let Ok(value) = serde_json::from_slice(&response.body) {
+    if let Some(value) = parse(&response.body, PhantomData::<T>) {
         return Ok(value);
     }
     let mut json = serde_json::Deserializer::from_slice(&response.body);
@@ -220,6 +302,39 @@ mod tests {
         ] {
             let e = base_url(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Config, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_list_is_decoded_with_room_for_its_page_and_fails_as_decode_does() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Item {
+            name: String,
+        }
+        let response = Response::new(http::StatusCode::OK, r#" [{"name":"é"},{"name":"b"}] "#);
+        let items = decode_list::<Item>(Provider::Swr, "list_repos", &response, 50).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].name, "é");
+        assert!(items.capacity() >= 50, "room for the page made up front");
+        let capped = decode_list::<Item>(Provider::Swr, "list_repos", &response, 1 << 40).unwrap();
+        assert!(
+            capped.capacity() < 1 << 20,
+            "never more than a page's limit"
+        );
+        // Not UTF-8 inside a string, trailing data, a wrong type: each comes
+        // out as decode's own outcome.
+        for body in [
+            &b"[{\"name\":\"\xff\"}]"[..],
+            br#"[{"name":"a"}] x"#,
+            br#"[{"name":1}]"#,
+        ] {
+            let response = Response::new(http::StatusCode::OK, body.to_vec());
+            let listed = decode_list::<Item>(Provider::Swr, "list_repos", &response, 10);
+            let decoded = decode::<Vec<Item>>(Provider::Swr, "list_repos", &response);
+            assert_eq!(
+                listed.map_err(|e| e.to_string()),
+                decoded.map_err(|e| e.to_string())
+            );
         }
     }
 

@@ -17,7 +17,7 @@ use wharf_transport::{
     CallOptions, HuaweiSigner, Provider, Request, Response, Signer, SwrClassifier, Transport,
 };
 
-use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
+use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode, decode_list};
 use crate::credentials::{self, CredentialSource, env};
 use crate::paginate::{FetchPage, InOrder, Paginator, Rules, in_order};
 use crate::{Error, ErrorKind, Page};
@@ -240,8 +240,7 @@ impl SwrClient {
 
     /// Every repository `query` selects, page by page (its `page` is ignored).
     pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
-        let rules = Rules::keyed(|r: &Repository| format!("{}/{}", r.namespace, r.name))
-            .ordered(repository_order(&query));
+        let rules = Rules::keyed(repository_key).ordered(repository_order(&query));
         self.paginator(query, rules, "list_repos", |client, query, options| {
             Box::pin(async move { client.repositories_page(&query, options).await })
         })
@@ -273,7 +272,7 @@ impl SwrClient {
                 .collect(),
         };
         let response = self.get(OP, "/v2/manage/repos", &pairs, options).await?;
-        let items: Vec<Repository> = decode(Provider::Swr, OP, &response)?;
+        let items: Vec<Repository> = decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         let total_range = items.first().and_then(|r| r.total_range);
         paged(OP, &response, items, query.page, total_range)
     }
@@ -317,7 +316,8 @@ impl SwrClient {
         let response = self
             .get(OP, "/v2/manage/dockerhub/repos", &pairs, options)
             .await?;
-        let items: Vec<OfficialImage> = decode(Provider::Swr, OP, &response)?;
+        let items: Vec<OfficialImage> =
+            decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         let total_range = items.first().and_then(|i| i.total_range);
         paged(OP, &response, items, query.page, total_range)
     }
@@ -354,7 +354,8 @@ impl SwrClient {
         let mut pairs = Vec::new();
         push_page(&mut pairs, query.page);
         let response = self.get(OP, &path, &pairs, options).await?;
-        let items: Vec<OfficialImageTag> = decode(Provider::Swr, OP, &response)?;
+        let items: Vec<OfficialImageTag> =
+            decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         paged(OP, &response, items, query.page, None)
     }
 
@@ -457,7 +458,8 @@ impl SwrClient {
             pairs.push(("tag".to_owned(), tag.clone()));
         }
         let response = self.get(OP, &path, &pairs, options).await?;
-        let items: Vec<RepositoryTag> = decode(Provider::Swr, OP, &response)?;
+        let items: Vec<RepositoryTag> =
+            decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         paged(OP, &response, items, query.page, None)
     }
 
@@ -552,6 +554,22 @@ fn filter_value<'a>(operation: &'static str, key: &str, value: &'a str) -> Resul
 }
 
 /// Adds `offset` and `limit` when a page is asked for.
+/// `namespace/name`, the key the paginator tells repositories apart by:
+/// made for every item, so put together without the formatting machinery.
+fn repository_key(r: &Repository) -> String {
+    let mut key = String::with_capacity(r.namespace.len() + 1 + r.name.len());
+    key.push_str(&r.namespace);
+    key.push('/');
+    key.push_str(&r.name);
+    key
+}
+
+/// How many items a page asked for may hold (the server's default when it
+/// asked for none).
+fn limit(page: Option<PageRequest>) -> usize {
+    page.map_or(PageRequest::DEFAULT_LIMIT, |p| p.limit) as usize
+}
+
 fn push_page(pairs: &mut Vec<(String, String)>, page: Option<PageRequest>) {
     if let Some(page) = page {
         pairs.push(("offset".to_owned(), page.offset.to_string()));

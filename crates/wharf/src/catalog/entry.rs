@@ -88,7 +88,9 @@ impl Serialize for Repository {
         let mut s = serializer.serialize_struct("Repository", 9)?;
         s.serialize_field("namespace", &self.namespace)?;
         s.serialize_field("name", &self.name)?;
-        s.serialize_field("qualified_name", &self.qualified_name())?;
+        // Written straight out, not made into a String first.
+        let qualified_name = format_args!("{}/{}", self.namespace, self.name);
+        s.serialize_field("qualified_name", &qualified_name)?;
         s.serialize_field("tag_count", &self.tag_count)?;
         s.serialize_field("size", &self.size)?;
         s.serialize_field("created", &self.created)?;
