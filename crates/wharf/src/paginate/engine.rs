@@ -229,7 +229,11 @@ impl<T: Clone + Send + 'static> Engine<T> {
         }
         let mut room = u64::from(self.options.page_size);
         if let Some(end) = self.end {
-            if at >= end {
+            // A total that may be understated is confirmed by a request that
+            // covers `end` itself, sent with the others rather than after the
+            // last page: the answer, empty or not, is then already on its way.
+            let confirm = self.rules.confirm_end && at == end;
+            if at >= end && !confirm {
                 return None;
             }
             // A total that may be understated does not shorten the last

@@ -27,7 +27,8 @@
 //! A page with more items than asked for is cut to what was asked (the rest
 //! come on the pages that cover them). Where the provider's total may be
 //! understated (UHub's `TotalCount`), the last request asks for a whole page
-//! anyway, and a full page at the total is confirmed by one more request.
+//! anyway, and a total that ends on a page boundary is confirmed by one
+//! more request, at the total, sent with the last pages rather than after them.
 //! A failed page ends the listing with its error after every page before it.
 
 mod engine;

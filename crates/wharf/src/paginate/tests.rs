@@ -436,14 +436,18 @@ async fn a_server_that_sends_more_than_asked_still_lists_exactly() {
 #[tokio::test]
 async fn an_understated_total_is_confirmed_where_the_provider_may_understate_it() {
     for page_size in [2, 3, 20] {
-        let mut server = Server::with(9);
-        server.claims_total = Some(5);
-        let server = Arc::new(server);
-        let rules = Rules::keyed(|n: &u32| n.to_string()).confirming_end();
-        let items = all(paginator_with(&server, rules).page_size(page_size))
-            .await
-            .unwrap();
-        assert_eq!(items, (0..9).collect::<Vec<_>>(), "page size {page_size}");
+        for concurrency in [1, 4] {
+            let mut server = Server::with(9);
+            server.claims_total = Some(5);
+            let server = Arc::new(server);
+            let rules = Rules::keyed(|n: &u32| n.to_string()).confirming_end();
+            let paginator = paginator_with(&server, rules)
+                .page_size(page_size)
+                .concurrency(concurrency);
+            let items = all(paginator).await.unwrap();
+            let case = format!("page size {page_size}, concurrency {concurrency}");
+            assert_eq!(items, (0..9).collect::<Vec<_>>(), "{case}");
+        }
     }
     // A true total costs one more request only when the last page is full.
     let server = Arc::new(Server::with(10));
@@ -453,6 +457,19 @@ async fn an_understated_total_is_confirmed_where_the_provider_may_understate_it(
         .unwrap();
     assert_eq!(items.len(), 10);
     assert_eq!(server.calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn the_confirming_request_goes_with_the_last_pages_not_after_them() {
+    let server = Arc::new(Server::with(40));
+    let rules = Rules::keyed(|n: &u32| n.to_string()).confirming_end();
+    let paginator = paginator_with(&server, rules).page_size(10).concurrency(8);
+    let items = all(paginator).await.unwrap();
+    assert_eq!(items, (0..40).collect::<Vec<_>>());
+    // The first page, then 10, 20, 30 and the confirming 40 at once: no
+    // round trip of its own at the end.
+    assert_eq!(server.calls.load(Ordering::SeqCst), 5);
+    assert_eq!(server.most_in_flight.load(Ordering::SeqCst), 4);
 }
 
 #[tokio::test]
