@@ -266,27 +266,20 @@ async fn a_slow_drip_hits_the_read_or_the_attempt_timeout() {
             }
         })
     };
+    // A client of `server` with these read and attempt limits.
+    let limited = |server: &Hostile, read: Duration, attempt: Duration| {
+        server
+            .swr(|c| c.options.timeouts = c.options.timeouts.with_read(read).with_attempt(attempt))
+    };
     // Slower than the read timeout: the read timeout ends it.
     let slow = drip(Duration::from_millis(400));
-    let client = slow.swr(|c| {
-        c.options.timeouts = c
-            .options
-            .timeouts
-            .with_read(Duration::from_millis(100))
-            .with_attempt(Duration::from_secs(20));
-    });
+    let client = limited(&slow, Duration::from_millis(100), Duration::from_secs(20));
     let e = list_once(&client).await;
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
 
     // Faster than the read timeout, forever: the attempt timeout ends it.
     let fast = drip(Duration::from_millis(10));
-    let client = fast.swr(|c| {
-        c.options.timeouts = c
-            .options
-            .timeouts
-            .with_read(Duration::from_secs(5))
-            .with_attempt(Duration::from_millis(500));
-    });
+    let client = limited(&fast, Duration::from_secs(5), Duration::from_millis(500));
     let e = list_once(&client).await;
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert!(fast.written.load(Ordering::SeqCst) < 100_000);
