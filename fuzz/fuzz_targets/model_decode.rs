@@ -55,11 +55,12 @@ fn decodes<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 
 fn names(body: &[u8]) {
     let text = String::from_utf8_lossy(body);
-    if let Ok(ns) = text.parse::<Namespace>() {
-        let again: Namespace = ns.as_str().parse().expect("a namespace reads back");
-        assert_eq!(again, ns);
-    } else if let Err(e) = text.parse::<Namespace>() {
-        assert!(!e.to_string().is_empty());
+    match text.parse::<Namespace>() {
+        Ok(ns) => {
+            let again: Namespace = ns.as_str().parse().expect("a namespace reads back");
+            assert_eq!(again, ns);
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
     }
     match text.parse::<RepositoryName>() {
         Ok(name) => {
@@ -87,10 +88,8 @@ fn client_decode_swr(selector: u8, body: &[u8]) {
         None => (&b""[..], body),
     };
     let mut response = Response::new(http::StatusCode::OK, json.to_vec());
-    if let Ok(value) = http::HeaderValue::from_bytes(head) {
-        if !head.is_empty() {
-            response.headers.insert("content-range", value);
-        }
+    if let (false, Ok(value)) = (head.is_empty(), http::HeaderValue::from_bytes(head)) {
+        response.headers.insert("content-range", value);
     }
     let asked = (selector & 1 == 1).then(|| PageRequest::new(u64::from(selector >> 1), 10));
     macro_rules! page {
