@@ -15,7 +15,8 @@
 //! the seeds (its vectors, as sent) verify and every mutation of them runs
 //! the whole verifier. "Now" is the request's own `X-Sdk-Date` plus a skew
 //! from the body's length. A request without `Authorization` is also signed
-//! with a fuzz key and verified: one with plain headers must verify.
+//! with a fuzz key and verified: one with plain headers (and no announced
+//! payload hash other than `UNSIGNED-PAYLOAD`) must verify.
 //!
 //! Never panics, and every error has a message.
 #![no_main]
@@ -149,6 +150,13 @@ fuzz_target!(|data: &[u8]| {
             .any(|(i, (n, _))| headers[..i].iter().any(|(m, _)| m.eq_ignore_ascii_case(n)))
         && !request.method.is_empty()
         && request.method.bytes().all(|b| b.is_ascii_uppercase())
+        // The signer takes an announced X-Sdk-Content-Sha256 as the payload
+        // hash, as the SDK does; the verifier refuses one that is not the
+        // body's (or UNSIGNED-PAYLOAD). Such a request is signed wrongly on
+        // purpose.
+        && (request.body.is_empty()
+            || header(&headers, "x-sdk-content-sha256")
+                .is_none_or(|v| v.trim().is_empty() || v.trim() == "UNSIGNED-PAYLOAD"))
         && request.path.starts_with('/')
         && request
             .path
