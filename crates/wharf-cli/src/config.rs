@@ -9,52 +9,11 @@
 //! secret_key = "..."
 //! ```
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
 
 use crate::fail::{CliError, Exit};
 
-/// One profile: every setting optional. There is no `Debug`: it holds
-/// secrets.
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Profile {
-    /// `swr` or `uhub`.
-    pub provider: Option<String>,
-    /// The region.
-    pub region: Option<String>,
-    /// A custom endpoint.
-    pub endpoint: Option<String>,
-    /// A catalog spec.
-    pub catalog: Option<String>,
-    /// Huawei Cloud access key id.
-    pub access_key: Option<String>,
-    /// Huawei Cloud secret access key.
-    pub secret_key: Option<String>,
-    /// Huawei Cloud security token of temporary credentials.
-    pub security_token: Option<String>,
-    /// The project id (both providers).
-    pub project_id: Option<String>,
-    /// UCloud public key.
-    pub public_key: Option<String>,
-    /// UCloud private key.
-    pub private_key: Option<String>,
-}
-
-impl Profile {
-    fn holds_secrets(&self) -> bool {
-        self.secret_key.is_some() || self.security_token.is_some() || self.private_key.is_some()
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    profiles: BTreeMap<String, Profile>,
-}
+pub use wharf_cli::config_file::Profile;
 
 /// A profile read from a file, with where it came from.
 pub struct Loaded {
@@ -93,12 +52,8 @@ pub fn load(name: Option<&str>) -> Result<Option<Loaded>, CliError> {
             return Err(CliError::new(Exit::Usage, what));
         }
     };
-    let mut file: File = toml::from_str(&text).map_err(|e| {
-        let what = format!(
-            "the config file {} is not valid: {}",
-            path.display(),
-            e.message()
-        );
+    let mut file = wharf_cli::config_file::parse(&text).map_err(|e| {
+        let what = format!("the config file {} is not valid: {e}", path.display());
         CliError::new(Exit::Usage, what)
     })?;
     let wanted = name.unwrap_or("default");

@@ -31,6 +31,9 @@ mod encode;
 mod faults;
 mod file;
 mod front;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generate;
 mod hex;
 mod index;

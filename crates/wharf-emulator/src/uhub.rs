@@ -172,41 +172,117 @@ fn action_of(params: &[(String, String)], uri: &Uri) -> Result<Option<String>, P
     Ok(params::get(&url, "Action")?.map(str::to_owned))
 }
 
+/// A call the emulator will not serve, and how it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// The HTTP status: 200, as UHub answers, or 405 for a bad method.
+    pub(crate) status: StatusCode,
+    /// The `Action` to echo, when it is known.
+    pub(crate) action: Option<String>,
+    /// The `RetCode`.
+    pub(crate) code: i64,
+    /// The `Message`.
+    pub(crate) message: String,
+}
+
+impl Refusal {
+    fn new(action: Option<&str>, code: i64, message: impl Into<String>) -> Self {
+        Refusal {
+            status: StatusCode::OK,
+            action: action.map(str::to_owned),
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        let mut response = failure(self.action.as_deref(), self.code, self.message);
+        *response.status_mut() = self.status;
+        response
+    }
+}
+
+/// Reads a call from its request, before any credential is checked: its
+/// served `Action` and its parameters (`Action` included), or the refusal
+/// to answer with. Pure, so that it can be fuzzed.
+pub(crate) fn read_call(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, Vec<(String, String)>), Refusal> {
+    let mut params = match read_params(method, uri, headers, body) {
+        Ok(params) => params,
+        Err(Unreadable::Json(problem)) => {
+            return Err(Refusal::new(
+                None,
+                RET_BAD_PARAM,
+                format!("Params error: {problem}"),
+            ));
+        }
+        Err(Unreadable::TooMany) => {
+            let message = format!("Params error: {}", params::TooMany);
+            return Err(Refusal::new(None, RET_BAD_PARAM, message));
+        }
+        Err(Unreadable::Method) => {
+            let message = format!("Method {method} is not allowed: use GET or POST");
+            let mut refusal = Refusal::new(None, RET_BAD_PARAM, message);
+            refusal.status = StatusCode::METHOD_NOT_ALLOWED;
+            return Err(refusal);
+        }
+    };
+    let action = match resolve_action(method, uri, &mut params) {
+        Ok(Some(action)) => action,
+        Ok(None) => return Err(Refusal::new(None, RET_MISSING_ACTION, "Missing Action")),
+        Err(ParamError::Empty(_)) => {
+            return Err(Refusal::new(
+                None,
+                RET_MISSING_ACTION,
+                "Missing Action (Action is empty)",
+            ));
+        }
+        Err(e) => return Err(Refusal::new(None, RET_BAD_PARAM, param_message(&e))),
+    };
+    if !ACTIONS.contains(&action.as_str()) {
+        return Err(Refusal::new(
+            Some(&action),
+            RET_UNKNOWN_ACTION,
+            format!("Action [{action}] not exist"),
+        ));
+    }
+    Ok((action, params))
+}
+
+/// The parameters each action reads, read as it reads them, without the
+/// catalog: `RepoName` (and `ImageName`) required, paging, `Type`. For
+/// the fuzz targets and tests; the handlers read the same through
+/// [`required`], [`optional`] and [`paging`].
+#[cfg(feature = "fuzzing")]
+pub(crate) fn read_arguments(action: &str, params: &[(String, String)]) -> Result<(), Failure> {
+    match action {
+        "GetRepoImage" => {
+            required(params, "RepoName")?;
+        }
+        "GetImageTag" => {
+            required(params, "RepoName")?;
+            required(params, "ImageName")?;
+            optional(params, "TagName")?;
+        }
+        _ => {
+            optional(params, "Type")?;
+        }
+    }
+    paging(params).map(|_| ())
+}
+
 /// `GET /?Action=...` or `POST /`.
 async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let body = body::received(&parts.extensions);
-    let mut params = match read_params(&parts.method, &parts.uri, &parts.headers, &body) {
-        Ok(params) => params,
-        Err(Unreadable::Json(problem)) => {
-            return failure(None, RET_BAD_PARAM, format!("Params error: {problem}"));
-        }
-        Err(Unreadable::TooMany) => {
-            let message = format!("Params error: {}", params::TooMany);
-            return failure(None, RET_BAD_PARAM, message);
-        }
-        Err(Unreadable::Method) => {
-            let message = format!("Method {} is not allowed: use GET or POST", parts.method);
-            let mut response = failure(None, RET_BAD_PARAM, message);
-            *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-            return response;
-        }
+    let (action, params) = match read_call(&parts.method, &parts.uri, &parts.headers, &body) {
+        Ok(call) => call,
+        Err(refusal) => return refusal.into_response(),
     };
-    let action = match resolve_action(&parts.method, &parts.uri, &mut params) {
-        Ok(Some(action)) => action,
-        Ok(None) => return failure(None, RET_MISSING_ACTION, "Missing Action"),
-        Err(ParamError::Empty(_)) => {
-            return failure(None, RET_MISSING_ACTION, "Missing Action (Action is empty)");
-        }
-        Err(e) => return failure(None, RET_BAD_PARAM, param_message(&e)),
-    };
-    if !ACTIONS.contains(&action.as_str()) {
-        return failure(
-            Some(&action),
-            RET_UNKNOWN_ACTION,
-            format!("Action [{action}] not exist"),
-        );
-    }
     if let Err((code, message)) = shared.auth().check_uhub(&params) {
         return failure(Some(&action), code, message);
     }

@@ -54,6 +54,9 @@ mod credentials;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod page;
 pub mod paginate;
 #[cfg(feature = "swr")]

@@ -580,7 +580,7 @@ fn push_page(pairs: &mut Vec<(String, String)>, page: Option<PageRequest>) {
 /// A page from a list response: the total from `Content-Range`, else from
 /// `total_range`; a `Content-Range` that starts elsewhere than asked is
 /// refused, since paging on would skip or repeat items.
-fn paged<T>(
+pub(crate) fn paged<T>(
     operation: &'static str,
     response: &Response,
     items: Vec<T>,
