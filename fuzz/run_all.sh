@@ -6,12 +6,14 @@
 #
 #   fuzz/run_all.sh [target...]        # default: every target
 #   SECONDS_EACH=60 LOGS=/tmp/fuzz-logs fuzz/run_all.sh filter
+# Defaults: logs in target/fuzz-logs, grown corpora in target/fuzz-corpus,
+# builds in target/fuzz (CARGO_TARGET_DIR overrides).
 set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${SECONDS_EACH:-600}
-LOGS=${LOGS:-/work/fuzz-logs}
-GROWN=${GROWN:-/work/fuzz-corpus}
-TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-fuzz}
+LOGS=${LOGS:-target/fuzz-logs}
+GROWN=${GROWN:-target/fuzz-corpus}
+TARGET_DIR=${CARGO_TARGET_DIR:-target/fuzz}
 TARGETS=${*:-"content_range filter model_decode huawei_verify ucloud_verify ucloud_form catalog_spec cli_config"}
 mkdir -p "$LOGS" "$GROWN"
 for t in $TARGETS; do

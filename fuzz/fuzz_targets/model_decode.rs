@@ -94,11 +94,23 @@ fn client_decode_swr(selector: u8, body: &[u8]) {
     let asked = (selector & 1 == 1).then(|| PageRequest::new(u64::from(selector >> 1), 10));
     macro_rules! page {
         ($ty:ty) => {
-            match wharf::fuzzing::decode::<Vec<$ty>>(Provider::Swr, "fuzz", &response) {
-                Ok(items) => {
+            // The list decoder the client uses says what the plain one says.
+            let capacity = usize::from(selector) * 8;
+            let list =
+                wharf::fuzzing::decode_list::<$ty>(Provider::Swr, "fuzz", &response, capacity);
+            match (
+                list,
+                wharf::fuzzing::decode::<Vec<$ty>>(Provider::Swr, "fuzz", &response),
+            ) {
+                (Ok(list), Ok(items)) => {
+                    assert_eq!(list, items);
                     let _ = wharf::fuzzing::swr_page(&response, items, asked, None);
                 }
-                Err(e) => assert!(!e.to_string().is_empty()),
+                (Err(list), Err(e)) => {
+                    assert!(!e.to_string().is_empty());
+                    assert_eq!(list.to_string(), e.to_string());
+                }
+                (list, plain) => panic!("list decoder {list:?}, plain {plain:?}"),
             }
         };
     }

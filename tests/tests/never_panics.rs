@@ -274,8 +274,33 @@ fn decode<T: DeserializeOwned>(provider: Provider, body: &[u8]) -> Result<(), Te
     Ok(())
 }
 
+/// The SWR client's list decoder, made for a page of `capacity`, says what
+/// the plain decoder says: the same items, or the same error.
+fn same_list<T>(body: &[u8], capacity: usize) -> Result<(), TestCaseError>
+where
+    T: DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let response = Response::new(http::StatusCode::OK, body.to_vec());
+    let list = wharf::fuzzing::decode_list::<T>(Provider::Swr, "never_panics", &response, capacity);
+    let plain = wharf::fuzzing::decode::<Vec<T>>(Provider::Swr, "never_panics", &response);
+    match (list, plain) {
+        (Ok(list), Ok(plain)) => prop_assert_eq!(list, plain),
+        (Err(list), Err(plain)) => prop_assert_eq!(list.to_string(), plain.to_string()),
+        (list, plain) => prop_assert!(false, "list decoder {:?}, plain {:?}", list, plain),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn list_decoding_agrees_with_plain_decoding(body in json_bytes(), capacity in 0usize..2000) {
+        same_list::<Repository>(&body, capacity)?;
+        same_list::<OfficialImage>(&body, capacity)?;
+        same_list::<OfficialImageTag>(&body, capacity)?;
+        same_list::<RepositoryTag>(&body, capacity)?;
+    }
 
     #[test]
     fn model_types_decode_or_say_why(body in json_bytes()) {

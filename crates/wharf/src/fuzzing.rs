@@ -20,6 +20,17 @@ pub fn decode<T: DeserializeOwned>(
     crate::client::decode(provider, operation, response)
 }
 
+/// Decodes a list body as the SWR client does, into a vector made for a
+/// page of `capacity` items; the outcome is [`decode`]'s for a `Vec<T>`.
+pub fn decode_list<T: DeserializeOwned>(
+    provider: Provider,
+    operation: &'static str,
+    response: &Response,
+    capacity: usize,
+) -> Result<Vec<T>, Error> {
+    crate::client::decode_list(provider, operation, response, capacity)
+}
+
 /// Turns the items of an SWR list response into a page, as the SWR client
 /// does: the total from `Content-Range`, else from `total_range`, and a
 /// `Content-Range` at another offset than `asked` refused.
