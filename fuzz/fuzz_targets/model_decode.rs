@@ -93,7 +93,7 @@ fn client_decode_swr(selector: u8, body: &[u8]) {
     }
     let asked = (selector & 1 == 1).then(|| PageRequest::new(u64::from(selector >> 1), 10));
     macro_rules! page {
-        ($ty:ty) => {
+        ($ty:ty) => {{
             // The list decoder the client uses says what the plain one says.
             let capacity = usize::from(selector) * 8;
             let list =
@@ -112,7 +112,7 @@ fn client_decode_swr(selector: u8, body: &[u8]) {
                 }
                 (list, plain) => panic!("list decoder {list:?}, plain {plain:?}"),
             }
-        };
+        }};
     }
     match selector % 5 {
         0 => page!(Repository),
