@@ -68,7 +68,7 @@ pub struct Fixture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Exchange {
-    /// The provider, as [`Provider::as_str`] writes it.
+    /// The provider, as [`Provider::as_str`](crate::Provider::as_str) writes it.
     pub provider: String,
     /// The operation name.
     pub operation: String,
