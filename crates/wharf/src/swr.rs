@@ -553,7 +553,6 @@ fn filter_value<'a>(operation: &'static str, key: &str, value: &'a str) -> Resul
     Ok(value)
 }
 
-/// Adds `offset` and `limit` when a page is asked for.
 /// `namespace/name`, the key the paginator tells repositories apart by:
 /// made for every item, so put together without the formatting machinery.
 fn repository_key(r: &Repository) -> String {
@@ -570,6 +569,7 @@ fn limit(page: Option<PageRequest>) -> usize {
     page.map_or(PageRequest::DEFAULT_LIMIT, |p| p.limit) as usize
 }
 
+/// Adds `offset` and `limit` when a page is asked for.
 fn push_page(pairs: &mut Vec<(String, String)>, page: Option<PageRequest>) {
     if let Some(page) = page {
         pairs.push(("offset".to_owned(), page.offset.to_string()));
