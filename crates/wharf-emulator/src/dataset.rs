@@ -38,10 +38,13 @@ pub struct NamespaceRecord {
     /// UHub `Description`.
     #[serde(default)]
     pub description: String,
-    /// UHub `IsOutSide`: visible to everyone (`GetRepo` with `Type=public`).
+    /// UHub `IsOutSide`: reachable from outside UCloud's network (the
+    /// SDK: "镜像仓库是否外网可以访问"). It decides no listing.
     #[serde(default)]
     pub is_public: bool,
-    /// UHub `IsShared`.
+    /// UHub `IsShared`: a public repo (the SDK: "镜像仓库类型,false为私有；
+    /// true为公有"). `GetRepo` lists these without `Type` or with
+    /// `Type=public`, and the others with `Type=private`.
     #[serde(default)]
     pub is_shared: bool,
     /// When it was created.

@@ -11,11 +11,12 @@ use crate::params::{self, ParamError};
 /// The largest page either protocol serves: SWR's documented maximum.
 pub(crate) const MAX_LIMIT: u64 = PageRequest::MAX_LIMIT as u64;
 
-/// Namespaces by name, optionally only public or only private ones.
-pub(crate) fn namespaces(index: &Index, public: Option<bool>) -> Vec<&NamespaceRecord> {
+/// The namespaces of one UHub `Type`, by name: the public ones (UHub
+/// `IsShared` true, [`NamespaceRecord::is_shared`]) or the private ones.
+pub(crate) fn namespaces(index: &Index, public: bool) -> Vec<&NamespaceRecord> {
     index
         .namespaces_by_name()
-        .filter(|ns| public.is_none_or(|p| ns.is_public == p))
+        .filter(|ns| ns.is_shared == public)
         .collect()
 }
 

@@ -389,11 +389,16 @@ fn get_image_tag(index: &Index, params: &[(String, String)]) -> Result<Response,
     Ok(success("GetImageTag", all.len(), items))
 }
 
+/// `GetRepo`: the repos of one `Type`, `public` when none is given (the
+/// SDK's docstring: "private私有仓库，public公共仓库，默认public"). A repo is
+/// public when its `IsShared` is true: the SDK documents `IsShared` as the
+/// repo's type ("镜像仓库类型,false为私有；true为公有", and `CreateRepo`'s
+/// `IsShared` as "是否公开"), and `IsOutSide` as whether it can be reached
+/// from outside UCloud's network ("是否外网可以访问"), which is no type.
 fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
     let public = match optional(params, "Type")? {
-        None => None,
-        Some("public") => Some(true),
-        Some("private") => Some(false),
+        None | Some("public") => true,
+        Some("private") => false,
         Some(other) => {
             let message = format!("Params error: Type {other:?} is not \"private\" or \"public\"");
             return Err((RET_BAD_PARAM, message));

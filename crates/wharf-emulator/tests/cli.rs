@@ -161,8 +161,14 @@ fn generator_flags_and_no_auth() {
     ]);
     let plain = common::send(server.addr, "GET", "/v2/manage/repos", &[], b"").unwrap();
     assert_eq!(plain.json().as_array().unwrap().len(), 9);
-    let uhub = common::send(server.addr, "GET", "/?Action=GetRepo", &[], b"").unwrap();
-    assert_eq!(uhub.json()["TotalCount"], 4);
+    // Both types of GetRepo together are the four namespaces.
+    let total = |target: &str| {
+        let reply = common::send(server.addr, "GET", target, &[], b"").unwrap();
+        reply.json()["TotalCount"].as_u64().unwrap()
+    };
+    let public = total("/?Action=GetRepo");
+    assert_eq!(public, total("/?Action=GetRepo&Type=public"));
+    assert_eq!(public + total("/?Action=GetRepo&Type=private"), 4);
 }
 
 #[test]

@@ -253,29 +253,70 @@ fn get_image_tag_lists_and_filters_tags() {
     assert_eq!(names(&paged["TagSet"], "TagName"), ["1.25.3", "1.25.2"]);
 }
 
+/// The demo with `ml-lab` public (`IsShared`) and `public-tools` reachable
+/// from outside (`IsOutSide`): the two flags differ on two namespaces.
+fn demo_with_a_public_repo() -> Emulator {
+    let mut dataset = Dataset::demo();
+    let ml_lab = dataset
+        .namespaces
+        .iter_mut()
+        .find(|ns| ns.name.as_str() == "ml-lab")
+        .unwrap();
+    ml_lab.is_shared = true;
+    start(Emulator::builder().dataset(dataset))
+}
+
 #[test]
-fn get_repo_lists_namespaces() {
-    let emu = demo();
+fn get_repo_lists_public_repos_by_default() {
+    let emu = demo_with_a_public_repo();
+    // The SDK's docstring: `Type` private or public, default public.
     let reply = uhub(&emu, &[("Action", "GetRepo")]);
     let response: GetRepoResponse = serde_json::from_slice(&reply.body).unwrap();
-    assert_eq!(response.total_count, Some(3));
+    assert_eq!(response.total_count, Some(1));
     let repos: Vec<&str> = response
         .items()
         .iter()
         .map(|r| r.repo_name.as_str())
         .collect();
-    assert_eq!(repos, ["ml-lab", "public-tools", "team"]);
-    assert_eq!(reply.json()["RepoSet"][1]["IsOutSide"], "true");
-    assert_eq!(reply.json()["RepoSet"][1]["IsShared"], "false");
+    assert_eq!(repos, ["ml-lab"]);
+    assert_eq!(reply.json()["RepoSet"][0]["IsShared"], "true");
+    assert_eq!(reply.json()["RepoSet"][0]["IsOutSide"], "false");
     let public = uhub(&emu, &[("Action", "GetRepo"), ("Type", "public")]).json();
-    assert_eq!(names(&public["RepoSet"], "RepoName"), ["public-tools"]);
-    let private = uhub(
+    assert_eq!(public, reply.json());
+    // Private: every repo whose IsShared is false, whatever its IsOutSide.
+    let private = uhub(&emu, &[("Action", "GetRepo"), ("Type", "private")]).json();
+    assert_eq!(private["TotalCount"], 2);
+    assert_eq!(names(&private["RepoSet"], "RepoName"), ["public-tools", "team"]);
+    assert_eq!(private["RepoSet"][0]["IsOutSide"], "true");
+    assert_eq!(private["RepoSet"][0]["IsShared"], "false");
+    let paged = uhub(
         &emu,
-        &[("Action", "GetRepo"), ("Type", "private"), ("Limit", "1")],
+        &[
+            ("Action", "GetRepo"),
+            ("Type", "private"),
+            ("Offset", "1"),
+            ("Limit", "1"),
+        ],
     )
     .json();
-    assert_eq!(private["TotalCount"], 2);
-    assert_eq!(names(&private["RepoSet"], "RepoName"), ["ml-lab"]);
+    assert_eq!(paged["TotalCount"], 2);
+    assert_eq!(names(&paged["RepoSet"], "RepoName"), ["team"]);
+}
+
+#[test]
+fn get_repo_of_an_account_without_public_repos_lists_nothing_by_default() {
+    // The demo's repos are all private (IsShared false): two listings, one
+    // per type, make the account.
+    let emu = demo();
+    let default = uhub(&emu, &[("Action", "GetRepo")]).json();
+    assert_eq!(default["RetCode"], 0);
+    assert_eq!(default["TotalCount"], 0);
+    assert_eq!(default["RepoSet"], serde_json::json!([]));
+    let private = uhub(&emu, &[("Action", "GetRepo"), ("Type", "private")]).json();
+    assert_eq!(
+        names(&private["RepoSet"], "RepoName"),
+        ["ml-lab", "public-tools", "team"]
+    );
 }
 
 #[test]
