@@ -286,7 +286,10 @@ fn get_repo_lists_public_repos_by_default() {
     // Private: every repo whose IsShared is false, whatever its IsOutSide.
     let private = uhub(&emu, &[("Action", "GetRepo"), ("Type", "private")]).json();
     assert_eq!(private["TotalCount"], 2);
-    assert_eq!(names(&private["RepoSet"], "RepoName"), ["public-tools", "team"]);
+    assert_eq!(
+        names(&private["RepoSet"], "RepoName"),
+        ["public-tools", "team"]
+    );
     assert_eq!(private["RepoSet"][0]["IsOutSide"], "true");
     assert_eq!(private["RepoSet"][0]["IsShared"], "false");
     let paged = uhub(
