@@ -48,7 +48,7 @@ pub use query::{
 };
 pub use swr::{
     ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, Repository, RepositoryTag, SWR_REQUEST_ID_HEADER,
+    OfficialImageTag, Repository, RepositoryDetail, RepositoryTag, SWR_REQUEST_ID_HEADER,
 };
 pub use swr_error::{ErrorShape, SwrError};
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};

@@ -122,6 +122,56 @@ lossless_struct! {
     }
 }
 
+lossless_struct! {
+    /// One of the caller's repositories in full
+    /// (`GET /v2/manage/namespaces/{namespace}/repos/{repository}`, the
+    /// official SDK's `show_repository`, huaweicloudsdkswr 3.1.219).
+    ///
+    /// No seed page documents it: the fields are the SDK's
+    /// `ShowRepositoryResponse`, which marks none of them required, so only
+    /// the name is. Unlike a listed [`Repository`] it names no namespace
+    /// (the caller asked for one) and its instants are `created` and
+    /// `updated`, not `created_at` and `updated_at`.
+    pub struct RepositoryDetail {
+        /// Repository id.
+        opt id: u64 = "id",
+        /// Id of its namespace.
+        opt ns_id: u64 = "ns_id",
+        /// Repository name; may contain `/`.
+        req name: String = "name",
+        /// Category.
+        opt category: Category = "category",
+        /// Description.
+        opt description: String = "description",
+        /// Id of the IAM user who created it.
+        opt creator_id: String = "creator_id",
+        /// Name of the IAM user who created it.
+        opt creator_name: String = "creator_name",
+        /// Total size of its images in bytes.
+        opt size: u64 = "size",
+        /// Whether anyone may pull it.
+        opt is_public: bool = "is_public",
+        /// Number of images (tags).
+        opt num_images: u64 = "num_images",
+        /// Number of downloads.
+        opt num_download: u64 = "num_download",
+        /// Logo URL (documented as not used yet).
+        opt url: String = "url",
+        /// External `docker pull` address.
+        opt path: String = "path",
+        /// In-cluster `docker pull` address.
+        opt internal_path: String = "internal_path",
+        /// When it was created (UTC).
+        opt created: Timestamp = "created",
+        /// When it last changed (UTC).
+        opt updated: Timestamp = "updated",
+        /// The account (domain) id.
+        opt domain_id: String = "domain_id",
+        /// Sort priority.
+        opt priority: i64 = "priority",
+    }
+}
+
 /// What the caller may do in a namespace: the `auth` of [`NamespaceInfo`].
 ///
 /// The SDK documents three values (7 manage, 3 edit, 1 read), which read
