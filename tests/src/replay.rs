@@ -17,8 +17,8 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use wharf::model::{
     GetRepoImageRequest, ImageRef, ImageSet, Namespace, NamespaceInfo, NamespacesQuery,
-    OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet, Repository, RepositoryName,
-    RepositoryQuery, RepositoryTag, RepositoryTagsQuery, TagSet,
+    OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet, RepoType, Repository,
+    RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery, TagSet,
 };
 use wharf::test_util::{Fixture, RecordingTransport, ReplayTransport};
 use wharf::{
@@ -294,16 +294,21 @@ pub async fn swr_show_official_image(
     Ok((found, missing))
 }
 
-/// Every UHub repo, one at a time: there are only two.
+/// Every UHub repo, one at a time: the private ones, then the public ones
+/// (`GetRepo` without a `Type` lists only public ones). There is one of each.
 pub async fn uhub_get_repo(client: &UhubClient) -> Result<Vec<Page<RepoSet>>, RecordError> {
-    let paginator = client.list_repos(None);
-    paginator
-        .page_size(1)
-        .concurrency(1)
-        .pages()
-        .try_collect()
-        .await
-        .map_err(Into::into)
+    let mut pages = Vec::new();
+    for repo_type in [RepoType::Private, RepoType::Public] {
+        let listing: Vec<Page<RepoSet>> = client
+            .list_repos(repo_type)
+            .page_size(1)
+            .concurrency(1)
+            .pages()
+            .try_collect()
+            .await?;
+        pages.extend(listing);
+    }
+    Ok(pages)
 }
 
 /// The images of [`NAMESPACE`], [`PAGE_SIZE`] at a time, then one page of

@@ -11,13 +11,25 @@
 use futures::TryStreamExt;
 use wharf::UhubClient;
 use wharf::emulator::Emulator;
+use wharf::model::RepoType;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::builder().start().await?;
     let client = UhubClient::new(wharf::emulator::uhub_config(&emulator)?)?;
 
-    let repos: Vec<_> = client.list_repos(None).items().try_collect().await?;
+    // Without a type, UHub lists public repos only: ask for each.
+    let mut repos: Vec<_> = client
+        .list_repos(RepoType::Private)
+        .items()
+        .try_collect()
+        .await?;
+    let public: Vec<_> = client
+        .list_repos(RepoType::Public)
+        .items()
+        .try_collect()
+        .await?;
+    repos.extend(public);
     for repo in &repos {
         let images: Vec<_> = client
             .list_repo_images(&repo.repo_name)

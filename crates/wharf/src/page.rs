@@ -1,6 +1,57 @@
-//! One page of a listing.
+//! One page of a listing, and where its total came from.
+
+use std::fmt;
 
 pub use wharf_parse::Total;
+
+/// Where a page's total came from. The providers say it in different
+/// places, none of them trusted alone; see [`Page::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TotalSource {
+    /// SWR's `Content-Range` response header.
+    ContentRange,
+    /// `total_range` on the page's items (SWR).
+    TotalRange,
+    /// UHub's `TotalCount`.
+    TotalCount,
+    /// None was sent: the listing goes on until a short or empty page.
+    Absent,
+}
+
+impl fmt::Display for TotalSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TotalSource::ContentRange => "the Content-Range header",
+            TotalSource::TotalRange => "total_range on the items",
+            TotalSource::TotalCount => "TotalCount",
+            TotalSource::Absent => "none sent (paged until a short or empty page)",
+        })
+    }
+}
+
+/// A response header that could not be read and was set aside: it is
+/// advisory, so the page stands without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IgnoredHeader {
+    /// The header's name, such as `Content-Range`.
+    pub name: &'static str,
+    /// Its value, as it came.
+    pub value: String,
+    /// Why it was set aside.
+    pub reason: String,
+}
+
+impl fmt::Display for IgnoredHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {:?} was ignored: {}",
+            self.name, self.value, self.reason
+        )
+    }
+}
 
 /// One page of a listing, as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +68,10 @@ pub struct Page<T> {
     pub next_offset: Option<u64>,
     /// The provider's request id.
     pub request_id: Option<String>,
+    /// Where the server's total came from, when the client said.
+    pub total_source: Option<TotalSource>,
+    /// An advisory header the client could not read and set aside.
+    pub ignored_header: Option<IgnoredHeader>,
 }
 
 impl<T> Page<T> {
@@ -47,7 +102,21 @@ impl<T> Page<T> {
             total,
             next_offset: more.then_some(end),
             request_id: None,
+            total_source: None,
+            ignored_header: None,
         }
+    }
+
+    /// Saying where the server's total came from.
+    pub fn with_total_source(mut self, source: TotalSource) -> Self {
+        self.total_source = Some(source);
+        self
+    }
+
+    /// With an advisory header that was set aside.
+    pub fn with_ignored_header(mut self, header: Option<IgnoredHeader>) -> Self {
+        self.ignored_header = header;
+        self
     }
 
     /// With the provider's request id.
@@ -64,6 +133,8 @@ impl<T> Page<T> {
             total: self.total,
             next_offset: self.next_offset,
             request_id: self.request_id,
+            total_source: self.total_source,
+            ignored_header: self.ignored_header,
         }
     }
 }

@@ -9,8 +9,8 @@ use wharf_auth::huawei::{self, Auth, Credentials};
 use wharf_model::{
     ImageRef, ListNamespacesResponse, NamespaceInfo, NamespacesQuery, OfficialImage,
     OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery, OfficialImagesQuery,
-    OrderColumn, OrderType, PageRequest, Repository, RepositoryQuery, RepositoryTag,
-    RepositoryTagsQuery, SlashEncoding,
+    OrderColumn, OrderType, PageRequest, Repository, RepositoryDetail, RepositoryQuery,
+    RepositoryTag, RepositoryTagsQuery, SlashEncoding,
 };
 use wharf_parse::{ContentRange, Total};
 use wharf_transport::{
@@ -19,6 +19,7 @@ use wharf_transport::{
 
 use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode, decode_list};
 use crate::credentials::{self, CredentialSource, env};
+use crate::page::{IgnoredHeader, TotalSource};
 use crate::paginate::{FetchPage, InOrder, Paginator, Rules, in_order};
 use crate::{Error, ErrorKind, Page};
 
@@ -274,7 +275,7 @@ impl SwrClient {
         let response = self.get(OP, "/v2/manage/repos", &pairs, options).await?;
         let items: Vec<Repository> = decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         let total_range = items.first().and_then(|r| r.total_range);
-        paged(OP, &response, items, query.page, total_range)
+        Ok(paged(OP, &response, items, query.page, total_range))
     }
 
     /// One page of official images (`GET /v2/manage/dockerhub/repos`).
@@ -319,7 +320,7 @@ impl SwrClient {
         let items: Vec<OfficialImage> =
             decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         let total_range = items.first().and_then(|i| i.total_range);
-        paged(OP, &response, items, query.page, total_range)
+        Ok(paged(OP, &response, items, query.page, total_range))
     }
 
     /// One page of an official image's tags.
@@ -356,7 +357,7 @@ impl SwrClient {
         let response = self.get(OP, &path, &pairs, options).await?;
         let items: Vec<OfficialImageTag> =
             decode_list(Provider::Swr, OP, &response, limit(query.page))?;
-        paged(OP, &response, items, query.page, None)
+        Ok(paged(OP, &response, items, query.page, None))
     }
 
     /// One official image in full; [`ErrorKind::NotFound`] when it does not exist.
@@ -404,6 +405,17 @@ impl SwrClient {
         Ok(body.namespaces)
     }
 
+    /// One of the caller's repositories in full (`GET
+    /// /v2/manage/namespaces/{namespace}/repos/{repository}`, the official
+    /// SDK's `show_repository`); [`ErrorKind::NotFound`] when it does not
+    /// exist.
+    pub async fn show_repository(&self, image: &ImageRef) -> Result<RepositoryDetail, Error> {
+        const OP: &str = "show_repository";
+        let path = self.repository_path(image);
+        let response = self.get(OP, &path, &[], CallOptions::default()).await?;
+        decode(Provider::Swr, OP, &response)
+    }
+
     /// One page of the tags of one of the caller's repositories.
     pub async fn list_repository_tags_page(
         &self,
@@ -442,12 +454,7 @@ impl SwrClient {
         options: CallOptions,
     ) -> Result<Page<RepositoryTag>, Error> {
         const OP: &str = "list_repository_tags";
-        let image = &query.image;
-        let path = format!(
-            "/v2/manage/namespaces/{}/repos/{}/tags",
-            image.namespace,
-            image.repository.to_path_segment(self.inner.slash)
-        );
+        let path = format!("{}/tags", self.repository_path(&query.image));
         let mut pairs = Vec::new();
         push_page(&mut pairs, query.page);
         if let Some((column, order_type)) = query.order {
@@ -460,7 +467,17 @@ impl SwrClient {
         let response = self.get(OP, &path, &pairs, options).await?;
         let items: Vec<RepositoryTag> =
             decode_list(Provider::Swr, OP, &response, limit(query.page))?;
-        paged(OP, &response, items, query.page, None)
+        Ok(paged(OP, &response, items, query.page, None))
+    }
+
+    /// `/v2/manage/namespaces/{namespace}/repos/{repository}`, the path of
+    /// one of the caller's repositories.
+    fn repository_path(&self, image: &ImageRef) -> String {
+        format!(
+            "/v2/manage/namespaces/{}/repos/{}",
+            image.namespace,
+            image.repository.to_path_segment(self.inner.slash)
+        )
     }
 
     fn official_path(&self, image: &ImageRef) -> String {
@@ -577,45 +594,63 @@ fn push_page(pairs: &mut Vec<(String, String)>, page: Option<PageRequest>) {
     }
 }
 
-/// A page from a list response: the total from `Content-Range`, else from
-/// `total_range`; a `Content-Range` that starts elsewhere than asked is
-/// refused, since paging on would skip or repeat items.
+/// A page from a list response.
+///
+/// `Content-Range` is advisory (api-notes 1.2: no real value of it has been
+/// captured, and the official SDKs never read it), so no shape of it fails
+/// a page. Its total is taken when it parses and starts at the offset asked
+/// for; otherwise it is set aside, quoted in the page, and the total comes
+/// from `total_range` on the items, or is unknown, so the listing goes on
+/// until a short or empty page.
 pub(crate) fn paged<T>(
     operation: &'static str,
     response: &Response,
     items: Vec<T>,
     asked: Option<PageRequest>,
     total_range: Option<u64>,
-) -> Result<Page<T>, Error> {
+) -> Page<T> {
     let request_id = response.request_id(Provider::Swr).map(str::to_owned);
-    let fail = |kind, detail: String| {
-        Error::new(kind, detail)
-            .during(Provider::Swr, operation)
-            .with_request_id(request_id.clone())
-    };
-    let range = match response.header("content-range") {
-        Some(text) => Some(ContentRange::parse(text).map_err(|e| {
-            fail(ErrorKind::Decode, format!("bad Content-Range header: {e}")).with_source(e)
-        })?),
-        None => None,
-    };
     let page = asked.unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
-    if let Some(range) = &range
-        && range.offset != page.offset
-    {
-        let detail = format!(
-            "asked for offset {} and got a page at offset {} (Content-Range {:?})",
-            page.offset,
-            range.offset,
-            response.header("content-range").unwrap_or_default()
-        );
-        return Err(fail(ErrorKind::Paging, detail));
-    }
-    let total = match (range.map(|r| r.total), total_range) {
-        (Some(Total::Known(t)), _) | (_, Some(t)) => Total::Known(t),
-        _ => Total::Unknown,
+    let (header_total, ignored) = match response.header("content-range") {
+        Some(text) => read_content_range(text, page.offset),
+        None => (None, None),
     };
-    Ok(Page::new(items, page.offset, page.limit, total).with_request_id(request_id))
+    if let Some(ignored) = &ignored {
+        tracing::info!(operation, offset = page.offset, "{ignored}");
+    }
+    let (total, source) = match (header_total, total_range) {
+        (Some(t), _) => (Total::Known(t), TotalSource::ContentRange),
+        (None, Some(t)) => (Total::Known(t), TotalSource::TotalRange),
+        (None, None) => (Total::Unknown, TotalSource::Absent),
+    };
+    Page::new(items, page.offset, page.limit, total)
+        .with_request_id(request_id)
+        .with_total_source(source)
+        .with_ignored_header(ignored)
+}
+
+/// The total a `Content-Range` gives a page asked for at `offset`, or why
+/// it gives none that can be trusted.
+fn read_content_range(text: &str, offset: u64) -> (Option<u64>, Option<IgnoredHeader>) {
+    let ignore = |reason: String| {
+        let header = IgnoredHeader {
+            name: "Content-Range",
+            value: text.to_owned(),
+            reason,
+        };
+        (None, Some(header))
+    };
+    match ContentRange::parse(text) {
+        Err(e) => ignore(format!("{e}; the total comes from the body instead")),
+        // A range that starts elsewhere describes some other page, so its
+        // total may be another listing's too; repeats and gaps are caught
+        // by the paginator's own checks on the items.
+        Ok(range) if range.offset != offset => ignore(format!(
+            "it starts at offset {}, not at {offset} as asked",
+            range.offset
+        )),
+        Ok(range) => (range.total.known(), None),
+    }
 }
 
 /// The check that items come in the order `query` asked for, when it asked.

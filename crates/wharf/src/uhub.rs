@@ -16,7 +16,7 @@ use wharf_transport::{
 use crate::client::{Caller, ClientOptions, Unsigned, base_url, check_region, decode};
 use crate::credentials::{self, CredentialSource, env};
 use crate::paginate::{FetchPage, Paginator, Rules};
-use crate::{Error, ErrorKind, Page};
+use crate::{Error, ErrorKind, Page, TotalSource};
 
 /// The public UCloud API endpoint.
 pub const UHUB_ENDPOINT: &str = "https://api.ucloud.cn";
@@ -252,10 +252,15 @@ impl UhubClient {
         self.page(request, CallOptions::default()).await
     }
 
-    /// Every repo (of `repo_type`, or all), page by page.
-    pub fn list_repos(&self, repo_type: Option<RepoType>) -> Paginator<RepoSet> {
+    /// Every repo of `repo_type`, page by page.
+    ///
+    /// The type is always sent: without it `GetRepo` lists public repos
+    /// only (the SDK's docstring: "默认public"), so all of an account's
+    /// repos take one listing of each type, as
+    /// [`UhubCatalog`](crate::catalog::UhubCatalog) does.
+    pub fn list_repos(&self, repo_type: RepoType) -> Paginator<RepoSet> {
         let mut template = GetRepoRequest::default();
-        template.repo_type = repo_type;
+        template.repo_type = Some(repo_type);
         self.paginator(template, |r: &RepoSet| r.repo_name.clone())
     }
 
@@ -286,11 +291,14 @@ impl UhubClient {
         let response = self.call(action, options).await?;
         let body: UhubResponse<A::Item> = decode(Provider::Uhub, A::ACTION, &response)?;
         let request_id = response.request_id(Provider::Uhub).map(str::to_owned);
-        let total = body.total_count.map_or(Total::Unknown, Total::Known);
+        let (total, source) = match body.total_count {
+            Some(count) => (Total::Known(count), TotalSource::TotalCount),
+            None => (Total::Unknown, TotalSource::Absent),
+        };
         let items = body.set.unwrap_or_default();
         // UHub's default page is 20 items.
         let page = Page::new(items, offset.unwrap_or(0), limit.unwrap_or(20), total);
-        Ok(page.with_request_id(request_id))
+        Ok(page.with_request_id(request_id).with_total_source(source))
     }
 
     async fn call<A: UhubAction>(

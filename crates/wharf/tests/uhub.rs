@@ -4,7 +4,7 @@
 mod common;
 
 use futures::TryStreamExt;
-use wharf::model::GetRepoImageRequest;
+use wharf::model::{GetRepoImageRequest, RepoType};
 use wharf::{ErrorKind, Total, UhubClient, UhubMethod};
 
 #[tokio::test]
@@ -15,14 +15,26 @@ async fn repos_images_and_tags_equal_the_dataset() {
         let mut config = common::uhub_config(&emulator);
         config.method = method;
         let client = UhubClient::new(config).unwrap();
-        let repos: Vec<_> = client
-            .list_repos(None)
-            .page_size(2)
-            .items()
-            .try_collect()
-            .await
-            .unwrap();
-        let names: Vec<_> = repos.iter().map(|r| r.repo_name.clone()).collect();
+        let mut names = Vec::new();
+        for repo_type in [RepoType::Private, RepoType::Public] {
+            let repos: Vec<_> = client
+                .list_repos(repo_type)
+                .page_size(2)
+                .items()
+                .try_collect()
+                .await
+                .unwrap();
+            let public = repo_type == RepoType::Public;
+            for repo in repos {
+                let ns = dataset
+                    .namespaces
+                    .iter()
+                    .find(|n| n.name.as_str() == repo.repo_name);
+                assert_eq!(ns.map(|n| n.is_public), Some(public), "{}", repo.repo_name);
+                names.push(repo.repo_name);
+            }
+        }
+        names.sort();
         assert_eq!(names, common::namespaces(&dataset), "{method:?}");
         for ns in &dataset.namespaces {
             let mut wanted: Vec<_> = ns.repositories.iter().map(|r| r.name.to_string()).collect();

@@ -5,7 +5,7 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use wharf_model::{
     ImageSet, NamespaceInfo, OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet,
-    RepositoryTag, TagSet,
+    RepositoryDetail, RepositoryTag, TagSet,
 };
 
 use super::RepoRef;
@@ -152,6 +152,8 @@ pub enum Original {
     SwrNamespace(NamespaceInfo),
     /// An SWR repository (list repositories).
     SwrRepository(Box<wharf_model::Repository>),
+    /// An SWR repository in full (show repository).
+    SwrRepositoryDetail(Box<RepositoryDetail>),
     /// A tag of an SWR repository (list repository tags).
     SwrTag(Box<RepositoryTag>),
     /// An official image in a listing (list official images).

@@ -29,13 +29,28 @@ use crate::{Error, ErrorKind, ListOptions, SwrClient};
 pub struct OfficialCatalog {
     client: SwrClient,
     list: ListOptions,
+    image_name: Option<String>,
 }
 
 impl OfficialCatalog {
     /// The official images `client` sees, paging as the client's options say.
     pub fn new(client: SwrClient) -> Self {
         let list = client.options().list.clone();
-        OfficialCatalog { client, list }
+        OfficialCatalog {
+            client,
+            list,
+            image_name: None,
+        }
+    }
+
+    /// Listing only the images whose name contains `text`: sent as seed
+    /// 001's `image_name`, and checked on every image that comes back, so
+    /// the answer is right whether the server matches exactly, by
+    /// substring, or not at all. Namespaces are still derived from every
+    /// image.
+    pub fn with_image_name(mut self, text: impl Into<String>) -> Self {
+        self.image_name = Some(text.into());
+        self
     }
 
     /// Paging every listing with `options` instead.
@@ -49,18 +64,46 @@ impl OfficialCatalog {
         &self.client
     }
 
+    /// `Ok` when `namespace` holds an image: when a listing of it by name
+    /// found none, one unfiltered image tells a namespace from no namespace.
+    fn holds_images(&self, namespace: &str) -> impl Future<Output = Result<(), Error>> + use<> {
+        let mut any = whole(&self.list);
+        any.max_items = Some(1);
+        let first = self.images(Some(namespace), None, any);
+        let namespace = namespace.to_owned();
+        async move {
+            let mut first = first;
+            if first.try_next().await?.is_some() {
+                return Ok(());
+            }
+            let detail = format!("namespace {namespace} holds no official image");
+            Err(Error::new(ErrorKind::NotFound, detail)
+                .during(Provider::Swr, "list_official_images"))
+        }
+    }
+
+    /// The images of `namespace` (or all) whose name holds `image_name`,
+    /// when one is given.
     fn images(
         &self,
         namespace: Option<&str>,
+        image_name: Option<&str>,
         options: ListOptions,
     ) -> BoxStream<'static, Result<OfficialImage, Error>> {
         let mut query = OfficialImagesQuery::default();
         query.namespace = namespace.map(str::to_owned);
-        self.client
+        query.image_name = image_name.map(str::to_owned);
+        let items = self
+            .client
             .list_official_images(query)
             .with_options(options)
-            .items()
-            .boxed()
+            .items();
+        match image_name.map(str::to_owned) {
+            None => items.boxed(),
+            Some(text) => items
+                .try_filter(move |i| ready(i.name.as_ref().is_some_and(|n| n.contains(&text))))
+                .boxed(),
+        }
     }
 }
 
@@ -106,7 +149,7 @@ impl Catalog for OfficialCatalog {
         // window counts namespaces, so the images are all looked at.
         let mut seen = HashSet::new();
         let all = self
-            .images(None, whole(&self.list))
+            .images(None, None, whole(&self.list))
             .try_filter_map(move |image| {
                 let new = seen.insert(image.namespace.clone());
                 ready(Ok(new.then_some(Namespace {
@@ -122,22 +165,25 @@ impl Catalog for OfficialCatalog {
         &self,
         namespace: Option<&str>,
     ) -> BoxStream<'static, Result<Repository, Error>> {
+        let name = self.image_name.as_deref();
+        // Checked here, the name's matches are counted here too.
+        let options = match name {
+            Some(_) => whole(&self.list),
+            None => self.list.clone(),
+        };
         let items = self
-            .images(namespace, self.list.clone())
+            .images(namespace, name, options)
             .and_then(|image| ready(repository(image)))
             .boxed();
         // A nameless image is an error, and a listing ends at its first.
-        let items = until_error(items);
+        let items = match name {
+            Some(_) => window(items, &self.list),
+            None => until_error(items),
+        };
         match namespace {
             None => items,
             // Namespaces are derived from images: none, no namespace.
-            Some(namespace) => {
-                let detail = format!("namespace {namespace} holds no official image");
-                or_missing(items, async move {
-                    Err(Error::new(ErrorKind::NotFound, detail)
-                        .during(Provider::Swr, "list_official_images"))
-                })
-            }
+            Some(namespace) => or_missing(items, self.holds_images(namespace)),
         }
     }
 

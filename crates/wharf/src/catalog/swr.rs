@@ -6,7 +6,8 @@ use std::future::ready;
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{
-    ImageRef, NamespacesQuery, RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery,
+    ImageRef, NamespacesQuery, RepositoryDetail, RepositoryName, RepositoryQuery, RepositoryTag,
+    RepositoryTagsQuery,
 };
 use wharf_transport::Provider;
 
@@ -21,9 +22,7 @@ use crate::{Error, ErrorKind, ListOptions, SwrClient};
 ///
 /// Namespaces from list namespaces (by name), repositories from list
 /// repositories (by namespace, then name), tags from list repository tags
-/// (newest first). Showing a repository lists its namespace with the name
-/// as filter and keeps the exact match, since the server's name filter
-/// matches any name that contains it.
+/// (newest first); showing a repository calls show repository.
 #[derive(Debug, Clone)]
 pub struct SwrCatalog {
     client: SwrClient,
@@ -43,8 +42,14 @@ impl SwrCatalog {
     }
 
     /// Listing only the repositories `query` selects (by name, category,
-    /// visibility, order; its `page` is ignored), filtered by the server. A
-    /// namespace given to [`Catalog::list_repositories`] overrides the query's.
+    /// visibility, order; its `page` is ignored). A namespace given to
+    /// [`Catalog::list_repositories`] overrides the query's.
+    ///
+    /// The terms seed 002 documents (center, namespace, name, category) and
+    /// the order, which the SDK documents, are sent for the server to
+    /// apply. Visibility (`is_public`) is documented by neither, so it is
+    /// not sent: every repository's `is_public` is checked here instead,
+    /// and the answer is right whether or not a server knows the term.
     pub fn with_query(mut self, query: RepositoryQuery) -> Self {
         self.query = query;
         self
@@ -121,13 +126,27 @@ impl Catalog for SwrCatalog {
         if let Some(namespace) = namespace {
             query.namespace = Some(namespace.to_owned());
         }
-        let items = self
-            .client
-            .list_repositories(query)
-            .with_options(self.list.clone())
-            .items()
-            .map_ok(repository)
-            .boxed();
+        let items = match query.is_public.take() {
+            None => self
+                .client
+                .list_repositories(query)
+                .with_options(self.list.clone())
+                .items()
+                .map_ok(repository)
+                .boxed(),
+            // Checked here, the matches are counted here too.
+            Some(public) => {
+                let all = self
+                    .client
+                    .list_repositories(query)
+                    .with_options(whole(&self.list))
+                    .items()
+                    .try_filter(move |r| ready(r.is_public == public))
+                    .map_ok(repository)
+                    .boxed();
+                window(all, &self.list)
+            }
+        };
         match namespace {
             None => items,
             Some(namespace) => or_missing(
@@ -152,24 +171,9 @@ impl Catalog for SwrCatalog {
     }
 
     async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
-        const OP: &str = "show_repository";
-        image_ref(repository, OP)?;
-        let mut query = RepositoryQuery::default();
-        query.namespace = Some(repository.namespace().to_owned());
-        query.name = Some(repository.name().to_owned());
-        let (namespace, name) = (repository.namespace(), repository.name());
-        let found = self
-            .client
-            .list_repositories(query)
-            .with_options(whole(&self.list))
-            .items()
-            .try_filter(|r| ready(r.namespace == namespace && r.name == name))
-            .try_next()
-            .await?;
-        found.map(self::repository).ok_or_else(|| {
-            let detail = format!("repository {repository} does not exist");
-            Error::new(ErrorKind::NotFound, detail).during(Provider::Swr, OP)
-        })
+        let image = image_ref(repository, "show_repository")?;
+        let detail = self.client.show_repository(&image).await?;
+        Ok(shown(repository, detail))
     }
 }
 
@@ -205,6 +209,19 @@ fn repository(r: wharf_model::Repository) -> Repository {
     out.updated = Some(r.updated_at.instant());
     out.pull_count = Some(r.num_download);
     out.original = Original::SwrRepository(Box::new(r));
+    out
+}
+
+/// A repository shown in full: the namespace is the one asked for, since
+/// the record names none.
+fn shown(asked: &RepoRef, r: RepositoryDetail) -> Repository {
+    let mut out = Repository::new(asked.namespace(), r.name.clone(), Original::Derived);
+    out.tag_count = r.num_images;
+    out.size = r.size;
+    out.created = r.created.as_ref().map(|t| t.instant());
+    out.updated = r.updated.as_ref().map(|t| t.instant());
+    out.pull_count = r.num_download;
+    out.original = Original::SwrRepositoryDetail(Box::new(r));
     out
 }
 

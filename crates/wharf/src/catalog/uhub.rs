@@ -1,12 +1,13 @@
 //! [`UhubCatalog`]: UCloud UHub's repos (namespaces), images (repositories)
 //! and tags.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::ready;
 
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
-use wharf_model::{ImageSet, TagSet};
+use wharf_model::{ImageSet, RepoSet, RepoType, TagSet};
 use wharf_transport::Provider;
 
 use super::listing::{part, whole, window};
@@ -20,8 +21,9 @@ use crate::{Error, ErrorKind, ListOptions, UhubClient};
 /// UHub as a [`Catalog`] (spec `uhub://REGION`): a UHub repo is a
 /// namespace, an image a repository.
 ///
-/// Namespaces from `GetRepo`, repositories from `GetRepoImage` (of every
-/// repo in turn when no namespace is given), tags from `GetImageTag`, in
+/// Namespaces from `GetRepo` (once with `Type=private`, once with
+/// `Type=public`: without it UHub lists public repos only), repositories
+/// from `GetRepoImage` (of every repo in turn when no namespace is given), tags from `GetImageTag`, in
 /// the server's order. Showing a repository scans its repo's images for the
 /// exact name: UHub has no call for one image. UHub sends instants in whole
 /// seconds, no size or tag count, and a tag's digest only sometimes.
@@ -107,15 +109,13 @@ impl Catalog for UhubCatalog {
     }
 
     fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
-        self.client
-            .list_repos(None)
-            .with_options(self.list.clone())
-            .items()
+        let repos = all_repos(&self.client, part(&self.list))
             .map_ok(|repo| Namespace {
                 name: repo.repo_name.clone(),
                 original: Original::UhubRepo(repo),
             })
-            .boxed()
+            .boxed();
+        window(repos, &self.list)
     }
 
     fn list_repositories(
@@ -128,11 +128,7 @@ impl Catalog for UhubCatalog {
         }
         let client = self.client.clone();
         let each = part(&self.list);
-        let all = self
-            .client
-            .list_repos(None)
-            .with_options(whole(&self.list))
-            .items()
+        let all = all_repos(&self.client, whole(&self.list))
             .map_ok(move |repo| images(&client, repo.repo_name, each.clone()))
             .try_flatten()
             .boxed();
@@ -167,6 +163,27 @@ impl Catalog for UhubCatalog {
             Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, OP)
         })
     }
+}
+
+/// Every repo of the account: the private ones, then the public ones, since
+/// `GetRepo` without a `Type` lists the public ones only. A repo the second
+/// listing repeats (a server that ignores `Type` sends all in both) is
+/// given once.
+fn all_repos(
+    client: &UhubClient,
+    options: ListOptions,
+) -> BoxStream<'static, Result<RepoSet, Error>> {
+    let listing = |repo_type| {
+        client
+            .list_repos(repo_type)
+            .with_options(options.clone())
+            .items()
+    };
+    let mut seen = HashSet::new();
+    listing(RepoType::Private)
+        .chain(listing(RepoType::Public))
+        .try_filter(move |repo| ready(seen.insert(repo.repo_name.clone())))
+        .boxed()
 }
 
 /// An image of repo `namespace`: the repo asked for names it, since the

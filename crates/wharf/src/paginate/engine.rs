@@ -294,7 +294,7 @@ impl<T: Clone + Send + 'static> Engine<T> {
         }
         self.remember(&page, keys);
         self.yielded += page.items.len() as u64;
-        self.shared.page_yielded(page.items.len());
+        self.shared.page_yielded(&page);
         Ok(page)
     }
 

@@ -47,7 +47,7 @@ use futures::stream::{BoxStream, Stream, StreamExt};
 use wharf_model::PageRequest;
 use wharf_transport::{CallOptions, Time};
 
-use crate::{Error, ErrorKind, Page};
+use crate::{Error, ErrorKind, IgnoredHeader, Page, TotalSource};
 use engine::Engine;
 use state::Shared;
 
@@ -197,6 +197,14 @@ pub struct Summary {
     /// Changes of the catalog seen (with [`OnChange::Report`]; with
     /// [`OnChange::Fail`] the first one ends the listing).
     pub changes: Vec<CatalogChange>,
+    /// Where the total of the last page that said came from; `None`
+    /// before the first page.
+    pub total_source: Option<TotalSource>,
+    /// The first advisory header set aside (such as a `Content-Range` no
+    /// parser reads), quoted; the listing went on without it.
+    pub ignored_header: Option<IgnoredHeader>,
+    /// Pages whose advisory header was set aside.
+    pub ignored_headers: u64,
 }
 
 /// Where one listing stands, told to a [`ProgressFn`] after every page it

@@ -7,6 +7,7 @@ use std::time::Duration;
 use wharf_transport::{Attempt, CallOptions, Time};
 
 use super::{CatalogChange, Summary};
+use crate::{IgnoredHeader, Page, TotalSource};
 
 /// The in-flight limit and the listing's counts, behind one lock: every
 /// update is a few integer operations.
@@ -34,6 +35,9 @@ struct State {
     throttles: u64,
     lowest_window: usize,
     changes: Vec<CatalogChange>,
+    total_source: Option<TotalSource>,
+    ignored_header: Option<IgnoredHeader>,
+    ignored_headers: u64,
 }
 
 impl Shared {
@@ -54,6 +58,9 @@ impl Shared {
                 throttles: 0,
                 lowest_window: max,
                 changes: Vec::new(),
+                total_source: None,
+                ignored_header: None,
+                ignored_headers: 0,
             }),
         })
     }
@@ -109,11 +116,21 @@ impl Shared {
         }
     }
 
-    /// A page was handed to the caller.
-    pub(crate) fn page_yielded(&self, items: usize) {
+    /// A page was handed to the caller: its items count, and where its
+    /// total came from is what the listing's came from.
+    pub(crate) fn page_yielded<T>(&self, page: &Page<T>) {
         let mut s = self.lock();
         s.pages += 1;
-        s.items += items as u64;
+        s.items += page.items.len() as u64;
+        if page.total_source.is_some() {
+            s.total_source = page.total_source;
+        }
+        if let Some(header) = &page.ignored_header {
+            s.ignored_headers += 1;
+            if s.ignored_header.is_none() {
+                s.ignored_header = Some(header.clone());
+            }
+        }
     }
 
     pub(crate) fn window(&self) -> usize {
@@ -158,6 +175,9 @@ impl Shared {
             lowest_concurrency: s.lowest_window,
             elapsed,
             changes: s.changes.clone(),
+            total_source: s.total_source,
+            ignored_header: s.ignored_header.clone(),
+            ignored_headers: s.ignored_headers,
         }
     }
 }
