@@ -336,6 +336,14 @@ impl Index {
         self.tags_before.get(id as usize).copied().unwrap_or(0)
     }
 
+    /// The place of namespace `name` in name order, from 0: a binary
+    /// search.
+    pub(crate) fn namespace_rank(&self, name: &str) -> Option<usize> {
+        self.namespaces_by_name
+            .binary_search_by(|&n| self.dataset.namespaces[n].name.as_str().cmp(name))
+            .ok()
+    }
+
     /// Namespaces by name.
     pub(crate) fn namespaces_by_name(&self) -> impl Iterator<Item = &NamespaceRecord> {
         self.namespaces_by_name

@@ -14,8 +14,9 @@
 //!
 //! One in-memory [`Dataset`] is served through both APIs: SWR namespaces are
 //! UHub repos, SWR repositories are UHub images. SWR: list repositories
-//! (`/v2/manage/repos`), list namespaces (`/v2/manage/namespaces`), list
-//! repository tags (`/v2/manage/namespaces/{ns}/repos/{repo}/tags`), and
+//! (`/v2/manage/repos`), list namespaces (`/v2/manage/namespaces`), show a
+//! repository (`/v2/manage/namespaces/{ns}/repos/{repo}`), list its tags
+//! (`/v2/manage/namespaces/{ns}/repos/{repo}/tags`), and
 //! the official images, one official image and its tags
 //! (`/v2/manage/dockerhub/...`). UHub: `GetRepo`, `GetRepoImage`,
 //! `GetImageTag`. Requests are checked with
@@ -40,12 +41,14 @@ mod index;
 mod json;
 mod listing;
 mod params;
+mod repo_route;
 mod router;
 mod serve;
 mod server;
 mod state;
 mod swr;
 mod swr_namespaces;
+mod swr_repos;
 mod swr_tags;
 mod terms;
 mod uhub;

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::state::Shared;
-use crate::{front, swr, swr_namespaces, swr_tags, uhub};
+use crate::{front, swr, swr_namespaces, swr_repos, uhub};
 
 /// The application serving `shared`.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
@@ -24,7 +24,9 @@ pub(crate) fn app(shared: Arc<Shared>) -> Router {
 
 /// The SWR routes, each behind the signature check. A repository path
 /// takes the rest of the path (`{*rest}`): a `/` in a repository name may
-/// arrive as a real `/`, so the handlers split the raw path themselves.
+/// arrive as a real `/`, so the handlers read the raw path themselves
+/// ([`repo_route`](crate::repo_route)), and one route serves every call
+/// under a repository.
 fn swr_routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/v2/manage/repos", get(swr::list_repos))
@@ -34,7 +36,7 @@ fn swr_routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         )
         .route(
             "/v2/manage/namespaces/{namespace}/repos/{*rest}",
-            get(swr_tags::list_repository_tags),
+            get(swr_repos::repository),
         )
         .route("/v2/manage/dockerhub/repos", get(swr::list_official_images))
         .route(

@@ -1,7 +1,8 @@
 //! The SWR endpoints of the seed pages: list repositories, official images,
 //! an official image, and its tags; SWR's error bodies and the gateway's,
-//! the signature check and the repository path segments that every SWR
-//! endpoint shares (`swr_namespaces` and `swr_tags` hold the others).
+//! and the signature check every SWR endpoint shares (`swr_namespaces`,
+//! `swr_repos` and `swr_tags` hold the others; `repo_route` reads the
+//! paths under a repository).
 //!
 //! Error codes the emulator sends (its own choice where Huawei documents none):
 //!
@@ -9,7 +10,7 @@
 //! |---|---|---|
 //! | 400 | `SVCSTG.SWR.4001048` | a bad, repeated or empty query parameter or a bad path segment, named in the message; a body over 1 MiB or unreadable (`body`) |
 //! | 401 | `APIGW.0301` | no credentials, unknown AK or token, bad signature, date out of range |
-//! | 404 | `SVCSTG.SWR.4040002` | no such official image, namespace or repository |
+//! | 404 | `SVCSTG.SWR.4040002` | no such official image, namespace or repository (list tags, show repository) |
 //! | 404 | `APIGW.0101` | no such API (path or method) |
 //! | 500 | `SVCSTG.SWR.5000001` | only as an injected fault |
 
@@ -22,8 +23,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use wharf_auth::huawei::ReceivedRequest;
 use wharf_model::{
-    Namespace, OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, RepositoryName,
-    RepositoryQuery, SwrError,
+    OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, RepositoryQuery, SwrError,
 };
 use wharf_parse::filter::KEYS;
 use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
@@ -33,6 +33,7 @@ use crate::dataset::OfficialImageRecord;
 use crate::json::{JSON_UTF8, json, ok};
 use crate::listing;
 use crate::params::{self, ParamError};
+use crate::repo_route::{self, Call, Unresolved};
 use crate::state::Shared;
 use crate::terms;
 
@@ -75,7 +76,7 @@ pub(crate) fn not_found(message: String) -> Fail {
 }
 
 /// A `400` naming the bad parameter.
-fn bad_param(name: &str, problem: impl std::fmt::Display) -> Fail {
+pub(crate) fn bad_param(name: &str, problem: impl std::fmt::Display) -> Fail {
     Fail {
         status: StatusCode::BAD_REQUEST,
         code: CODE_BAD_PARAM,
@@ -257,81 +258,34 @@ fn official_detail(image: &OfficialImageRecord) -> OfficialImageDetail {
     out
 }
 
-/// A repository path, split but still encoded.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct RepoPath<'a> {
-    namespace: &'a str,
-    repository: &'a str,
-    /// Whether the path ends in `/tags`.
-    pub(crate) tags: bool,
-}
-
-/// Splits `{prefix}{ns}/repos/{repo}[/tags]` (`prefix` ends in
-/// `namespaces/`), from the raw path: a `/` in the name may come as `$`,
-/// `%2F` or even a real `/`.
-pub(crate) fn split_repo_path<'a>(path: &'a str, prefix: &str) -> Option<RepoPath<'a>> {
-    let rest = path.strip_prefix(prefix)?;
-    let (namespace, rest) = rest.split_once('/')?;
-    let rest = rest.strip_prefix("repos/")?;
-    let (repository, tags) = match rest.strip_suffix("/tags") {
-        Some(repository) => (repository, true),
-        None => (rest, false),
-    };
-    (!repository.is_empty()).then_some(RepoPath {
-        namespace,
-        repository,
-        tags,
-    })
-}
-
-/// Decodes and validates both names; a bad one is a `400` naming it and
-/// quoting the segment as sent. A `/` in the repository may come as `$`,
-/// `%24` (the same `$`, encoded), `%2F` or `/`: the segment is decoded
-/// first, then `$` read as `/`.
-pub(crate) fn repo_names(path: &RepoPath<'_>) -> Result<(Namespace, RepositoryName), Fail> {
-    let namespace = decode(path.namespace)
-        .and_then(|text| {
-            Namespace::new(text)
-                .map_err(|e| format!("{:?} is not a valid namespace: {e}", path.namespace))
-        })
-        .map_err(|e| bad_param("namespace", e))?;
-    let repository = decode(path.repository)
-        .and_then(|text| {
-            RepositoryName::new(text.replace('$', "/")).map_err(|e| {
-                format!(
-                    "{:?} is not a valid repository name (`$` is read as `/`): {e}",
-                    path.repository
-                )
-            })
-        })
-        .map_err(|e| bad_param("repository", e))?;
-    Ok((namespace, repository))
-}
-
-fn decode(segment: &str) -> Result<String, String> {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8()
-        .map(|text| text.into_owned())
-        .map_err(|_| format!("{segment:?} is not UTF-8 once decoded"))
-}
-
-/// `GET .../namespaces/{ns}/repos/{repo}` and `.../repos/{repo}/tags`.
+/// `GET .../namespaces/{ns}/repos/{repo}` and `.../repos/{repo}/tags`,
+/// read as [`repo_route`] reads every repository path: a `/` in the name as
+/// `$`, `%24`, `%2F` or `/`, and an ambiguous real `/` read the way under
+/// which the image exists.
 pub(crate) async fn official_image(
     State(shared): State<Arc<Shared>>,
     uri: Uri,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
-    let Some(path) = split_repo_path(uri.path(), IMAGE_PREFIX) else {
+    let Some((namespace, rest)) = repo_route::split(uri.path(), IMAGE_PREFIX) else {
         return Ok(unknown_api().await);
     };
-    let (namespace, repository) = repo_names(&path)?;
+    let namespace = repo_route::namespace_name(namespace)?;
     let dataset = shared.dataset();
-    let Some(image) = dataset.official_image(namespace.as_str(), repository.as_str()) else {
-        return Err(not_found(format!(
-            "Image {namespace}/{repository} does not exist"
-        )));
+    let found = repo_route::resolve(rest, repo_route::GET_ARMS, |repository| {
+        dataset.official_image(namespace.as_str(), repository.as_str())
+    });
+    let (image, call) = match found {
+        Ok(resolved) => (resolved.found, resolved.call),
+        Err(Unresolved::NoCall) => return Ok(unknown_api().await),
+        Err(Unresolved::Invalid(fail)) => return Err(fail),
+        Err(Unresolved::Missing { repository, .. }) => {
+            return Err(not_found(format!(
+                "Image {namespace}/{repository} does not exist"
+            )));
+        }
     };
-    if !path.tags {
+    if call == Call::Show {
         return Ok(ok(&official_detail(image)));
     }
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
@@ -352,53 +306,4 @@ pub(crate) async fn official_image(
     let mut response = ok(&body);
     content_range(&mut response, offset, count, total);
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_paths_split() {
-        let p = split_repo_path(
-            "/v2/manage/dockerhub/namespaces/library/repos/tools%2Fbusybox/tags",
-            IMAGE_PREFIX,
-        )
-        .unwrap();
-        assert_eq!(
-            p,
-            RepoPath {
-                namespace: "library",
-                repository: "tools%2Fbusybox",
-                tags: true
-            }
-        );
-        let p = split_repo_path(
-            "/v2/manage/dockerhub/namespaces/library/repos/tools/busybox",
-            IMAGE_PREFIX,
-        )
-        .unwrap();
-        assert_eq!((p.repository, p.tags), ("tools/busybox", false));
-        assert!(
-            split_repo_path(
-                "/v2/manage/dockerhub/namespaces/library/repos/",
-                IMAGE_PREFIX
-            )
-            .is_none()
-        );
-        assert!(
-            split_repo_path(
-                "/v2/manage/dockerhub/namespaces/library/other/x",
-                IMAGE_PREFIX
-            )
-            .is_none()
-        );
-        let (ns, repo) = repo_names(&RepoPath {
-            namespace: "library",
-            repository: "tools$busybox",
-            tags: false,
-        })
-        .unwrap();
-        assert_eq!((ns.as_str(), repo.as_str()), ("library", "tools/busybox"));
-    }
 }

@@ -23,10 +23,6 @@
 //! | `domain_id` | 32 hex digits drawn from the dataset's `domain_name` |
 //! | `schema`, `is_trusted`, `scanned`, `tag_type` | `2`, `false`, `false`, `0` |
 
-use std::sync::Arc;
-
-use axum::extract::{RawQuery, State};
-use axum::http::Uri;
 use axum::response::Response;
 use serde_json::Value;
 use wharf_model::{
@@ -40,49 +36,30 @@ use crate::index::Index;
 use crate::json::ok;
 use crate::listing;
 use crate::params;
-use crate::state::Shared;
 use crate::swr::{self, Fail};
 use crate::terms::Values;
 
-/// Where a repository's path starts.
-const PREFIX: &str = "/v2/manage/namespaces/";
 /// The keys, in `filter` (`offset::0|limit::100|order_column::updated_at|order_type::desc|tag::v1`)
 /// and as plain parameters alike.
 const KEYS: &[&str] = &["offset", "limit", "order_column", "order_type", "tag"];
 
-/// `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`: a `/`
-/// in the repository may come as `$`, `%24`, `%2F` or `/`, as on the
-/// official image routes. Any other path under the route (a repository
-/// without `/tags`) is an API the emulator does not have.
-pub(crate) async fn list_repository_tags(
-    State(shared): State<Arc<Shared>>,
-    uri: Uri,
-    RawQuery(query): RawQuery,
+/// The tags of repository `id` of `index`, `image` by name, for the query
+/// string `query`. The path was read by [`swr_repos`](crate::swr_repos),
+/// which found the repository.
+pub(crate) fn list(
+    index: &Index,
+    id: u32,
+    image: ImageRef,
+    query: Option<&str>,
 ) -> Result<Response, Fail> {
-    let path = match swr::split_repo_path(uri.path(), PREFIX) {
-        Some(path) if path.tags => path,
-        _ => return Ok(swr::unknown_api().await),
-    };
-    let (namespace, repository) = swr::repo_names(&path)?;
-    let index = shared.index();
-    let Some((_, ids)) = index.namespace(namespace.as_str()) else {
-        return Err(swr::not_found(format!(
-            "Namespace {namespace} does not exist"
-        )));
-    };
-    let Some(id) = index.find_id(ids, repository.as_str()) else {
-        return Err(swr::not_found(format!(
-            "Repository {namespace}/{repository} does not exist"
-        )));
-    };
-    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
-    let query = tags_query(&pairs, ImageRef::new(namespace, repository))?;
+    let pairs = params::swr_query(query.unwrap_or_default());
+    let query = tags_query(&pairs, image)?;
     let (ns, repo) = index.repo(id);
     let selected = select(repo, &query);
     let page = query
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
-    let writer = Writer::new(&index, id, ns, repo);
+    let writer = Writer::new(index, id, ns, repo);
     let body: Vec<RepositoryTag> = listing::page(&selected, page.offset, u64::from(page.limit))
         .iter()
         .map(|&position| writer.tag(position as usize))
@@ -196,14 +173,14 @@ impl<'a> Writer<'a> {
 }
 
 /// FNV-1a: a hash that is the same on every machine and run, unlike std's.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
 /// `words` × 16 hex digits drawn from `seed`, from the `first`-th draw on.
-fn hex_digits(seed: u64, first: u64, words: u64) -> String {
+pub(crate) fn hex_digits(seed: u64, first: u64, words: u64) -> String {
     let mut out = String::with_capacity(words as usize * 16);
     for n in first..first + words {
         push_u64(&mut out, mix(seed, n));
@@ -217,7 +194,7 @@ fn image_id(digest: &str) -> String {
 }
 
 /// An account id, 32 hex digits, drawn from the account name.
-fn domain_id(domain_name: &str) -> String {
+pub(crate) fn domain_id(domain_name: &str) -> String {
     hex_digits(fnv1a(domain_name), 0, 2)
 }
 

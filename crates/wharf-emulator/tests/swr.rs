@@ -7,13 +7,14 @@ use wharf_emulator::DEMO_TOKEN;
 use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions, TagRecord};
 use wharf_model::{
     Category, ListNamespacesResponse, NamespaceAuth, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, Repository, RepositoryTag, SwrError,
+    OfficialImageTag, Repository, RepositoryDetail, RepositoryName, RepositoryTag, SwrError,
 };
 
 const REPOS: &str = "/v2/manage/repos";
 const OFFICIAL: &str = "/v2/manage/dockerhub/repos";
 const NAMESPACES: &str = "/v2/manage/namespaces";
 const NGINX_TAGS: &str = "/v2/manage/namespaces/team/repos/nginx/tags";
+const NGINX: &str = "/v2/manage/namespaces/team/repos/nginx";
 
 fn demo() -> Emulator {
     start(Emulator::builder())
@@ -917,7 +918,7 @@ fn repository_tags_not_found_and_bad_names() {
     // the emulator does not have, and so are other methods: the gateway's
     // 404 (a GET under a route is checked for credentials first).
     for path in [
-        "/v2/manage/namespaces/team/repos/nginx",
+        "/v2/manage/namespaces/team/repos/",
         "/v2/manage/namespaces/team",
         "/v2/manage/namespaces/team/other/nginx/tags",
     ] {
@@ -1056,7 +1057,7 @@ fn repository_tags_limit_defaults_to_100_and_goes_to_1000() {
 #[test]
 fn namespaces_and_tags_are_checked_and_faulted_like_the_rest() {
     let emu = demo();
-    for target in [NAMESPACES, NGINX_TAGS] {
+    for target in [NAMESPACES, NGINX_TAGS, NGINX] {
         let bare = common::send(emu.addr(), "GET", target, &[], b"").unwrap();
         assert_eq!(bare.status, 401, "{target}");
         assert_eq!(bare.json()["error_code"], "APIGW.0301");
@@ -1068,6 +1069,259 @@ fn namespaces_and_tags_are_checked_and_faulted_like_the_rest() {
     let script = FaultConfig::script([Some(Fault::Unavailable), Some(Fault::TooManyRequests)]);
     let faulty = start(Emulator::builder().faults(script));
     assert_eq!(swr(&faulty, NAMESPACES, &[]).status, 503);
-    assert_eq!(swr(&faulty, NGINX_TAGS, &[]).status, 429);
+    assert_eq!(swr(&faulty, NGINX, &[]).status, 429);
     assert_eq!(swr(&faulty, NGINX_TAGS, &[]).status, 200);
+    // A signature over another repository's path does not show this one.
+    let creds = common::demo_creds();
+    let headers = vec![
+        ("Host".to_owned(), emu.addr().to_string()),
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+    ];
+    let mut signed = headers.clone();
+    let request = wharf_auth::huawei::Request::new("GET", "/v2/manage/namespaces/team/repos/jq")
+        .with_headers(&headers);
+    wharf_auth::huawei::sign(&creds, &request, jiff::Timestamp::now())
+        .unwrap()
+        .headers()
+        .apply_to(&mut signed);
+    let replayed = common::send(emu.addr(), "GET", NGINX, &signed, b"").unwrap();
+    assert_eq!(replayed.status, 401, "{}", replayed.text());
+}
+
+/// The fields of the SDK's `ShowRepositoryResponse` (huaweicloudsdkswr
+/// 3.1.219), in its order.
+const SHOW_REPOSITORY_FIELDS: [&str; 18] = [
+    "id",
+    "ns_id",
+    "name",
+    "category",
+    "description",
+    "creator_id",
+    "creator_name",
+    "size",
+    "is_public",
+    "num_images",
+    "num_download",
+    "url",
+    "path",
+    "internal_path",
+    "created",
+    "updated",
+    "domain_id",
+    "priority",
+];
+
+#[test]
+fn show_repository_has_every_field_and_agrees_with_the_listings() {
+    let emu = demo();
+    let reply = swr(&emu, NGINX, &[]);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-range"), None);
+    assert!(reply.header("x-request-id").is_some());
+    let json = reply.json();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = SHOW_REPOSITORY_FIELDS;
+    keys.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    // On the wire, in the SDK's order.
+    let text = reply.text();
+    let at = |field: &str| text.find(&format!("\"{field}\":")).unwrap();
+    assert!(
+        SHOW_REPOSITORY_FIELDS
+            .windows(2)
+            .all(|w| at(w[0]) < at(w[1]))
+    );
+    let detail: RepositoryDetail = serde_json::from_value(json.clone()).unwrap();
+    assert!(detail.extra.is_empty(), "{:?}", detail.extra);
+    assert_eq!(serde_json::to_value(&detail).unwrap(), json);
+    // What list repositories says of it.
+    let listed: Vec<Repository> =
+        serde_json::from_slice(&swr(&emu, REPOS, &[("namespace", "team")]).body).unwrap();
+    let item = listed.iter().find(|r| r.name == "nginx").unwrap();
+    assert_eq!(detail.name, "nginx");
+    assert_eq!(detail.category.as_ref(), Some(&item.category));
+    assert_eq!(detail.description, item.description);
+    assert_eq!(detail.size, Some(item.size));
+    assert_eq!(detail.is_public, Some(item.is_public));
+    assert_eq!(detail.num_images, Some(item.num_images));
+    assert_eq!(detail.num_download, Some(item.num_download));
+    assert_eq!(detail.url.as_deref(), Some(""));
+    assert_eq!(detail.path.as_deref(), Some(item.path.as_str()));
+    assert_eq!(
+        detail.internal_path.as_deref(),
+        Some(item.internal_path.as_str())
+    );
+    assert_eq!(detail.created.as_ref(), Some(&item.created_at));
+    assert_eq!(detail.updated.as_ref(), Some(&item.updated_at));
+    // What list repository tags and list namespaces say.
+    let tags: Vec<RepositoryTag> =
+        serde_json::from_slice(&swr(&emu, NGINX_TAGS, &[]).body).unwrap();
+    assert_eq!(detail.id, Some(tags[0].repo_id));
+    assert_eq!(
+        detail.domain_id.as_deref(),
+        Some(tags[0].domain_id.as_str())
+    );
+    let namespaces: ListNamespacesResponse =
+        serde_json::from_slice(&swr(&emu, NAMESPACES, &[]).body).unwrap();
+    let team = namespaces
+        .namespaces
+        .iter()
+        .find(|ns| ns.name == "team")
+        .unwrap();
+    assert_eq!(detail.ns_id, Some(team.id));
+    assert_eq!(
+        detail.creator_name.as_deref(),
+        Some(team.creator_name.as_str())
+    );
+    let creator = detail.creator_id.as_deref().unwrap();
+    assert!(creator.len() == 32 && creator.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_ne!(detail.creator_id, detail.domain_id);
+    assert_eq!(detail.priority, Some(0));
+    // Nothing is drawn at random.
+    assert_eq!(swr(&emu, NGINX, &[]).body, reply.body);
+    // Another repository, in another namespace, public.
+    let curl: RepositoryDetail = serde_json::from_slice(
+        &swr(&emu, "/v2/manage/namespaces/public-tools/repos/curl", &[]).body,
+    )
+    .unwrap();
+    assert_eq!((curl.name.as_str(), curl.is_public), ("curl", Some(true)));
+    assert_eq!(curl.ns_id, Some(2));
+    assert_eq!(curl.id, Some(4));
+}
+
+#[test]
+fn show_repository_accepts_every_slash_form() {
+    let emu = demo();
+    for segment in [
+        "api$gateway",
+        "api%24gateway",
+        "api%2Fgateway",
+        "api%2fgateway",
+        "api/gateway",
+    ] {
+        let path = format!("/v2/manage/namespaces/team/repos/{segment}");
+        let reply = swr(&emu, &path, &[]);
+        assert_eq!(reply.status, 200, "{segment}: {}", reply.text());
+        let detail: RepositoryDetail = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(detail.name, "api/gateway", "{segment}");
+        assert_eq!(
+            detail.path.as_deref(),
+            Some("swr.cn-north-4.myhuaweicloud.com/team/api/gateway")
+        );
+        assert_eq!(detail.id, Some(6));
+    }
+}
+
+#[test]
+fn show_repository_not_found_and_bad_names() {
+    let emu = demo();
+    for (path, message) in [
+        (
+            "/v2/manage/namespaces/nope/repos/nginx",
+            "Namespace nope does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/team/repos/nope",
+            "Repository team/nope does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/ml-lab/repos/nginx",
+            "Repository ml-lab/nginx does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/team/repos/api%2Fnope",
+            "Repository team/api/nope does not exist",
+        ),
+        (
+            "/v2/manage/namespaces/team/repos/api/nope",
+            "Repository team/api/nope does not exist",
+        ),
+    ] {
+        let reply = swr(&emu, path, &[]);
+        assert_eq!(reply.status, 404, "{path}: {}", reply.text());
+        // The shape of the emulator's other SWR 404s.
+        let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"));
+        assert_eq!(error.message(), Some(message));
+        assert_eq!(
+            reply.json().as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["errorCode", "errorMessage"]
+        );
+        assert!(reply.header("x-request-id").is_some());
+    }
+    let bad_ns = swr(&emu, "/v2/manage/namespaces/Team/repos/nginx", &[]);
+    assert_bad_param(&bad_ns, "namespace");
+    let bad_repo = swr(&emu, "/v2/manage/namespaces/team/repos/Nginx", &[]);
+    assert_bad_param(&bad_repo, "repository");
+    // A bad name is refused before a namespace is looked for.
+    let both = swr(&emu, "/v2/manage/namespaces/nope/repos/-x", &[]);
+    assert_bad_param(&both, "repository");
+    for (method, path) in [("POST", NGINX), ("DELETE", NGINX), ("PUT", NGINX)] {
+        let reply = common::send(emu.addr(), method, path, &[], b"").unwrap();
+        assert_eq!(reply.status, 404, "{method} {path}");
+        assert_eq!(reply.json()["error_code"], "APIGW.0101", "{method} {path}");
+    }
+}
+
+/// The demo with more repositories in `team`, whose names end in `/tags`.
+fn demo_with(names: &[&str]) -> Emulator {
+    let mut dataset = Dataset::demo();
+    let team = &mut dataset.namespaces[0];
+    let template = team.repositories[0].clone();
+    for (i, name) in names.iter().enumerate() {
+        let mut repo = template.clone();
+        repo.name = RepositoryName::new(*name).unwrap();
+        repo.tags.truncate(i + 1);
+        team.repositories.push(repo);
+    }
+    start(Emulator::builder().dataset(dataset))
+}
+
+/// A real `/` reads the way under which the repository exists; when both
+/// do, as the gateway would route it (the tags of the shorter name); when
+/// neither does, that reading's 404.
+#[test]
+fn an_ambiguous_slash_reads_the_way_the_repository_exists() {
+    // `a` with 1 tag, `a/tags` with 2, `x/tags` with 3; no `x`.
+    let emu = demo_with(&["a", "a/tags", "x/tags"]);
+    let show = |path: &str| -> RepositoryDetail {
+        let reply = swr(&emu, path, &[]);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        serde_json::from_slice(&reply.body).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let base = "/v2/manage/namespaces/team/repos";
+    assert_eq!(
+        tag_names(&swr(&emu, &format!("{base}/a/tags"), &[])).len(),
+        1
+    );
+    assert_eq!(show(&format!("{base}/a%2Ftags")).name, "a/tags");
+    assert_eq!(show(&format!("{base}/a$tags")).name, "a/tags");
+    assert_eq!(
+        tag_names(&swr(&emu, &format!("{base}/a/tags/tags"), &[])).len(),
+        2
+    );
+    assert_eq!(
+        tag_names(&swr(&emu, &format!("{base}/a$tags/tags"), &[])).len(),
+        2
+    );
+    // No `x`: the only repository the path can name is `x/tags`.
+    let x = show(&format!("{base}/x/tags"));
+    assert_eq!((x.name.as_str(), x.num_images), ("x/tags", Some(3)));
+    assert_eq!(
+        tag_names(&swr(&emu, &format!("{base}/x/tags/tags"), &[])).len(),
+        3
+    );
+    // Neither `y` nor `y/tags`: the tags reading's 404.
+    let missing = swr(&emu, &format!("{base}/y/tags"), &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.json()["errorMessage"],
+        "Repository team/y does not exist"
+    );
 }
