@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, the
 //!   generated fixtures, tests, the build without default features, the
-//!   examples, the Python SDK interop check, the signing vectors), then a
+//!   examples, the Python SDK interop check, the wire-level comparison of
+//!   wharf's requests with the official SDKs', the signing vectors), then a
 //!   one-line summary.
 //! - `cargo xtask fixtures [--check]`: regenerates what is generated under
 //!   `tests/fixtures/` (the datasets and the replay fixtures, made in Rust by
@@ -135,6 +136,14 @@ const CI_STEPS: &[Step] = &[
         program: "bash",
         args: &["tests/interop/run_emulator_interop.sh"],
     },
+    // The official SDKs and wharf make the same calls against one capture
+    // server, and the requests are compared field by field: the SDKs, not
+    // the emulator, are the reference (tests/interop/wire/).
+    Step {
+        name: "wire",
+        program: "bash",
+        args: &["tests/interop/wire/run.sh"],
+    },
     // The interop step has installed the official SDKs by now, so the
     // signing vectors are checked even on a fresh machine, where the
     // fixtures step had to skip them.
@@ -173,6 +182,7 @@ fn print_help() {
 
 commands:
   ci                  fmt check, clippy, fixtures check, tests, examples, SDK interop,
+                      wire (wharf's requests against the SDKs', tests/interop/wire/),
                       signing vectors check; then a one-line summary
   fixtures [--check]  regenerate the generated files in tests/fixtures/ (datasets/,
                       replay/); with --check, write nothing and fail naming the files
