@@ -14,9 +14,16 @@ generated dataset and passes its address and credentials here. Checks:
   as the SDK encodes them and as `$`) with plain parameters, with a raw
   `filter` in ascending order, and with a `tag` filter; names, order, counts
   and Content-Range match the dataset, and a missing repository is a 404.
+- huaweicloudsdkswr: SwrClient.show_repository shows a repository per
+  namespace and those with `/` in their names (as the SDK encodes them, and
+  as `$`); every field matches the dataset and the other calls (`id` is the
+  tags' `repo_id`, `ns_id` the namespace's id in list_namespaces), and a
+  missing repository or namespace is the SDK's 404 exception.
 - ucloud-sdk-python3: uhub().get_repo_image pages through every image of
   every UHub repo (SWR namespace); names and TotalCount match. A wrong
-  private key is refused (RetCode 171).
+  private key is refused (RetCode 171). uhub().get_repo lists the public
+  repos (IsShared) without Type and with Type=public, the private ones with
+  Type=private, page by page.
 
 HOME must point at a temporary folder: importing the Huawei SDK writes
 $HOME/.huaweicloud/application_id.
@@ -36,6 +43,7 @@ from huaweicloudsdkswr.v2 import (
     ListNamespacesRequest,
     ListReposDetailsRequest,
     ListRepositoryTagsRequest,
+    ShowRepositoryRequest,
     SwrClient,
 )
 from ucloud.client import Client
@@ -271,6 +279,86 @@ def check_tags(args, dataset):
     return distinct, len(chosen), pages
 
 
+def check_show_repository(args, dataset):
+    """show_repository of a few repositories, each field against the dataset."""
+    client = swr_client(args.endpoint, args.ak, args.sk)
+    order = expected_repositories(dataset)
+    names = sorted(ns["name"] for ns in dataset["namespaces"])
+    namespace_ids = {name: i + 1 for i, name in enumerate(names)}
+    chosen = []
+    for ns in dataset["namespaces"]:
+        repos = sorted(ns.get("repositories", []), key=lambda r: r["name"])
+        if repos:
+            chosen.append((ns["name"], repos[0], repos[0]["name"]))
+        for repo in [r for r in repos if "/" in r["name"]][:1]:
+            # The SDK sends `%2F`; as terraform writes it, `$` (sent as `%24`).
+            chosen.append((ns["name"], repo, repo["name"]))
+            chosen.append((ns["name"], repo, repo["name"].replace("/", "$")))
+    check(any("/" in name for _, _, name in chosen), "the dataset has no repository with `/`")
+    for namespace, repo, segment in chosen:
+        where = f"show_repository {namespace}/{segment}"
+        shown = client.show_repository(
+            ShowRepositoryRequest(namespace=namespace, repository=segment)
+        )
+        tags = repo.get("tags", [])
+        wanted = {
+            "id": order.index((namespace, repo["name"])) + 1,
+            "ns_id": namespace_ids[namespace],
+            "name": repo["name"],
+            "category": repo["category"],
+            "description": repo.get("description", ""),
+            "creator_name": dataset["domain_name"],
+            "size": sum(tag["size"] for tag in tags),
+            "is_public": repo.get("is_public", False),
+            "num_images": len(tags),
+            "num_download": repo.get("num_download", 0),
+            "url": "",
+            "path": f"{dataset['registry']}/{namespace}/{repo['name']}",
+            "internal_path": f"{dataset['internal_registry']}/{namespace}/{repo['name']}",
+            "created": repo["created_at"],
+            "updated": repo["updated_at"],
+            "priority": 0,
+        }
+        for field, value in wanted.items():
+            got = getattr(shown, field)
+            check(got == value, f"{where}: {field} {got!r}, dataset {value!r}")
+        for field in ("creator_id", "domain_id"):
+            value = getattr(shown, field) or ""
+            check(re.fullmatch(r"[0-9a-f]{32}", value) is not None, f"{where}: {field} {value!r}")
+        check(shown.creator_id != shown.domain_id, f"{where}: creator_id is domain_id")
+        if tags:
+            one = client.list_repository_tags(
+                ListRepositoryTagsRequest(
+                    namespace=namespace, repository=segment, offset="0", limit="1"
+                )
+            ).body
+            check(
+                one[0].repo_id == shown.id,
+                f"{where}: id {shown.id}, tags' repo_id {one[0].repo_id}",
+            )
+            check(one[0].domain_id == shown.domain_id, f"{where}: domain_id unlike its tags'")
+
+    namespace = chosen[0][0]
+    for missing_namespace, missing_repository in (
+        (namespace, "no-such-repository"),
+        (namespace, "no/such-repository"),
+        ("no-such-namespace", chosen[0][2]),
+    ):
+        where = f"show_repository {missing_namespace}/{missing_repository}"
+        try:
+            client.show_repository(
+                ShowRepositoryRequest(namespace=missing_namespace, repository=missing_repository)
+            )
+            fail(f"{where}: a missing repository was shown")
+        except ClientRequestException as error:
+            check(error.status_code == 404, f"{where}: status {error.status_code}")
+            check(
+                "SVCSTG.SWR.4040002" in (error.error_msg or ""),
+                f"{where}: {error.error_code} {error.error_msg}",
+            )
+    return len(chosen)
+
+
 def uhub_client(endpoint, public_key, private_key):
     client = Client(
         {
@@ -310,6 +398,31 @@ def check_uhub(args, dataset):
         check(seen == wanted, f"{ns['name']}: images differ from the dataset")
         checked += len(seen)
 
+    # GetRepo: Type defaults to public (the SDK's docstring), and a public
+    # repo is one whose IsShared is true.
+    public = sorted(ns["name"] for ns in dataset["namespaces"] if ns.get("is_shared", False))
+    private = sorted(ns["name"] for ns in dataset["namespaces"] if not ns.get("is_shared", False))
+    check(public and private, "the dataset should have public and private repos")
+    for repo_type, wanted in ((None, public), ("public", public), ("private", private)):
+        seen = []
+        offset = 0
+        while True:
+            request = {"Offset": offset, "Limit": 2}
+            if repo_type:
+                request["Type"] = repo_type
+            response = client.get_repo(request)
+            repos = response.get("RepoSet") or []
+            total = response.get("TotalCount")
+            check(total == len(wanted), f"GetRepo Type={repo_type}: TotalCount {total}")
+            for repo in repos:
+                shared = "true" if repo_type != "private" else "false"
+                check(repo["IsShared"] == shared, f"GetRepo Type={repo_type}: {repo}")
+            seen.extend(repo["RepoName"] for repo in repos)
+            offset += len(repos)
+            if not repos or offset >= total:
+                break
+        check(seen == wanted, f"GetRepo Type={repo_type}: {seen}, dataset {wanted}")
+
     wrong = uhub_client(args.endpoint, args.public_key, args.private_key + "-wrong")
     try:
         wrong.get_repo_image({"RepoName": dataset["namespaces"][0]["name"]})
@@ -335,6 +448,7 @@ def main():
     repositories = check_swr(args, expected)
     namespaces = check_namespaces(args, dataset)
     tagged, paths, tag_pages = check_tags(args, dataset)
+    shown = check_show_repository(args, dataset)
     images = check_uhub(args, dataset)
     print(
         f"emulator interop: ok: huaweicloudsdkswr paged {repositories} repositories "
@@ -345,6 +459,12 @@ def main():
         f"(all, each by name and by filter) and paged the tags of {tagged} repositories "
         f"through {paths} paths (slashes as %2F and as $): {tag_pages} pages newest first, "
         f"then ascending by filter, then by tag"
+    )
+    print(
+        f"emulator interop: ok: huaweicloudsdkswr showed {shown} repositories through "
+        f"show_repository (slashes as %2F and as $), every field as in the dataset, and "
+        f"missing ones as 404; ucloud-sdk-python3 listed GetRepo's public repos (no Type, "
+        f"Type=public) and private ones (Type=private)"
     )
 
 
