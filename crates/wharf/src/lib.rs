@@ -63,6 +63,7 @@ pub mod paginate;
 mod swr;
 #[cfg(feature = "uhub")]
 mod uhub;
+mod unsafe_text;
 
 /// The request and response types of both APIs, from `wharf-model`.
 pub use wharf_model as model;

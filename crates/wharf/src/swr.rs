@@ -525,39 +525,24 @@ impl SwrClient {
     }
 }
 
-/// Refuses, before it is sent, a query no repository could match: a
-/// namespace that is not a namespace name (`../x`), or a name to search for
-/// with a character no name holds (`%`, white space, a control character).
+/// Refuses, before it is sent, a query that breaks a documented rule or is
+/// unsafe to send: a namespace that is not an SWR namespace name (`../x`;
+/// the rules are SWR's, api-notes 1.4), or a name to search for that is
+/// empty or holds a control character. Any other search text (non-ASCII,
+/// a space) is the server's to judge; `|` and `::`, which would add filter
+/// terms, are refused when the filter is written.
 fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
     if let Some(namespace) = &query.namespace {
         wharf_model::Namespace::new(namespace.as_str())
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()).with_source(e))?;
     }
     if let Some(name) = &query.name
-        && let Some(problem) = search_problem(name)
+        && let Some(problem) = crate::unsafe_text::problem(name)
     {
-        let detail = format!("name {name:?} {problem}, so no repository name holds it");
+        let detail = format!("name {name:?} cannot be sent: it {problem}");
         return Err(Error::new(ErrorKind::InvalidInput, detail));
     }
     Ok(())
-}
-
-/// What keeps `name`, searched for as part of a repository name, from being
-/// one: a character no name holds, or two separators in a row (`..`, `//`),
-/// which no name holds but `__`.
-fn search_problem(name: &str) -> Option<String> {
-    let separator = |c: char| matches!(c, '.' | '_' | '-' | '/');
-    if let Some(c) = name
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || separator(c)))
-    {
-        return Some(format!("holds {c:?}"));
-    }
-    let chars: Vec<char> = name.chars().collect();
-    chars
-        .windows(2)
-        .find(|w| separator(w[0]) && separator(w[1]) && w != &['_', '_'])
-        .map(|w| format!("holds {:?}", w.iter().collect::<String>()))
 }
 
 /// A value for a `filter` term: `|` or `::` inside it would add terms.

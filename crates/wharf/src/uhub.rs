@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use wharf_auth::ucloud::{self, form_encode};
 use wharf_model::{
-    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType,
-    RepositoryName, TagSet, UhubAction, UhubResponse,
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
+    UhubAction, UhubResponse,
 };
 use wharf_parse::Total;
 use wharf_transport::{
@@ -342,10 +342,10 @@ impl UhubClient {
     }
 }
 
-/// Refuses a repo or image name that no registry holds (`../x`, `a%2f..`, a
-/// control character) before anything is sent: UHub names are Docker
-/// reference names, the grammar SWR's names follow too (a repo is one path
-/// component, an image may hold `/`).
+/// Refuses, before anything is sent, a repo or image name that is unsafe
+/// to send (empty, a control character, a `.` or `..` component). UHub
+/// documents no naming rules (none are in the seed pages or the SDK), so
+/// nothing else is refused: the server judges the rest.
 fn check_names<A: UhubAction>(params: &[(&str, String)]) -> Result<(), Error> {
     params
         .iter()
@@ -354,14 +354,14 @@ fn check_names<A: UhubAction>(params: &[(&str, String)]) -> Result<(), Error> {
 
 /// Checks `value` when `key` is `RepoName` or `ImageName`; see [`check_names`].
 pub(crate) fn check_name(key: &str, value: &str, operation: &'static str) -> Result<(), Error> {
-    let problem = match key {
-        "RepoName" if value.contains('/') => "a repo is one path component, without '/'".to_owned(),
-        "RepoName" | "ImageName" => match RepositoryName::new(value) {
-            Ok(_) => return Ok(()),
-            Err(e) => e.to_string(),
-        },
-        _ => return Ok(()),
-    };
-    let detail = format!("{key} {value:?} is not a valid name: {problem}");
-    Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Uhub, operation))
+    if !matches!(key, "RepoName" | "ImageName") {
+        return Ok(());
+    }
+    match crate::unsafe_text::problem(value) {
+        None => Ok(()),
+        Some(problem) => {
+            let detail = format!("{key} {value:?} cannot be sent: it {problem}");
+            Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Uhub, operation))
+        }
+    }
 }

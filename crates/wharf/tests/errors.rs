@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wharf::model::{ImageRef, OfficialImagesQuery, RepositoryQuery};
-use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, UhubClient};
+use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, Total, TotalSource, UhubClient};
 use wharf_emulator::{Fault, FaultConfig};
 use wharf_transport::{Exchange, ReplayTransport, Request};
 
@@ -247,13 +247,22 @@ async fn a_body_that_does_not_decode_names_the_field_and_shows_its_start() {
 }
 
 #[tokio::test]
-async fn a_content_range_at_another_offset_is_a_paging_error() {
+async fn a_content_range_at_another_offset_is_set_aside() {
+    // It describes some other page, so its total is not this listing's;
+    // the page stands on its items, and the header is quoted.
     let request = Request::get(Provider::Swr, "x", "https://swr.example/");
     let exchange =
         Exchange::new(&request, 200, "[]").with_response_header("content-range", "0-0/10");
     let client = answering(exchange);
     let mut query = OfficialImagesQuery::default();
     query.page = Some(wharf::model::PageRequest::new(5, 5));
-    let error = client.list_official_images_page(&query).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Paging, "{error}");
+    let page = client.list_official_images_page(&query).await.unwrap();
+    assert_eq!(page.total, Total::Unknown);
+    assert_eq!(page.total_source, Some(TotalSource::Absent));
+    let ignored = page.ignored_header.expect("the header is quoted");
+    assert_eq!(ignored.value, "0-0/10");
+    assert_eq!(
+        ignored.to_string(),
+        r#"Content-Range "0-0/10" was ignored: it starts at offset 0, not at 5 as asked"#
+    );
 }
