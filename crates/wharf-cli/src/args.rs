@@ -88,6 +88,16 @@ pub enum Provider {
     Uhub,
 }
 
+impl Provider {
+    /// Its flag value: `swr` or `uhub`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Swr => "swr",
+            Provider::Uhub => "uhub",
+        }
+    }
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {

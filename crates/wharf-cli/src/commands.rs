@@ -10,7 +10,7 @@ use wharf::model::RepositoryQuery;
 use wharf::{ClientOptions, Error};
 
 use crate::args::{Cli, Command, Global, OfficialCommand, Output, ReposArgs};
-use crate::connect::{self, Connected};
+use crate::connect::{self, Connected, Selection};
 use crate::fail::{CliError, Exit};
 use crate::output::{Printer, Row};
 use crate::progress::Tracker;
@@ -39,15 +39,18 @@ async fn list(
     let is_official = matches!(cli.command, Command::Official { .. });
     let target = settings.target(global, is_official)?;
     let kind = target.kind;
-    let query = match &cli.command {
-        Command::Repos(args) if kind == CatalogKind::Swr => repository_query(args)?,
-        Command::Repos(args) => {
-            refuse_swr_filters(args)?;
-            RepositoryQuery::default()
+    let mut selection = Selection::default();
+    match &cli.command {
+        Command::Repos(args) if kind == CatalogKind::Swr => {
+            selection.repositories = repository_query(args)?;
         }
-        _ => RepositoryQuery::default(),
-    };
-    let open = connect::open(target, settings, options, query, global.quiet).await?;
+        Command::Repos(args) => refuse_swr_filters(args)?,
+        Command::Official {
+            command: OfficialCommand::Images { name, .. },
+        } => selection.image_name.clone_from(name),
+        _ => {}
+    }
+    let open = connect::open(target, settings, options, selection, global.quiet).await?;
     let format = global.output.unwrap_or_else(default_format);
     match &cli.command {
         Command::Repos(args) => {
@@ -81,12 +84,9 @@ async fn official(
     tracker: &Tracker,
 ) -> Result<(), CliError> {
     match command {
-        OfficialCommand::Images { namespace, name } => {
+        // The catalog sends the name and checks every image against it.
+        OfficialCommand::Images { namespace, .. } => {
             let items = open.catalog.list_repositories(namespace.as_deref());
-            let items = match name {
-                Some(name) => contains(items, name.clone()),
-                None => items,
-            };
             print_with(items, format, tracker).await
         }
         OfficialCommand::Tags(arg) => {

@@ -26,27 +26,38 @@ pub struct Loaded {
 }
 
 /// Where the config file is: `$WHARF_CONFIG`, else the user's config
-/// directory.
-pub fn path() -> Option<PathBuf> {
+/// directory; and whether `$WHARF_CONFIG` named it.
+pub fn path() -> Option<(PathBuf, bool)> {
     if let Some(path) = std::env::var_os("WHARF_CONFIG") {
-        return Some(PathBuf::from(path));
+        return Some((PathBuf::from(path), true));
     }
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-    Some(base.join("wharf").join("config.toml"))
+    Some((base.join("wharf").join("config.toml"), false))
 }
 
 /// The profile `name` (or `default`, when no name is asked and the file
-/// has one). A named profile that is missing, or a file that cannot be
-/// read, is an error; no file and no name is no profile.
+/// has one). A named profile that is missing, a file `$WHARF_CONFIG` names
+/// that is missing, or a file that cannot be read, is an error: the user
+/// asked for it, and the demo registry must not answer instead. No file at
+/// the default place and no name is no profile.
 pub fn load(name: Option<&str>) -> Result<Option<Loaded>, CliError> {
-    let Some(path) = path() else {
+    let Some((path, named)) = path() else {
         return Ok(None);
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.is_none() => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.is_none() && !named => {
+            return Ok(None);
+        }
+        Err(e) if named => {
+            let what = format!(
+                "cannot read the config file {} that WHARF_CONFIG names: {e}",
+                path.display()
+            );
+            return Err(CliError::new(Exit::Usage, what));
+        }
         Err(e) => {
             let what = format!("cannot read the config file {}: {e}", path.display());
             return Err(CliError::new(Exit::Usage, what));

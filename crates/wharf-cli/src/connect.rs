@@ -19,13 +19,23 @@ pub struct Connected {
     _demo: Option<Emulator>,
 }
 
-/// Opens `target` with `options`; SWR's own repositories are those `query`
-/// selects. Says on stderr (unless `quiet`) when it is the demo registry.
+/// Which repositories a catalog lists: SWR's own, those `repositories`
+/// selects; the official images, those whose name holds `image_name`.
+#[derive(Default)]
+pub struct Selection {
+    /// SWR's own repositories.
+    pub repositories: RepositoryQuery,
+    /// The official images' name.
+    pub image_name: Option<String>,
+}
+
+/// Opens `target` with `options`, listing what `selection` selects. Says on
+/// stderr (unless `quiet`) when it is the demo registry.
 pub async fn open(
     target: Target,
     settings: &Settings,
     mut options: ClientOptions,
-    query: RepositoryQuery,
+    selection: Selection,
     quiet: bool,
 ) -> Result<Connected, CliError> {
     options.list = settings.list.clone();
@@ -40,9 +50,16 @@ pub async fn open(
     let catalog: Arc<dyn Catalog> = match target.kind {
         CatalogKind::Uhub => Arc::new(UhubCatalog::new(uhub(&target, on, settings, options)?)),
         CatalogKind::SwrOfficial => {
-            Arc::new(OfficialCatalog::new(swr(&target, on, settings, options)?))
+            let catalog = OfficialCatalog::new(swr(&target, on, settings, options)?);
+            match selection.image_name {
+                Some(name) => Arc::new(catalog.with_image_name(name)),
+                None => Arc::new(catalog),
+            }
         }
-        _ => Arc::new(SwrCatalog::new(swr(&target, on, settings, options)?).with_query(query)),
+        _ => {
+            let catalog = SwrCatalog::new(swr(&target, on, settings, options)?);
+            Arc::new(catalog.with_query(selection.repositories))
+        }
     };
     Ok(Connected {
         catalog,

@@ -30,7 +30,6 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use wharf::ClientOptions;
 use wharf::catalog::{Catalog, CatalogKind, CatalogSpec, RepoRef, TimeResolution};
-use wharf::model::RepositoryQuery;
 
 use crate::args::{DiffArgs, Global};
 use crate::commands;
@@ -179,8 +178,8 @@ impl Side {
         let (target, name) = side_target(role, text, settings)?;
         let label = format!("{role} {name}");
         // Quiet: a demo side was asked for by name, so it needs no notice.
-        let query = RepositoryQuery::default();
-        let connected = connect::open(target, settings, options, query, true)
+        let selection = connect::Selection::default();
+        let connected = connect::open(target, settings, options, selection, true)
             .await
             .map_err(|e| e.context(&label))?;
         Ok(Side {

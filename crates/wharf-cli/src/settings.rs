@@ -89,25 +89,26 @@ impl Settings {
             return CredentialSource::Environment(names.to_vec());
         }
         match &self.profile {
-            Some(loaded) => CredentialSource::Described(format!(
-                "profile {:?} in {}",
-                loaded.name,
-                loaded.path.display()
-            )),
+            Some(loaded) => CredentialSource::Described(profile_label(loaded)),
             None => CredentialSource::None,
         }
     }
 
     /// The catalog of kind `official` or else as the flags, environment and
     /// profile say.
+    ///
+    /// Requests go only where the user said: a catalog spec beside a flag
+    /// (or, in one profile, a key) that also says where, or a provider the
+    /// spec contradicts, is a usage error naming both, before anything is
+    /// sent.
     pub fn target(&self, global: &Global, official: bool) -> Result<Target, CliError> {
         let profile = self.profile.as_ref().map(|l| &l.profile);
-        let spec = global
-            .catalog
-            .clone()
-            .or_else(|| profile.and_then(|p| p.catalog.clone()));
-        let mut target = match spec {
-            Some(spec) => self.target_of_text(&spec)?,
+        let mut target = match self.catalog_spec(global)? {
+            Some((spec, source)) => {
+                let target = self.target_of_text(&spec, &source)?;
+                self.check_no_other_place(global, &spec, &source, target.kind)?;
+                target
+            }
             None => self.target_of_parts(global, profile)?,
         };
         if official {
@@ -120,10 +121,76 @@ impl Settings {
         Ok(target)
     }
 
-    fn target_of_text(&self, text: &str) -> Result<Target, CliError> {
+    /// The catalog spec in effect, with who said it: `--catalog` or
+    /// `WHARF_CATALOG`, else the profile.
+    fn catalog_spec(&self, global: &Global) -> Result<Option<(String, String)>, CliError> {
+        if let Some(spec) = &global.catalog {
+            let source = given("--catalog", "WHARF_CATALOG");
+            return Ok(Some((spec.clone(), source)));
+        }
+        let Some(loaded) = &self.profile else {
+            return Ok(None);
+        };
+        Ok(loaded
+            .profile
+            .catalog
+            .clone()
+            .map(|spec| (spec, format!("the catalog of {}", profile_label(loaded)))))
+    }
+
+    /// Refuses a place or provider said beside the catalog spec `spec`
+    /// (from `source`), of kind `kind`.
+    fn check_no_other_place(
+        &self,
+        global: &Global,
+        spec: &str,
+        source: &str,
+        kind: CatalogKind,
+    ) -> Result<(), CliError> {
+        let mut others: Vec<String> = Vec::new();
+        if let Some(url) = &global.endpoint {
+            others.push(format!("--endpoint {url}"));
+        }
+        if let Some(region) = &global.region {
+            others.push(format!("--region {region}"));
+        }
+        // The profile's own keys contradict its catalog; a flag's catalog
+        // simply beats the profile.
+        if let Some(loaded) = self.profile.as_ref().filter(|_| global.catalog.is_none()) {
+            let label = profile_label(loaded);
+            if let Some(url) = &loaded.profile.endpoint {
+                others.push(format!("the endpoint {url} of {label}"));
+            }
+            if let Some(region) = &loaded.profile.region {
+                others.push(format!("the region {region} of {label}"));
+            }
+        }
+        if let Some(other) = others.first() {
+            let what = format!(
+                "{source} {spec} and {other} both say where requests go; give one of them (nothing was sent)"
+            );
+            return Err(CliError::new(Exit::Usage, what));
+        }
+        let provider = match kind {
+            CatalogKind::Uhub => Provider::Uhub,
+            _ => Provider::Swr,
+        };
+        if let Some(said) = global.provider.filter(|&p| p != provider) {
+            let what = format!(
+                "{source} {spec} names provider {}, but {} says {}; give one of them (nothing was sent)",
+                provider.name(),
+                given("--provider", "WHARF_PROVIDER"),
+                said.name()
+            );
+            return Err(CliError::new(Exit::Usage, what));
+        }
+        Ok(())
+    }
+
+    fn target_of_text(&self, text: &str, source: &str) -> Result<Target, CliError> {
         let spec: CatalogSpec = text
             .parse()
-            .map_err(|e| CliError::new(Exit::Usage, format!("--catalog: {e}")))?;
+            .map_err(|e| CliError::new(Exit::Usage, format!("{source}: {e}")))?;
         Ok(self.target_for_spec(&spec))
     }
 
@@ -205,6 +272,26 @@ impl Settings {
             project,
             credentials,
         }
+    }
+}
+
+/// `profile "NAME" in PATH`, for messages.
+fn profile_label(loaded: &Loaded) -> String {
+    format!("profile {:?} in {}", loaded.name, loaded.path.display())
+}
+
+/// Who gave a setting that `flag` and the variable `var` both give: the
+/// flag when it is on the command line, else the variable.
+fn given(flag: &str, var: &str) -> String {
+    let with_value = format!("{flag}=");
+    let on_command_line = std::env::args_os().any(|arg| {
+        let arg = arg.to_string_lossy();
+        arg == flag || arg.starts_with(&with_value)
+    });
+    if on_command_line {
+        flag.to_owned()
+    } else {
+        var.to_owned()
     }
 }
 

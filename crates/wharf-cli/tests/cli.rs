@@ -26,7 +26,8 @@ fn wharf(args: &[&str]) -> Command {
             command.env_remove(name);
         }
     }
-    command.env("WHARF_CONFIG", "/nonexistent/wharf/config.toml");
+    // No config file: the default place, under a folder that does not exist.
+    command.env("XDG_CONFIG_HOME", "/nonexistent/wharf-test");
     command.env_remove("RUST_LOG");
     command
 }
@@ -129,9 +130,11 @@ fn every_command_in_every_format() {
 fn ndjson_is_the_default_on_a_pipe_and_carries_every_field() {
     let out = run(&mut wharf(&["show", "team/nginx", "--quiet"]));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    // The provider's record, whole: fields the neutral type does not have.
-    assert_eq!(value["original"]["domain_name"], "wharf-demo");
+    // The provider's record, whole (ShowRepository's): fields the neutral
+    // type does not have.
+    assert_eq!(value["original"]["creator_name"], "wharf-demo");
     assert!(value["original"]["internal_path"].is_string());
+    assert!(value["original"]["domain_id"].is_string());
 }
 
 #[test]
@@ -310,6 +313,110 @@ fn a_profile_with_secrets_must_be_private_and_flags_beat_it() {
         .env("WHARF_CONFIG", &private)
         .env("HUAWEICLOUD_SDK_SK", "env-secret-wrong"));
     assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+}
+
+/// A loopback port nothing answers on but that counts who tried: any
+/// connection stays queued, so `reached` tells whether one came.
+struct Listener(std::net::TcpListener);
+
+impl Listener {
+    fn new() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        Listener(listener)
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.0.local_addr().unwrap())
+    }
+
+    fn reached(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+#[test]
+fn requests_go_only_where_the_user_said() {
+    let (a, b) = (Listener::new(), Listener::new());
+    let usage = |command: &mut Command, both: [&str; 2]| {
+        let out = run(swr_env(command));
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), 2, "{stderr}");
+        for said in both {
+            assert!(stderr.contains(said), "{said:?} in {stderr}");
+        }
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!stderr.contains("demo"), "{stderr}");
+        assert_eq!(text(&out.stdout), "");
+    };
+    // The issue's case: the endpoint was dropped and the real cloud asked.
+    let endpoint = format!("--endpoint {}", b.url());
+    usage(
+        &mut wharf(&[
+            "--catalog",
+            "swr://cn-north-4",
+            "--endpoint",
+            &b.url(),
+            "repos",
+        ]),
+        ["--catalog swr://cn-north-4", &endpoint],
+    );
+    let catalog = format!("swr+{}", a.url());
+    usage(
+        &mut wharf(&["--catalog", &catalog, "--endpoint", &b.url(), "repos"]),
+        [&format!("--catalog {catalog}"), &endpoint],
+    );
+    usage(
+        &mut wharf(&["--region", "cn-north-4", "repos"]).env("WHARF_CATALOG", &catalog),
+        [&format!("WHARF_CATALOG {catalog}"), "--region cn-north-4"],
+    );
+    // The catalog used to win over the provider silently.
+    usage(
+        &mut wharf(&["--provider", "uhub", "--catalog", &catalog, "repos"]),
+        ["names provider swr", "--provider says uhub"],
+    );
+    usage(
+        wharf(&["--catalog", &catalog, "repos"]).env("WHARF_PROVIDER", "uhub"),
+        ["--catalog", "WHARF_PROVIDER says uhub"],
+    );
+    // One profile that says two places.
+    let profile = format!(
+        "[profiles.default]\ncatalog = \"{catalog}\"\nendpoint = \"{}\"\n",
+        b.url()
+    );
+    let both = config_file(&profile, 0o600);
+    usage(
+        wharf(&["repos"]).env("WHARF_CONFIG", &both),
+        ["the catalog of profile \"default\"", "the endpoint"],
+    );
+    assert!(!a.reached(), "nothing reached the catalog's server");
+    assert!(!b.reached(), "nothing reached the endpoint");
+    // An agreeing provider and a flag's catalog over a profile's place are fine.
+    let out = run(swr_env(&mut wharf(&[
+        "--provider",
+        "swr",
+        "--catalog",
+        &catalog,
+        "--timeout",
+        "1s",
+        "repos",
+    ])));
+    assert_ne!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(a.reached(), "the catalog's server was asked");
+}
+
+#[test]
+fn a_config_file_that_wharf_config_names_must_exist() {
+    let out = run(wharf(&["repos"]).env("WHARF_CONFIG", "/nonexistent/wharf/named.toml"));
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 2, "{stderr}");
+    assert!(stderr.contains("/nonexistent/wharf/named.toml"), "{stderr}");
+    assert!(stderr.contains("WHARF_CONFIG"), "{stderr}");
+    assert!(
+        !stderr.contains("demo"),
+        "the demo registry does not answer: {stderr}"
+    );
+    assert_eq!(text(&out.stdout), "");
 }
 
 #[test]
@@ -557,7 +664,7 @@ fn on_a_terminal_a_table_and_the_final_progress_line() {
     let emulator = emulator(250);
     let command = format!(
         "HUAWEICLOUD_SDK_AK={DEMO_HUAWEI_AK} HUAWEICLOUD_SDK_SK={DEMO_HUAWEI_SK} \
-         WHARF_CONFIG=/nonexistent {} --endpoint {} repos --namespace devops-team --limit 5 --page-size 2",
+         XDG_CONFIG_HOME=/nonexistent {} --endpoint {} repos --namespace devops-team --limit 5 --page-size 2",
         env!("CARGO_BIN_EXE_wharf"),
         emulator.base_url()
     );

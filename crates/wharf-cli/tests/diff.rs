@@ -19,7 +19,7 @@ fn wharf_with(args: &[&str], huawei_sk: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(args)
         .env_clear()
-        .env("WHARF_CONFIG", "/nonexistent/wharf-test/config.toml")
+        .env("XDG_CONFIG_HOME", "/nonexistent/wharf-test")
         .env("HUAWEICLOUD_SDK_AK", wharf_emulator::DEMO_HUAWEI_AK)
         .env("HUAWEICLOUD_SDK_SK", huawei_sk)
         .env("UCLOUD_PUBLIC_KEY", wharf_emulator::DEMO_UCLOUD_PUBLIC_KEY)
