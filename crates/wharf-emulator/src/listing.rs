@@ -21,7 +21,9 @@ pub(crate) fn namespaces(index: &Index, public: bool) -> Vec<&NamespaceRecord> {
 }
 
 /// Official images by id: `namespace` matches exactly, `image_name` is a
-/// substring match.
+/// substring match, case as sent. Seed 001 lists `image_name` without
+/// saying how it matches; the page is a search ("公有镜像资源检索") and list
+/// repositories' `name` is a fuzzy match (api-notes 1.3), so a substring.
 pub(crate) fn official_images<'a>(
     dataset: &'a Dataset,
     namespace: Option<&str>,

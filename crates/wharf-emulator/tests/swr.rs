@@ -240,6 +240,48 @@ fn official_images_page_with_content_range() {
     assert_bad_param(&swr(&emu, OFFICIAL, &[("offset", "-1")]), "offset");
 }
 
+/// Seed 001's `image_name` filters the listing. The seed does not say how
+/// it matches; the emulator matches a substring (the page's "检索", a
+/// search, and list repositories' `name` is a fuzzy match), case as sent.
+#[test]
+fn official_images_filter_by_image_name() {
+    let emu = demo();
+    let listed = |query: &[(&str, &str)]| {
+        let reply = swr(&emu, OFFICIAL, query);
+        assert_eq!(reply.status, 200, "{query:?}: {}", reply.text());
+        let images: Vec<OfficialImage> = serde_json::from_slice(&reply.body).unwrap();
+        let total = images.first().and_then(|i| i.total_range);
+        let range = reply.header("content-range").unwrap().to_owned();
+        let names: Vec<String> = images.into_iter().filter_map(|i| i.name).collect();
+        (names, total, range)
+    };
+    // The whole name: that image (and any other holding it).
+    let (names, total, range) = listed(&[("image_name", "nginx")]);
+    assert_eq!(
+        (names, total, range.as_str()),
+        (vec!["nginx".to_owned()], Some(1), "0-1/1")
+    );
+    // Part of a name, a `/` included.
+    assert_eq!(listed(&[("image_name", "busy")]).0, ["tools/busybox"]);
+    assert_eq!(listed(&[("image_name", "tools/")]).0, ["tools/busybox"]);
+    // Paged within the filtered images, `total_range` their number.
+    let (names, total, range) = listed(&[("image_name", "o"), ("offset", "1"), ("limit", "2")]);
+    assert_eq!(names, ["python", "node"]);
+    assert_eq!((total, range.as_str()), (Some(4), "1-2/4"));
+    // With `namespace`, both apply.
+    assert!(
+        listed(&[("namespace", "other"), ("image_name", "nginx")])
+            .0
+            .is_empty()
+    );
+    // Nothing matches: an empty page, the header still sent.
+    let (names, _, range) = listed(&[("image_name", "NGINX")]);
+    assert!(names.is_empty());
+    assert_eq!(range, "0-0/0");
+    assert!(listed(&[("image_name", "nginx-nope")]).0.is_empty());
+    assert_bad_param(&swr(&emu, OFFICIAL, &[("image_name", "")]), "image_name");
+}
+
 #[test]
 fn official_image_detail_accepts_every_slash_form() {
     let emu = demo();
