@@ -266,3 +266,45 @@ async fn a_content_range_at_another_offset_is_set_aside() {
         r#"Content-Range "0-0/10" was ignored: it starts at offset 0, not at 5 as asked"#
     );
 }
+
+#[tokio::test]
+async fn no_shape_of_content_range_fails_a_page() {
+    // Two official images at offset 0 of a page of 2, each carrying
+    // total_range 5: whatever the header says, the page stands.
+    let body = r#"[{"id":1,"user":"u","name":"a","namespace":"n","description":"","star_count":0,"pull_count":0,"collection_id":0,"last_updated":"2024-01-01 00:00:00","total_range":5},{"id":2,"user":"u","name":"b","namespace":"n","description":"","star_count":0,"pull_count":0,"collection_id":0,"last_updated":"2024-01-01 00:00:00","total_range":5}]"#;
+    let cases: [(Option<&str>, u64, TotalSource, bool); 9] = [
+        (Some("0-2/7"), 7, TotalSource::ContentRange, false),
+        (Some("items 0-2/7"), 7, TotalSource::ContentRange, false),
+        (Some(" 0-2/7 "), 7, TotalSource::ContentRange, false),
+        // `*` is an unknown total, said in a form the parser reads.
+        (Some("0-2/*"), 5, TotalSource::TotalRange, false),
+        (Some("7"), 5, TotalSource::TotalRange, true),
+        (Some("*/7"), 5, TotalSource::TotalRange, true),
+        (Some("bogus"), 5, TotalSource::TotalRange, true),
+        (Some("0-2/99999999999999999999999"), 5, TotalSource::TotalRange, true),
+        (None, 5, TotalSource::TotalRange, false),
+    ];
+    for (header, total, source, ignored) in cases {
+        let request = Request::get(Provider::Swr, "x", "https://swr.example/");
+        let mut exchange = Exchange::new(&request, 200, body);
+        if let Some(value) = header {
+            exchange = exchange.with_response_header("content-range", value);
+        }
+        let client = answering(exchange);
+        let mut query = OfficialImagesQuery::default();
+        query.page = Some(wharf::model::PageRequest::new(0, 2));
+        let page = client.list_official_images_page(&query).await.unwrap();
+        assert_eq!(page.items.len(), 2, "{header:?}");
+        assert_eq!(page.total, Total::Known(total), "{header:?}");
+        assert_eq!(page.total_source, Some(source), "{header:?}");
+        assert_eq!(page.next_offset, Some(2), "{header:?}");
+        match (&page.ignored_header, header) {
+            (Some(quoted), Some(value)) if ignored => {
+                assert_eq!(quoted.value, value);
+                assert!(quoted.to_string().starts_with("Content-Range "), "{quoted}");
+            }
+            (None, _) if !ignored => {}
+            (other, _) => panic!("{header:?}: {other:?}"),
+        }
+    }
+}
