@@ -117,11 +117,44 @@ impl Tracker {
             .values()
             .map(|p| p.summary.changes.len())
             .sum();
-        format!(
+        let mut line = format!(
             "{} listings, {pages} pages, {items} items, {attempts} requests, {throttles} throttled, \
              {changes} catalog changes, {:.2}s",
             listings.latest.len(),
             self.started.elapsed().as_secs_f64()
-        )
+        );
+        line.push_str(&totals(&listings));
+        line
     }
+}
+
+/// `; totals from S1, S2` and the first header set aside, quoted: where each
+/// listing's total came from, since the providers' totals are advisory.
+fn totals(listings: &Listings) -> String {
+    let mut sources: Vec<String> = Vec::new();
+    for progress in listings.latest.values() {
+        let source = match progress.summary.total_source {
+            Some(source) => source.to_string(),
+            None => continue,
+        };
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    let mut out = String::new();
+    if !sources.is_empty() {
+        out.push_str("; totals from ");
+        out.push_str(&sources.join(", "));
+    }
+    let ignored = listings.sum(|p| p.summary.ignored_headers);
+    let first = listings
+        .latest
+        .values()
+        .find_map(|p| p.summary.ignored_header.as_ref());
+    if let Some(header) = first {
+        out.push_str(&format!(
+            "; {ignored} pages set a header aside, the first: {header}"
+        ));
+    }
+    out
 }
