@@ -30,7 +30,7 @@ async fn repos_images_and_tags_equal_the_dataset() {
                     .namespaces
                     .iter()
                     .find(|n| n.name.as_str() == repo.repo_name);
-                assert_eq!(ns.map(|n| n.is_public), Some(public), "{}", repo.repo_name);
+                assert_eq!(ns.map(|n| n.is_shared), Some(public), "{}", repo.repo_name);
                 names.push(repo.repo_name);
             }
         }
