@@ -41,6 +41,7 @@ mod index;
 mod json;
 mod listing;
 mod params;
+mod range_shape;
 mod repo_route;
 mod router;
 mod serve;
@@ -64,6 +65,7 @@ pub use dataset::{
 pub use faults::{Fault, FaultConfig, FaultError};
 pub use file::{DATASET_FORMAT, DatasetError};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
+pub use range_shape::{ContentRangeShape, ContentRangeShapeError};
 pub use serve::ConnectionOptions;
 pub use server::{Emulator, EmulatorBuilder, StartError};
 

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use wharf_emulator::{
-    AuthConfig, ConnectionOptions, Dataset, Emulator, Fault, FaultConfig, GenerateOptions,
+    AuthConfig, ConnectionOptions, ContentRangeShape, Dataset, Emulator, Fault, FaultConfig,
+    GenerateOptions,
 };
 
 /// A local Huawei Cloud SWR and UCloud UHub server.
@@ -117,6 +119,9 @@ struct ServeArgs {
     /// Derive request ids from this seed and each request's arrival number instead of drawing them at random, so recordings repeat byte for byte.
     #[arg(long, value_name = "N")]
     request_id_seed: Option<u64>,
+    /// Shape of the Content-Range header on SWR's paged answers: documented (0-10/32, offset-count/total), total (32), star-total (*/32), unit (items 0-10/32), none (no header), bogus (bogus: unreadable text). Bodies and their total_range never change.
+    #[arg(long, value_name = "SHAPE", default_value = "documented", value_parser = content_range_shapes())]
+    content_range: ContentRangeShape,
     #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
@@ -240,6 +245,13 @@ fn parse_listen(text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("{text:?} resolves to no address"))
 }
 
+/// The `--content-range` values: every [`ContentRangeShape`] by name (the
+/// flag's help gives each one's example; a test checks they agree).
+fn content_range_shapes() -> impl TypedValueParser<Value = ContentRangeShape> {
+    PossibleValuesParser::new(ContentRangeShape::ALL.map(ContentRangeShape::name))
+        .try_map(|name| name.parse::<ContentRangeShape>())
+}
+
 /// A fault rate: a number from 0 to 1 (NaN and infinities are refused).
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -320,6 +332,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .listen(args.listen)
             .log_requests(!args.quiet)
             .connections(args.connections.options())
+            .content_range(args.content_range)
             .start()
             .await
             .map_err(|e| e.to_string())?;

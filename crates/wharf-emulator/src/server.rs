@@ -15,6 +15,7 @@ use crate::dataset::Dataset;
 use crate::faults::{FaultConfig, FaultError};
 use crate::file::DatasetError;
 use crate::index::Index;
+use crate::range_shape::ContentRangeShape;
 use crate::serve::ConnectionOptions;
 use crate::state::Shared;
 use crate::{router, serve};
@@ -67,6 +68,7 @@ pub struct EmulatorBuilder {
     log_requests: bool,
     connections: ConnectionOptions,
     request_id_seed: Option<u64>,
+    content_range: ContentRangeShape,
 }
 
 impl Default for EmulatorBuilder {
@@ -80,6 +82,7 @@ impl Default for EmulatorBuilder {
             log_requests: true,
             connections: ConnectionOptions::default(),
             request_id_seed: None,
+            content_range: ContentRangeShape::default(),
         }
     }
 }
@@ -145,6 +148,24 @@ impl EmulatorBuilder {
     /// swap ids.
     pub fn request_id_seed(mut self, seed: u64) -> Self {
         self.request_id_seed = Some(seed);
+        self
+    }
+
+    /// Sends SWR's `Content-Range` header in `shape` (default
+    /// [`ContentRangeShape::Documented`], `offset-count/total`), on every
+    /// answer that carries one: list repositories and list repository tags
+    /// when paged, the official images and their tags always. Bodies do not
+    /// change: items keep their `total_range`, so a client that cannot read
+    /// the header can still list exactly.
+    ///
+    /// ```
+    /// use wharf_emulator::{ContentRangeShape, Emulator};
+    ///
+    /// let builder = Emulator::builder().content_range(ContentRangeShape::StarTotal);
+    /// # drop(builder);
+    /// ```
+    pub fn content_range(mut self, shape: ContentRangeShape) -> Self {
+        self.content_range = shape;
         self
     }
 
@@ -233,13 +254,15 @@ impl EmulatorBuilder {
     fn prepare(self) -> Result<Prepared, StartError> {
         self.faults.validate()?;
         let index = Index::new(Arc::new(self.dataset))?;
-        let shared = Arc::new(Shared::new(
+        let mut shared = Shared::new(
             index,
             self.auth,
             self.faults,
             self.latency,
             self.request_id_seed,
-        ));
+        );
+        shared.content_range = self.content_range;
+        let shared = Arc::new(shared);
         shared
             .log_requests
             .store(self.log_requests, std::sync::atomic::Ordering::Relaxed);

@@ -11,6 +11,7 @@ use crate::auth::AuthConfig;
 use crate::dataset::Dataset;
 use crate::faults::{Fault, FaultConfig};
 use crate::index::Index;
+use crate::range_shape::ContentRangeShape;
 
 /// What the front layer decided for one request.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub(crate) struct Shared {
     request_id_seed: Option<u64>,
     /// Whether each request is logged (`tracing` at info).
     pub(crate) log_requests: AtomicBool,
+    /// The shape of SWR's `Content-Range` header; set before serving.
+    pub(crate) content_range: ContentRangeShape,
     /// The request log's budget, this emulator's own: (the second it
     /// counts, lines logged in it, lines left out since the last line).
     pub(crate) log_budget: Mutex<(u64, u32, u64)>,
@@ -63,6 +66,7 @@ impl Shared {
             request_id_seed,
             log_requests: AtomicBool::new(true),
             log_budget: Mutex::new((0, 0, 0)),
+            content_range: ContentRangeShape::default(),
         }
     }
 

@@ -26,7 +26,7 @@ use wharf_model::{
     OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, RepositoryQuery, SwrError,
 };
 use wharf_parse::filter::KEYS;
-use wharf_parse::{ContentRange, Total, from_query_params, parse_filter};
+use wharf_parse::{from_query_params, parse_filter};
 
 use crate::body::{self, BodyError};
 use crate::dataset::OfficialImageRecord;
@@ -166,7 +166,10 @@ pub(crate) async fn list_repos(
     )
         .into_response();
     if query.page.is_some() {
-        content_range(&mut response, page.offset, ids.len() as u64, total);
+        let count = ids.len() as u64;
+        shared
+            .content_range
+            .apply(&mut response, page.offset, count, total);
     }
     Ok(response)
 }
@@ -185,14 +188,6 @@ fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail>
         return Err(terms::beside_filter(key, value).into());
     }
     parse_filter(filter).map_err(|e| bad_param("filter", e))
-}
-
-/// Sets `Content-Range: offset-count/total`.
-pub(crate) fn content_range(response: &mut Response, offset: u64, count: u64, total: u64) {
-    let range = ContentRange::new(offset, count, Total::Known(total));
-    if let Ok(value) = HeaderValue::from_str(&range.to_string()) {
-        response.headers_mut().insert("content-range", value);
-    }
 }
 
 /// `offset` (default 0) and `limit` (default 100, at most 1000) of the
@@ -220,7 +215,9 @@ pub(crate) async fn list_official_images(
         .collect();
     let count = body.len() as u64;
     let mut response = ok(&body);
-    content_range(&mut response, offset, count, total);
+    shared
+        .content_range
+        .apply(&mut response, offset, count, total);
     Ok(response)
 }
 
@@ -304,6 +301,8 @@ pub(crate) async fn official_image(
         .collect();
     let count = body.len() as u64;
     let mut response = ok(&body);
-    content_range(&mut response, offset, count, total);
+    shared
+        .content_range
+        .apply(&mut response, offset, count, total);
     Ok(response)
 }

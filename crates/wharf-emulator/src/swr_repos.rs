@@ -80,7 +80,7 @@ pub(crate) async fn repository(
         Call::Show => Ok(ok(&detail(&index, id))),
         Call::Tags => {
             let image = ImageRef::new(namespace, resolved.repository);
-            swr_tags::list(&index, id, image, query.as_deref())
+            swr_tags::list(&index, id, image, query.as_deref(), shared.content_range)
         }
     }
 }

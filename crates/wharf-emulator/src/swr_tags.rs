@@ -36,7 +36,8 @@ use crate::index::Index;
 use crate::json::ok;
 use crate::listing;
 use crate::params;
-use crate::swr::{self, Fail};
+use crate::range_shape::ContentRangeShape;
+use crate::swr::Fail;
 use crate::terms::Values;
 
 /// The keys, in `filter` (`offset::0|limit::100|order_column::updated_at|order_type::desc|tag::v1`)
@@ -44,13 +45,14 @@ use crate::terms::Values;
 const KEYS: &[&str] = &["offset", "limit", "order_column", "order_type", "tag"];
 
 /// The tags of repository `id` of `index`, `image` by name, for the query
-/// string `query`. The path was read by [`swr_repos`](crate::swr_repos),
-/// which found the repository.
+/// string `query`, with a `Content-Range` of `shape` when paged. The path
+/// was read by [`swr_repos`](crate::swr_repos), which found the repository.
 pub(crate) fn list(
     index: &Index,
     id: u32,
     image: ImageRef,
     query: Option<&str>,
+    shape: ContentRangeShape,
 ) -> Result<Response, Fail> {
     let pairs = params::swr_query(query.unwrap_or_default());
     let query = tags_query(&pairs, image)?;
@@ -67,7 +69,7 @@ pub(crate) fn list(
     let mut response = ok(&body);
     if query.page.is_some() {
         let (count, total) = (body.len() as u64, selected.len() as u64);
-        swr::content_range(&mut response, page.offset, count, total);
+        shape.apply(&mut response, page.offset, count, total);
     }
     Ok(response)
 }

@@ -319,6 +319,50 @@ fn help_says_auth_is_on_and_gives_the_generator_defaults() {
 }
 
 #[test]
+fn the_content_range_shape_is_a_flag_and_help_lists_the_shapes() {
+    let output = output_of(Command::new(BIN).arg("--help"));
+    let help = String::from_utf8_lossy(&output.stdout);
+    let line = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("--content-range <SHAPE>"))
+        .unwrap_or_else(|| panic!("no --content-range in --help:\n{help}"));
+    for shape in wharf_emulator::ContentRangeShape::ALL {
+        let listed = match shape.example() {
+            Some(example) => format!("{} ({example}", shape.name()),
+            None => format!("{} (no header)", shape.name()),
+        };
+        assert!(line.contains(&listed), "--help lacks {listed:?}: {line}");
+    }
+    assert!(line.ends_with("[default: documented] [possible values: documented, total, star-total, unit, none, bogus]"), "{line}");
+    let paged = "/v2/manage/repos?offset=0&limit=2";
+    for (flag, want) in [
+        (None, Some("0-2/10")),
+        (Some("star-total"), Some("*/10")),
+        (Some("unit"), Some("items 0-2/10")),
+        (Some("none"), None),
+    ] {
+        let mut args = vec!["--no-auth"];
+        args.extend(flag.iter().flat_map(|shape| ["--content-range", shape]));
+        let server = serve(&args);
+        let reply = common::send(server.addr, "GET", paged, &[], b"").unwrap();
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("content-range"), want, "{flag:?}");
+    }
+    let output =
+        output_of(Command::new(BIN).args(["--listen", "127.0.0.1:0", "--content-range", "Bogus"]));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid value 'Bogus' for '--content-range <SHAPE>'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("documented, total, star-total, unit, none, bogus"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn listens_on_a_host_name() {
     let server = serve(&["--listen", "localhost:0", "--no-auth"]);
     assert!(server.addr.ip().is_loopback());

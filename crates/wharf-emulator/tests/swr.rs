@@ -4,7 +4,9 @@ mod common;
 
 use common::{names, start, swr};
 use wharf_emulator::DEMO_TOKEN;
-use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions, TagRecord};
+use wharf_emulator::{
+    ContentRangeShape, Dataset, Emulator, Fault, FaultConfig, GenerateOptions, TagRecord,
+};
 use wharf_model::{
     Category, ListNamespacesResponse, NamespaceAuth, OfficialImage, OfficialImageDetail,
     OfficialImageTag, Repository, RepositoryDetail, RepositoryName, RepositoryTag, SwrError,
@@ -1366,4 +1368,93 @@ fn an_ambiguous_slash_reads_the_way_the_repository_exists() {
         missing.json()["errorMessage"],
         "Repository team/y does not exist"
     );
+}
+
+/// Every `Content-Range` shape, on every answer that carries the header:
+/// the header as the shape has it, the body byte for byte as with the
+/// documented shape, `total_range` included.
+#[test]
+fn every_content_range_shape_on_every_paged_answer() {
+    const OFFICIAL_TAGS: &str = "/v2/manage/dockerhub/namespaces/library/repos/nginx/tags";
+    // (path, query, offset, count, total) of each paged answer.
+    type Paged = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        u64,
+        u64,
+        u64,
+    );
+    let paged: [Paged; 5] = [
+        (REPOS, &[("offset", "3"), ("limit", "3")], 3, 3, 10),
+        (
+            REPOS,
+            &[("filter", "namespace::team|offset::4|limit::3")],
+            4,
+            1,
+            5,
+        ),
+        (OFFICIAL, &[("offset", "2"), ("limit", "2")], 2, 2, 6),
+        (OFFICIAL_TAGS, &[("offset", "1"), ("limit", "1")], 1, 1, 3),
+        (NGINX_TAGS, &[("offset", "0"), ("limit", "3")], 0, 3, 4),
+    ];
+    let documented = demo();
+    // The shapes, with the header each gives for (offset, count, total).
+    type Header = fn(u64, u64, u64) -> Option<String>;
+    let shapes: [(ContentRangeShape, Header); 6] = [
+        (ContentRangeShape::Documented, |o, c, t| {
+            Some(format!("{o}-{c}/{t}"))
+        }),
+        (ContentRangeShape::TotalOnly, |_, _, t| Some(format!("{t}"))),
+        (ContentRangeShape::StarTotal, |_, _, t| {
+            Some(format!("*/{t}"))
+        }),
+        (ContentRangeShape::WithUnit, |o, c, t| {
+            Some(format!("items {o}-{c}/{t}"))
+        }),
+        (ContentRangeShape::Absent, |_, _, _| None),
+        (ContentRangeShape::Unreadable, |_, _, _| {
+            Some("bogus".to_owned())
+        }),
+    ];
+    assert_eq!(shapes.map(|(shape, _)| shape), ContentRangeShape::ALL);
+    for (shape, header) in shapes {
+        let emu = start(Emulator::builder().content_range(shape));
+        for &(path, query, offset, count, total) in &paged {
+            let reply = swr(&emu, path, query);
+            assert_eq!(reply.status, 200, "{shape} {path}: {}", reply.text());
+            assert_eq!(
+                reply.header("content-range").map(str::to_owned),
+                header(offset, count, total),
+                "{shape} {path} {query:?}"
+            );
+            assert_eq!(
+                reply.body,
+                swr(&documented, path, query).body,
+                "{shape} {path}"
+            );
+            let items = reply.json();
+            assert_eq!(
+                items.as_array().unwrap().len() as u64,
+                count,
+                "{shape} {path}"
+            );
+            if path == REPOS || path == OFFICIAL {
+                assert!(
+                    items
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|i| i["total_range"] == total),
+                    "{shape} {path}"
+                );
+            }
+        }
+        // Unpaged listings carry no header in any shape, as documented.
+        for path in [REPOS, NGINX_TAGS] {
+            let reply = swr(&emu, path, &[]);
+            assert_eq!(reply.header("content-range"), None, "{shape} {path}");
+        }
+        // Answers that are no listing carry none either.
+        assert_eq!(swr(&emu, NGINX, &[]).header("content-range"), None);
+    }
 }
