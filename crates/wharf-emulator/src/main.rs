@@ -122,6 +122,9 @@ struct ServeArgs {
     /// Shape of the Content-Range header on SWR's paged answers: documented (0-10/32, offset-count/total), total (32), star-total (*/32), unit (items 0-10/32), none (no header), bogus (bogus: unreadable text). Bodies and their total_range never change.
     #[arg(long, value_name = "SHAPE", default_value = "documented", value_parser = content_range_shapes())]
     content_range: ContentRangeShape,
+    /// List repositories ignores the is_public filter term (seed 002 does not document it), listing every repository whatever its visibility, as a server that does not know the term would.
+    #[arg(long)]
+    ignore_is_public: bool,
     #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
@@ -333,6 +336,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .log_requests(!args.quiet)
             .connections(args.connections.options())
             .content_range(args.content_range)
+            .ignore_is_public(args.ignore_is_public)
             .start()
             .await
             .map_err(|e| e.to_string())?;

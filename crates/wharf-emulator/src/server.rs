@@ -69,6 +69,7 @@ pub struct EmulatorBuilder {
     connections: ConnectionOptions,
     request_id_seed: Option<u64>,
     content_range: ContentRangeShape,
+    ignore_is_public: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -83,6 +84,7 @@ impl Default for EmulatorBuilder {
             connections: ConnectionOptions::default(),
             request_id_seed: None,
             content_range: ContentRangeShape::default(),
+            ignore_is_public: false,
         }
     }
 }
@@ -166,6 +168,21 @@ impl EmulatorBuilder {
     /// ```
     pub fn content_range(mut self, shape: ContentRangeShape) -> Self {
         self.content_range = shape;
+        self
+    }
+
+    /// Whether list repositories ignores the `is_public` filter term, in
+    /// `filter` or as a plain parameter (default `false`: it is honoured).
+    ///
+    /// Seed 002 documents the terms `center`, `namespace`, `name`,
+    /// `category`, `offset` and `limit`; `is_public` comes from newer docs.
+    /// With `true` the emulator behaves like a server that does not know
+    /// the term and drops it silently, listing every repository whatever its
+    /// visibility (the value is still read, so a malformed one is refused
+    /// as before): a client that wants only public repositories must then
+    /// check `is_public` on the items itself.
+    pub fn ignore_is_public(mut self, ignore: bool) -> Self {
+        self.ignore_is_public = ignore;
         self
     }
 
@@ -262,6 +279,7 @@ impl EmulatorBuilder {
             self.request_id_seed,
         );
         shared.content_range = self.content_range;
+        shared.ignore_is_public = self.ignore_is_public;
         let shared = Arc::new(shared);
         shared
             .log_requests

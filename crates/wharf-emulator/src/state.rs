@@ -43,6 +43,9 @@ pub(crate) struct Shared {
     pub(crate) log_requests: AtomicBool,
     /// The shape of SWR's `Content-Range` header; set before serving.
     pub(crate) content_range: ContentRangeShape,
+    /// Whether list repositories drops `is_public`, as a server that does
+    /// not know the term would; set before serving.
+    pub(crate) ignore_is_public: bool,
     /// The request log's budget, this emulator's own: (the second it
     /// counts, lines logged in it, lines left out since the last line).
     pub(crate) log_budget: Mutex<(u64, u32, u64)>,
@@ -67,6 +70,7 @@ impl Shared {
             log_requests: AtomicBool::new(true),
             log_budget: Mutex::new((0, 0, 0)),
             content_range: ContentRangeShape::default(),
+            ignore_is_public: false,
         }
     }
 

@@ -150,7 +150,11 @@ pub(crate) async fn list_repos(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
-    let query = repository_query(&pairs)?;
+    let mut query = repository_query(&pairs)?;
+    if shared.ignore_is_public {
+        // A server that does not know the term (seed 002 does not list it).
+        query.is_public = None;
+    }
     let index = shared.index();
     let selection = index.select(&query);
     let total = selection.len() as u64;

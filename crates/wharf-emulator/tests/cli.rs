@@ -363,6 +363,19 @@ fn the_content_range_shape_is_a_flag_and_help_lists_the_shapes() {
 }
 
 #[test]
+fn ignore_is_public_is_a_flag() {
+    let count = |args: &[&str]| {
+        let server = serve(args);
+        let target = "/v2/manage/repos?filter=is_public%3A%3Atrue";
+        let reply = common::send(server.addr, "GET", target, &[], b"").unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        reply.json().as_array().unwrap().len()
+    };
+    assert_eq!(count(&["--no-auth"]), 4);
+    assert_eq!(count(&["--no-auth", "--ignore-is-public"]), 10);
+}
+
+#[test]
 fn listens_on_a_host_name() {
     let server = serve(&["--listen", "localhost:0", "--no-auth"]);
     assert!(server.addr.ip().is_loopback());

@@ -1458,3 +1458,65 @@ fn every_content_range_shape_on_every_paged_answer() {
         assert_eq!(swr(&emu, NGINX, &[]).header("content-range"), None);
     }
 }
+
+/// `is_public`, a filter term seed 002 does not document: honoured by
+/// default, and with `ignore_is_public` dropped as a server that does not
+/// know it would, so every repository is listed whatever its visibility.
+#[test]
+fn is_public_is_honoured_unless_ignored() {
+    let honoured = demo();
+    let ignoring = start(Emulator::builder().ignore_is_public(true));
+    let listed = |emu: &Emulator, query: &[(&str, &str)]| {
+        let reply = swr(emu, REPOS, query);
+        assert_eq!(reply.status, 200, "{query:?}: {}", reply.text());
+        let repos: Vec<Repository> = serde_json::from_slice(&reply.body).unwrap();
+        let range = reply.header("content-range").map(str::to_owned);
+        (repos, range)
+    };
+    let all = listed(&honoured, &[]).0;
+    assert_eq!(all.len(), 10);
+    let public: Vec<&Repository> = all.iter().filter(|r| r.is_public).collect();
+    assert_eq!(public.len(), 4);
+    for query in [
+        &[("filter", "is_public::true")][..],
+        &[("is_public", "true")],
+    ] {
+        let (repos, _) = listed(&honoured, query);
+        assert!(repos.iter().all(|r| r.is_public), "{query:?}");
+        assert_eq!(repos.len(), 4, "{query:?}");
+        let (repos, _) = listed(&ignoring, query);
+        assert_eq!(
+            repos, all,
+            "{query:?}: every repository, as listed unfiltered"
+        );
+    }
+    let (repos, _) = listed(&honoured, &[("filter", "is_public::false")]);
+    assert_eq!(repos.len(), 6);
+    assert_eq!(listed(&ignoring, &[("filter", "is_public::false")]).0, all);
+    // Paged, the total is every repository's: the term left no trace.
+    let (repos, range) = listed(
+        &ignoring,
+        &[("filter", "is_public::true|offset::0|limit::3")],
+    );
+    assert_eq!(range.as_deref(), Some("0-3/10"));
+    assert!(repos.iter().all(|r| r.total_range == Some(10)));
+    // The documented terms still apply, and so do the order terms.
+    let (repos, _) = listed(&ignoring, &[("filter", "namespace::team|is_public::true")]);
+    assert_eq!(repos.len(), 5);
+    let (repos, _) = listed(
+        &ignoring,
+        &[(
+            "filter",
+            "is_public::true|order_column::is_public|order_type::desc",
+        )],
+    );
+    assert_eq!(repos.len(), 10);
+    assert!(repos[..4].iter().all(|r| r.is_public));
+    // The value is still read: a malformed one is refused as before.
+    for emu in [&honoured, &ignoring] {
+        assert_bad_param(
+            &swr(emu, REPOS, &[("filter", "is_public::maybe")]),
+            "filter",
+        );
+    }
+}
