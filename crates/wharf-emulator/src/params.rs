@@ -62,7 +62,7 @@ pub(crate) enum ParamError {
         expected: String,
     },
     /// Refused for a reason said in full, after the name: a `filter` that
-    /// does not read, a parameter sent beside `filter`.
+    /// does not read, a pair given half.
     Refused {
         /// The parameter.
         name: String,

@@ -25,7 +25,6 @@ use wharf_auth::huawei::ReceivedRequest;
 use wharf_model::{
     OfficialImage, OfficialImageDetail, OfficialImageTag, PageRequest, RepositoryQuery, SwrError,
 };
-use wharf_parse::filter::KEYS;
 use wharf_parse::{from_query_params, parse_filter};
 
 use crate::body::{self, BodyError};
@@ -35,7 +34,6 @@ use crate::listing;
 use crate::params::{self, ParamError};
 use crate::repo_route::{self, Call, Unresolved};
 use crate::state::Shared;
-use crate::terms;
 
 /// A bad parameter.
 pub(crate) const CODE_BAD_PARAM: &str = "SVCSTG.SWR.4001048";
@@ -180,17 +178,13 @@ pub(crate) async fn list_repos(
 
 /// The query from `filter`, or else from plain parameters.
 ///
-/// SWR takes `filter` over plain parameters when both are sent (api-notes
-/// 1.3); the emulator refuses the mix instead, naming the plain parameter,
-/// so that a client never has a parameter it sent silently ignored.
+/// When both are sent, `filter` wins and the plain parameters are not read
+/// at all (api-notes 1.3), as SWR does.
 fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail> {
     let Some(filter) = params::get(pairs, "filter")? else {
         return from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| bad_param(e.key().unwrap_or("query"), &e));
     };
-    if let Some((key, value)) = pairs.iter().find(|(k, _)| KEYS.contains(&k.as_str())) {
-        return Err(terms::beside_filter(key, value).into());
-    }
     parse_filter(filter).map_err(|e| bad_param("filter", e))
 }
 

@@ -6,9 +6,10 @@
 //! disagree: `key::value` terms joined by `|`, one pair of surrounding
 //! single quotes accepted, and refused, naming the key and the byte: no
 //! term, a term without `::`, an empty, unknown or repeated key, an empty
-//! value, a value holding `::`. A plain parameter that is also a filter key
-//! is refused beside `filter` (SWR would drop it silently). Plain
-//! parameters that are no key of the call are ignored, as everywhere.
+//! value, a value holding `::`. When `filter` is sent, it wins and the
+//! plain parameters are not read (api-notes 1.3 says so of list
+//! repositories; these calls are taken to do the same). Plain parameters
+//! that are no key of the call are ignored, as everywhere.
 
 use std::str::FromStr;
 
@@ -32,21 +33,10 @@ pub(crate) struct Values<'a> {
     found: Vec<(&'static str, &'a str, Origin)>,
 }
 
-/// The refusal of a plain parameter sent beside `filter`, which SWR would
-/// let win: the same words on every call.
-pub(crate) fn beside_filter(key: &str, value: &str) -> ParamError {
-    ParamError::Refused {
-        name: key.to_owned(),
-        problem: format!(
-            "is sent beside filter, which would override it: send {key}::{value} inside filter, or send no filter"
-        ),
-    }
-}
-
 impl<'a> Values<'a> {
-    /// Reads `filter` (whose keys are `filter_keys`) when it is sent, else
-    /// the plain parameters `plain_keys`. Each plain parameter is given at
-    /// most once and never empty.
+    /// Reads `filter` (whose keys are `filter_keys`) when it is sent, and
+    /// then nothing else; else the plain parameters `plain_keys`, each
+    /// given at most once and never empty.
     pub(crate) fn read(
         pairs: &'a [(String, String)],
         filter_keys: &'static [&'static str],
@@ -64,12 +54,6 @@ impl<'a> Values<'a> {
                 found,
             });
         };
-        if let Some((key, value)) = pairs
-            .iter()
-            .find(|(k, _)| filter_keys.contains(&k.as_str()))
-        {
-            return Err(beside_filter(key, value));
-        }
         let found = read_filter(filter, filter_keys).map_err(|problem| ParamError::Refused {
             name: "filter".to_owned(),
             problem: format!("invalid filter {filter:?}: {problem}"),
@@ -296,6 +280,13 @@ mod tests {
         assert_eq!(read("filter=offset%3A%3A0%7Climit%3A%3A5").unwrap(), want);
         assert_eq!(read("filter='offset::0|limit::5'").unwrap(), want);
         assert_eq!(read("offset=0&limit=5&other=1").unwrap(), want);
+        // `filter` wins: the plain parameters beside it are not read, even
+        // given twice or empty.
+        let tag = vec![("tag".to_owned(), "a".to_owned())];
+        assert_eq!(
+            read("filter=tag::a&tag=b&limit=0&limit=&offset=x").unwrap(),
+            tag
+        );
         assert_eq!(read("").unwrap(), Vec::new());
     }
 
@@ -342,10 +333,6 @@ mod tests {
             (
                 "filter=tag::a|offset::5",
                 "filter invalid filter \"tag::a|offset::5\": offset at byte 7 without limit: expected offset and limit together",
-            ),
-            (
-                "filter=tag::a&tag=b",
-                "tag is sent beside filter, which would override it: send tag::b inside filter, or send no filter",
             ),
             (
                 "limit=1001&offset=0",

@@ -71,7 +71,7 @@ fn list_repos_pages_with_plain_parameters() {
 }
 
 #[test]
-fn list_repos_with_filter_and_plain_parameters_beside_it_refused() {
+fn list_repos_with_filter_wins_over_plain_parameters() {
     let emu = demo();
     let reply = swr(
         &emu,
@@ -80,19 +80,22 @@ fn list_repos_with_filter_and_plain_parameters_beside_it_refused() {
     );
     assert_eq!(reply.header("content-range"), Some("0-2/5"));
     assert_eq!(names(&reply.json(), "name"), ["api/gateway", "nginx"]);
-    // SWR lets `filter` win over plain parameters; the emulator refuses the
-    // mix rather than ignore what was sent (the README's old example did).
-    for extra in [("namespace", "team"), ("offset", "0"), ("limit", "2")] {
-        let mixed = swr(&emu, REPOS, &[("filter", "namespace::ml-lab"), extra]);
-        assert_eq!(mixed.status, 400, "{extra:?}");
-        let message = mixed.json()["errorMessage"].as_str().unwrap().to_owned();
-        assert_eq!(
-            message,
-            format!(
-                "Invalid parameter {0}: is sent beside filter, which would override it: send {0}::{1} inside filter, or send no filter",
-                extra.0, extra.1
-            )
-        );
+    // SWR lets `filter` win over plain parameters (api-notes 1.3): those
+    // beside it are not read, not even to be refused.
+    let alone = swr(&emu, REPOS, &[("filter", "namespace::ml-lab")]);
+    for extra in [
+        &[("namespace", "team")][..],
+        &[("offset", "0"), ("limit", "2")],
+        &[("limit", "0")],
+        &[("offset", "x"), ("offset", "y")],
+        &[("is_public", "true")],
+    ] {
+        let mut query = vec![("filter", "namespace::ml-lab")];
+        query.extend_from_slice(extra);
+        let mixed = swr(&emu, REPOS, &query);
+        assert_eq!(mixed.status, 200, "{extra:?}: {}", mixed.text());
+        assert_eq!(mixed.header("content-range"), None, "{extra:?}");
+        assert_eq!(mixed.body, alone.body, "{extra:?}");
     }
     let reply = swr(&emu, REPOS, &[("filter", "namespace::ml-lab")]);
     assert_eq!(reply.header("content-range"), None);
@@ -704,12 +707,7 @@ fn list_namespaces_refusals() {
     let emu = demo();
     for (query, param, message) in [
         (
-            &[("namespace", "team"), ("filter", "mode::visible")][..],
-            "namespace",
-            "Invalid parameter namespace: is sent beside filter, which would override it: send namespace::team inside filter, or send no filter",
-        ),
-        (
-            &[("filter", "mode::all")],
+            &[("filter", "mode::all")][..],
             "filter",
             "Invalid parameter filter: invalid filter \"mode::all\": invalid mode \"all\" at byte 6: expected one of visible",
         ),
@@ -1045,11 +1043,6 @@ fn repository_tags_refusals() {
             &[("filter", "namespace::team")],
             "filter",
             "Invalid parameter filter: invalid filter \"namespace::team\": unknown key \"namespace\" at byte 0: expected one of offset, limit, order_column, order_type, tag",
-        ),
-        (
-            &[("filter", "tag::latest"), ("limit", "5")],
-            "limit",
-            "Invalid parameter limit: is sent beside filter, which would override it: send limit::5 inside filter, or send no filter",
         ),
         (
             &[("tag", "a"), ("tag", "b")],
@@ -1518,5 +1511,28 @@ fn is_public_is_honoured_unless_ignored() {
             &swr(emu, REPOS, &[("filter", "is_public::maybe")]),
             "filter",
         );
+    }
+}
+
+/// As on list repositories, `filter` wins over the plain parameters beside
+/// it on list namespaces and list repository tags: they are not read.
+#[test]
+fn filter_wins_over_plain_parameters_on_namespaces_and_tags() {
+    let emu = demo();
+    let by_filter = swr(&emu, NAMESPACES, &[("filter", "namespace::team")]);
+    assert_eq!(namespace_names(&by_filter), ["team"]);
+    let mixed = swr(
+        &emu,
+        NAMESPACES,
+        &[("filter", "namespace::team"), ("namespace", "ml-lab")],
+    );
+    assert_eq!(mixed.body, by_filter.body);
+    let tags = swr(&emu, NGINX_TAGS, &[("filter", "offset::1|limit::2")]);
+    assert_eq!(tags.header("content-range"), Some("1-2/4"));
+    for extra in [("limit", "3"), ("tag", "latest"), ("offset", "-1")] {
+        let mixed = swr(&emu, NGINX_TAGS, &[("filter", "offset::1|limit::2"), extra]);
+        assert_eq!(mixed.status, 200, "{extra:?}: {}", mixed.text());
+        assert_eq!(mixed.header("content-range"), Some("1-2/4"), "{extra:?}");
+        assert_eq!(mixed.body, tags.body, "{extra:?}");
     }
 }
