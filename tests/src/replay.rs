@@ -295,7 +295,7 @@ pub async fn swr_show_official_image(
 }
 
 /// Every UHub repo, one at a time: the private ones, then the public ones
-/// (`GetRepo` without a `Type` lists only public ones). There is one of each.
+/// (`GetRepo` without a `Type` lists only public ones).
 pub async fn uhub_get_repo(client: &UhubClient) -> Result<Vec<Page<RepoSet>>, RecordError> {
     let mut pages = Vec::new();
     for repo_type in [RepoType::Private, RepoType::Public] {

@@ -240,13 +240,13 @@ async fn uhub_get_repo() {
     let (clients, all_used) = replaying(scenario);
     let pages = replay::uhub_get_repo(&clients.uhub).await.unwrap();
     all_used();
-    let known = Total::Known(1);
-    // One listing per type, one repo each. A full last page at UHub's
-    // TotalCount, which may be understated, is confirmed by one more
-    // request: the empty page.
+    // One listing per type: both repos are private (`IsShared` false), none
+    // public. A full last page at UHub's TotalCount, which may be
+    // understated, is confirmed by one more request: the empty page.
+    let (private, public) = (Total::Known(2), Total::Known(0));
     assert_eq!(
         shape(&pages),
-        [(0, 1, known), (1, 0, known), (0, 1, known), (1, 0, known)]
+        [(0, 1, private), (1, 1, private), (2, 0, private), (0, 0, public)]
     );
     let listed: Vec<String> = items(&pages).into_iter().map(|r| r.repo_name).collect();
     let mut expected: Vec<String> = dataset()

@@ -281,7 +281,12 @@ async fn no_shape_of_content_range_fails_a_page() {
         (Some("7"), 5, TotalSource::TotalRange, true),
         (Some("*/7"), 5, TotalSource::TotalRange, true),
         (Some("bogus"), 5, TotalSource::TotalRange, true),
-        (Some("0-2/99999999999999999999999"), 5, TotalSource::TotalRange, true),
+        (
+            Some("0-2/99999999999999999999999"),
+            5,
+            TotalSource::TotalRange,
+            true,
+        ),
         (None, 5, TotalSource::TotalRange, false),
     ];
     for (header, total, source, ignored) in cases {
