@@ -13,9 +13,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 root="$(cd "$here/../.." && pwd)"
-venv="$here/.venv"
-python="${PYTHON:-python3}"
 
 ak="WHARFINTEROPACCESSKEY"
 sk="wharf-interop-secret-key"
@@ -34,16 +34,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -x "$venv/bin/python" ]; then
-    "$python" -m venv "$venv"
-fi
-HOME="$work/home" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r "$here/emulator_requirements.txt"
+interop_venv "$work/home"
 
 cd "$root"
 cargo build --quiet -p wharf-emulator --bin wharf-emulator
-target_dir="$(cargo metadata --format-version 1 --no-deps \
-    | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+target_dir="$(interop_target_dir)"
 emulator="$target_dir/debug/wharf-emulator"
 
 dataset="$root/tests/fixtures/datasets/interop.json"

@@ -246,7 +246,12 @@ async fn uhub_get_repo() {
     let (private, public) = (Total::Known(2), Total::Known(0));
     assert_eq!(
         shape(&pages),
-        [(0, 1, private), (1, 1, private), (2, 0, private), (0, 0, public)]
+        [
+            (0, 1, private),
+            (1, 1, private),
+            (2, 0, private),
+            (0, 0, public)
+        ]
     );
     let listed: Vec<String> = items(&pages).into_iter().map(|r| r.repo_name).collect();
     let mut expected: Vec<String> = dataset()

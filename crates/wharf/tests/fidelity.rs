@@ -89,6 +89,27 @@ async fn every_content_range_shape_lists_exactly() {
 }
 
 #[tokio::test]
+async fn an_official_image_name_is_sent_and_checked() {
+    let dataset = common::dataset(10);
+    let wanted = &dataset.official_images[3];
+    let text = wanted.name.as_str().to_owned();
+    let emulator = common::emulator(dataset.clone()).await;
+    let client = common::swr(&emulator);
+    let mut options = client.options().list.clone();
+    options.page_size = 5;
+    let catalog = OfficialCatalog::new(client)
+        .with_list_options(options)
+        .with_image_name(text.clone());
+    let before = emulator.requests();
+    let found: Vec<_> = catalog.list_repositories(None).try_collect().await.unwrap();
+    assert!(found.iter().any(|r| r.name == text));
+    assert!(found.iter().all(|r| r.name.contains(&text)));
+    // The server filtered: one short page, where the 25 images unfiltered
+    // take five.
+    assert_eq!(emulator.requests() - before, 1);
+}
+
+#[tokio::test]
 async fn uhub_namespaces_are_the_private_and_the_public_repos() {
     let mut dataset = common::dataset(30);
     for (i, ns) in dataset.namespaces.iter_mut().enumerate() {
@@ -130,20 +151,7 @@ async fn uhub_namespaces_are_the_private_and_the_public_repos() {
 #[tokio::test]
 async fn visibility_is_checked_on_every_repository() {
     let dataset = common::dataset(80);
-    let public: Vec<String> = {
-        let mut names: Vec<String> = dataset
-            .namespaces
-            .iter()
-            .flat_map(|ns| {
-                ns.repositories
-                    .iter()
-                    .filter(|r| r.is_public)
-                    .map(move |r| format!("{}/{}", ns.name, r.name))
-            })
-            .collect();
-        names.sort();
-        names
-    };
+    let public = common::repositories_where(&dataset, |r| r.is_public);
     assert!(!public.is_empty() && public.len() < 80, "a mix of both");
     // A server that honours is_public, and one that ignores it.
     for ignore in [false, true] {

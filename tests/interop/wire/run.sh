@@ -20,9 +20,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 interop="$(cd "$here/.." && pwd)"
+# shellcheck source=../lib.sh
+source "$interop/lib.sh"
 root="$(cd "$here/../../.." && pwd)"
-venv="$interop/.venv"
-python="${PYTHON:-python3}"
 
 ak="WHARFWIREACCESSKEY"
 sk="wharf-wire-secret-key"
@@ -44,16 +44,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -x "$venv/bin/python" ]; then
-    "$python" -m venv "$venv"
-fi
-HOME="$work/home" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r "$interop/emulator_requirements.txt"
+interop_venv "$work/home"
 
 cd "$root"
 cargo build --quiet -p wharf-tests --bin wharf-wire
-target_dir="$(cargo metadata --format-version 1 --no-deps \
-    | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+target_dir="$(interop_target_dir)"
 wharf_wire="$target_dir/debug/wharf-wire"
 
 capture="$work/capture.jsonl"

@@ -12,7 +12,7 @@ use wharf::{
 };
 use wharf_emulator::{
     DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY, DEMO_UCLOUD_PUBLIC_KEY, Dataset,
-    Emulator, GenerateOptions,
+    Emulator, GenerateOptions, RepositoryRecord,
 };
 
 /// A dataset with `/` in some repository names, several tags each, and
@@ -76,12 +76,22 @@ pub fn uhub(emulator: &Emulator) -> UhubClient {
 
 /// `namespace/name` of every repository, in the emulator's default order.
 pub fn repositories(dataset: &Dataset) -> Vec<String> {
+    repositories_where(dataset, |_| true)
+}
+
+/// `namespace/name` of the repositories `keep` keeps, in the emulator's
+/// default order.
+pub fn repositories_where(
+    dataset: &Dataset,
+    keep: impl Fn(&RepositoryRecord) -> bool,
+) -> Vec<String> {
     let mut names: Vec<String> = dataset
         .namespaces
         .iter()
         .flat_map(|ns| {
             ns.repositories
                 .iter()
+                .filter(|r| keep(r))
                 .map(move |r| format!("{}/{}", ns.name, r.name))
         })
         .collect();
