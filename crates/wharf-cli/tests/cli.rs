@@ -367,7 +367,7 @@ fn requests_go_only_where_the_user_said() {
         [&format!("--catalog {catalog}"), &endpoint],
     );
     usage(
-        &mut wharf(&["--region", "cn-north-4", "repos"]).env("WHARF_CATALOG", &catalog),
+        wharf(&["--region", "cn-north-4", "repos"]).env("WHARF_CATALOG", &catalog),
         [&format!("WHARF_CATALOG {catalog}"), "--region cn-north-4"],
     );
     // The catalog used to win over the provider silently.
