@@ -17,8 +17,10 @@ use wharf::model::{Namespace, RepositoryName, RepositoryQuery};
 use wharf::{ErrorKind, HuaweiCredentials, SwrClient, SwrConfig, UhubClient};
 use wharf_emulator::{DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, Dataset, Emulator, GenerateOptions};
 
-/// Names that must never reach a request: path escapes, encoded escapes,
-/// control characters, header injection, query and fragment delimiters.
+/// Names that must never reach an SWR path (path escapes, encoded escapes,
+/// control characters, header injection, query and fragment delimiters, and
+/// what SWR's naming rules forbid). UHub sends names in a form body and
+/// documents no rules, so it refuses only the unsafe among them.
 const HOSTILE_NAMES: &[&str] = &[
     "../x",
     "..",
@@ -55,15 +57,34 @@ async fn emulator() -> Emulator {
         .unwrap()
 }
 
+/// Whether UHub may be sent `name`: its names go in a form body, not a path,
+/// and UHub documents no naming rules, so only the unsafe is refused (empty,
+/// a control character, a `.` or `..` component).
+fn uhub_sends(name: &str) -> bool {
+    !(name.is_empty()
+        || name.chars().any(char::is_control)
+        || name.split('/').any(|part| part == "." || part == ".."))
+}
+
 #[tokio::test]
 async fn names_that_could_leave_their_path_are_refused_before_any_request() {
     let emulator = emulator().await;
     let swr = SwrClient::new(wharf::emulator::swr_config(&emulator).unwrap()).unwrap();
     let uhub = UhubClient::new(wharf::emulator::uhub_config(&emulator).unwrap()).unwrap();
-    let catalogs: [Arc<dyn Catalog>; 2] = [
-        Arc::new(SwrCatalog::new(swr.clone())),
-        Arc::new(UhubCatalog::new(uhub.clone())),
-    ];
+    let swr_catalog = SwrCatalog::new(swr.clone());
+    let uhub_catalog = UhubCatalog::new(uhub.clone());
+    // Checks `result`: refused before sending when `refused`, else sent and
+    // judged by the server (which holds no such name).
+    let judged = |result: Result<(), wharf::Error>, refused: bool, case: &str, before: u64| {
+        let e = result.expect_err(case);
+        if refused {
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{case}: {e}");
+            assert_eq!(emulator.requests(), before, "{case} reached the server");
+        } else {
+            assert_eq!(e.kind(), ErrorKind::NotFound, "{case}: {e}");
+            assert!(emulator.requests() > before, "{case} was not sent");
+        }
+    };
     for name in HOSTILE_NAMES {
         assert!(Namespace::new(*name).is_err(), "namespace {name:?}");
         assert!(RepositoryName::new(*name).is_err(), "repository {name:?}");
@@ -73,37 +94,75 @@ async fn names_that_could_leave_their_path_are_refused_before_any_request() {
             let Ok(reference) = RepoRef::new(namespace, repository) else {
                 continue;
             };
-            for catalog in &catalogs {
-                let kind = catalog.kind();
-                let first = catalog.list_tags(&reference).next().await;
-                let e = first.expect("an item").expect_err(&case);
-                assert_eq!(e.kind(), ErrorKind::InvalidInput, "{kind} tags {case}: {e}");
-                let e = catalog.show_repository(&reference).await.expect_err(&case);
-                assert_eq!(e.kind(), ErrorKind::InvalidInput, "{kind} show {case}: {e}");
-            }
+            // SWR puts names in the path, under its documented naming rules.
+            let first = swr_catalog.list_tags(&reference).next().await;
+            let e = first.expect("an item").expect_err(&case);
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "swr tags {case}: {e}");
+            let e = swr_catalog
+                .show_repository(&reference)
+                .await
+                .expect_err(&case);
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "swr show {case}: {e}");
+            // UHub puts them in a form body.
+            let refused = !uhub_sends(namespace) || !uhub_sends(repository);
+            let before = emulator.requests();
+            let first = uhub_catalog.list_tags(&reference).next().await;
+            let tags = first.expect("an item").map(drop);
+            judged(tags, refused, &format!("uhub tags {case}"), before);
+            let before = emulator.requests();
+            let shown = uhub_catalog.show_repository(&reference).await.map(drop);
+            judged(shown, refused, &format!("uhub show {case}"), before);
         }
         let mut query = RepositoryQuery::default();
         query.namespace = Some(name.to_string());
+        let before = emulator.requests();
         let e = swr.list_repositories(query).items().next().await;
         let e = e.expect("an item").expect_err(name);
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{name:?}: {e}");
-        let e = uhub.list_repo_images(name).items().next().await;
-        let e = e.expect("an item").expect_err(name);
-        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{name:?}: {e}");
-        assert!(e.to_string().contains("RepoName"), "{e}");
-        let e = uhub.list_image_tags("team", name).items().next().await;
-        let e = e.expect("an item").expect_err(name);
-        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{name:?}: {e}");
+        assert_eq!(emulator.requests(), before, "{name:?} reached the server");
+        let refused = !uhub_sends(name);
+        let before = emulator.requests();
+        let images = uhub.list_repo_images(name).items().next().await;
+        let images = images.expect("an item").map(drop);
+        judged(images, refused, &format!("GetRepoImage {name:?}"), before);
+        if refused {
+            let e = uhub
+                .list_repo_images(name)
+                .items()
+                .next()
+                .await
+                .unwrap()
+                .unwrap_err();
+            assert!(e.to_string().contains("RepoName"), "{e}");
+        }
+        let before = emulator.requests();
+        let tags = uhub.list_image_tags("team", name).items().next().await;
+        let tags = tags.expect("an item").map(drop);
+        judged(tags, refused, &format!("GetImageTag {name:?}"), before);
     }
-    // Searched for as part of a name: only what no name could hold.
-    for search in ["../x", "a%2f..", "x\u{0}", "a b", "x//y", "é"] {
+    // Searched for as part of a name: only the unsafe is refused; the rest
+    // is sent, and matches nothing.
+    for (search, refused) in [
+        ("../x", true),
+        ("x\u{0}", true),
+        ("a%2f..", false),
+        ("a b", false),
+        ("x//y", false),
+        ("é", false),
+    ] {
         let mut query = RepositoryQuery::default();
         query.name = Some(search.to_owned());
-        let e = swr.list_repositories(query).items().next().await;
-        let e = e.expect("an item").expect_err(search);
-        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{search:?}: {e}");
+        let before = emulator.requests();
+        let first = swr.list_repositories(query).items().next().await;
+        if refused {
+            let e = first.expect("an item").expect_err(search);
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{search:?}: {e}");
+            assert_eq!(emulator.requests(), before, "{search:?} reached the server");
+        } else {
+            assert!(first.is_none(), "{search:?} matches nothing");
+            assert!(emulator.requests() > before, "{search:?} was not sent");
+        }
     }
-    assert_eq!(emulator.requests(), 0, "a hostile name reached the server");
 }
 
 /// A server on 127.0.0.1 that reads each request's head, then hands the
