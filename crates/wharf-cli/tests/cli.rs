@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use wharf_emulator::{
-    DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY, DEMO_UCLOUD_PUBLIC_KEY, Dataset,
-    Emulator, Fault, FaultConfig, GenerateOptions,
+    ContentRangeShape, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY,
+    DEMO_UCLOUD_PUBLIC_KEY, Dataset, Emulator, Fault, FaultConfig, GenerateOptions,
 };
 
 /// The binary, with an environment of its own: no credentials, no config
@@ -79,6 +79,69 @@ fn the_demo_registry_lists_with_no_configuration() {
     // --quiet says nothing.
     let out = run(&mut wharf(&["repos", "--quiet"]));
     assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn repos_lists_exactly_whatever_content_range_says() {
+    let dataset = Dataset::generate(&GenerateOptions {
+        repositories: 45,
+        ..GenerateOptions::default()
+    })
+    .unwrap();
+    let mut wanted: Vec<String> = dataset
+        .namespaces
+        .iter()
+        .flat_map(|ns| {
+            ns.repositories
+                .iter()
+                .map(move |r| format!("{}/{}", ns.name, r.name))
+        })
+        .collect();
+    wanted.sort();
+    for shape in ContentRangeShape::ALL {
+        let emulator = Emulator::builder()
+            .dataset(dataset.clone())
+            .content_range(shape)
+            .log_requests(false)
+            .start_background()
+            .unwrap();
+        let url = emulator.base_url();
+        let args = [
+            "--endpoint",
+            &url,
+            "-v",
+            "repos",
+            "--page-size",
+            "7",
+            "-o",
+            "csv",
+        ];
+        let out = run(swr_env(&mut wharf(&args)));
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), 0, "{shape:?}: {stderr}");
+        let mut got: Vec<String> = text(&out.stdout)
+            .lines()
+            .skip(1)
+            .map(|line| line.split(',').next().unwrap().to_owned())
+            .collect();
+        got.sort();
+        assert_eq!(got, wanted, "{shape:?}");
+        // The summary says where the totals came from, and quotes a header
+        // that could not be read.
+        let summary = stderr.lines().last().unwrap_or_default();
+        assert!(summary.contains("totals from"), "{shape:?}: {summary}");
+        let unread = matches!(
+            shape,
+            ContentRangeShape::TotalOnly
+                | ContentRangeShape::StarTotal
+                | ContentRangeShape::Unreadable
+        );
+        assert_eq!(
+            summary.contains("Content-Range \""),
+            unread,
+            "{shape:?}: {summary}"
+        );
+    }
 }
 
 #[test]
