@@ -946,10 +946,7 @@ fn repository_tags_not_found_and_bad_names() {
         ),
     ] {
         let reply = swr(&emu, path, &[]);
-        assert_eq!(reply.status, 404, "{path}: {}", reply.text());
-        let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
-        assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"));
-        assert_eq!(error.message(), Some(message));
+        assert_not_found(&reply, path, message);
         assert!(reply.header("x-request-id").is_some());
     }
     let bad_ns = swr(&emu, "/v2/manage/namespaces/Team/repos/nginx/tags", &[]);
@@ -1281,11 +1278,8 @@ fn show_repository_not_found_and_bad_names() {
         ),
     ] {
         let reply = swr(&emu, path, &[]);
-        assert_eq!(reply.status, 404, "{path}: {}", reply.text());
         // The shape of the emulator's other SWR 404s.
-        let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
-        assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"));
-        assert_eq!(error.message(), Some(message));
+        assert_not_found(&reply, path, message);
         assert_eq!(
             reply.json().as_object().unwrap().keys().collect::<Vec<_>>(),
             ["errorCode", "errorMessage"]
@@ -1535,4 +1529,12 @@ fn filter_wins_over_plain_parameters_on_namespaces_and_tags() {
         assert_eq!(mixed.header("content-range"), Some("1-2/4"), "{extra:?}");
         assert_eq!(mixed.body, tags.body, "{extra:?}");
     }
+}
+
+/// `reply` is SWR's 404 for `path`: `SVCSTG.SWR.4040002` with `message`.
+fn assert_not_found(reply: &common::Reply, path: &str, message: &str) {
+    assert_eq!(reply.status, 404, "{path}: {}", reply.text());
+    let error: SwrError = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(error.code(), Some("SVCSTG.SWR.4040002"), "{path}");
+    assert_eq!(error.message(), Some(message), "{path}");
 }
