@@ -103,7 +103,7 @@ impl Settings {
     /// sent.
     pub fn target(&self, global: &Global, official: bool) -> Result<Target, CliError> {
         let profile = self.profile.as_ref().map(|l| &l.profile);
-        let mut target = match self.catalog_spec(global)? {
+        let mut target = match self.catalog_spec(global) {
             Some((spec, source)) => {
                 let target = self.target_of_text(&spec, &source)?;
                 self.check_no_other_place(global, &spec, &source, target.kind)?;
@@ -123,19 +123,13 @@ impl Settings {
 
     /// The catalog spec in effect, with who said it: `--catalog` or
     /// `WHARF_CATALOG`, else the profile.
-    fn catalog_spec(&self, global: &Global) -> Result<Option<(String, String)>, CliError> {
+    fn catalog_spec(&self, global: &Global) -> Option<(String, String)> {
         if let Some(spec) = &global.catalog {
-            let source = given("--catalog", "WHARF_CATALOG");
-            return Ok(Some((spec.clone(), source)));
+            return Some((spec.clone(), given("--catalog", "WHARF_CATALOG")));
         }
-        let Some(loaded) = &self.profile else {
-            return Ok(None);
-        };
-        Ok(loaded
-            .profile
-            .catalog
-            .clone()
-            .map(|spec| (spec, format!("the catalog of {}", profile_label(loaded)))))
+        let loaded = self.profile.as_ref()?;
+        let spec = loaded.profile.catalog.clone()?;
+        Some((spec, format!("the catalog of {}", profile_label(loaded))))
     }
 
     /// Refuses a place or provider said beside the catalog spec `spec`

@@ -126,26 +126,24 @@ impl Catalog for SwrCatalog {
         if let Some(namespace) = namespace {
             query.namespace = Some(namespace.to_owned());
         }
-        let items = match query.is_public.take() {
-            None => self
-                .client
-                .list_repositories(query)
-                .with_options(self.list.clone())
-                .items()
-                .map_ok(repository)
-                .boxed(),
-            // Checked here, the matches are counted here too.
-            Some(public) => {
-                let all = self
-                    .client
-                    .list_repositories(query)
-                    .with_options(whole(&self.list))
-                    .items()
-                    .try_filter(move |r| ready(r.is_public == public))
-                    .map_ok(repository)
-                    .boxed();
-                window(all, &self.list)
-            }
+        // Not sent (see `with_query`): checked here, so the matches are
+        // counted here too.
+        let public = query.is_public.take();
+        let options = match public {
+            Some(_) => whole(&self.list),
+            None => self.list.clone(),
+        };
+        let all = self
+            .client
+            .list_repositories(query)
+            .with_options(options)
+            .items()
+            .try_filter(move |r| ready(public.is_none_or(|p| r.is_public == p)))
+            .map_ok(repository)
+            .boxed();
+        let items = match public {
+            Some(_) => window(all, &self.list),
+            None => all,
         };
         match namespace {
             None => items,
