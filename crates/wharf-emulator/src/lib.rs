@@ -26,6 +26,7 @@
 
 mod auth;
 mod body;
+mod clients;
 mod dataset;
 mod demo;
 mod encode;
@@ -59,6 +60,7 @@ pub use auth::{
     AuthConfig, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TOKEN, DEMO_UCLOUD_PRIVATE_KEY,
     DEMO_UCLOUD_PUBLIC_KEY,
 };
+pub use clients::{DEMO_UCLOUD_REGION, demo_env};
 pub use dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
