@@ -1,12 +1,34 @@
-//! The `filter` query parameter of SWR's list-repositories call, and the plain
-//! query parameters that carry the same keys.
+//! The `filter` query parameter of SWR's list calls: its grammar for any set
+//! of keys, and list repositories' keys to and from a `RepositoryQuery`,
+//! in filter text and in the plain query parameters that carry them.
 //!
 //! A filter is `key::value` terms joined by `|`, such as
 //! `center::self|namespace::team|offset::0|limit::100`. It travels as one query
 //! parameter, url-encoded like any other value; the text here is *unencoded*,
 //! because encoding is the transport's job.
 //!
-//! # Keys
+//! # Terms, for any keys
+//!
+//! [`read_terms`] reads filter text whose keys are among a given set, and
+//! [`write_terms`] writes terms, each by the grammar of the [rules](self#rules)
+//! that are not about one key's value: what the keys mean is the caller's.
+//! The calls whose keys are not list repositories' (list namespaces:
+//! `namespace`, `mode`; list repository tags: `offset`, `limit`,
+//! `order_column`, `order_type`, `tag`) are read and written with them,
+//! so that every call follows one grammar.
+//!
+//! ```
+//! use wharf_parse::filter::{read_terms, write_terms};
+//!
+//! const TAG_KEYS: &[&str] = &["offset", "limit", "order_column", "order_type", "tag"];
+//! let text = write_terms([("tag", "v1"), ("offset", "0"), ("limit", "10")])?;
+//! assert_eq!(text, "tag::v1|offset::0|limit::10");
+//! let terms = read_terms(&text, TAG_KEYS)?;
+//! assert_eq!((terms[2].key, terms[2].value, terms[2].value_at), ("limit", "10", 25));
+//! # Ok::<(), wharf_parse::filter::FilterError>(())
+//! ```
+//!
+//! # List repositories' keys
 //!
 //! [`to_filter`] and [`to_query_params`] write the keys in this fixed order
 //! ([`KEYS`]); the readers take them in any order:
@@ -63,12 +85,14 @@ mod build;
 mod error;
 mod key;
 mod read;
+mod terms;
 mod value;
 
 use wharf_model::RepositoryQuery;
 
 pub use error::{FilterError, FilterErrorKind};
 pub use key::KEYS;
+pub use terms::{Term, read_terms, write_terms};
 
 /// Writes `query` as filter text: `key::value` terms joined by `|`, in the
 /// order of [`KEYS`], unencoded.
@@ -93,22 +117,15 @@ pub use key::KEYS;
 /// ```
 pub fn to_filter(query: &RepositoryQuery) -> Result<String, FilterError> {
     let terms = build::terms(query)?;
-    if terms.is_empty() {
-        return Err(FilterError::empty());
-    }
-    let mut text = String::new();
-    for (key, value) in &terms {
-        if !text.is_empty() {
-            text.push('|');
-        }
-        text.push_str(key.name());
-        text.push_str("::");
-        text.push_str(value);
-    }
-    Ok(text)
+    write_terms(
+        terms
+            .iter()
+            .map(|(key, value)| (key.name(), value.as_ref())),
+    )
 }
 
-/// Reads filter text, in any key order.
+/// Reads filter text, in any key order: [`read_terms`] with [`KEYS`], each
+/// value read as its key says.
 ///
 /// One pair of surrounding single quotes is accepted, as the SWR docs show
 /// them (`'center::self|namespace::team'`); no real client sends them. The

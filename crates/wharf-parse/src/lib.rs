@@ -1,6 +1,6 @@
 //! Text formats of the SWR API, read strictly and written back exactly:
 //! the `Content-Range` response header and the `filter` query parameter of
-//! the list-repositories call.
+//! the list calls.
 //!
 //! ```
 //! use wharf_model::{PageRequest, RepositoryQuery};
@@ -23,15 +23,17 @@
 //! what was expected and at which byte. Nothing here does I/O or url-encoding.
 //!
 //! - [`content_range`]: [`ContentRange`], `offset-count/total`.
-//! - [`filter`]: [`RepositoryQuery`](wharf_model::RepositoryQuery) to and
-//!   from filter text and plain query parameters.
+//! - [`filter`]: filter text for any set of keys ([`read_terms`],
+//!   [`write_terms`]), and [`RepositoryQuery`](wharf_model::RepositoryQuery)
+//!   to and from filter text and plain query parameters.
 
 pub mod content_range;
 pub mod filter;
 
 pub use content_range::{ContentRange, ContentRangeError, ContentRangeErrorKind, Total};
 pub use filter::{
-    FilterError, FilterErrorKind, from_query_params, parse_filter, to_filter, to_query_params,
+    FilterError, FilterErrorKind, Term, from_query_params, parse_filter, read_terms, to_filter,
+    to_query_params, write_terms,
 };
 
 /// Runs the README's example as a doc test.

@@ -9,10 +9,10 @@ use super::key::Key;
 use super::value::{boolean_text, check_limit, check_text};
 
 /// One term: a key and its unencoded value.
-pub(super) type Term<'q> = (Key, Cow<'q, str>);
+pub(super) type Pair<'q> = (Key, Cow<'q, str>);
 
 /// The terms of `query`, in the order of [`KEYS`](super::KEYS), each value checked.
-pub(super) fn terms(query: &RepositoryQuery) -> Result<Vec<Term<'_>>, FilterError> {
+pub(super) fn terms(query: &RepositoryQuery) -> Result<Vec<Pair<'_>>, FilterError> {
     if let Some(page) = &query.page {
         check_limit(page.limit)?;
     }
@@ -32,7 +32,7 @@ pub(super) fn terms(query: &RepositoryQuery) -> Result<Vec<Term<'_>>, FilterErro
     let mut terms = Vec::with_capacity(values.len());
     for (key, value) in Key::ALL.into_iter().zip(values) {
         if let Some(value) = value {
-            check_text(key, &value, None)?;
+            check_text(key.name(), &value, None)?;
             terms.push((key, value));
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use wharf_model::UnknownValue;
 
-use super::key::{KEYS, Key};
+use super::key::Key;
 
 /// What kind of mistake a [`FilterError`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,8 +19,11 @@ pub enum FilterErrorKind {
     NoSeparator,
     /// A term starts with `::`.
     EmptyKey,
-    /// A key wharf does not know.
+    /// A key that is not among those the text is read with.
     UnknownKey,
+    /// A key that cannot be written: empty, or holding anything but ASCII
+    /// letters, digits and `_`.
+    InvalidKey,
     /// A key given twice.
     RepeatedKey,
     /// A key with nothing after `::`.
@@ -120,8 +123,8 @@ impl FilterError {
         }
     }
 
-    fn with_key(mut self, key: Key) -> Self {
-        self.inner.key = Some(Cow::Borrowed(key.name()));
+    fn with_key(mut self, key: &'static str) -> Self {
+        self.inner.key = Some(Cow::Borrowed(key));
         self
     }
 
@@ -151,21 +154,32 @@ impl FilterError {
         FilterError::new(FilterErrorKind::EmptyKey, Some(at)).with_text(term)
     }
 
-    pub(super) fn unknown_key(key: &str, at: usize) -> Self {
-        let mut err = FilterError::new(FilterErrorKind::UnknownKey, Some(at));
+    /// `key`, at byte `at`, is none of `keys`, which the message lists.
+    pub(super) fn unknown_key(key: &str, at: usize, keys: &[&str]) -> Self {
+        let mut err = FilterError::new(FilterErrorKind::UnknownKey, Some(at))
+            .with_expected(format!("one of {}", keys.join(", ")));
         err.inner.key = Some(Cow::Owned(key.to_owned()));
         err
     }
 
-    pub(super) fn repeated_key(key: Key, at: Option<usize>) -> Self {
+    pub(super) fn invalid_key(key: &'static str) -> Self {
+        FilterError::new(FilterErrorKind::InvalidKey, None).with_key(key)
+    }
+
+    pub(super) fn repeated_key(key: &'static str, at: Option<usize>) -> Self {
         FilterError::new(FilterErrorKind::RepeatedKey, at).with_key(key)
     }
 
-    pub(super) fn empty_value(key: Key, at: Option<usize>) -> Self {
+    pub(super) fn empty_value(key: &'static str, at: Option<usize>) -> Self {
         FilterError::new(FilterErrorKind::EmptyValue, at).with_key(key)
     }
 
-    pub(super) fn forbidden(key: Key, value: &str, found: &'static str, at: Option<usize>) -> Self {
+    pub(super) fn forbidden(
+        key: &'static str,
+        value: &str,
+        found: &'static str,
+        at: Option<usize>,
+    ) -> Self {
         FilterError::new(FilterErrorKind::ForbiddenInValue, at)
             .with_key(key)
             .with_text(value)
@@ -179,7 +193,7 @@ impl FilterError {
         at: Option<usize>,
     ) -> Self {
         FilterError::new(FilterErrorKind::InvalidValue, at)
-            .with_key(key)
+            .with_key(key.name())
             .with_text(value)
             .with_expected(expected)
     }
@@ -187,7 +201,7 @@ impl FilterError {
     pub(super) fn unknown_value(key: Key, source: UnknownValue, at: Option<usize>) -> Self {
         let expected = format!("one of {}", source.expected().join(", "));
         let mut err = FilterError::new(FilterErrorKind::InvalidValue, at)
-            .with_key(key)
+            .with_key(key.name())
             .with_text(source.value())
             .with_expected(expected);
         err.inner.source = Some(source);
@@ -196,7 +210,7 @@ impl FilterError {
 
     pub(super) fn unpaired(present: Key, missing: Key, at: Option<usize>) -> Self {
         FilterError::new(FilterErrorKind::UnpairedPage, at)
-            .with_key(present)
+            .with_key(present.name())
             .with_expected(missing.name())
     }
 
@@ -230,12 +244,12 @@ impl FilterError {
                 write!(f, "term {text:?}{at} has no key: expected `key::value`")
             }
             FilterErrorKind::UnknownKey => {
-                write!(
-                    f,
-                    "unknown key {key:?}{at}: expected one of {}",
-                    KEYS.join(", ")
-                )
+                write!(f, "unknown key {key:?}{at}: expected {expected}")
             }
+            FilterErrorKind::InvalidKey => write!(
+                f,
+                "invalid key {key:?}: expected ASCII letters, digits and `_`"
+            ),
             FilterErrorKind::RepeatedKey => {
                 write!(
                     f,

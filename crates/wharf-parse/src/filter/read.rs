@@ -4,49 +4,23 @@ use wharf_model::{Category, PageRequest, RepositoryQuery};
 
 use super::error::FilterError;
 use super::key::{KEYS, Key};
+use super::terms::Terms;
 use super::value::{boolean, check_text, limit, offset, wire};
 
-/// Reads filter text, with or without the surrounding single quotes.
+/// Reads filter text, with or without the surrounding single quotes: the
+/// grammar is [`Terms`]'s, and each value is given its meaning as its term
+/// is reached, so the first mistake in the text is the one reported.
 pub(super) fn read_text(input: &str) -> Result<RepositoryQuery, FilterError> {
-    read_body(input).map_err(|err| err.in_text(input))
-}
-
-fn read_body(input: &str) -> Result<RepositoryQuery, FilterError> {
-    let (body, base) = unquote(input)?;
-    if body.is_empty() {
-        return Err(FilterError::empty());
-    }
     let mut fields = Fields::default();
-    let mut at = base;
-    for term in body.split('|') {
-        read_term(&mut fields, term, at)?;
-        at = at.saturating_add(term.len()).saturating_add(1);
+    for term in Terms::new(input, &KEYS) {
+        let term = term?;
+        // Every key `Terms` gives is one of `KEYS`.
+        Key::from_name(term.key)
+            .ok_or_else(|| FilterError::unknown_key(term.key, term.key_at, &KEYS))
+            .and_then(|key| fields.set(key, term.value, Some(term.key_at), Some(term.value_at)))
+            .map_err(|err| err.in_text(input))?;
     }
-    fields.finish(true)
-}
-
-/// Strips one pair of surrounding `'`; returns the body and where it starts.
-fn unquote(input: &str) -> Result<(&str, usize), FilterError> {
-    let Some(inner) = input.strip_prefix('\'') else {
-        return Ok((input, 0));
-    };
-    inner
-        .strip_suffix('\'')
-        .map(|body| (body, 1))
-        .ok_or_else(FilterError::unmatched_quote)
-}
-
-/// Reads one `key::value` term that starts at byte `at`.
-fn read_term(fields: &mut Fields, term: &str, at: usize) -> Result<(), FilterError> {
-    let Some((key, value)) = term.split_once("::") else {
-        return Err(FilterError::no_separator(term, at));
-    };
-    if key.is_empty() {
-        return Err(FilterError::empty_key(term, at));
-    }
-    let key = Key::from_name(key).ok_or_else(|| FilterError::unknown_key(key, at))?;
-    let value_at = at.saturating_add(key.name().len()).saturating_add(2);
-    fields.set(key, value, Some(at), Some(value_at))
+    fields.finish(true).map_err(|err| err.in_text(input))
 }
 
 /// Reads query parameters, ignoring those that are not filter keys.
@@ -86,12 +60,15 @@ impl Fields {
     ) -> Result<(), FilterError> {
         let seen = self.seen.get_mut(key.index());
         match seen {
-            Some(Some(_)) => return Err(FilterError::repeated_key(key, at)),
+            Some(Some(_)) => return Err(FilterError::repeated_key(key.name(), at)),
             Some(slot) => *slot = Some(at),
             // Cannot happen: every key has a slot. Refuse rather than panic.
-            None => return Err(FilterError::unknown_key(key.name(), at.unwrap_or(0))),
+            None => {
+                let at = at.unwrap_or(0);
+                return Err(FilterError::unknown_key(key.name(), at, &KEYS));
+            }
         }
-        check_text(key, value, value_at)?;
+        check_text(key.name(), value, value_at)?;
         self.set_value(key, value, value_at)
     }
 

@@ -15,10 +15,15 @@ const OFFSET_RANGE: &str = "an integer in 0..=18446744073709551615";
 /// What a valid `is_public` looks like, for messages.
 const BOOL_VALUES: &str = "true or false";
 
-/// Refuses an empty value, or one that would inject terms (`|` or `::`).
+/// Refuses an empty value of `key`, or one that would inject terms (`|` or
+/// `::`).
 ///
 /// `at` is where the value starts in filter text, when there is one.
-pub(super) fn check_text(key: Key, value: &str, at: Option<usize>) -> Result<(), FilterError> {
+pub(super) fn check_text(
+    key: &'static str,
+    value: &str,
+    at: Option<usize>,
+) -> Result<(), FilterError> {
     if value.is_empty() {
         return Err(FilterError::empty_value(key, at));
     }
