@@ -15,6 +15,26 @@ use std::path::PathBuf;
 pub mod fixtures;
 pub mod replay;
 
+/// A client config of `emulator`'s SWR side, signed with its demo AK/SK.
+///
+/// # Panics
+/// When the emulator's URL or demo credentials are refused: a test cannot run.
+pub fn swr_config(emulator: &wharf_emulator::Emulator) -> wharf::SwrConfig {
+    wharf::SwrConfig::endpoint(&emulator.base_url())
+        .and_then(|config| config.with_env_credentials(&wharf_emulator::demo_env))
+        .expect("a config of the emulator")
+}
+
+/// A client config of `emulator`'s UHub side, signed with its demo key pair.
+///
+/// # Panics
+/// When the emulator's URL or demo credentials are refused: a test cannot run.
+pub fn uhub_config(emulator: &wharf_emulator::Emulator) -> wharf::UhubConfig {
+    wharf::UhubConfig::endpoint(&emulator.base_url())
+        .and_then(|config| config.with_env_credentials(&wharf_emulator::demo_env))
+        .expect("a config of the emulator")
+}
+
 /// The folder that holds the fixtures.
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")

@@ -69,8 +69,8 @@ fn uhub_sends(name: &str) -> bool {
 #[tokio::test]
 async fn names_that_could_leave_their_path_are_refused_before_any_request() {
     let emulator = emulator().await;
-    let swr = SwrClient::new(wharf::emulator::swr_config(&emulator).unwrap()).unwrap();
-    let uhub = UhubClient::new(wharf::emulator::uhub_config(&emulator).unwrap()).unwrap();
+    let swr = SwrClient::new(wharf_tests::swr_config(&emulator)).unwrap();
+    let uhub = UhubClient::new(wharf_tests::uhub_config(&emulator)).unwrap();
     let swr_catalog = SwrCatalog::new(swr.clone());
     let uhub_catalog = UhubCatalog::new(uhub.clone());
     // Checks `result`: refused before sending when `refused`, else sent and

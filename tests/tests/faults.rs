@@ -65,13 +65,13 @@ fn options_with(mut options: ClientOptions, max_attempts: u32, attempt: Duration
 }
 
 fn swr(emulator: &Emulator, max_attempts: u32, attempt: Duration) -> SwrClient {
-    let mut config = wharf::emulator::swr_config(emulator).unwrap();
+    let mut config = wharf_tests::swr_config(emulator);
     config.options = options_with(config.options, max_attempts, attempt);
     SwrClient::new(config).unwrap()
 }
 
 fn uhub(emulator: &Emulator, max_attempts: u32, attempt: Duration) -> UhubClient {
-    let mut config = wharf::emulator::uhub_config(emulator).unwrap();
+    let mut config = wharf_tests::uhub_config(emulator);
     config.options = options_with(config.options, max_attempts, attempt);
     UhubClient::new(config).unwrap()
 }
@@ -319,7 +319,7 @@ async fn a_catalog_changed_during_a_faulty_listing_is_reported() {
                 // before the cursor.
                 let next = Mutex::new(Some(with_one_more(&dataset)));
                 let target = Arc::clone(&emulator);
-                let mut config = wharf::emulator::swr_config(&emulator).unwrap();
+                let mut config = wharf_tests::swr_config(&emulator);
                 config.options = options(config.options, 10);
                 config.options.progress = Some(Arc::new(move |_: &wharf::paginate::Progress| {
                     if let Some(next) = next.lock().unwrap().take() {

@@ -86,48 +86,40 @@ const CI_STEPS: &[Step] = &[
             "test-util",
         ],
     },
+    // The `wharf` command without its demo registry, and so without the emulator.
+    Step {
+        name: "cli without demo",
+        program: "cargo",
+        args: &["check", "-q", "-p", "wharf-cli", "--no-default-features"],
+    },
+    // Dependencies point one way: the client library never compiles its
+    // test server, whatever its features.
+    Step {
+        name: "layers",
+        program: "bash",
+        args: &[
+            "-c",
+            "set -o pipefail; tree=$(cargo tree -p wharf --all-features -e normal --prefix none) \
+             && if grep -q '^wharf-emulator ' <<<\"$tree\"; then \
+             echo 'wharf depends on wharf-emulator (cargo tree -p wharf --all-features -e normal)'; \
+             exit 1; fi",
+        ],
+    },
     // The examples run against an in-process emulator.
     Step {
         name: "example list_repositories",
         program: "cargo",
-        args: &[
-            "run",
-            "-q",
-            "-p",
-            "wharf",
-            "--features",
-            "emulator",
-            "--example",
-            "list_repositories",
-        ],
+        args: &["run", "-q", "-p", "wharf", "--example", "list_repositories"],
     },
     Step {
         name: "example catalog",
         program: "cargo",
-        args: &[
-            "run",
-            "-q",
-            "-p",
-            "wharf",
-            "--features",
-            "emulator",
-            "--example",
-            "catalog",
-        ],
+        args: &["run", "-q", "-p", "wharf", "--example", "catalog"],
     },
     Step {
         name: "example uhub_images",
         program: "cargo",
-        args: &[
-            "run",
-            "-q",
-            "-p",
-            "wharf",
-            "--features",
-            "emulator",
-            "--example",
-            "uhub_images",
-        ],
+        args: &["run", "-q", "-p", "wharf", "--example", "uhub_images"],
     },
     // The official Python SDKs, unchanged, page through the emulator. The script
     // makes its own virtualenv and installs the pinned SDKs from PyPI.

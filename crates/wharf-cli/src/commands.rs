@@ -38,7 +38,7 @@ async fn list(
     let global = &cli.global;
     let is_official = matches!(cli.command, Command::Official { .. });
     let target = settings.target(global, is_official)?;
-    let kind = target.kind;
+    let kind = target.kind();
     let mut selection = Selection::default();
     match &cli.command {
         Command::Repos(args) if kind == CatalogKind::Swr => {

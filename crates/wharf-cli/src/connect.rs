@@ -1,22 +1,22 @@
-//! Opening the catalog a command lists: a client on the settings, or the
-//! built-in demo registry in process.
+//! Opening the catalog a command lists, through the library's one connect
+//! path: a catalog spec, the settings' lookup and the client's options; or
+//! the built-in demo registry in process, opened the same way.
 
 use std::sync::Arc;
 
-use wharf::catalog::{CatalogKind, OfficialCatalog, SwrCatalog, UhubCatalog};
-use wharf::emulator::Emulator;
+use wharf::catalog::{CatalogKind, CatalogSpec, ConnectOptions};
 use wharf::model::RepositoryQuery;
-use wharf::{Catalog, ClientOptions, SwrClient, SwrConfig, UhubClient, UhubConfig, env};
+use wharf::{Catalog, ClientOptions, CredentialSource};
 
 use crate::fail::{CliError, Exit};
-use crate::settings::{Credentials, Place, Settings, Target};
+use crate::settings::{Settings, Target};
 
 /// An open catalog, and the demo registry serving it when there is one
 /// (it stops when this is dropped).
 pub struct Connected {
     /// The catalog.
     pub catalog: Arc<dyn Catalog>,
-    _demo: Option<Emulator>,
+    _demo: Option<Demo>,
 }
 
 /// Which repositories a catalog lists: SWR's own, those `repositories`
@@ -42,23 +42,22 @@ pub async fn open(
     if let Some(timeout) = settings.timeout {
         options.timeouts = options.timeouts.with_operation(timeout);
     }
-    let demo = match target.place {
-        Place::Demo => Some(start_demo(quiet).await?),
-        _ => None,
-    };
-    let on = demo.as_ref();
-    let catalog: Arc<dyn Catalog> = match target.kind {
-        CatalogKind::Uhub => Arc::new(UhubCatalog::new(uhub(&target, on, settings, options)?)),
-        CatalogKind::SwrOfficial => {
-            let catalog = OfficialCatalog::new(swr(&target, on, settings, options)?);
-            match selection.image_name {
-                Some(name) => Arc::new(catalog.with_image_name(name)),
-                None => Arc::new(catalog),
-            }
+    let mut connect = ConnectOptions::from(options);
+    connect.repositories = selection.repositories;
+    connect.image_name = selection.image_name;
+    let (catalog, demo) = match target {
+        Target::Spec { spec, credentials } => {
+            connect.credential_source = Some(credentials);
+            let catalog = spec.connect_with(&|name| settings.lookup(name), connect)?;
+            (catalog, None)
         }
-        _ => {
-            let catalog = SwrCatalog::new(swr(&target, on, settings, options)?);
-            Arc::new(catalog.with_query(selection.repositories))
+        Target::Demo(kind) => {
+            let demo = Demo::start(quiet).await?;
+            connect.credential_source = Some(CredentialSource::Described(
+                "the demo registry's demo credentials".to_owned(),
+            ));
+            let catalog = demo.spec(kind)?.connect_with(&Demo::env, connect)?;
+            (catalog, Some(demo))
         }
     };
     Ok(Connected {
@@ -67,75 +66,64 @@ pub async fn open(
     })
 }
 
-async fn start_demo(quiet: bool) -> Result<Emulator, CliError> {
-    let emulator = Emulator::builder()
-        .log_requests(false)
-        .start()
-        .await
-        .map_err(|e| CliError::new(Exit::Other, format!("cannot start the demo registry: {e}")))?;
-    if !quiet {
-        eprintln!(
-            "wharf: no registry configured, so this is the built-in demo registry; \
-             set credentials and --region, or --catalog, for a real one (see --help)"
-        );
-    }
-    Ok(emulator)
-}
+/// The built-in demo registry: the emulator in process, with its demo
+/// dataset and credentials.
+#[cfg(feature = "demo")]
+struct Demo(wharf_emulator::Emulator);
 
-fn swr(
-    target: &Target,
-    demo: Option<&Emulator>,
-    settings: &Settings,
-    options: ClientOptions,
-) -> Result<SwrClient, CliError> {
-    let mut config = match (&target.place, demo) {
-        (_, Some(emulator)) => wharf::emulator::swr_config(emulator)?,
-        (Place::Url(url, _), None) => SwrConfig::endpoint(url)?,
-        (Place::Region(region), None) => SwrConfig::region(region)?,
-        (Place::Demo, None) => unreachable_place()?,
-    };
-    if let Credentials::Lookup(source) = &target.credentials {
-        // A spec's project beats the environment's.
-        let lookup = |name: &str| match name {
-            env::HUAWEICLOUD_SDK_PROJECT_ID => {
-                target.project.clone().or_else(|| settings.lookup(name))
-            }
-            _ => settings.lookup(name),
+#[cfg(feature = "demo")]
+impl Demo {
+    async fn start(quiet: bool) -> Result<Demo, CliError> {
+        let emulator = wharf_emulator::Emulator::builder()
+            .log_requests(false)
+            .start()
+            .await
+            .map_err(|e| {
+                CliError::new(Exit::Other, format!("cannot start the demo registry: {e}"))
+            })?;
+        if !quiet {
+            eprintln!(
+                "wharf: no registry configured, so this is the built-in demo registry; \
+                 set credentials and --region, or --catalog, for a real one (see --help)"
+            );
+        }
+        Ok(Demo(emulator))
+    }
+
+    /// Its catalog of `kind`.
+    fn spec(&self, kind: CatalogKind) -> Result<CatalogSpec, CliError> {
+        let text = match kind {
+            CatalogKind::Uhub => self.0.uhub_spec(),
+            CatalogKind::SwrOfficial => self.0.swr_official_spec(),
+            _ => self.0.swr_spec(),
         };
-        config = config.with_env_credentials(&lookup)?;
-        config.credential_source = source.clone();
+        text.parse()
+            .map_err(|e| CliError::new(Exit::Other, format!("the demo registry's spec: {e}")))
     }
-    config.options = options;
-    Ok(SwrClient::new(config)?)
+
+    /// Its credentials, by the official variables' names.
+    fn env(name: &str) -> Option<String> {
+        wharf_emulator::demo_env(name)
+    }
 }
 
-fn uhub(
-    target: &Target,
-    demo: Option<&Emulator>,
-    settings: &Settings,
-    options: ClientOptions,
-) -> Result<UhubClient, CliError> {
-    let mut config = match (&target.place, demo) {
-        (_, Some(emulator)) => wharf::emulator::uhub_config(emulator)?,
-        (Place::Url(url, _), None) => UhubConfig::endpoint(url)?,
-        (Place::Region(region), None) => UhubConfig::region(region)?,
-        (Place::Demo, None) => unreachable_place()?,
-    };
-    if let Place::Url(_, Some(region)) = &target.place {
-        config.region = Some(region.clone());
-    }
-    if let Credentials::Lookup(source) = &target.credentials {
-        config = config.with_env_credentials(&|name| settings.lookup(name))?;
-        config.credential_source = source.clone();
-    }
-    if target.project.is_some() {
-        config.project_id.clone_from(&target.project);
-    }
-    config.options = options;
-    Ok(UhubClient::new(config)?)
-}
+/// Without the `demo` feature there is no demo registry to start.
+#[cfg(not(feature = "demo"))]
+enum Demo {}
 
-/// A demo with no emulator cannot happen: the demo starts one first.
-fn unreachable_place<T>() -> Result<T, CliError> {
-    Err(CliError::new(Exit::Other, "no endpoint to connect to"))
+#[cfg(not(feature = "demo"))]
+impl Demo {
+    async fn start(_quiet: bool) -> Result<Demo, CliError> {
+        let what = "no registry configured: set credentials and --region, or --catalog \
+                    (this build of wharf has no built-in demo registry)";
+        Err(CliError::new(Exit::Usage, what))
+    }
+
+    fn spec(&self, _kind: CatalogKind) -> Result<CatalogSpec, CliError> {
+        match *self {}
+    }
+
+    fn env(_name: &str) -> Option<String> {
+        None
+    }
 }

@@ -35,7 +35,7 @@ use crate::args::{DiffArgs, Global};
 use crate::commands;
 use crate::connect::{self, Connected};
 use crate::fail::{CliError, Exit};
-use crate::settings::{Credentials, Place, Settings, Target};
+use crate::settings::{Settings, Target};
 use compare::{Difference, Pair, Repositories, TagFacts, Tags, Tally};
 use report::{Report, SideFacts};
 
@@ -242,13 +242,7 @@ fn side_target(role: &str, text: &str, settings: &Settings) -> Result<(Target, S
         _ => None,
     };
     if let Some(kind) = demo {
-        let target = Target {
-            kind,
-            place: Place::Demo,
-            project: None,
-            credentials: Credentials::None,
-        };
-        return Ok((target, text.to_owned()));
+        return Ok((Target::Demo(kind), text.to_owned()));
     }
     // The error quotes no more of the text than the spec parser does, in
     // case a secret was pasted into it.
@@ -256,5 +250,6 @@ fn side_target(role: &str, text: &str, settings: &Settings) -> Result<(Target, S
         let what = format!("{role}: {e}; a side is a spec such as swr://cn-north-4, or demo");
         CliError::new(Exit::Usage, what)
     })?;
-    Ok((settings.target_for_spec(&spec), spec.to_string()))
+    let name = spec.to_string();
+    Ok((settings.target_for_spec(spec), name))
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use wharf::catalog::{CatalogKind, CatalogSpec};
+use wharf::catalog::{CatalogKind, CatalogSpec, SpecError};
 use wharf::{CredentialSource, ListOptions, env};
 
 use crate::args::{Global, Provider};
@@ -11,33 +11,44 @@ use crate::config::{self, Loaded, Profile};
 use crate::fail::{CliError, Exit};
 
 /// What one command connects to.
-pub struct Target {
+pub enum Target {
+    /// The catalog `spec` names, with credentials read through
+    /// [`Settings::lookup`]; errors say they came from `credentials`.
+    Spec {
+        /// Which catalog, where.
+        spec: CatalogSpec,
+        /// Where the credentials come from, for messages.
+        credentials: CredentialSource,
+    },
+    /// The built-in demo registry, as a catalog of this kind.
+    Demo(CatalogKind),
+}
+
+impl Target {
     /// Which catalog.
-    pub kind: CatalogKind,
-    /// Where: a region, a URL, or the built-in demo.
-    pub place: Place,
-    /// The project id.
-    pub project: Option<String>,
-    /// Credentials, read through [`Settings::lookup`].
-    pub credentials: Credentials,
-}
+    pub fn kind(&self) -> CatalogKind {
+        match self {
+            Target::Spec { spec, .. } => spec.kind(),
+            Target::Demo(kind) => *kind,
+        }
+    }
 
-/// Where a catalog is.
-pub enum Place {
-    /// A public region.
-    Region(String),
-    /// A base URL; for UHub, with its region if given.
-    Url(String, Option<String>),
-    /// The in-process emulator with its demo dataset.
-    Demo,
-}
-
-/// Where the credentials come from.
-pub enum Credentials {
-    /// The environment or the profile, by variable name.
-    Lookup(CredentialSource),
-    /// None configured.
-    None,
+    /// The same place, listing SWR's official images.
+    fn official(self) -> Result<Target, CliError> {
+        if self.kind() == CatalogKind::Uhub {
+            let what = "official images are SWR's: drop --provider uhub";
+            return Err(CliError::new(Exit::Usage, what));
+        }
+        Ok(match self {
+            Target::Spec { spec, credentials } => Target::Spec {
+                spec: spec
+                    .with_kind(CatalogKind::SwrOfficial)
+                    .map_err(|e| CliError::new(Exit::Usage, format!("official images: {e}")))?,
+                credentials,
+            },
+            Target::Demo(_) => Target::Demo(CatalogKind::SwrOfficial),
+        })
+    }
 }
 
 /// Everything read from flags, environment and profile, for one run.
@@ -103,20 +114,18 @@ impl Settings {
     /// sent.
     pub fn target(&self, global: &Global, official: bool) -> Result<Target, CliError> {
         let profile = self.profile.as_ref().map(|l| &l.profile);
-        let mut target = match self.catalog_spec(global) {
-            Some((spec, source)) => {
-                let target = self.target_of_text(&spec, &source)?;
-                self.check_no_other_place(global, &spec, &source, target.kind)?;
-                target
+        let target = match self.catalog_spec(global) {
+            Some((text, source)) => {
+                let spec: CatalogSpec = text
+                    .parse()
+                    .map_err(|e| CliError::new(Exit::Usage, format!("{source}: {e}")))?;
+                self.check_no_other_place(global, &text, &source, spec.kind())?;
+                self.target_for_spec(spec)
             }
             None => self.target_of_parts(global, profile)?,
         };
         if official {
-            if target.kind == CatalogKind::Uhub {
-                let what = "official images are SWR's: drop --provider uhub";
-                return Err(CliError::new(Exit::Usage, what));
-            }
-            target.kind = CatalogKind::SwrOfficial;
+            return target.official();
         }
         Ok(target)
     }
@@ -181,24 +190,22 @@ impl Settings {
         Ok(())
     }
 
-    fn target_of_text(&self, text: &str, source: &str) -> Result<Target, CliError> {
-        let spec: CatalogSpec = text
-            .parse()
-            .map_err(|e| CliError::new(Exit::Usage, format!("{source}: {e}")))?;
-        Ok(self.target_for_spec(&spec))
-    }
-
     /// The catalog `spec` names, with credentials from the environment or
     /// the profile: how `diff` opens each of its two sides.
-    pub fn target_for_spec(&self, spec: &CatalogSpec) -> Target {
-        let place = match spec.base_url() {
-            Some(url) => Place::Url(url, spec.region().map(str::to_owned)),
-            None => Place::Region(spec.region().unwrap_or_default().to_owned()),
+    pub fn target_for_spec(&self, spec: CatalogSpec) -> Target {
+        let names: &[&'static str] = match spec.kind() {
+            CatalogKind::Uhub => &[env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
+            _ => &[env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
         };
-        let project = spec.project().map(str::to_owned);
-        self.with_credentials(spec.kind(), place, project)
+        Target::Spec {
+            spec,
+            credentials: self.source(names),
+        }
     }
 
+    /// The catalog that `--provider`, `--endpoint` and `--region` (or the
+    /// environment and profile) name; the demo registry when they name no
+    /// place.
     fn target_of_parts(
         &self,
         global: &Global,
@@ -215,58 +222,64 @@ impl Settings {
                 }
             },
         };
-        let (kind, region_var) = match provider {
-            Provider::Swr => (CatalogKind::Swr, env::HUAWEICLOUD_SDK_REGION),
-            Provider::Uhub => (CatalogKind::Uhub, env::UCLOUD_REGION),
+        let (kind, region_var, keys) = match provider {
+            Provider::Swr => (
+                CatalogKind::Swr,
+                env::HUAWEICLOUD_SDK_REGION,
+                [env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
+            ),
+            Provider::Uhub => (
+                CatalogKind::Uhub,
+                env::UCLOUD_REGION,
+                [env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
+            ),
         };
         let region = global.region.clone().or_else(|| self.lookup(region_var));
         let endpoint = global
             .endpoint
             .clone()
             .or_else(|| profile.and_then(|p| p.endpoint.clone()));
-        let place = match (endpoint, region) {
-            (Some(url), region) => Place::Url(url, region),
-            (None, Some(region)) => Place::Region(region),
-            (None, None) => Place::Demo,
+        let spec = match (endpoint, region) {
+            (Some(url), region) => {
+                let spec = CatalogSpec::at_endpoint(kind, &url)
+                    .map_err(|e| not_a_place("endpoint", &url, &e))?;
+                match region {
+                    // SWR signs no region: an endpoint says all there is.
+                    Some(region) if kind == CatalogKind::Uhub => spec
+                        .with_region(&region)
+                        .map_err(|e| not_a_place("region", &region, &e))?,
+                    _ => spec,
+                }
+            }
+            (None, Some(region)) => CatalogSpec::in_region(kind, &region)
+                .map_err(|e| not_a_place("region", &region, &e))?,
+            (None, None) if keys.iter().any(|n| self.lookup(n).is_some()) => {
+                // Credentials with no place: the public endpoint needs a region.
+                let what = format!(
+                    "credentials are set but no region: pass --region (or set {region_var}), \
+                     --endpoint or --catalog"
+                );
+                return Err(CliError::new(Exit::Usage, what));
+            }
+            (None, None) => return Ok(Target::Demo(kind)),
         };
-        let project_var = match provider {
-            Provider::Swr => env::HUAWEICLOUD_SDK_PROJECT_ID,
-            Provider::Uhub => env::UCLOUD_PROJECT_ID,
-        };
-        let project = self.lookup(project_var);
-        let mut target = self.with_credentials(kind, place, project);
-        // Credentials with no place: the public endpoint needs a region.
-        if matches!(target.place, Place::Demo) && !matches!(target.credentials, Credentials::None) {
-            let what = format!(
-                "credentials are set but no region: pass --region (or set {region_var}), \
-                 --endpoint or --catalog"
-            );
-            return Err(CliError::new(Exit::Usage, what));
-        }
-        if matches!(target.place, Place::Demo) {
-            target.project = None;
-        }
-        Ok(target)
+        Ok(self.target_for_spec(spec))
     }
+}
 
-    fn with_credentials(&self, kind: CatalogKind, place: Place, project: Option<String>) -> Target {
-        let names: &[&'static str] = match kind {
-            CatalogKind::Uhub => &[env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
-            _ => &[env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
-        };
-        let any = names.iter().any(|n| self.lookup(n).is_some());
-        let credentials = if any {
-            Credentials::Lookup(self.source(names))
-        } else {
-            Credentials::None
-        };
-        Target {
-            kind,
-            place,
-            project,
-            credentials,
-        }
-    }
+/// A usage error: `value`, given as the `what`, names no place. Only an
+/// endpoint's error points into the value itself.
+fn not_a_place(what: &str, value: &str, e: &SpecError) -> CliError {
+    let at = match what {
+        "endpoint" => format!("at character {} ", e.position()),
+        _ => String::new(),
+    };
+    let detail = format!(
+        "the {what} {value:?} is not valid: {at}expected {}, found {}",
+        e.expected(),
+        e.found()
+    );
+    CliError::new(Exit::Usage, detail)
 }
 
 /// `profile "NAME" in PATH`, for messages.

@@ -468,6 +468,40 @@ fn requests_go_only_where_the_user_said() {
     assert!(a.reached(), "the catalog's server was asked");
 }
 
+/// The command opens catalogs through the library's connect path, so it
+/// refuses what the library refuses: a spec's project travels in a signed
+/// header, and with no keys there is nothing to sign it with. It used to
+/// drop the project silently and list unsigned.
+#[test]
+fn places_are_read_as_the_library_reads_them() {
+    let server = Listener::new();
+    let refused = |command: &mut Command, said: &str| {
+        let out = run(command);
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), 2, "{stderr}");
+        assert!(stderr.contains(said), "{said:?} in {stderr}");
+        assert_eq!(text(&out.stdout), "");
+    };
+    let with_project = format!("swr+{}?project=p-1", server.url());
+    refused(
+        &mut wharf(&["--catalog", &with_project, "repos"]),
+        "the spec's project \"p-1\" travels with credentials, and there are none",
+    );
+    refused(
+        &mut wharf(&["--endpoint", "http://127.0.0.1:99999", "repos"]),
+        "the endpoint \"http://127.0.0.1:99999\" is not valid: at character 17 expected a port number in 1..=65535",
+    );
+    refused(
+        &mut wharf(&["--endpoint", &format!("{}/v2", server.url()), "repos"]),
+        "(a spec has no path)",
+    );
+    refused(
+        &mut wharf(&["--provider", "uhub", "--region", "cn_bj2", "repos"]),
+        "the region \"cn_bj2\" is not valid",
+    );
+    assert!(!server.reached(), "nothing was sent");
+}
+
 #[test]
 fn a_config_file_that_wharf_config_names_must_exist() {
     let out = run(wharf(&["repos"]).env("WHARF_CONFIG", "/nonexistent/wharf/named.toml"));

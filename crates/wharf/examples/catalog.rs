@@ -2,7 +2,7 @@
 //! tags of SWR and of UHub, from catalog specs.
 //!
 //! ```text
-//! cargo run -p wharf --features emulator --example catalog
+//! cargo run -p wharf --example catalog
 //! ```
 //!
 //! Both specs point at an in-process emulator; against the real services use
@@ -14,21 +14,7 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use wharf::Catalog;
 use wharf::catalog::open;
-use wharf::emulator::{
-    DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY, DEMO_UCLOUD_PUBLIC_KEY, Emulator,
-};
-
-/// The demo credentials, as the official variables would carry them.
-fn demo_env(name: &str) -> Option<String> {
-    let value = match name {
-        "HUAWEICLOUD_SDK_AK" => DEMO_HUAWEI_AK,
-        "HUAWEICLOUD_SDK_SK" => DEMO_HUAWEI_SK,
-        "UCLOUD_PUBLIC_KEY" => DEMO_UCLOUD_PUBLIC_KEY,
-        "UCLOUD_PRIVATE_KEY" => DEMO_UCLOUD_PRIVATE_KEY,
-        _ => return None,
-    };
-    Some(value.to_owned())
-}
+use wharf_emulator::{Emulator, demo_env};
 
 /// Repositories and tags of one catalog, whatever its provider.
 async fn count(catalog: Arc<dyn Catalog>) -> Result<(usize, usize), wharf::Error> {
@@ -47,11 +33,10 @@ async fn count(catalog: Arc<dyn Catalog>) -> Result<(usize, usize), wharf::Error
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::builder().start().await?;
-    let base = emulator.base_url();
     for spec in [
-        format!("swr+{base}"),
-        format!("uhub+{base}"),
-        format!("swr-official+{base}"),
+        emulator.swr_spec(),
+        emulator.uhub_spec(),
+        emulator.swr_official_spec(),
     ] {
         let catalog = open(&spec, &demo_env)?;
         let (repositories, tags) = count(Arc::clone(&catalog)).await?;

@@ -2,7 +2,7 @@
 //! the listing's summary.
 //!
 //! ```text
-//! cargo run -p wharf --features emulator --example list_repositories
+//! cargo run -p wharf --example list_repositories
 //! ```
 //!
 //! It runs against an in-process emulator with a generated catalog; against
@@ -10,9 +10,9 @@
 //! (`HUAWEICLOUD_SDK_REGION`, `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`).
 
 use futures::StreamExt;
-use wharf::SwrClient;
-use wharf::emulator::{Dataset, Emulator, GenerateOptions};
 use wharf::model::RepositoryQuery;
+use wharf::{SwrClient, SwrConfig};
+use wharf_emulator::{Dataset, Emulator, GenerateOptions, demo_env};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .dataset(Dataset::generate(&options)?)
         .start()
         .await?;
-    let client = SwrClient::new(wharf::emulator::swr_config(&emulator)?)?;
+    let config = SwrConfig::endpoint(&emulator.base_url())?.with_env_credentials(&demo_env)?;
+    let client = SwrClient::new(config)?;
 
     let mut items = client
         .list_repositories(RepositoryQuery::default())

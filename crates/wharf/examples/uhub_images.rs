@@ -1,7 +1,7 @@
 //! Lists the images of every UHub repo, and the tags of the first image.
 //!
 //! ```text
-//! cargo run -p wharf --features emulator --example uhub_images
+//! cargo run -p wharf --example uhub_images
 //! ```
 //!
 //! It runs against an in-process emulator; against UCloud, build the config
@@ -9,14 +9,15 @@
 //! `UCLOUD_PRIVATE_KEY`, `UCLOUD_REGION`, `UCLOUD_PROJECT_ID`).
 
 use futures::TryStreamExt;
-use wharf::UhubClient;
-use wharf::emulator::Emulator;
 use wharf::model::RepoType;
+use wharf::{UhubClient, UhubConfig};
+use wharf_emulator::{Emulator, demo_env};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::builder().start().await?;
-    let client = UhubClient::new(wharf::emulator::uhub_config(&emulator)?)?;
+    let config = UhubConfig::endpoint(&emulator.base_url())?.with_env_credentials(&demo_env)?;
+    let client = UhubClient::new(config)?;
 
     // Without a type, UHub lists public repos only: ask for each.
     let mut repos: Vec<_> = client

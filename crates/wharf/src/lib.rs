@@ -9,14 +9,11 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // A local emulator of both APIs (also `wharf::emulator`, feature
-//! // `emulator`), with its demo catalog and credentials.
+//! // A local emulator of both APIs (the `wharf-emulator` crate, a
+//! // dev-dependency), with its demo catalog and credentials.
 //! let emulator = wharf_emulator::Emulator::builder().start().await?;
-//! let credentials = wharf::HuaweiCredentials::new(
-//!     wharf_emulator::DEMO_HUAWEI_AK,
-//!     wharf_emulator::DEMO_HUAWEI_SK,
-//! )?;
-//! let config = SwrConfig::endpoint(&emulator.base_url())?.with_auth(credentials);
+//! let config = SwrConfig::endpoint(&emulator.base_url())?
+//!     .with_env_credentials(&wharf_emulator::demo_env)?;
 //! let client = SwrClient::new(config)?;
 //!
 //! let mut query = RepositoryQuery::default();
@@ -41,8 +38,9 @@
 //! - One [`Error`] with a matchable [`ErrorKind`].
 //!
 //! Features: `swr`, `uhub` and `rustls` (the HTTP backend) by default;
-//! `test-util` re-exports replay, recording and the fake clock; `emulator`
-//! the local emulator, for your own tests.
+//! `test-util` re-exports replay, recording and the fake clock. For a local
+//! server of both APIs in your tests, add the `wharf-emulator` crate as a
+//! dev-dependency: it hands out catalog specs and demo credentials.
 
 // Without a provider feature (the model, errors and pages alone), the
 // plumbing of the clients is compiled but unused.
@@ -51,8 +49,6 @@
 pub mod catalog;
 mod client;
 mod credentials;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

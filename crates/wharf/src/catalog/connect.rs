@@ -3,14 +3,56 @@
 
 use std::sync::Arc;
 
+use wharf_model::RepositoryQuery;
 use wharf_transport::Transport;
 
 use super::{Catalog, CatalogKind, CatalogSpec};
-use crate::{ClientOptions, Error, ErrorKind};
+use crate::{ClientOptions, CredentialSource, Error, ErrorKind};
 
 /// Reads an environment variable: `std::env::var(name).ok()`, or a map in
 /// tests. Unset and empty are the same.
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// What opening a catalog takes beside its spec and the environment: the
+/// client's options, how to name where the credentials came from, and which
+/// repositories the catalog lists.
+///
+/// A [`ClientOptions`] converts into one with everything else left as it
+/// is by default.
+///
+/// ```
+/// use wharf::catalog::ConnectOptions;
+///
+/// let mut options = ConnectOptions::default();
+/// options.repositories.namespace = Some("team".into());
+/// options.credential_source = Some(wharf::CredentialSource::Described("profile `prod`".into()));
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ConnectOptions {
+    /// Timeouts, retries and paging defaults of the client.
+    pub client: ClientOptions,
+    /// Where the credentials the lookup finds come from, as an unauthorized
+    /// error names it; `None` names the variables read.
+    pub credential_source: Option<CredentialSource>,
+    /// SWR's own repositories (`swr`): which ones the catalog lists
+    /// (see [`SwrCatalog::with_query`](super::SwrCatalog::with_query));
+    /// other catalogs ignore it.
+    pub repositories: RepositoryQuery,
+    /// SWR's official images (`swr-official`): the text their names hold
+    /// (see [`OfficialCatalog::with_image_name`](super::OfficialCatalog::with_image_name));
+    /// other catalogs ignore it.
+    pub image_name: Option<String>,
+}
+
+impl From<ClientOptions> for ConnectOptions {
+    fn from(client: ClientOptions) -> Self {
+        ConnectOptions {
+            client,
+            ..ConnectOptions::default()
+        }
+    }
+}
 
 /// Parses `spec` and opens its catalog over HTTPS, with the credentials of
 /// the environment `lookup` reads (see [`CatalogSpec::connect`]).
@@ -41,15 +83,16 @@ impl CatalogSpec {
         self.connect_with(lookup, ClientOptions::default())
     }
 
-    /// [`connect`](Self::connect) with these timeouts, retries and paging
-    /// defaults.
+    /// [`connect`](Self::connect) with these options: a [`ClientOptions`]
+    /// (timeouts, retries, paging defaults) or a whole [`ConnectOptions`].
     #[cfg(feature = "rustls")]
     pub fn connect_with(
         &self,
         lookup: Lookup<'_>,
-        options: ClientOptions,
+        options: impl Into<ConnectOptions>,
     ) -> Result<Arc<dyn Catalog>, Error> {
-        let transport = crate::client::http_transport(&options)?;
+        let options = options.into();
+        let transport = crate::client::http_transport(&options.client)?;
         self.connect_over(lookup, options, transport)
     }
 
@@ -58,9 +101,10 @@ impl CatalogSpec {
     pub fn connect_over(
         &self,
         lookup: Lookup<'_>,
-        options: ClientOptions,
+        options: impl Into<ConnectOptions>,
         transport: Arc<dyn Transport>,
     ) -> Result<Arc<dyn Catalog>, Error> {
+        let options = options.into();
         match self.kind() {
             CatalogKind::Swr | CatalogKind::SwrOfficial => {
                 swr_catalog(self, lookup, options, transport)
@@ -84,7 +128,7 @@ fn without(spec: &CatalogSpec, feature: &str) -> Error {
 fn swr_catalog(
     spec: &CatalogSpec,
     _: Lookup<'_>,
-    _: ClientOptions,
+    _: ConnectOptions,
     _: Arc<dyn Transport>,
 ) -> Result<Arc<dyn Catalog>, Error> {
     Err(without(spec, "swr"))
@@ -94,7 +138,7 @@ fn swr_catalog(
 fn swr_catalog(
     spec: &CatalogSpec,
     lookup: Lookup<'_>,
-    options: ClientOptions,
+    options: ConnectOptions,
     transport: Arc<dyn Transport>,
 ) -> Result<Arc<dyn Catalog>, Error> {
     use super::{OfficialCatalog, SwrCatalog};
@@ -104,15 +148,21 @@ fn swr_catalog(
         Some(url) => SwrConfig::endpoint(&url)?,
         None => SwrConfig::region(spec.region().unwrap_or_default())?,
     };
-    config.options = options;
+    config.options = options.client;
     let mut config = config.with_env_credentials(lookup)?;
     if let Some(project) = spec.project() {
         config.auth = Some(with_project(config.auth.take(), project)?);
     }
+    if let (Some(source), Some(_)) = (options.credential_source, &config.auth) {
+        config.credential_source = source;
+    }
     let client = SwrClient::with_transport(config, transport);
-    Ok(match spec.kind() {
-        CatalogKind::SwrOfficial => Arc::new(OfficialCatalog::new(client)),
-        _ => Arc::new(SwrCatalog::new(client)),
+    Ok(match (spec.kind(), options.image_name) {
+        (CatalogKind::SwrOfficial, Some(name)) => {
+            Arc::new(OfficialCatalog::new(client).with_image_name(name))
+        }
+        (CatalogKind::SwrOfficial, None) => Arc::new(OfficialCatalog::new(client)),
+        _ => Arc::new(SwrCatalog::new(client).with_query(options.repositories)),
     })
 }
 
@@ -147,7 +197,7 @@ fn with_project(auth: Option<crate::Auth>, project: &str) -> Result<crate::Auth,
 fn uhub_catalog(
     spec: &CatalogSpec,
     _: Lookup<'_>,
-    _: ClientOptions,
+    _: ConnectOptions,
     _: Arc<dyn Transport>,
 ) -> Result<Arc<dyn Catalog>, Error> {
     Err(without(spec, "uhub"))
@@ -157,7 +207,7 @@ fn uhub_catalog(
 fn uhub_catalog(
     spec: &CatalogSpec,
     lookup: Lookup<'_>,
-    options: ClientOptions,
+    options: ConnectOptions,
     transport: Arc<dyn Transport>,
 ) -> Result<Arc<dyn Catalog>, Error> {
     use super::UhubCatalog;
@@ -167,8 +217,11 @@ fn uhub_catalog(
         Some(url) => UhubConfig::endpoint(&url)?,
         None => UhubConfig::default(),
     };
-    config.options = options;
+    config.options = options.client;
     let mut config = config.with_env_credentials(lookup)?;
+    if let (Some(source), Some(_)) = (options.credential_source, &config.credentials) {
+        config.credential_source = source;
+    }
     if let Some(region) = spec.region() {
         config.region = Some(region.to_owned());
     }

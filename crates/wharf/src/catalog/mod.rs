@@ -81,9 +81,9 @@ use wharf_transport::Provider;
 use crate::Error;
 
 pub use capabilities::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
-pub use connect::Lookup;
 #[cfg(feature = "rustls")]
 pub use connect::open;
+pub use connect::{ConnectOptions, Lookup};
 pub use entry::{Namespace, Original, Repository, Tag};
 #[cfg(feature = "swr")]
 pub use official::OfficialCatalog;

@@ -117,6 +117,74 @@ impl CatalogSpec {
         })
     }
 
+    /// The catalog `kind` at the endpoint `url`, such as
+    /// `https://swr-api.cn-north-4.myhuaweicloud.com`: an `http` or
+    /// `https` URL of a host and port, without a path. An error points into
+    /// `url`.
+    ///
+    /// ```
+    /// use wharf::catalog::{CatalogKind, CatalogSpec};
+    ///
+    /// let spec = CatalogSpec::at_endpoint(CatalogKind::Uhub, "http://127.0.0.1:8080/")?
+    ///     .with_region("cn-bj2")?;
+    /// assert_eq!(spec.to_string(), "uhub+http://127.0.0.1:8080?region=cn-bj2");
+    /// let e = CatalogSpec::at_endpoint(CatalogKind::Swr, "http://127.0.0.1:99999").unwrap_err();
+    /// assert_eq!((e.position(), e.expected()), (17, "a port number in 1..=65535"));
+    /// # Ok::<(), wharf::catalog::SpecError>(())
+    /// ```
+    pub fn at_endpoint(kind: CatalogKind, url: &str) -> Result<Self, SpecError> {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            let parser = Parser { input: url };
+            return Err(parser.error_at(0, "a URL starting http:// or https://"));
+        }
+        let prefix = format!("{kind}+");
+        let text = format!("{prefix}{url}");
+        let parser = Parser { input: &text };
+        let shift = |mut e: SpecError| {
+            e.position = e.position.saturating_sub(prefix.len());
+            e
+        };
+        if let Some(at) = url.find('?') {
+            let expected = "no '?' (an endpoint is a URL of a host)";
+            return Err(shift(parser.error_at(prefix.len() + at, expected)));
+        }
+        parser.spec().map_err(shift)
+    }
+
+    /// With `region` as the region of an endpoint spec: UHub signs it into
+    /// every request. Only `uhub` endpoint specs take one; a region spec
+    /// names its region already. An error points into the canonical spec
+    /// with the option added.
+    pub fn with_region(mut self, region: &str) -> Result<Self, SpecError> {
+        let project = self.project.take();
+        self.region = None;
+        let text = format!("{self}?region={region}");
+        let parser = Parser { input: &text };
+        parser.check_key(
+            text.len() - region.len() - "region=".len(),
+            "region",
+            self.kind,
+            &self.location,
+        )?;
+        parser.value(text.len() - region.len(), "region", region)?;
+        self.region = Some(region.to_owned());
+        self.project = project;
+        Ok(self)
+    }
+
+    /// The same place and options as catalog `kind`: `swr://cn-north-4`
+    /// as `swr-official://cn-north-4`. An error, when `kind` does not take
+    /// an option the spec has, points into the new spec.
+    pub fn with_kind(self, kind: CatalogKind) -> Result<Self, SpecError> {
+        if kind == self.kind {
+            return Ok(self);
+        }
+        let text = self.to_string();
+        let rest = &text[self.kind.as_str().len()..];
+        CatalogSpec::parse(&format!("{kind}{rest}"))
+    }
+
     /// With `project` as the project id (Huawei `X-Project-Id`, UCloud
     /// `ProjectId`), overriding the environment's. An error points into
     /// the canonical spec with the option added.

@@ -218,3 +218,67 @@ proptest! {
         prop_assert_eq!(CatalogSpec::parse(&text).map_err(|e| e.to_string()), Ok(spec), "{}", text);
     }
 }
+
+#[test]
+fn an_endpoint_url_becomes_a_spec_and_its_errors_point_into_the_url() {
+    let spec = CatalogSpec::at_endpoint(CatalogKind::Swr, "HTTPS://Swr.Example:8443/").unwrap();
+    assert_eq!(spec.to_string(), "swr+https://swr.example:8443");
+    for (url, position, expected) in [
+        ("http://127.0.0.1:99999", 17, "a port number in 1..=65535"),
+        ("https://x/v2", 9, "'?' or the end (a spec has no path)"),
+        (
+            "https://x?a=b",
+            9,
+            "no '?' (an endpoint is a URL of a host)",
+        ),
+        (
+            "https://user@x",
+            12,
+            "no credentials (they come from the environment)",
+        ),
+        ("cn-north-4", 0, URL),
+        ("://x", 0, URL),
+        ("ftp://x", 0, URL),
+        ("", 0, URL),
+        ("ht", 0, URL),
+    ] {
+        let e = CatalogSpec::at_endpoint(CatalogKind::Swr, url).unwrap_err();
+        assert_eq!((e.position(), e.expected()), (position, expected), "{url}");
+    }
+}
+
+const URL: &str = "a URL starting http:// or https://";
+
+#[test]
+fn a_region_joins_only_a_uhub_endpoint_and_kinds_change_with_their_options() {
+    let uhub = CatalogSpec::parse("uhub+http://127.0.0.1:1?project=p").unwrap();
+    let with = uhub.with_region("cn-bj2").unwrap();
+    assert_eq!(
+        with.to_string(),
+        "uhub+http://127.0.0.1:1?region=cn-bj2&project=p"
+    );
+    assert_eq!(
+        with.clone().with_region("cn-sh2").unwrap().region(),
+        Some("cn-sh2")
+    );
+    let e = with.with_region("CN").unwrap_err();
+    assert_eq!(e.expected(), "a region of a-z, 0-9 and '-'");
+    let swr = CatalogSpec::parse("swr+http://127.0.0.1:1").unwrap();
+    assert_eq!(
+        swr.clone().with_region("r").unwrap_err().expected(),
+        "an option: project"
+    );
+    let regional = CatalogSpec::parse("uhub://cn-bj2").unwrap();
+    assert!(regional.with_region("r").is_err());
+
+    let official = swr.with_kind(CatalogKind::SwrOfficial).unwrap();
+    assert_eq!(official.to_string(), "swr-official+http://127.0.0.1:1");
+    assert_eq!(
+        CatalogSpec::parse("uhub+http://h?region=r")
+            .unwrap()
+            .with_kind(CatalogKind::Swr)
+            .unwrap_err()
+            .expected(),
+        "an option: project"
+    );
+}
