@@ -138,6 +138,8 @@ pub(crate) fn http_transport(options: &ClientOptions) -> Result<Arc<dyn Transpor
         .map_err(|e| Error::new(ErrorKind::Config, "").with_source(e))
 }
 
+// Only SWR answers with bare arrays.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 /// Decodes a JSON array body into a vector with room for `capacity` items
 /// from the start (a page's limit, bounded by
 /// [`PageRequest::MAX_LIMIT`](wharf_model::PageRequest::MAX_LIMIT)), so that
@@ -178,12 +180,16 @@ fn parse<'de, S: DeserializeSeed<'de>>(body: &'de [u8], seed: S) -> Option<S::Va
     }
 }
 
+// Only SWR answers with bare arrays.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 /// A JSON array read into a vector made with room for `capacity` items.
 struct ListSeed<T> {
     capacity: usize,
     item: PhantomData<fn() -> T>,
 }
 
+// Only SWR answers with bare arrays.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 impl<T> ListSeed<T> {
     fn new(capacity: usize) -> Self {
         ListSeed {
@@ -193,6 +199,8 @@ impl<T> ListSeed<T> {
     }
 }
 
+// Only SWR answers with bare arrays.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
     type Value = Vec<T>;
 
@@ -201,6 +209,8 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
     }
 }
 
+// Only SWR answers with bare arrays.
+#[cfg_attr(not(feature = "swr"), allow(dead_code))]
 impl<'de, T: Deserialize<'de>> Visitor<'de> for ListSeed<T> {
     type Value = Vec<T>;
 

@@ -272,7 +272,18 @@ impl Error {
     }
 }
 
-/// The kind of a transport error, by HTTP status and UHub RetCode.
+/// What a provider's own code in a successful response means.
+fn provider_kind(e: &wharf_transport::Error) -> ErrorKind {
+    match e.provider() {
+        #[cfg(feature = "uhub")]
+        Some(Provider::Uhub) => e
+            .code()
+            .map_or(ErrorKind::Server, crate::uhub::error::kind_of_ret_code),
+        _ => ErrorKind::Server,
+    }
+}
+
+/// The kind of a transport error, by HTTP status and provider code.
 fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
     match e.kind() {
         TransportKind::Throttled => ErrorKind::Throttled,
@@ -284,10 +295,8 @@ fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
             Some(400..=499) => ErrorKind::BadRequest,
             _ => ErrorKind::Server,
         },
-        TransportKind::Provider => e
-            .code()
-            .and_then(|c| c.parse::<i64>().ok())
-            .map_or(ErrorKind::Server, uhub_kind),
+        // A code in a successful response: only UHub answers that way.
+        TransportKind::Provider => provider_kind(e),
         TransportKind::AttemptTimeout | TransportKind::OperationTimeout => ErrorKind::Timeout,
         TransportKind::Decode => ErrorKind::Decode,
         TransportKind::InvalidRequest => ErrorKind::InvalidInput,
@@ -295,18 +304,6 @@ fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
         // Connect, Io, TooLarge; replay and fixture failures are the test
         // transport's own "network".
         _ => ErrorKind::Transport,
-    }
-}
-
-/// UHub's public RetCodes (api-notes 2.2), plus the emulator's 232 for a
-/// missing repo or image. (150 and 153 come as transport throttling.)
-fn uhub_kind(code: i64) -> ErrorKind {
-    match code {
-        170..=174 => ErrorKind::Unauthorized,
-        294 | 299 => ErrorKind::Forbidden,
-        232 => ErrorKind::NotFound,
-        160 | 161 | 230 | 292 => ErrorKind::BadRequest,
-        _ => ErrorKind::Server,
     }
 }
 
@@ -407,14 +404,5 @@ mod tests {
             "swr list_repos: unauthorized (HTTP 401): SVCSTG.SWR.4010001: the words [request id req-9]; \
              credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK from the environment"
         );
-    }
-
-    #[test]
-    fn uhub_codes_map_to_kinds() {
-        assert_eq!(uhub_kind(171), ErrorKind::Unauthorized);
-        assert_eq!(uhub_kind(299), ErrorKind::Forbidden);
-        assert_eq!(uhub_kind(230), ErrorKind::BadRequest);
-        assert_eq!(uhub_kind(232), ErrorKind::NotFound);
-        assert_eq!(uhub_kind(5000), ErrorKind::Server);
     }
 }

@@ -106,129 +106,31 @@ impl CatalogSpec {
     ) -> Result<Arc<dyn Catalog>, Error> {
         let options = options.into();
         match self.kind() {
+            #[cfg(feature = "swr")]
             CatalogKind::Swr | CatalogKind::SwrOfficial => {
-                swr_catalog(self, lookup, options, transport)
+                crate::swr::connect_catalog(self, lookup, options, transport)
             }
-            CatalogKind::Uhub => uhub_catalog(self, lookup, options, transport),
+            #[cfg(feature = "uhub")]
+            CatalogKind::Uhub => crate::uhub::connect_catalog(self, lookup, options, transport),
+            #[allow(unreachable_patterns)]
+            _ => {
+                let _unused = (lookup, options, transport);
+                Err(without(self))
+            }
         }
     }
 }
 
 /// A catalog whose feature this build left out.
-#[cfg(not(all(feature = "swr", feature = "uhub")))]
-fn without(spec: &CatalogSpec, feature: &str) -> Error {
+#[cfg_attr(all(feature = "swr", feature = "uhub"), allow(dead_code))]
+fn without(spec: &CatalogSpec) -> Error {
+    let feature = match spec.kind() {
+        CatalogKind::Uhub => "uhub",
+        _ => "swr",
+    };
     let detail = format!(
         "catalog spec {spec}: this build of wharf has no {} catalog (enable feature `{feature}`)",
         spec.kind()
     );
     Error::new(ErrorKind::Config, detail)
-}
-
-#[cfg(not(feature = "swr"))]
-fn swr_catalog(
-    spec: &CatalogSpec,
-    _: Lookup<'_>,
-    _: ConnectOptions,
-    _: Arc<dyn Transport>,
-) -> Result<Arc<dyn Catalog>, Error> {
-    Err(without(spec, "swr"))
-}
-
-#[cfg(feature = "swr")]
-fn swr_catalog(
-    spec: &CatalogSpec,
-    lookup: Lookup<'_>,
-    options: ConnectOptions,
-    transport: Arc<dyn Transport>,
-) -> Result<Arc<dyn Catalog>, Error> {
-    use super::{OfficialCatalog, SwrCatalog};
-    use crate::{SwrClient, SwrConfig};
-
-    let mut config = match spec.base_url() {
-        Some(url) => SwrConfig::endpoint(&url)?,
-        None => SwrConfig::region(spec.region().unwrap_or_default())?,
-    };
-    config.options = options.client;
-    let mut config = config.with_env_credentials(lookup)?;
-    if let Some(project) = spec.project() {
-        config.auth = Some(with_project(config.auth.take(), project)?);
-    }
-    if let (Some(source), Some(_)) = (options.credential_source, &config.auth) {
-        config.credential_source = source;
-    }
-    let client = SwrClient::with_transport(config, transport);
-    Ok(match (spec.kind(), options.image_name) {
-        (CatalogKind::SwrOfficial, Some(name)) => {
-            Arc::new(OfficialCatalog::new(client).with_image_name(name))
-        }
-        (CatalogKind::SwrOfficial, None) => Arc::new(OfficialCatalog::new(client)),
-        _ => Arc::new(SwrCatalog::new(client).with_query(options.repositories)),
-    })
-}
-
-/// `auth` sending `project` as `X-Project-Id`.
-#[cfg(feature = "swr")]
-fn with_project(auth: Option<crate::Auth>, project: &str) -> Result<crate::Auth, Error> {
-    use crate::Auth;
-    use crate::credentials::env;
-
-    let refused = |e: wharf_auth::huawei::CredentialsError| {
-        Error::new(ErrorKind::Config, format!("project {project:?}: {e}")).with_source(e)
-    };
-    match auth {
-        Some(Auth::AkSk(credentials)) => Ok(Auth::AkSk(
-            credentials.with_project_id(project).map_err(refused)?,
-        )),
-        Some(Auth::Token(token)) => Ok(Auth::Token(
-            token.with_project_id(project).map_err(refused)?,
-        )),
-        _ => {
-            let detail = format!(
-                "the spec's project {project:?} travels with credentials, and there are none: set {} and {}",
-                env::HUAWEICLOUD_SDK_AK,
-                env::HUAWEICLOUD_SDK_SK
-            );
-            Err(Error::new(ErrorKind::Config, detail))
-        }
-    }
-}
-
-#[cfg(not(feature = "uhub"))]
-fn uhub_catalog(
-    spec: &CatalogSpec,
-    _: Lookup<'_>,
-    _: ConnectOptions,
-    _: Arc<dyn Transport>,
-) -> Result<Arc<dyn Catalog>, Error> {
-    Err(without(spec, "uhub"))
-}
-
-#[cfg(feature = "uhub")]
-fn uhub_catalog(
-    spec: &CatalogSpec,
-    lookup: Lookup<'_>,
-    options: ConnectOptions,
-    transport: Arc<dyn Transport>,
-) -> Result<Arc<dyn Catalog>, Error> {
-    use super::UhubCatalog;
-    use crate::{UhubClient, UhubConfig};
-
-    let mut config = match spec.base_url() {
-        Some(url) => UhubConfig::endpoint(&url)?,
-        None => UhubConfig::default(),
-    };
-    config.options = options.client;
-    let mut config = config.with_env_credentials(lookup)?;
-    if let (Some(source), Some(_)) = (options.credential_source, &config.credentials) {
-        config.credential_source = source;
-    }
-    if let Some(region) = spec.region() {
-        config.region = Some(region.to_owned());
-    }
-    if let Some(project) = spec.project() {
-        config.project_id = Some(project.to_owned());
-    }
-    Ok(Arc::new(UhubCatalog::new(UhubClient::with_transport(
-        config, transport,
-    ))))
 }

@@ -62,15 +62,9 @@
 mod capabilities;
 mod connect;
 mod entry;
-mod listing;
-#[cfg(feature = "swr")]
-mod official;
+pub(crate) mod listing;
 mod reference;
 mod spec;
-#[cfg(feature = "swr")]
-mod swr;
-#[cfg(feature = "uhub")]
-mod uhub;
 
 use std::fmt;
 
@@ -80,19 +74,19 @@ use wharf_transport::Provider;
 
 use crate::Error;
 
+#[cfg(feature = "swr")]
+pub use crate::swr::OfficialCatalog;
+#[cfg(feature = "swr")]
+pub use crate::swr::SwrCatalog;
+#[cfg(feature = "uhub")]
+pub use crate::uhub::UhubCatalog;
 pub use capabilities::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
 #[cfg(feature = "rustls")]
 pub use connect::open;
 pub use connect::{ConnectOptions, Lookup};
 pub use entry::{Namespace, Original, Repository, Tag};
-#[cfg(feature = "swr")]
-pub use official::OfficialCatalog;
 pub use reference::RepoRef;
 pub use spec::{CatalogSpec, Location, Scheme, SpecError};
-#[cfg(feature = "swr")]
-pub use swr::SwrCatalog;
-#[cfg(feature = "uhub")]
-pub use uhub::UhubCatalog;
 
 /// The image catalog of one provider: namespaces, their repositories, and
 /// the repositories' tags.

@@ -10,12 +10,12 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{ImageSet, RepoSet, RepoType, TagSet};
 use wharf_transport::Provider;
 
-use super::listing::{part, whole, window};
-use super::{
+use super::check_name;
+use crate::catalog::listing::{part, whole, window};
+use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };
-use crate::uhub::check_name;
 use crate::{Error, ErrorKind, ListOptions, UhubClient};
 
 /// UHub as a [`Catalog`] (spec `uhub://REGION`): a UHub repo is a

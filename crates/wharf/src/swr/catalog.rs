@@ -11,8 +11,8 @@ use wharf_model::{
 };
 use wharf_transport::Provider;
 
-use super::listing::{failed, or_missing, whole, window};
-use super::{
+use crate::catalog::listing::{failed, or_missing, whole, window};
+use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };

@@ -9,9 +9,9 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImagesQuery};
 use wharf_transport::Provider;
 
-use super::listing::{failed, or_missing, until_error, whole, window};
-use super::swr::image_ref;
-use super::{
+use super::catalog::image_ref;
+use crate::catalog::listing::{failed, or_missing, until_error, whole, window};
+use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };
