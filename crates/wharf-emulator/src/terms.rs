@@ -1,17 +1,20 @@
-//! The parameters of the SWR calls whose `filter` wharf-parse does not
-//! read (list namespaces, list repository tags): `filter` text or plain
-//! query parameters, read to one set of values.
+//! The parameters of the SWR calls whose keys are not list repositories'
+//! (list namespaces, list repository tags): `filter` text or plain query
+//! parameters, read to one set of values, and what those values mean.
 //!
-//! The rules are those of list repositories, so that the calls cannot
-//! disagree: `key::value` terms joined by `|`, one pair of surrounding
-//! single quotes accepted, and refused, naming the key and the byte: no
-//! term, a term without `::`, an empty, unknown or repeated key, an empty
-//! value, a value holding `::`. When `filter` is sent, it wins and the
-//! plain parameters are not read (api-notes 1.3 says so of list
-//! repositories; these calls are taken to do the same). Plain parameters
-//! that are no key of the call are ignored, as everywhere.
+//! The grammar of `filter` is wharf-parse's [`read_terms`], the one list
+//! repositories is read with, so that the calls cannot disagree:
+//! `key::value` terms joined by `|`, one pair of surrounding single quotes
+//! accepted, and refused, naming the key and the byte: no term, a term
+//! without `::`, an empty, unknown or repeated key, an empty value, a value
+//! holding `::`. When `filter` is sent, it wins and the plain parameters
+//! are not read (api-notes 1.3 says so of list repositories; these calls
+//! are taken to do the same). Plain parameters that are no key of the call
+//! are ignored, as everywhere.
 
 use std::str::FromStr;
+
+use wharf_parse::read_terms;
 
 use crate::listing::MAX_LIMIT;
 use crate::params::{self, ParamError};
@@ -54,10 +57,22 @@ impl<'a> Values<'a> {
                 found,
             });
         };
-        let found = read_filter(filter, filter_keys).map_err(|problem| ParamError::Refused {
+        // The grammar is wharf-parse's, list repositories' own: its message
+        // names the filter, the key and the byte.
+        let terms = read_terms(filter, filter_keys).map_err(|e| ParamError::Refused {
             name: "filter".to_owned(),
-            problem: format!("invalid filter {filter:?}: {problem}"),
+            problem: e.to_string(),
         })?;
+        let found = terms
+            .into_iter()
+            .map(|t| {
+                let origin = Origin::Term {
+                    term: t.key_at,
+                    value: t.value_at,
+                };
+                (t.key, t.value, origin)
+            })
+            .collect();
         Ok(Values {
             filter: Some(filter),
             found,
@@ -182,71 +197,6 @@ fn digits(text: &str) -> Option<u64> {
 /// ` at byte N`, or nothing.
 fn position(at: Option<usize>) -> String {
     at.map_or_else(String::new, |at| format!(" at byte {at}"))
-}
-
-/// The terms of `text`, each key one of `keys`; the problem otherwise,
-/// worded as wharf-parse words it for list repositories.
-fn read_filter<'a>(
-    text: &'a str,
-    keys: &'static [&'static str],
-) -> Result<Vec<(&'static str, &'a str, Origin)>, String> {
-    let (body, base) = match text.strip_prefix('\'') {
-        None => (text, 0),
-        Some(inner) => match inner.strip_suffix('\'') {
-            Some(body) => (body, 1),
-            None => {
-                return Err("opening `'` at byte 0 is not closed: expected a closing `'`".into());
-            }
-        },
-    };
-    if body.is_empty() {
-        return Err("no terms: expected at least one `key::value` term".into());
-    }
-    let mut found: Vec<(&'static str, &'a str, Origin)> = Vec::new();
-    let mut at = base;
-    for term in body.split('|') {
-        let Some((name, value)) = term.split_once("::") else {
-            return Err(format!(
-                "term {term:?} at byte {at} has no `::`: expected `key::value`"
-            ));
-        };
-        if name.is_empty() {
-            return Err(format!(
-                "term {term:?} at byte {at} has no key: expected `key::value`"
-            ));
-        }
-        let Some(&key) = keys.iter().find(|k| **k == name) else {
-            return Err(format!(
-                "unknown key {name:?} at byte {at}: expected one of {}",
-                keys.join(", ")
-            ));
-        };
-        if found.iter().any(|(k, _, _)| *k == key) {
-            return Err(format!(
-                "repeated key {key:?} at byte {at}: expected each key at most once"
-            ));
-        }
-        let value_at = at + name.len() + 2;
-        if value.is_empty() {
-            return Err(format!("empty {key} at byte {value_at}: expected a value"));
-        }
-        if let Some(i) = value.find("::") {
-            return Err(format!(
-                "{key} {value:?} contains `::` at byte {}: expected a value without `|` or `::`",
-                value_at + i
-            ));
-        }
-        found.push((
-            key,
-            value,
-            Origin::Term {
-                term: at,
-                value: value_at,
-            },
-        ));
-        at += term.len() + 1;
-    }
-    Ok(found)
 }
 
 #[cfg(test)]
