@@ -121,11 +121,7 @@ impl SwrClient {
         options: CallOptions,
     ) -> Result<Page<Repository>, Error> {
         const OP: &str = "list_repos";
-        let invalid = |e: wharf_parse::FilterError| {
-            Error::new(ErrorKind::InvalidInput, e.to_string())
-                .during(Provider::Swr, OP)
-                .with_source(e)
-        };
+        let invalid = |e| filter_error(OP, e);
         check_query(query).map_err(|e| e.during(Provider::Swr, OP))?;
         let pairs: Vec<(String, String)> = match self.inner.query_form {
             // A filter needs a term; asking for nothing in particular is no filter.
@@ -250,15 +246,11 @@ impl SwrClient {
         match query.mode {
             // The one form that carries `mode`: `filter=namespace::..|mode::..`.
             Some(mode) => {
-                let mut terms = Vec::new();
-                if let Some(namespace) = &query.namespace {
-                    terms.push(format!(
-                        "namespace::{}",
-                        filter_value(OP, "namespace", namespace)?
-                    ));
-                }
-                terms.push(format!("mode::{mode}"));
-                pairs.push(("filter".to_owned(), terms.join("|")));
+                let mode = mode.to_string();
+                let namespace = query.namespace.as_deref().map(|ns| ("namespace", ns));
+                let terms = namespace.into_iter().chain([("mode", mode.as_str())]);
+                let filter = wharf_parse::write_terms(terms).map_err(|e| filter_error(OP, e))?;
+                pairs.push(("filter".to_owned(), filter));
             }
             None => {
                 if let Some(namespace) = &query.namespace {
@@ -413,14 +405,12 @@ fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
     Ok(())
 }
 
-/// A value for a `filter` term: `|` or `::` inside it would add terms.
-fn filter_value<'a>(operation: &'static str, key: &str, value: &'a str) -> Result<&'a str, Error> {
-    if value.contains('|') || value.contains("::") || value.is_empty() {
-        let detail =
-            format!("{key} {value:?} cannot go in a filter: it is empty or holds `|` or `::`");
-        return Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Swr, operation));
-    }
-    Ok(value)
+/// A query that cannot be written as filter text: its own words, as
+/// invalid input of `operation`.
+fn filter_error(operation: &'static str, e: wharf_parse::FilterError) -> Error {
+    Error::new(ErrorKind::InvalidInput, e.to_string())
+        .during(Provider::Swr, operation)
+        .with_source(e)
 }
 
 /// `namespace/name`, the key the paginator tells repositories apart by:
