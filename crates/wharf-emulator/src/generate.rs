@@ -96,7 +96,7 @@ impl Dataset {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let fill = |ns: &mut NamespaceRecord, index: usize| {
             let count = share(options.repositories, options.namespaces, index);
-            let mut rng = Rng::with_seed(crate::faults::mix(options.seed, index as u64));
+            let mut rng = Rng::with_seed(crate::hash::mix(options.seed, index as u64));
             ns.repositories = repositories(&mut rng, ns, count, options.tags_per_repository);
         };
         let slots: Vec<std::sync::Mutex<NamespaceRecord>> =
@@ -296,7 +296,7 @@ fn digest(rng: &mut Rng) -> String {
     let mut text = String::with_capacity(71);
     text.push_str("sha256:");
     for _ in 0..4 {
-        crate::hex::push_u64(&mut text, rng.u64(..));
+        crate::hash::push_u64(&mut text, rng.u64(..));
     }
     text
 }

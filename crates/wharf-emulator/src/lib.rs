@@ -37,7 +37,7 @@ mod front;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generate;
-mod hex;
+mod hash;
 mod index;
 mod json;
 mod listing;

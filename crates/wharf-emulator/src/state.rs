@@ -183,16 +183,16 @@ pub(crate) fn seeded_request_id(seed: u64, arrival: u64, dashed: bool) -> String
     // Two hashes of distinct inputs per request; `arrival` below 2^63 in
     // any real run, so no two requests share an input.
     let n = arrival.wrapping_mul(2);
-    let hi = crate::faults::mix(seed, n);
-    let lo = crate::faults::mix(seed, n.wrapping_add(1));
+    let hi = crate::hash::mix(seed, n);
+    let lo = crate::hash::mix(seed, n.wrapping_add(1));
     format_id(hi, lo, dashed)
 }
 
 /// Written in place rather than with `format!`: it is on every answer.
 fn format_id(hi: u64, lo: u64, dashed: bool) -> String {
     let mut id = String::with_capacity(36);
-    crate::hex::push_u64(&mut id, hi);
-    crate::hex::push_u64(&mut id, lo);
+    crate::hash::push_u64(&mut id, hi);
+    crate::hash::push_u64(&mut id, lo);
     if dashed {
         for at in [8, 13, 18, 23] {
             id.insert(at, '-');

@@ -30,8 +30,7 @@ use wharf_model::{
 };
 
 use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord, TagRecord};
-use crate::faults::mix;
-use crate::hex::push_u64;
+use crate::hash::{mix, push_u64};
 use crate::index::Index;
 use crate::json::ok;
 use crate::listing;
