@@ -27,18 +27,13 @@
 mod auth;
 mod body;
 mod clients;
-mod dataset;
-mod demo;
-mod encode;
+mod data;
 mod faults;
-mod file;
 mod front;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod generate;
 mod hash;
-mod index;
 mod json;
 mod listing;
 mod params;
@@ -61,12 +56,11 @@ pub use auth::{
     DEMO_UCLOUD_PUBLIC_KEY,
 };
 pub use clients::{DEMO_UCLOUD_REGION, demo_env};
-pub use dataset::{
-    Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+pub use data::{
+    DATASET_FORMAT, Dataset, DatasetError, GenerateError, GenerateOptions, MAX_GENERATED_TAGS,
+    NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 pub use faults::{Fault, FaultConfig, FaultError};
-pub use file::{DATASET_FORMAT, DatasetError};
-pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
 pub use range_shape::{ContentRangeShape, ContentRangeShapeError};
 pub use serve::ConnectionOptions;
 pub use server::{Emulator, EmulatorBuilder, StartError};

@@ -1,11 +1,10 @@
 //! Paging parameters and the small listings (namespaces, official images),
 //! shared by both protocols. Repositories are listed through the
-//! [`Index`](crate::index::Index).
+//! [`Index`](crate::data::Index).
 
 use wharf_model::PageRequest;
 
-use crate::dataset::{Dataset, NamespaceRecord, OfficialImageRecord};
-use crate::index::{Index, page_span};
+use crate::data::{Dataset, Index, NamespaceRecord, OfficialImageRecord};
 use crate::params::{self, ParamError};
 
 /// The largest page either protocol serves: SWR's documented maximum.
@@ -73,11 +72,6 @@ pub(crate) fn paging(
     Ok((offset, limit))
 }
 
-/// The items of one page: `limit` items from `offset`, fewer at the end.
-pub(crate) fn page<T>(items: &[T], offset: u64, limit: u64) -> &[T] {
-    &items[page_span(items.len(), offset, limit)]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,15 +95,5 @@ mod tests {
             (err.name(), err.problem().as_str()),
             ("offset", "\"-1\" is not an integer >= 0")
         );
-    }
-
-    #[test]
-    fn pages_never_overrun() {
-        let items = [1, 2, 3, 4, 5];
-        assert_eq!(page(&items, 0, 2), [1, 2]);
-        assert_eq!(page(&items, 4, 2), [5]);
-        assert!(page(&items, 9, 2).is_empty());
-        assert!(page(&items, u64::MAX, u64::MAX).is_empty());
-        assert_eq!(page(&items, 1, u64::MAX), [2, 3, 4, 5]);
     }
 }

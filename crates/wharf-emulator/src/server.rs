@@ -11,10 +11,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
 use crate::auth::AuthConfig;
-use crate::dataset::Dataset;
+use crate::data::{Dataset, DatasetError, Index};
 use crate::faults::{FaultConfig, FaultError};
-use crate::file::DatasetError;
-use crate::index::Index;
 use crate::range_shape::ContentRangeShape;
 use crate::serve::ConnectionOptions;
 use crate::state::Shared;

@@ -8,9 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::auth::AuthConfig;
-use crate::dataset::Dataset;
+use crate::data::{Dataset, Index};
 use crate::faults::{Fault, FaultConfig};
-use crate::index::Index;
 use crate::range_shape::ContentRangeShape;
 
 /// What the front layer decided for one request.

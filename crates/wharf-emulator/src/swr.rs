@@ -28,7 +28,7 @@ use wharf_model::{
 use wharf_parse::{from_query_params, parse_filter};
 
 use crate::body::{self, BodyError};
-use crate::dataset::OfficialImageRecord;
+use crate::data::{self, OfficialImageRecord};
 use crate::json::{JSON_UTF8, json, ok};
 use crate::listing;
 use crate::params::{self, ParamError};
@@ -207,7 +207,7 @@ pub(crate) async fn list_official_images(
     let dataset = shared.dataset();
     let all = listing::official_images(&dataset, namespace, image_name);
     let total = all.len() as u64;
-    let body: Vec<OfficialImage> = listing::page(&all, offset, limit)
+    let body: Vec<OfficialImage> = data::page(&all, offset, limit)
         .iter()
         .map(|image| official_summary(image, total))
         .collect();
@@ -286,7 +286,7 @@ pub(crate) async fn official_image(
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let (offset, limit) = paging(&pairs)?;
     let total = image.tags.len() as u64;
-    let body: Vec<OfficialImageTag> = listing::page(&image.tags, offset, limit)
+    let body: Vec<OfficialImageTag> = data::page(&image.tags, offset, limit)
         .iter()
         .map(|tag| {
             let mut out = OfficialImageTag::default();

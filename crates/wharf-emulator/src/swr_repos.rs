@@ -30,7 +30,7 @@ use axum::http::Uri;
 use axum::response::Response;
 use wharf_model::{ImageRef, RepositoryDetail};
 
-use crate::index::Index;
+use crate::data::Index;
 use crate::json::ok;
 use crate::repo_route::{self, Call, Unresolved};
 use crate::state::Shared;

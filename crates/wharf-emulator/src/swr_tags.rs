@@ -29,11 +29,9 @@ use wharf_model::{
     ImageRef, OrderType, PageRequest, RepositoryTag, RepositoryTagsQuery, TagOrderColumn,
 };
 
-use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord, TagRecord};
+use crate::data::{self, Dataset, Index, NamespaceRecord, RepositoryRecord, TagRecord};
 use crate::hash::{mix, push_u64};
-use crate::index::Index;
 use crate::json::ok;
-use crate::listing;
 use crate::params;
 use crate::range_shape::ContentRangeShape;
 use crate::swr::Fail;
@@ -61,7 +59,7 @@ pub(crate) fn list(
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
     let writer = Writer::new(index, id, ns, repo);
-    let body: Vec<RepositoryTag> = listing::page(&selected, page.offset, u64::from(page.limit))
+    let body: Vec<RepositoryTag> = data::page(&selected, page.offset, u64::from(page.limit))
         .iter()
         .map(|&position| writer.tag(position as usize))
         .collect();

@@ -29,8 +29,7 @@ use wharf_model::{
 };
 
 use crate::body::{self, BodyError};
-use crate::dataset::{NamespaceRecord, RepositoryRecord};
-use crate::index::{Index, Selection};
+use crate::data::{self, Index, NamespaceRecord, RepositoryRecord, Selection};
 use crate::json::ok;
 use crate::listing;
 use crate::params::{self, ParamError};
@@ -376,7 +375,7 @@ fn get_image_tag(index: &Index, params: &[(String, String)]) -> Result<Response,
         .iter()
         .filter(|t| tag_name.is_none_or(|n| t.name == n))
         .collect();
-    let items = listing::page(&all, offset, limit)
+    let items = data::page(&all, offset, limit)
         .iter()
         .map(|t| {
             let mut out = TagSet::default();
@@ -406,7 +405,7 @@ fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Response, Fail
     };
     let (offset, limit) = paging(params)?;
     let all = listing::namespaces(index, public);
-    let items = listing::page(&all, offset, limit)
+    let items = data::page(&all, offset, limit)
         .iter()
         .map(|ns| {
             let mut out = RepoSet::default();

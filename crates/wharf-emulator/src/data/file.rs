@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dataset::{Dataset, NamespaceRecord, OfficialImageRecord};
+use super::dataset::{Dataset, NamespaceRecord, OfficialImageRecord};
 
 /// The value of the `format` field this version reads and writes.
 pub const DATASET_FORMAT: &str = "wharf-emulator/1";

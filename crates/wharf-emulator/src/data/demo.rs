@@ -11,7 +11,7 @@
 
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
-use crate::dataset::{
+use super::dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
 
-use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord, repositories_of};
-use crate::encode::EncodedItems;
-use crate::file::DatasetError;
+use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord, repositories_of};
+use super::encode::EncodedItems;
+use super::file::DatasetError;
 
 /// The orders a listing can ask for, besides the natural one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,6 +85,11 @@ impl Selection<'_> {
             Selection::Cached(ids) => ids[span].to_vec(),
         }
     }
+}
+
+/// The items of one page: `limit` items from `offset`, fewer at the end.
+pub(crate) fn page<T>(items: &[T], offset: u64, limit: u64) -> &[T] {
+    &items[page_span(items.len(), offset, limit)]
 }
 
 /// The positions of one page among `len` items: `limit` from `offset`.
@@ -658,7 +663,7 @@ mod tests {
     /// the column, ascending and descending, with and without filters.
     #[test]
     fn precomputed_orders_match_a_stable_sort() {
-        let options = crate::GenerateOptions {
+        let options = crate::data::GenerateOptions {
             namespaces: 4,
             repositories: 600,
             tags_per_repository: 0,
@@ -712,10 +717,10 @@ mod tests {
         }
     }
 
-    fn dataset_tags(count: usize) -> Vec<crate::TagRecord> {
+    fn dataset_tags(count: usize) -> Vec<crate::data::TagRecord> {
         (0..count)
             .map(|i| {
-                crate::TagRecord::new(
+                crate::data::TagRecord::new(
                     format!("v{i}"),
                     1,
                     "sha256:00",
@@ -777,6 +782,12 @@ mod tests {
 
     #[test]
     fn pages_never_overrun() {
+        let items = [1, 2, 3, 4, 5];
+        assert_eq!(page(&items, 0, 2), [1, 2]);
+        assert_eq!(page(&items, 4, 2), [5]);
+        assert!(page(&items, 9, 2).is_empty());
+        assert!(page(&items, u64::MAX, u64::MAX).is_empty());
+        assert_eq!(page(&items, 1, u64::MAX), [2, 3, 4, 5]);
         assert_eq!(page_span(5, 0, 2), 0..2);
         assert_eq!(page_span(5, 4, 2), 4..5);
         assert_eq!(page_span(5, 9, 2), 5..5);

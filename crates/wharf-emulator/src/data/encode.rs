@@ -22,8 +22,8 @@
 
 use wharf_model::Repository;
 
-use crate::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
-use crate::index::Index;
+use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
+use super::index::Index;
 
 /// Up to this many repositories, items are stored whole: a page is then one
 /// copy per item, the fastest there is, for about 500 bytes each (50 MB for

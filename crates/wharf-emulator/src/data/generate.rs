@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use fastrand::Rng;
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp, TimestampFormat};
 
-use crate::dataset::{
+use super::dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 
@@ -199,7 +199,7 @@ fn repositories(
     let mut names: Vec<String> = (0..count)
         .map(|_| taken.unique(words::repository(rng)))
         .collect();
-    let order = crate::index::by_name(names.len(), |i| names[i].as_str());
+    let order = super::index::by_name(names.len(), |i| names[i].as_str());
     order
         .into_iter()
         .map(|i| std::mem::take(&mut names[i as usize]))

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::file::DatasetError;
+use super::file::DatasetError;
 use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
 
 /// One dataset: what the emulator serves through SWR and UHub alike.

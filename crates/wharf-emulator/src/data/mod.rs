@@ -1,0 +1,21 @@
+//! The catalog in memory: the records both APIs serve ([`Dataset`]), their
+//! JSON file format, the seeded generator and the demo dataset, and the
+//! [`Index`] worked out when a dataset is loaded (every order, each
+//! namespace's slice, each repository's SWR JSON encoded once).
+//!
+//! It depends on nothing else in the crate but [`hash`](crate::hash): it
+//! knows no protocol, no request and no server.
+
+mod dataset;
+mod demo;
+mod encode;
+mod file;
+mod generate;
+mod index;
+
+pub use dataset::{
+    Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+};
+pub use file::{DATASET_FORMAT, DatasetError};
+pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
+pub(crate) use index::{Index, Selection, page};
