@@ -70,7 +70,7 @@ pub use catalog::{
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
 pub use error::{Error, ErrorKind};
-pub use page::{IgnoredHeader, Page, Total, TotalSource};
+pub use page::{IgnoredHeader, Page, TotalSource};
 pub use paginate::{CatalogChange, Items, ListOptions, OnChange, Pages, Paginator, Summary};
 #[cfg(feature = "swr")]
 pub use swr::{QueryForm, SwrClient, SwrConfig};

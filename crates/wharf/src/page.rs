@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-pub use wharf_parse::Total;
-
 /// Where a page's total came from. The providers say it in different
 /// places, none of them trusted alone; see [`Page::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,8 +60,8 @@ pub struct Page<T> {
     /// The offset of the first item.
     pub offset: u64,
     /// How many items the whole listing has, when the server said so and its
-    /// answer fits what it sent (see [`Page::new`]).
-    pub total: Total,
+    /// answer fits what it sent (see [`Page::new`]); `None` when unknown.
+    pub total: Option<u64>,
     /// Where the next page starts, or `None` when this page is the last.
     pub next_offset: Option<u64>,
     /// The provider's request id.
@@ -76,23 +74,23 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// A page of `items` asked for at `offset` with `limit`, whose response
-    /// said the listing has `total` items.
+    /// said the listing has `total` items (`None`: it did not say).
     ///
     /// No count is trusted alone (the UHub seed example has a `TotalCount`
     /// smaller than its items): a total below what this page shows is raised
     /// to it when the page is short, and is unknown when the page is full,
     /// since more may follow. The next page starts after the items received.
-    pub fn new(items: Vec<T>, offset: u64, limit: u32, total: Total) -> Self {
+    pub fn new(items: Vec<T>, offset: u64, limit: u32, total: Option<u64>) -> Self {
         let received = items.len() as u64;
         let end = offset.saturating_add(received);
         let full = received >= u64::from(limit);
-        let total = match total.known() {
+        let total = match total {
             // An empty page proves nothing about the total.
-            Some(t) if t >= end || received == 0 => Total::Known(t),
-            Some(_) if !full => Total::Known(end),
-            _ => Total::Unknown,
+            Some(t) if t >= end || received == 0 => Some(t),
+            Some(_) if !full => Some(end),
+            _ => None,
         };
-        let more = match total.known() {
+        let more = match total {
             Some(t) => end < t && received > 0,
             None => full && received > 0,
         };
@@ -146,19 +144,19 @@ mod tests {
     #[test]
     fn totals_are_checked_against_the_items() {
         // A total that fits.
-        let page = Page::new(vec![1, 2], 10, 2, Total::Known(25));
-        assert_eq!((page.total, page.next_offset), (Total::Known(25), Some(12)));
+        let page = Page::new(vec![1, 2], 10, 2, Some(25));
+        assert_eq!((page.total, page.next_offset), (Some(25), Some(12)));
         // The UHub seed: TotalCount 5, nine items on a page of 20: the last page.
-        let page = Page::new(vec![0; 9], 0, 20, Total::Known(5));
-        assert_eq!((page.total, page.next_offset), (Total::Known(9), None));
+        let page = Page::new(vec![0; 9], 0, 20, Some(5));
+        assert_eq!((page.total, page.next_offset), (Some(9), None));
         // A total too small on a full page: more may follow.
-        let page = Page::new(vec![0; 20], 0, 20, Total::Known(5));
-        assert_eq!((page.total, page.next_offset), (Total::Unknown, Some(20)));
+        let page = Page::new(vec![0; 20], 0, 20, Some(5));
+        assert_eq!((page.total, page.next_offset), (None, Some(20)));
         // No total: a short page is the last.
-        let page = Page::new(vec![0; 3], 40, 20, Total::Unknown);
+        let page = Page::new(vec![0; 3], 40, 20, None);
         assert_eq!(page.next_offset, None);
         // An empty page is the last, whatever the total says.
-        let page = Page::<u8>::new(vec![], 40, 20, Total::Known(100));
+        let page = Page::<u8>::new(vec![], 40, 20, Some(100));
         assert_eq!(page.next_offset, None);
     }
 }

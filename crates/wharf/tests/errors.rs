@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wharf::model::{ImageRef, OfficialImagesQuery, RepositoryQuery};
-use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, Total, TotalSource, UhubClient};
+use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, TotalSource, UhubClient};
 use wharf_emulator::{Fault, FaultConfig};
 use wharf_transport::{Exchange, ReplayTransport, Request};
 
@@ -257,7 +257,7 @@ async fn a_content_range_at_another_offset_is_set_aside() {
     let mut query = OfficialImagesQuery::default();
     query.page = Some(wharf::model::PageRequest::new(5, 5));
     let page = client.list_official_images_page(&query).await.unwrap();
-    assert_eq!(page.total, Total::Unknown);
+    assert_eq!(page.total, None);
     assert_eq!(page.total_source, Some(TotalSource::Absent));
     let ignored = page.ignored_header.expect("the header is quoted");
     assert_eq!(ignored.value, "0-0/10");
@@ -300,7 +300,7 @@ async fn no_shape_of_content_range_fails_a_page() {
         query.page = Some(wharf::model::PageRequest::new(0, 2));
         let page = client.list_official_images_page(&query).await.unwrap();
         assert_eq!(page.items.len(), 2, "{header:?}");
-        assert_eq!(page.total, Total::Known(total), "{header:?}");
+        assert_eq!(page.total, Some(total), "{header:?}");
         assert_eq!(page.total_source, Some(source), "{header:?}");
         assert_eq!(page.next_offset, Some(2), "{header:?}");
         match (&page.ignored_header, header) {

@@ -8,7 +8,7 @@ use wharf::model::{
     ImageRef, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery, OrderType,
     RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,
 };
-use wharf::{ErrorKind, QueryForm, SwrClient, Total};
+use wharf::{ErrorKind, QueryForm, SwrClient};
 
 async fn names(client: &SwrClient, query: RepositoryQuery, concurrency: usize) -> Vec<String> {
     let repos: Vec<_> = client
@@ -65,7 +65,7 @@ async fn a_page_tells_its_total_and_where_the_next_starts() {
     query.page = Some(wharf::model::PageRequest::new(100, 50));
     let page = client.list_repositories_page(&query).await.unwrap();
     assert_eq!(page.items.len(), 20);
-    assert_eq!(page.total, Total::Known(120));
+    assert_eq!(page.total, Some(120));
     assert_eq!(page.offset, 100);
     assert_eq!(page.next_offset, None);
     assert!(page.request_id.is_some());

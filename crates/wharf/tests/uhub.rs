@@ -5,7 +5,7 @@ mod common;
 
 use futures::TryStreamExt;
 use wharf::model::{GetRepoImageRequest, RepoType};
-use wharf::{ErrorKind, Total, UhubClient, UhubMethod};
+use wharf::{ErrorKind, UhubClient, UhubMethod};
 
 #[tokio::test]
 async fn repos_images_and_tags_equal_the_dataset() {
@@ -79,7 +79,7 @@ async fn one_page_with_its_total_and_request_id() {
     request.limit = Some(5);
     let page = client.get_repo_image(&request).await.unwrap();
     assert_eq!(page.items.len(), 5);
-    assert_eq!(page.total, Total::Known(ns.repositories.len() as u64));
+    assert_eq!(page.total, Some(ns.repositories.len() as u64));
     assert_eq!(page.next_offset, Some(5));
     assert!(page.request_id.is_some());
 }

@@ -319,7 +319,7 @@ impl<T: Clone + Send + 'static> Engine<T> {
 
     /// A total that moved means items may have shifted across a boundary.
     fn check_total(&mut self, page: &Page<T>) -> Result<(), Error> {
-        let Some(total) = page.total.known() else {
+        let Some(total) = page.total else {
             return Ok(());
         };
         let first = *self.first_total.get_or_insert(total);

@@ -9,7 +9,6 @@ use futures::{StreamExt, TryStreamExt};
 use wharf_transport::{Attempt, ErrorKind as TransportKind, FakeTime, Provider};
 
 use super::*;
-use crate::Total;
 
 /// Changes the server's items before a call, given the call's number.
 type Mutation = Box<dyn FnMut(usize, &mut Vec<u32>) + Send>;
@@ -77,9 +76,9 @@ impl Server {
         let end = (start + limit as usize).min(items.len());
         let total = self.claims_total.unwrap_or(items.len() as u64);
         let total = if self.no_total || self.wraps {
-            Total::Unknown
+            None
         } else {
-            Total::Known(total)
+            Some(total)
         };
         let page = Page::new(items[start..end].to_vec(), offset, limit, total);
         self.in_flight.fetch_sub(1, Ordering::SeqCst);

@@ -12,7 +12,7 @@ use wharf_model::{
     OrderColumn, OrderType, PageRequest, Repository, RepositoryDetail, RepositoryQuery,
     RepositoryTag, RepositoryTagsQuery, SlashEncoding,
 };
-use wharf_parse::{ContentRange, Total};
+use wharf_parse::ContentRange;
 use wharf_transport::{
     CallOptions, HuaweiSigner, Provider, Request, Response, Signer, SwrClassifier, Transport,
 };
@@ -462,9 +462,9 @@ pub(crate) fn paged<T>(
         tracing::info!(operation, offset = page.offset, "{ignored}");
     }
     let (total, source) = match (header_total, total_range) {
-        (Some(t), _) => (Total::Known(t), TotalSource::ContentRange),
-        (None, Some(t)) => (Total::Known(t), TotalSource::TotalRange),
-        (None, None) => (Total::Unknown, TotalSource::Absent),
+        (Some(t), _) => (Some(t), TotalSource::ContentRange),
+        (None, Some(t)) => (Some(t), TotalSource::TotalRange),
+        (None, None) => (None, TotalSource::Absent),
     };
     Page::new(items, page.offset, page.limit, total)
         .with_request_id(request_id)

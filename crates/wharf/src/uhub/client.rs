@@ -8,7 +8,6 @@ use wharf_model::{
     GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
     UhubAction, UhubResponse,
 };
-use wharf_parse::Total;
 use wharf_transport::{
     CallOptions, Provider, Request, Signer, Transport, UcloudSigner, UhubClassifier,
 };
@@ -158,8 +157,8 @@ impl UhubClient {
         let body: UhubResponse<A::Item> = decode(Provider::Uhub, A::ACTION, &response)?;
         let request_id = response.request_id(Provider::Uhub).map(str::to_owned);
         let (total, source) = match body.total_count {
-            Some(count) => (Total::Known(count), TotalSource::TotalCount),
-            None => (Total::Unknown, TotalSource::Absent),
+            Some(count) => (Some(count), TotalSource::TotalCount),
+            None => (None, TotalSource::Absent),
         };
         let items = body.set.unwrap_or_default();
         // UHub's default page is 20 items.
