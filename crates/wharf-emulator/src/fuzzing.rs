@@ -47,5 +47,5 @@ pub fn uhub_call(
 /// Decodes a UHub form body or query string (`name=value&...`, `+` a
 /// space) to parameters, as the emulator does.
 pub fn uhub_form(encoded: &[u8]) -> Vec<(String, String)> {
-    crate::params::form(encoded)
+    crate::http::params::form(encoded)
 }

@@ -25,22 +25,17 @@
 //! codes, the dataset format and the command line.
 
 mod auth;
-mod body;
 mod clients;
 mod data;
 mod faults;
-mod front;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
-mod json;
+mod http;
 mod listing;
-mod params;
 mod range_shape;
 mod repo_route;
-mod router;
-mod serve;
 mod server;
 mod state;
 mod swr;
@@ -61,8 +56,8 @@ pub use data::{
     NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 pub use faults::{Fault, FaultConfig, FaultError};
+pub use http::ConnectionOptions;
 pub use range_shape::{ContentRangeShape, ContentRangeShapeError};
-pub use serve::ConnectionOptions;
 pub use server::{Emulator, EmulatorBuilder, StartError};
 
 /// The README's examples, compiled and run as doc tests so they stay true.

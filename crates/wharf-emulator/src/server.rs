@@ -13,10 +13,10 @@ use tokio::sync::{oneshot, watch};
 use crate::auth::AuthConfig;
 use crate::data::{Dataset, DatasetError, Index};
 use crate::faults::{FaultConfig, FaultError};
+use crate::http::connection::ConnectionOptions;
+use crate::http::{connection, routes};
 use crate::range_shape::ContentRangeShape;
-use crate::serve::ConnectionOptions;
 use crate::state::Shared;
-use crate::{router, serve};
 
 /// Why an emulator did not start.
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +200,7 @@ impl EmulatorBuilder {
         };
         let listener = TcpListener::bind(listen).await.map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
-        let task = tokio::spawn(serve::serve(
+        let task = tokio::spawn(connection::serve(
             listener,
             prepared.app,
             prepared.stopped,
@@ -245,7 +245,9 @@ impl EmulatorBuilder {
             .spawn(move || {
                 runtime.block_on(async move {
                     match TcpListener::from_std(listener) {
-                        Ok(listener) => serve::serve(listener, app, stopped, connections).await,
+                        Ok(listener) => {
+                            connection::serve(listener, app, stopped, connections).await
+                        }
                         Err(e) => tracing::error!("wharf-emulator: cannot listen: {e}"),
                     }
                 });
@@ -284,7 +286,7 @@ impl EmulatorBuilder {
             .store(self.log_requests, std::sync::atomic::Ordering::Relaxed);
         let (stop, stopped) = watch::channel(false);
         Ok(Prepared {
-            app: router::app(shared.clone()),
+            app: routes::app(shared.clone()),
             shared,
             stop,
             stopped,

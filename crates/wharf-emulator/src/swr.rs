@@ -27,11 +27,11 @@ use wharf_model::{
 };
 use wharf_parse::{from_query_params, parse_filter};
 
-use crate::body::{self, BodyError};
 use crate::data::{self, OfficialImageRecord};
-use crate::json::{JSON_UTF8, json, ok};
+use crate::http::body::{self, BodyError};
+use crate::http::json::{JSON_UTF8, json, ok};
+use crate::http::params::{self, ParamError};
 use crate::listing;
-use crate::params::{self, ParamError};
 use crate::repo_route::{self, Call, Unresolved};
 use crate::state::Shared;
 
@@ -192,7 +192,7 @@ fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail>
 /// dockerhub listings.
 fn paging(pairs: &[(String, String)]) -> Result<(u64, u64), Fail> {
     let default = u64::from(PageRequest::DEFAULT_LIMIT);
-    Ok(listing::paging(pairs, "offset", "limit", default)?)
+    Ok(params::paging(pairs, "offset", "limit", default)?)
 }
 
 /// `GET /v2/manage/dockerhub/repos?namespace&image_name&offset&limit`.

@@ -13,8 +13,8 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use wharf_model::{ListNamespacesResponse, NamespaceAuth, NamespaceInfo, NamespacesQuery};
 
-use crate::json::ok;
-use crate::params;
+use crate::http::json::ok;
+use crate::http::params;
 use crate::state::Shared;
 use crate::swr::Fail;
 use crate::terms::Values;

@@ -31,7 +31,7 @@ use axum::response::Response;
 use wharf_model::{ImageRef, RepositoryDetail};
 
 use crate::data::Index;
-use crate::json::ok;
+use crate::http::json::ok;
 use crate::repo_route::{self, Call, Unresolved};
 use crate::state::Shared;
 use crate::swr::{self, Fail};

@@ -31,8 +31,8 @@ use wharf_model::{
 
 use crate::data::{self, Dataset, Index, NamespaceRecord, RepositoryRecord, TagRecord};
 use crate::hash::{mix, push_u64};
-use crate::json::ok;
-use crate::params;
+use crate::http::json::ok;
+use crate::http::params;
 use crate::range_shape::ContentRangeShape;
 use crate::swr::Fail;
 use crate::terms::Values;

@@ -16,8 +16,7 @@ use std::str::FromStr;
 
 use wharf_parse::read_terms;
 
-use crate::listing::MAX_LIMIT;
-use crate::params::{self, ParamError};
+use crate::http::params::{self, MAX_LIMIT, ParamError};
 
 /// Where a value was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

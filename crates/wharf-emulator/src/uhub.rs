@@ -28,11 +28,11 @@ use wharf_model::{
     UhubResponse,
 };
 
-use crate::body::{self, BodyError};
 use crate::data::{self, Index, NamespaceRecord, RepositoryRecord, Selection};
-use crate::json::ok;
+use crate::http::body::{self, BodyError};
+use crate::http::json::ok;
+use crate::http::params::{self, ParamError};
 use crate::listing;
-use crate::params::{self, ParamError};
 use crate::state::Shared;
 use crate::uhub_json;
 
@@ -319,7 +319,7 @@ fn required<'a>(params: &'a [(String, String)], name: &str) -> Result<&'a str, F
 
 /// `Offset` (default 0) and `Limit` (default 20, at most 1000).
 fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
-    Ok(listing::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
+    Ok(params::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
 }
 
 fn repo<'a>(index: &'a Index, name: &str) -> Result<(&'a NamespaceRecord, Range<u32>), Failure> {

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::params::{MAX_PARAMS, TooMany};
+use crate::http::params::{MAX_PARAMS, TooMany};
 
 /// The error a member past [`MAX_PARAMS`] stops the reading with.
 const TOO_MANY: &str = "wharf-emulator: too many members";

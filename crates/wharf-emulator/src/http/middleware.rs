@@ -11,9 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::body::{self, BodyError};
+use super::body::{self, BodyError};
+use super::connection::ResetHandle;
 use crate::faults::Fault;
-use crate::serve::ResetHandle;
 use crate::state::{FaultDecision, Shared};
 use crate::{swr, uhub};
 

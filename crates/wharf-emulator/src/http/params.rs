@@ -1,6 +1,10 @@
-//! Query strings and form bodies as decoded `(name, value)` pairs, and the
-//! rules every parameter the emulator reads follows: given at most once, and
-//! never empty.
+//! The one reader of request parameters: query strings and form bodies
+//! decoded to `(name, value)` pairs (as each provider's verifier decodes
+//! them), the rules every parameter the emulator reads follows (given at
+//! most once, never empty), and the paging pair by any names. What a
+//! parameter means is the provider's: `swr` and `uhub` name theirs.
+
+use wharf_model::PageRequest;
 
 /// Decodes an SWR query string exactly as `wharf-auth`'s Huawei verifier does
 /// ([`wharf_auth::huawei::parse_query`]): `%XX` escapes are decoded and a `+`
@@ -113,6 +117,43 @@ pub(crate) fn get<'a>(
     Ok(Some(value))
 }
 
+/// The largest page either protocol serves: SWR's documented maximum.
+pub(crate) const MAX_LIMIT: u64 = PageRequest::MAX_LIMIT as u64;
+
+/// The page asked for by parameters `offset_name` (default 0, any `u64`) and
+/// `limit_name` (default `default_limit`, `1..=`[`MAX_LIMIT`]): SWR's
+/// `offset`/`limit`, UHub's `Offset`/`Limit`. A repeated or empty value is
+/// refused like an invalid one.
+pub(crate) fn paging(
+    pairs: &[(String, String)],
+    offset_name: &str,
+    limit_name: &str,
+    default_limit: u64,
+) -> Result<(u64, u64), ParamError> {
+    let invalid = |name: &str, value: &str, expected: &str| ParamError::Invalid {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        expected: expected.to_owned(),
+    };
+    let offset = match get(pairs, offset_name)? {
+        None => 0,
+        Some(text) => text
+            .parse::<u64>()
+            .map_err(|_| invalid(offset_name, text, "an integer >= 0"))?,
+    };
+    let limit = match get(pairs, limit_name)? {
+        None => default_limit,
+        Some(text) => match text.parse::<u64>() {
+            Ok(n @ 1..=MAX_LIMIT) => n,
+            _ => {
+                let expected = format!("an integer in 1..={MAX_LIMIT}");
+                return Err(invalid(limit_name, text, &expected));
+            }
+        },
+    };
+    Ok((offset, limit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +203,27 @@ mod tests {
         assert_eq!(
             ParamError::Repeated("offset".into()).problem(),
             "is given more than once"
+        );
+    }
+
+    #[test]
+    fn paging_defaults_and_refusals() {
+        let pairs = |q: &str| form(q.as_bytes());
+        assert_eq!(paging(&pairs(""), "offset", "limit", 100), Ok((0, 100)));
+        assert_eq!(
+            paging(&pairs("Offset=3&Limit=1000"), "Offset", "Limit", 20),
+            Ok((3, 1000))
+        );
+        let err = paging(&pairs("offset=1&offset=999"), "offset", "limit", 100);
+        assert_eq!(err, Err(ParamError::Repeated("offset".into())));
+        let err = paging(&pairs("offset=&limit="), "offset", "limit", 100);
+        assert_eq!(err, Err(ParamError::Empty("offset".into())));
+        let err = paging(&pairs("limit=0"), "offset", "limit", 100).unwrap_err();
+        assert_eq!(err.problem(), "\"0\" is not an integer in 1..=1000");
+        let err = paging(&pairs("offset=-1"), "offset", "limit", 100).unwrap_err();
+        assert_eq!(
+            (err.name(), err.problem().as_str()),
+            ("offset", "\"-1\" is not an integer >= 0")
         );
     }
 }

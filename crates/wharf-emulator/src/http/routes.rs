@@ -6,8 +6,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::get;
 
+use super::middleware;
 use crate::state::Shared;
-use crate::{front, swr, swr_namespaces, swr_repos, uhub};
+use crate::{swr, swr_namespaces, swr_repos, uhub};
 
 /// The application serving `shared`.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
@@ -17,7 +18,7 @@ pub(crate) fn app(shared: Arc<Shared>) -> Router {
         .fallback(swr::unknown_api)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            front::front,
+            middleware::front,
         ))
         .with_state(shared)
 }
