@@ -67,7 +67,7 @@ pub use replay::{
     ReplayTransport,
 };
 pub use request::{Provider, Request, Response};
-pub use retry::{Backoff, RetryConfig, Retrying, parse_retry_after};
+pub use retry::{Backoff, Jitter, RetryConfig, Retrying, parse_retry_after};
 pub use sign::{Signer, Signing};
 pub use time::{FakeTime, Time, TokioTime};
 pub use timeouts::Timeouts;

@@ -36,13 +36,41 @@ impl Default for Backoff {
 }
 
 impl Backoff {
-    /// The next wait after `previous` (`None` before the first retry).
-    pub fn next(&self, previous: Option<Duration>, rng: &mut fastrand::Rng) -> Duration {
+    /// The next wait after `previous` (`None` before the first retry),
+    /// drawn from `jitter`.
+    pub fn next(&self, previous: Option<Duration>, jitter: &mut Jitter) -> Duration {
         let base = self.base.min(self.cap);
         let high = previous.unwrap_or(base).saturating_mul(3).max(base);
         let span = (high - base).as_nanos().min(u64::MAX as u128) as u64;
-        let wait = base + Duration::from_nanos(rng.u64(0..=span));
+        let wait = base + Duration::from_nanos(jitter.0.u64(0..=span));
         wait.min(self.cap)
+    }
+}
+
+/// Where [`Backoff`]'s random waits come from: seeded, the same waits every
+/// run (for tests), or not.
+///
+/// ```
+/// use std::time::Duration;
+/// use wharf_transport::{Backoff, Jitter};
+///
+/// let backoff = Backoff::default();
+/// let first = |seed| backoff.next(None, &mut Jitter::seeded(seed));
+/// assert_eq!(first(7), first(7));
+/// assert!(first(7) >= backoff.base && first(7) <= backoff.base * 3);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Jitter(fastrand::Rng);
+
+impl Jitter {
+    /// Waits that differ from run to run.
+    pub fn random() -> Self {
+        Jitter(fastrand::Rng::new())
+    }
+
+    /// The same waits for the same `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        Jitter(fastrand::Rng::with_seed(seed))
     }
 }
 
@@ -249,9 +277,7 @@ impl<T: Transport> Retrying<T> {
     async fn run(&self, request: &Request) -> Result<Response, Error> {
         let plan = self.plan(request);
         let started = self.time.monotonic();
-        let mut rng = self
-            .jitter_seed
-            .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        let mut rng = self.jitter_seed.map_or_else(Jitter::random, Jitter::seeded);
         let mut previous_wait = None;
         let mut number = 0;
         loop {
@@ -382,7 +408,7 @@ mod tests {
             cap: Duration::from_secs(2),
         };
         let run = |seed| {
-            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut rng = Jitter::seeded(seed);
             let mut previous = None;
             (0..20)
                 .map(|_| {
@@ -409,7 +435,7 @@ mod tests {
             cap: Duration::ZERO,
         };
         assert_eq!(
-            zero.next(None, &mut fastrand::Rng::with_seed(1)),
+            zero.next(None, &mut Jitter::seeded(1)),
             Duration::ZERO
         );
     }

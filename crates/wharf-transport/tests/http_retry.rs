@@ -106,7 +106,7 @@ async fn backoff_waits_follow_the_configured_jitter() {
     client.retry.backoff.base = Duration::from_millis(100);
     client.retry.backoff.cap = Duration::from_millis(800);
     client.send(list(&server)).await.unwrap_err();
-    let mut rng = fastrand::Rng::with_seed(42);
+    let mut rng = wharf_transport::Jitter::seeded(42);
     let mut previous = None;
     let expected: Vec<Duration> = (0..5)
         .map(|_| {

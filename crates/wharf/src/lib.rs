@@ -81,17 +81,27 @@ pub use wharf_auth::ucloud::Credentials as UcloudCredentials;
 pub use wharf_transport::{Provider, RetryConfig, Time, Timeouts, Transport};
 
 /// The transport layer, for a [`Transport`] of your own (a proxy, a cache,
-/// a test double): requests, responses, per-call options, attempts, errors.
+/// a test double): requests, responses, per-call options, attempts,
+/// errors, the retry policy's pieces, and the HTTP backend (feature
+/// `rustls`). Replay, recording and the fake clock are in `wharf::test_util`
+/// (feature `test-util`).
 pub mod transport {
-    pub use wharf_transport::*;
+    #[cfg(feature = "rustls")]
+    pub use wharf_transport::{HttpConfig, HttpTransport};
+    pub use wharf_transport::{
+        Attempt, AttemptObserver, Backoff, CallOptions, Classifier, Error, ErrorKind, Jitter,
+        Provider, Request, Response, RetryConfig, Retrying, Signer, Signing, SwrClassifier, Time,
+        Timeouts, TokioTime, Transport, UhubClassifier, Verdict, is_retryable_status,
+        parse_retry_after,
+    };
 }
 
 /// Replay, recording and the fake clock, for tests without a server.
 #[cfg(feature = "test-util")]
 pub mod test_util {
     pub use wharf_transport::{
-        Exchange, FakeTime, Fixture, RecordedRequest, RecordedResponse, RecordingTransport,
-        ReplayTransport,
+        Exchange, FIXTURE_FORMAT, FIXTURE_VERSION, FakeTime, Fixture, RecordedRequest,
+        RecordedResponse, RecordingTransport, ReplayTransport,
     };
 }
 
