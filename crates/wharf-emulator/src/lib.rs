@@ -34,15 +34,9 @@ pub mod fuzzing;
 mod hash;
 mod http;
 mod listing;
-mod range_shape;
-mod repo_route;
 mod server;
 mod state;
 mod swr;
-mod swr_namespaces;
-mod swr_repos;
-mod swr_tags;
-mod terms;
 mod uhub;
 mod uhub_json;
 
@@ -57,8 +51,8 @@ pub use data::{
 };
 pub use faults::{Fault, FaultConfig, FaultError};
 pub use http::ConnectionOptions;
-pub use range_shape::{ContentRangeShape, ContentRangeShapeError};
 pub use server::{Emulator, EmulatorBuilder, StartError};
+pub use swr::{ContentRangeShape, ContentRangeShapeError};
 
 /// The README's examples, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]

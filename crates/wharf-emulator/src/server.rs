@@ -15,8 +15,8 @@ use crate::data::{Dataset, DatasetError, Index};
 use crate::faults::{FaultConfig, FaultError};
 use crate::http::connection::ConnectionOptions;
 use crate::http::{connection, routes};
-use crate::range_shape::ContentRangeShape;
 use crate::state::Shared;
+use crate::swr::ContentRangeShape;
 
 /// Why an emulator did not start.
 #[derive(Debug, thiserror::Error)]

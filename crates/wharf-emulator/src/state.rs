@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::auth::AuthConfig;
 use crate::data::{Dataset, Index};
 use crate::faults::{Fault, FaultConfig};
-use crate::range_shape::ContentRangeShape;
+use crate::swr::ContentRangeShape;
 
 /// What the front layer decided for one request.
 #[derive(Debug, Clone)]

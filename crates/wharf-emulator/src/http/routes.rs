@@ -8,7 +8,8 @@ use axum::routing::get;
 
 use super::middleware;
 use crate::state::Shared;
-use crate::{swr, swr_namespaces, swr_repos, uhub};
+use crate::swr::{self, namespaces, official, repositories};
+use crate::uhub;
 
 /// The application serving `shared`.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
@@ -26,23 +27,23 @@ pub(crate) fn app(shared: Arc<Shared>) -> Router {
 /// The SWR routes, each behind the signature check. A repository path
 /// takes the rest of the path (`{*rest}`): a `/` in a repository name may
 /// arrive as a real `/`, so the handlers read the raw path themselves
-/// ([`repo_route`](crate::repo_route)), and one route serves every call
+/// ([`path`](crate::swr::path)), and one route serves every call
 /// under a repository.
 fn swr_routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
-        .route("/v2/manage/repos", get(swr::list_repos))
-        .route(
-            "/v2/manage/namespaces",
-            get(swr_namespaces::list_namespaces),
-        )
+        .route("/v2/manage/repos", get(repositories::list_repos))
+        .route("/v2/manage/namespaces", get(namespaces::list_namespaces))
         .route(
             "/v2/manage/namespaces/{namespace}/repos/{*rest}",
-            get(swr_repos::repository),
+            get(repositories::repository),
         )
-        .route("/v2/manage/dockerhub/repos", get(swr::list_official_images))
+        .route(
+            "/v2/manage/dockerhub/repos",
+            get(official::list_official_images),
+        )
         .route(
             "/v2/manage/dockerhub/namespaces/{namespace}/repos/{*rest}",
-            get(swr::official_image),
+            get(official::official_image),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             shared,

@@ -13,11 +13,11 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use wharf_model::{ListNamespacesResponse, NamespaceAuth, NamespaceInfo, NamespacesQuery};
 
+use super::Fail;
+use super::filter::Values;
 use crate::http::json::ok;
 use crate::http::params;
 use crate::state::Shared;
-use crate::swr::Fail;
-use crate::terms::Values;
 
 /// The keys of list namespaces' `filter`: `namespace::{namespace}|mode::{mode}`.
 const FILTER_KEYS: &[&str] = &["namespace", "mode"];

@@ -25,7 +25,7 @@
 
 use wharf_model::{Namespace, RepositoryName};
 
-use crate::swr::{Fail, bad_param};
+use super::{Fail, bad_param};
 
 /// A call on one repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

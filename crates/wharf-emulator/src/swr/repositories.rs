@@ -1,10 +1,10 @@
-//! SWR's calls under one of the tenant's repositories,
+//! SWR's tenant repositories: list them (`GET /v2/manage/repos`, from the
+//! index's pre-encoded items), and the calls under one of them,
 //! `/v2/manage/namespaces/{namespace}/repos/{repository}...`: ShowRepository
 //! (`GET .../repos/{repository}`, huaweicloudsdkswr 3.1.219
 //! `show_repository`) here, and ListRepositoryTags (`GET .../tags`) in
-//! [`swr_tags`](crate::swr_tags). The path is read by
-//! [`repo_route`](crate::repo_route): a `/` in the name as `$`, `%24`,
-//! `%2F` or `/`, an ambiguous real `/` read the way under which the
+//! [`tags`]. The path is read by [`path`]: a `/` in the name as `$`,
+//! `%24`, `%2F` or `/`, an ambiguous real `/` read the way under which the
 //! repository exists.
 //!
 //! ShowRepository answers one [`RepositoryDetail`]. What the dataset does
@@ -26,16 +26,64 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::Uri;
-use axum::response::Response;
-use wharf_model::{ImageRef, RepositoryDetail};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use wharf_model::{ImageRef, PageRequest, RepositoryDetail, RepositoryQuery};
+use wharf_parse::{from_query_params, parse_filter};
 
+use super::path::{self, Call, Unresolved};
+use super::{Fail, bad_param, ids, tags};
 use crate::data::Index;
-use crate::http::json::ok;
-use crate::repo_route::{self, Call, Unresolved};
+use crate::http::json::{JSON_UTF8, ok};
+use crate::http::params;
 use crate::state::Shared;
-use crate::swr::{self, Fail};
-use crate::swr_tags;
+
+/// `GET /v2/manage/repos`: `filter`, or the same keys as plain parameters.
+/// A page is copied from the index's pre-encoded items: no serialisation.
+pub(crate) async fn list_repos(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Fail> {
+    let pairs = params::swr_query(query.as_deref().unwrap_or_default());
+    let mut query = repository_query(&pairs)?;
+    if shared.ignore_is_public {
+        // A server that does not know the term (seed 002 does not list it).
+        query.is_public = None;
+    }
+    let index = shared.index();
+    let selection = index.select(&query);
+    let total = selection.len() as u64;
+    let page = query
+        .page
+        .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
+    let ids = selection.page(page.offset, u64::from(page.limit));
+    let body = index.swr_items.page(&index, &ids, total);
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))],
+        body,
+    )
+        .into_response();
+    if query.page.is_some() {
+        let count = ids.len() as u64;
+        shared
+            .content_range
+            .apply(&mut response, page.offset, count, total);
+    }
+    Ok(response)
+}
+
+/// The query from `filter`, or else from plain parameters.
+///
+/// When both are sent, `filter` wins and the plain parameters are not read
+/// at all (api-notes 1.3), as SWR does.
+fn repository_query(pairs: &[(String, String)]) -> Result<RepositoryQuery, Fail> {
+    let Some(filter) = params::get(pairs, "filter")? else {
+        return from_query_params(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| bad_param(e.key().unwrap_or("query"), &e));
+    };
+    parse_filter(filter).map_err(|e| bad_param("filter", e))
+}
 
 /// Where a repository's path starts.
 const PREFIX: &str = "/v2/manage/namespaces/";
@@ -50,27 +98,27 @@ pub(crate) async fn repository(
     uri: Uri,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Fail> {
-    let Some((namespace, rest)) = repo_route::split(uri.path(), PREFIX) else {
-        return Ok(swr::unknown_api().await);
+    let Some((namespace, rest)) = path::split(uri.path(), PREFIX) else {
+        return Ok(super::unknown_api().await);
     };
-    let namespace = repo_route::namespace_name(namespace)?;
+    let namespace = path::namespace_name(namespace)?;
     let index = shared.index();
     let ids = index.namespace(namespace.as_str()).map(|(_, ids)| ids);
-    let found = repo_route::resolve(rest, repo_route::GET_ARMS, |repository| {
+    let found = path::resolve(rest, path::GET_ARMS, |repository| {
         let ids = ids.clone()?;
         index.find_id(ids, repository.as_str())
     });
     let resolved = match found {
         Ok(resolved) => resolved,
-        Err(Unresolved::NoCall) => return Ok(swr::unknown_api().await),
+        Err(Unresolved::NoCall) => return Ok(super::unknown_api().await),
         Err(Unresolved::Invalid(fail)) => return Err(fail),
         Err(Unresolved::Missing { .. }) if ids.is_none() => {
-            return Err(swr::not_found(format!(
+            return Err(super::not_found(format!(
                 "Namespace {namespace} does not exist"
             )));
         }
         Err(Unresolved::Missing { repository, .. }) => {
-            return Err(swr::not_found(format!(
+            return Err(super::not_found(format!(
                 "Repository {namespace}/{repository} does not exist"
             )));
         }
@@ -80,7 +128,7 @@ pub(crate) async fn repository(
         Call::Show => Ok(ok(&detail(&index, id))),
         Call::Tags => {
             let image = ImageRef::new(namespace, resolved.repository);
-            swr_tags::list(&index, id, image, query.as_deref(), shared.content_range)
+            tags::list(&index, id, image, query.as_deref(), shared.content_range)
         }
     }
 }
@@ -98,7 +146,7 @@ pub(crate) fn detail(index: &Index, id: u32) -> RepositoryDetail {
     out.name = repo.name.to_string();
     out.category = Some(repo.category.clone());
     out.description = Some(repo.description.clone());
-    out.creator_id = Some(creator_id(&dataset.domain_name));
+    out.creator_id = Some(ids::creator_id(&dataset.domain_name));
     out.creator_name = Some(dataset.domain_name.clone());
     out.size = Some(repo.size());
     out.is_public = Some(repo.is_public);
@@ -109,26 +157,7 @@ pub(crate) fn detail(index: &Index, id: u32) -> RepositoryDetail {
     out.internal_path = Some(address(&dataset.internal_registry));
     out.created = Some(repo.created_at.clone());
     out.updated = Some(repo.updated_at.clone());
-    out.domain_id = Some(swr_tags::domain_id(&dataset.domain_name));
+    out.domain_id = Some(ids::domain_id(&dataset.domain_name));
     out.priority = Some(0);
     out
-}
-
-/// An IAM user id, 32 hex digits, drawn from the account name: the draws
-/// after those of its `domain_id`, so that the two differ.
-fn creator_id(domain_name: &str) -> String {
-    swr_tags::hex_digits(swr_tags::fnv1a(domain_name), 2, 2)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn derived_ids_differ_and_are_pinned() {
-        let creator = creator_id("wharf-demo");
-        assert_eq!(creator.len(), 32);
-        assert_ne!(creator, swr_tags::domain_id("wharf-demo"));
-        assert_eq!(creator, creator_id("wharf-demo"));
-    }
 }
