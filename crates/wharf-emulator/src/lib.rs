@@ -33,12 +33,10 @@ mod faults;
 pub mod fuzzing;
 mod hash;
 mod http;
-mod listing;
 mod server;
 mod state;
 mod swr;
 mod uhub;
-mod uhub_json;
 
 pub use auth::{
     AuthConfig, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_TOKEN, DEMO_UCLOUD_PRIVATE_KEY,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{any, get};
 
 use super::middleware;
 use crate::state::Shared;
@@ -15,7 +15,7 @@ use crate::uhub;
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(swr_routes(shared.clone()))
-        .merge(uhub::routes())
+        .route("/", any(uhub::call))
         .fallback(swr::unknown_api)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),

@@ -1,5 +1,12 @@
-//! The UHub API at `/`: `GetRepoImage`, `GetImageTag` and `GetRepo`, over
-//! `GET` with a query string or `POST` with a form (or JSON) body.
+//! The UHub API at `/`: `GetRepo` ([`repos`]), `GetRepoImage` ([`images`])
+//! and `GetImageTag` ([`tags`]), over `GET` with a query string or `POST`
+//! with a form (or [`json`]) body. Here: reading a call and its `Action`,
+//! the signature check, the dispatch to the action, and the `RetCode`
+//! errors every action answers with.
+//!
+//! The modules here depend on [`data`](crate::data), [`state`](crate::state)
+//! and the helpers of [`http`](crate::http) (`body`, `json`, `params`),
+//! never on `swr`.
 //!
 //! Every answer is HTTP 200 with a `RetCode`; the codes the emulator sends:
 //!
@@ -15,26 +22,24 @@
 //! | 230 | a missing, invalid, repeated or empty parameter, named in `Message`; a URL `Action` unlike the body's; a body over 1 MiB or unreadable (the emulator's choice) |
 //! | 232 | the repo or image does not exist (the emulator's choice) |
 
+mod images;
+mod json;
+mod repos;
+mod tags;
+
 use std::ops::Range;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use axum::routing::any;
-use wharf_model::{
-    BoolString, ImageSet, RepoSet, RetCode, TagSet, Timestamp, TimestampFormat, UhubItem,
-    UhubResponse,
-};
+use wharf_model::{ImageSet, RetCode, Timestamp, TimestampFormat, UhubItem, UhubResponse};
 
-use crate::data::{self, Index, NamespaceRecord, RepositoryRecord, Selection};
+use crate::data::{Index, NamespaceRecord};
 use crate::http::body::{self, BodyError};
 use crate::http::json::ok;
 use crate::http::params::{self, ParamError};
-use crate::listing;
 use crate::state::Shared;
-use crate::uhub_json;
 
 /// No `Action`.
 pub(crate) const RET_MISSING_ACTION: i64 = 160;
@@ -50,11 +55,6 @@ const ACTIONS: [&str; 3] = ["GetRepoImage", "GetImageTag", "GetRepo"];
 
 /// UHub's default page size.
 const DEFAULT_LIMIT: u64 = 20;
-
-/// The UHub route.
-pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new().route("/", any(uhub))
-}
 
 /// A failure as an HTTP 200 UHub body.
 fn failure(action: Option<&str>, code: i64, message: impl Into<String>) -> Response {
@@ -111,7 +111,7 @@ fn read_params(
     match *method {
         Method::GET | Method::HEAD => params::form_bounded(uri.query().unwrap_or("").as_bytes())
             .map_err(|_| Unreadable::TooMany),
-        Method::POST if is_json(headers) => uhub_json::pairs(body).map_err(Unreadable::Json),
+        Method::POST if is_json(headers) => json::pairs(body).map_err(Unreadable::Json),
         Method::POST => params::form_bounded(body).map_err(|_| Unreadable::TooMany),
         _ => Err(Unreadable::Method),
     }
@@ -274,8 +274,9 @@ pub(crate) fn read_arguments(action: &str, params: &[(String, String)]) -> Resul
     paging(params).map(|_| ())
 }
 
-/// `GET /?Action=...` or `POST /`.
-async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+/// `GET /?Action=...` or `POST /`: reads the call, checks its signature,
+/// and dispatches it to its action.
+pub(crate) async fn call(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let body = body::received(&parts.extensions);
     let (action, params) = match read_call(&parts.method, &parts.uri, &parts.headers, &body) {
@@ -287,9 +288,9 @@ async fn uhub(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     }
     let index = shared.index();
     let result = match action.as_str() {
-        "GetRepoImage" => get_repo_image(&index, &params),
-        "GetImageTag" => get_image_tag(&index, &params),
-        _ => get_repo(&index, &params),
+        "GetRepoImage" => images::get_repo_image(&index, &params),
+        "GetImageTag" => tags::get_image_tag(&index, &params),
+        _ => repos::get_repo(&index, &params),
     };
     result.unwrap_or_else(|(code, message)| failure(Some(&action), code, message))
 }
@@ -331,92 +332,4 @@ fn repo<'a>(index: &'a Index, name: &str) -> Result<(&'a NamespaceRecord, Range<
 /// UHub sends times as text; the emulator sends Unix seconds.
 fn uhub_time(time: &Timestamp) -> Timestamp {
     Timestamp::from_instant(time.instant(), TimestampFormat::UnixSecondsText)
-}
-
-fn get_repo_image(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
-    let (ns, ids) = repo(index, required(params, "RepoName")?)?;
-    let (offset, limit) = paging(params)?;
-    let selection = Selection::Ids(ids);
-    let items = selection
-        .page(offset, limit)
-        .into_iter()
-        .map(|id| image_set(ns, index.repo(id).1))
-        .collect();
-    Ok(success("GetRepoImage", selection.len(), items))
-}
-
-fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
-    let mut out = ImageSet::default();
-    out.image_name = repo.name.to_string();
-    out.pull_count = repo.num_download;
-    out.create_time = uhub_time(&repo.created_at);
-    out.update_time = uhub_time(&repo.updated_at);
-    out.latest_tag = repo
-        .latest_tag()
-        .map(|t| t.name.clone())
-        .unwrap_or_default();
-    out.repo_name = Some(ns.name.to_string());
-    out
-}
-
-fn get_image_tag(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
-    let (ns, ids) = repo(index, required(params, "RepoName")?)?;
-    let image_name = required(params, "ImageName")?;
-    let (offset, limit) = paging(params)?;
-    let image = index.find(ids, image_name).ok_or_else(|| {
-        (
-            RET_NOT_FOUND,
-            format!("Image [{}/{image_name}] does not exist", ns.name),
-        )
-    })?;
-    let tag_name = optional(params, "TagName")?;
-    let all: Vec<_> = image
-        .tags
-        .iter()
-        .filter(|t| tag_name.is_none_or(|n| t.name == n))
-        .collect();
-    let items = data::page(&all, offset, limit)
-        .iter()
-        .map(|t| {
-            let mut out = TagSet::default();
-            out.tag_name = t.name.clone();
-            out.update_time = uhub_time(&t.updated_at);
-            out.digest = Some(t.digest.clone());
-            out
-        })
-        .collect();
-    Ok(success("GetImageTag", all.len(), items))
-}
-
-/// `GetRepo`: the repos of one `Type`, `public` when none is given (the
-/// SDK's docstring: "private私有仓库，public公共仓库，默认public"). A repo is
-/// public when its `IsShared` is true: the SDK documents `IsShared` as the
-/// repo's type ("镜像仓库类型,false为私有；true为公有", and `CreateRepo`'s
-/// `IsShared` as "是否公开"), and `IsOutSide` as whether it can be reached
-/// from outside UCloud's network ("是否外网可以访问"), which is no type.
-fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
-    let public = match optional(params, "Type")? {
-        None | Some("public") => true,
-        Some("private") => false,
-        Some(other) => {
-            let message = format!("Params error: Type {other:?} is not \"private\" or \"public\"");
-            return Err((RET_BAD_PARAM, message));
-        }
-    };
-    let (offset, limit) = paging(params)?;
-    let all = listing::namespaces(index, public);
-    let items = data::page(&all, offset, limit)
-        .iter()
-        .map(|ns| {
-            let mut out = RepoSet::default();
-            out.repo_name = ns.name.to_string();
-            out.create_time = uhub_time(&ns.created_at);
-            out.update_time = uhub_time(&ns.updated_at);
-            out.description = Some(ns.description.clone());
-            out.is_shared = BoolString::new(ns.is_shared);
-            out.is_out_side = BoolString::new(ns.is_public);
-            out
-        })
-        .collect();
-    Ok(success("GetRepo", all.len(), items))
 }
