@@ -199,7 +199,7 @@ impl Side {
 
     fn facts(&self, repositories: usize) -> SideFacts {
         SideFacts {
-            kind: self.catalog().kind(),
+            kind: self.catalog().name().to_owned(),
             resolution: self.resolution(),
             repositories,
         }

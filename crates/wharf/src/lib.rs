@@ -86,14 +86,14 @@ pub use wharf_transport::{Provider, RetryConfig, Time, Timeouts, Transport};
 /// `rustls`). Replay, recording and the fake clock are in `wharf::test_util`
 /// (feature `test-util`).
 pub mod transport {
-    #[cfg(feature = "rustls")]
-    pub use wharf_transport::{HttpConfig, HttpTransport};
     pub use wharf_transport::{
         Attempt, AttemptObserver, Backoff, CallOptions, Classifier, Error, ErrorKind, Jitter,
         Provider, Request, Response, RetryConfig, Retrying, Signer, Signing, SwrClassifier, Time,
         Timeouts, TokioTime, Transport, UhubClassifier, Verdict, is_retryable_status,
         parse_retry_after,
     };
+    #[cfg(feature = "rustls")]
+    pub use wharf_transport::{HttpConfig, HttpTransport};
 }
 
 /// Replay, recording and the fake clock, for tests without a server.

@@ -76,7 +76,7 @@ fn subject(kind: CatalogKind, emulator: &Emulator, options: ClientOptions) -> Su
     let recorder = Arc::new(RecordingTransport::new(http));
     let transport: Arc<dyn Transport> = recorder.clone();
     let catalog = spec.connect_over(&demo_env, options, transport).unwrap();
-    assert_eq!(catalog.kind(), kind);
+    assert_eq!(catalog.name(), kind.as_str());
     let dataset = emulator.dataset();
     let expected = match kind {
         CatalogKind::Swr => expect_swr(&dataset),

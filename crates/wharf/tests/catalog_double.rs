@@ -7,9 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::json;
-use wharf::catalog::{
-    Capabilities, CatalogKind, Presence, RepositoryFields, TagFields, TimeResolution,
-};
+use wharf::catalog::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
 use wharf::{Catalog, Error, ErrorKind, Namespace, Original, RepoRef, Repository, Tag};
 
 /// One namespace, `team`, holding `app`, tagged `v1`.
@@ -30,8 +28,8 @@ fn app() -> Repository {
 
 #[async_trait]
 impl Catalog for Double {
-    fn kind(&self) -> CatalogKind {
-        CatalogKind::Swr
+    fn name(&self) -> &str {
+        "double"
     }
 
     fn endpoint(&self) -> &str {

@@ -4,7 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use serde::Serialize;
-use wharf::catalog::{CatalogKind, TimeResolution};
+use wharf::catalog::TimeResolution;
 
 use super::compare::{Difference, Tally};
 use crate::args::Output;
@@ -13,8 +13,8 @@ use crate::output::{Printer, Row};
 
 /// What one side is, for the notes and the summary.
 pub struct SideFacts {
-    /// Which catalog.
-    pub kind: CatalogKind,
+    /// Which kind of catalog, by its name (`swr`, `uhub`, ...).
+    pub kind: String,
     /// How precise its instants are.
     pub resolution: TimeResolution,
     /// How many repositories it listed.
@@ -255,10 +255,11 @@ impl Row for Summary {
 mod tests {
     use super::*;
     use crate::diff::compare::Counts;
+    use wharf::catalog::CatalogKind;
 
     fn side(kind: CatalogKind, resolution: TimeResolution) -> SideFacts {
         SideFacts {
-            kind,
+            kind: kind.to_string(),
             resolution,
             repositories: 3,
         }

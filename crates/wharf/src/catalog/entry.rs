@@ -3,10 +3,6 @@
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
-use wharf_model::{
-    ImageSet, NamespaceInfo, OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet,
-    RepositoryDetail, RepositoryTag, TagSet,
-};
 
 use super::RepoRef;
 
@@ -142,32 +138,23 @@ impl Tag {
 /// The provider's record an entry was made from, as decoded: with every
 /// field the server sent, those wharf does not know included.
 ///
+/// Each provider keeps its records in an enum of its own, beside its
+/// client ([`SwrRecord`](crate::catalog::SwrRecord),
+/// [`UhubRecord`](crate::catalog::UhubRecord)), so a new operation adds a
+/// record there and nothing here.
+///
 /// Serializes as that record alone, so its JSON is the JSON the server sent
 /// (up to the order of keys); [`Original::Derived`] as `null`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Original {
-    /// An SWR namespace (list namespaces).
-    SwrNamespace(NamespaceInfo),
-    /// An SWR repository (list repositories).
-    SwrRepository(Box<wharf_model::Repository>),
-    /// An SWR repository in full (show repository).
-    SwrRepositoryDetail(Box<RepositoryDetail>),
-    /// A tag of an SWR repository (list repository tags).
-    SwrTag(Box<RepositoryTag>),
-    /// An official image in a listing (list official images).
-    OfficialImage(Box<OfficialImage>),
-    /// An official image in full (show official image).
-    OfficialImageDetail(Box<OfficialImageDetail>),
-    /// A tag of an official image (list official image tags).
-    OfficialImageTag(OfficialImageTag),
-    /// A UHub repo (`GetRepo`).
-    UhubRepo(RepoSet),
-    /// A UHub image (`GetRepoImage`).
-    UhubImage(ImageSet),
-    /// A tag of a UHub image (`GetImageTag`).
-    UhubTag(TagSet),
+    /// A record of Huawei Cloud SWR.
+    #[cfg(feature = "swr")]
+    Swr(crate::swr::SwrRecord),
+    /// A record of UCloud UHub.
+    #[cfg(feature = "uhub")]
+    Uhub(crate::uhub::UhubRecord),
     /// No record of its own: the entry was worked out from others, as the
     /// official catalog's namespaces are from its images.
     Derived,
@@ -175,9 +162,10 @@ pub enum Original {
     Json(serde_json::Value),
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "uhub"))]
 mod tests {
     use super::*;
+    use wharf_model::ImageSet;
 
     #[test]
     fn a_repository_serializes_its_qualified_name_and_its_record() {
@@ -185,7 +173,11 @@ mod tests {
             r#"{"ImageName":"api/gateway","PullCount":3,"CreateTime":"1","UpdateTime":"2","LatestTag":"v1","Extra":true}"#,
         )
         .unwrap();
-        let mut repo = Repository::new("team", "api/gateway", Original::UhubImage(image));
+        let mut repo = Repository::new(
+            "team",
+            "api/gateway",
+            Original::Uhub(crate::uhub::UhubRecord::Image(image)),
+        );
         repo.updated = Some(jiff::Timestamp::from_second(2).unwrap());
         let json = serde_json::to_value(&repo).unwrap();
         assert_eq!(json["qualified_name"], "team/api/gateway");

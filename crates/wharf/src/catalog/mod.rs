@@ -75,11 +75,11 @@ use wharf_transport::Provider;
 use crate::Error;
 
 #[cfg(feature = "swr")]
-pub use crate::swr::OfficialCatalog;
-#[cfg(feature = "swr")]
 pub use crate::swr::SwrCatalog;
+#[cfg(feature = "swr")]
+pub use crate::swr::{OfficialCatalog, SwrRecord};
 #[cfg(feature = "uhub")]
-pub use crate::uhub::UhubCatalog;
+pub use crate::uhub::{UhubCatalog, UhubRecord};
 pub use capabilities::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
 #[cfg(feature = "rustls")]
 pub use connect::open;
@@ -92,11 +92,14 @@ pub use spec::{CatalogSpec, Location, Scheme, SpecError};
 /// the repositories' tags.
 ///
 /// Object safe: keep one as `Arc<dyn Catalog>` and share it between tasks.
-/// `Display` gives a [`CatalogSpec`] that reaches the same endpoint.
+/// The built-in catalogs' `Display` gives a [`CatalogSpec`] that reaches
+/// the same endpoint; another backend says what it is in its own words.
 #[async_trait]
 pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
-    /// Which provider and API it lists.
-    fn kind(&self) -> CatalogKind;
+    /// A short name for the kind of catalog, for people: the built-ins say
+    /// `swr`, `swr-official` and `uhub`, their specs' schemes
+    /// ([`CatalogKind::as_str`]); another backend names its own.
+    fn name(&self) -> &str;
 
     /// The base URL its requests go to.
     fn endpoint(&self) -> &str;

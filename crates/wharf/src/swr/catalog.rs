@@ -11,6 +11,7 @@ use wharf_model::{
 };
 use wharf_transport::Provider;
 
+use super::SwrRecord;
 use crate::catalog::listing::{failed, or_missing, whole, window};
 use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
@@ -75,8 +76,8 @@ impl fmt::Display for SwrCatalog {
 
 #[async_trait]
 impl Catalog for SwrCatalog {
-    fn kind(&self) -> CatalogKind {
-        CatalogKind::Swr
+    fn name(&self) -> &str {
+        CatalogKind::Swr.as_str()
     }
 
     fn endpoint(&self) -> &str {
@@ -112,7 +113,7 @@ impl Catalog for SwrCatalog {
                 .try_flatten()
                 .map_ok(|info| Namespace {
                     name: info.name.clone(),
-                    original: Original::SwrNamespace(info),
+                    original: SwrRecord::Namespace(info).into(),
                 })
                 .boxed();
         window(all, &self.list)
@@ -206,7 +207,7 @@ fn repository(r: wharf_model::Repository) -> Repository {
     out.created = Some(r.created_at.instant());
     out.updated = Some(r.updated_at.instant());
     out.pull_count = Some(r.num_download);
-    out.original = Original::SwrRepository(Box::new(r));
+    out.original = SwrRecord::Repository(Box::new(r)).into();
     out
 }
 
@@ -219,7 +220,7 @@ fn shown(asked: &RepoRef, r: RepositoryDetail) -> Repository {
     out.created = r.created.as_ref().map(|t| t.instant());
     out.updated = r.updated.as_ref().map(|t| t.instant());
     out.pull_count = r.num_download;
-    out.original = Original::SwrRepositoryDetail(Box::new(r));
+    out.original = SwrRecord::RepositoryDetail(Box::new(r)).into();
     out
 }
 
@@ -229,6 +230,6 @@ fn tag(repository: RepoRef, t: RepositoryTag) -> Tag {
     out.size = Some(t.size);
     out.created = Some(t.created.instant());
     out.updated = Some(t.updated.instant());
-    out.original = Original::SwrTag(Box::new(t));
+    out.original = SwrRecord::Tag(Box::new(t)).into();
     out
 }

@@ -8,6 +8,7 @@ mod client;
 mod config;
 mod connect;
 mod official_catalog;
+mod record;
 
 pub use catalog::SwrCatalog;
 pub use client::SwrClient;
@@ -16,3 +17,4 @@ pub(crate) use client::paged;
 pub use config::{QueryForm, SwrConfig};
 pub(crate) use connect::catalog as connect_catalog;
 pub use official_catalog::OfficialCatalog;
+pub use record::SwrRecord;

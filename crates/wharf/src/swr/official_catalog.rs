@@ -9,6 +9,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{OfficialImage, OfficialImageDetail, OfficialImageTag, OfficialImagesQuery};
 use wharf_transport::Provider;
 
+use super::SwrRecord;
 use super::catalog::image_ref;
 use crate::catalog::listing::{failed, or_missing, until_error, whole, window};
 use crate::catalog::{
@@ -115,8 +116,8 @@ impl fmt::Display for OfficialCatalog {
 
 #[async_trait]
 impl Catalog for OfficialCatalog {
-    fn kind(&self) -> CatalogKind {
-        CatalogKind::SwrOfficial
+    fn name(&self) -> &str {
+        CatalogKind::SwrOfficial.as_str()
     }
 
     fn endpoint(&self) -> &str {
@@ -223,7 +224,7 @@ fn repository(image: OfficialImage) -> Result<Repository, Error> {
     let mut out = Repository::new(image.namespace.clone(), name, Original::Derived);
     out.updated = Some(image.last_updated.instant());
     out.pull_count = Some(image.pull_count);
-    out.original = Original::OfficialImage(Box::new(image));
+    out.original = SwrRecord::OfficialImage(Box::new(image)).into();
     Ok(out)
 }
 
@@ -233,7 +234,7 @@ fn detailed(asked: &RepoRef, image: OfficialImageDetail) -> Repository {
     let mut out = Repository::new(namespace, asked.name().to_owned(), Original::Derived);
     out.updated = Some(image.last_updated.instant());
     out.pull_count = Some(image.pull_count);
-    out.original = Original::OfficialImageDetail(Box::new(image));
+    out.original = SwrRecord::OfficialImageDetail(Box::new(image)).into();
     out
 }
 
@@ -241,6 +242,6 @@ fn tag(repository: RepoRef, t: OfficialImageTag) -> Tag {
     let mut out = Tag::new(repository, t.name.clone(), Original::Derived);
     out.size = Some(t.size);
     out.updated = Some(t.last_updated.instant());
-    out.original = Original::OfficialImageTag(t);
+    out.original = SwrRecord::OfficialImageTag(t).into();
     out
 }

@@ -10,6 +10,7 @@ use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{ImageSet, RepoSet, RepoType, TagSet};
 use wharf_transport::Provider;
 
+use super::UhubRecord;
 use super::check_name;
 use crate::catalog::listing::{part, whole, window};
 use crate::catalog::{
@@ -80,8 +81,8 @@ fn images(
 
 #[async_trait]
 impl Catalog for UhubCatalog {
-    fn kind(&self) -> CatalogKind {
-        CatalogKind::Uhub
+    fn name(&self) -> &str {
+        CatalogKind::Uhub.as_str()
     }
 
     fn endpoint(&self) -> &str {
@@ -112,7 +113,7 @@ impl Catalog for UhubCatalog {
         let repos = all_repos(&self.client, part(&self.list))
             .map_ok(|repo| Namespace {
                 name: repo.repo_name.clone(),
-                original: Original::UhubRepo(repo),
+                original: UhubRecord::Repo(repo).into(),
             })
             .boxed();
         window(repos, &self.list)
@@ -194,7 +195,7 @@ fn repository(namespace: &str, image: ImageSet) -> Repository {
     out.created = Some(image.create_time.instant());
     out.updated = Some(image.update_time.instant());
     out.pull_count = Some(image.pull_count);
-    out.original = Original::UhubImage(image);
+    out.original = UhubRecord::Image(image).into();
     out
 }
 
@@ -203,6 +204,6 @@ fn tag(repository: RepoRef, t: TagSet) -> Tag {
     let mut out = Tag::new(repository, t.tag_name.clone(), Original::Derived);
     out.digest = t.digest.clone().filter(|d| !d.is_empty());
     out.updated = Some(t.update_time.instant());
-    out.original = Original::UhubTag(t);
+    out.original = UhubRecord::Tag(t).into();
     out
 }

@@ -8,9 +8,11 @@ mod client;
 mod config;
 mod connect;
 pub(crate) mod error;
+mod record;
 
 pub use catalog::UhubCatalog;
 pub use client::UhubClient;
 pub(crate) use client::check_name;
 pub use config::{UHUB_ENDPOINT, UhubConfig, UhubMethod};
 pub(crate) use connect::catalog as connect_catalog;
+pub use record::UhubRecord;
