@@ -434,9 +434,6 @@ mod tests {
             base: Duration::ZERO,
             cap: Duration::ZERO,
         };
-        assert_eq!(
-            zero.next(None, &mut Jitter::seeded(1)),
-            Duration::ZERO
-        );
+        assert_eq!(zero.next(None, &mut Jitter::seeded(1)), Duration::ZERO);
     }
 }
