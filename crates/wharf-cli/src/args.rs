@@ -1,6 +1,8 @@
 //! The command line: global flags, commands and their arguments.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use wharf::Provider;
 
 /// What `--help` ends with: where settings come from and the exit codes.
 const AFTER_HELP: &str = "\
@@ -37,7 +39,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// The registry API.
-    #[arg(long, global = true, value_enum, env = "WHARF_PROVIDER")]
+    #[arg(long, global = true, env = "WHARF_PROVIDER", value_parser = provider_parser())]
     pub provider: Option<Provider>,
     /// The region, such as cn-north-4 (SWR) or cn-bj2 (UHub).
     #[arg(long, global = true, value_name = "REGION")]
@@ -79,23 +81,12 @@ pub struct Global {
     pub quiet: bool,
 }
 
-/// The registry APIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Provider {
-    /// Huawei Cloud SWR.
-    Swr,
-    /// UCloud UHub.
-    Uhub,
-}
-
-impl Provider {
-    /// Its flag value: `swr` or `uhub`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Swr => "swr",
-            Provider::Uhub => "uhub",
-        }
-    }
+/// `--provider`: the provider's name, with its title as the help.
+fn provider_parser() -> impl TypedValueParser<Value = Provider> {
+    let values = Provider::ALL.map(|p| PossibleValue::new(p.as_str()).help(p.title()));
+    // Only the names above get this far.
+    PossibleValuesParser::new(values)
+        .map(|name| Provider::from_name(&name).unwrap_or(Provider::Swr))
 }
 
 /// Output formats.

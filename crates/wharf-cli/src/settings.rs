@@ -6,7 +6,9 @@ use std::time::Duration;
 use wharf::catalog::{CatalogKind, CatalogSpec, SpecError};
 use wharf::{CredentialSource, ListOptions, env};
 
-use crate::args::{Global, Provider};
+use wharf::Provider;
+
+use crate::args::Global;
 use crate::config::{self, Loaded, Profile};
 use crate::fail::{CliError, Exit};
 
@@ -181,9 +183,9 @@ impl Settings {
         if let Some(said) = global.provider.filter(|&p| p != provider) {
             let what = format!(
                 "{source} {spec} names provider {}, but {} says {}; give one of them (nothing was sent)",
-                provider.name(),
+                provider.as_str(),
                 given("--provider", "WHARF_PROVIDER"),
-                said.name()
+                said.as_str()
             );
             return Err(CliError::new(Exit::Usage, what));
         }
@@ -223,15 +225,15 @@ impl Settings {
             },
         };
         let (kind, region_var, keys) = match provider {
-            Provider::Swr => (
-                CatalogKind::Swr,
-                env::HUAWEICLOUD_SDK_REGION,
-                [env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
-            ),
             Provider::Uhub => (
                 CatalogKind::Uhub,
                 env::UCLOUD_REGION,
                 [env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
+            ),
+            _ => (
+                CatalogKind::Swr,
+                env::HUAWEICLOUD_SDK_REGION,
+                [env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],
             ),
         };
         let region = global.region.clone().or_else(|| self.lookup(region_var));

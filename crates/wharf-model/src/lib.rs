@@ -32,6 +32,7 @@ mod category;
 mod flex;
 mod lossless;
 mod name;
+mod provider;
 mod query;
 mod swr;
 mod swr_error;
@@ -41,6 +42,7 @@ mod uhub;
 pub use category::Category;
 pub use flex::{BoolString, RetCode};
 pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
+pub use provider::Provider;
 pub use query::{
     Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
     OrderColumn, OrderType, PageRequest, RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,

@@ -15,6 +15,15 @@ pub struct UnknownValue {
 }
 
 impl UnknownValue {
+    /// `value` was given for `what`, which takes one of `expected`.
+    pub(crate) fn new(what: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
+        UnknownValue {
+            what,
+            value: value.to_owned(),
+            expected,
+        }
+    }
+
     /// What was being read, such as `center`.
     pub fn what(&self) -> &'static str {
         self.what

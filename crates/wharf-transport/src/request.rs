@@ -8,48 +8,9 @@ use wharf_auth::huawei::{AUTHORIZATION, X_AUTH_TOKEN, X_SECURITY_TOKEN};
 
 use crate::CallOptions;
 
-/// Which registry API a request is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Provider {
-    /// Huawei Cloud SWR.
-    Swr,
-    /// UCloud UHub.
-    Uhub,
-}
-
-impl Provider {
-    /// A short lowercase name, for logs and errors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Swr => "swr",
-            Provider::Uhub => "uhub",
-        }
-    }
-
-    /// The response header that carries the provider's request id.
-    pub fn request_id_header(self) -> &'static str {
-        match self {
-            Provider::Swr => wharf_model::SWR_REQUEST_ID_HEADER,
-            Provider::Uhub => wharf_model::UHUB_REQUEST_ID_HEADER,
-        }
-    }
-
-    /// Reads a name written by [`Provider::as_str`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "swr" => Some(Provider::Swr),
-            "uhub" => Some(Provider::Uhub),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Which registry API a request is for: `wharf_model`'s, the one name
+/// every crate shares.
+pub use wharf_model::Provider;
 
 /// Whether a header's value is a secret, never printed and recorded as
 /// `<redacted>`: the signature, the IAM token and the security token.
