@@ -17,7 +17,7 @@
 use crate::auth::{
     DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY, DEMO_UCLOUD_PUBLIC_KEY,
 };
-use crate::server::Emulator;
+use crate::emulator::Emulator;
 
 /// The region the UHub side answers for in its specs and demo environment.
 pub const DEMO_UCLOUD_REGION: &str = "cn-bj2";

@@ -24,16 +24,32 @@
 //! ([`FaultConfig`]). The crate README documents the endpoints, the error
 //! codes, the dataset format and the command line.
 
+// The layout, by what each module holds; dependencies point one way, and
+// `tests/layout.rs` checks that they do:
+//
+// - `hash`: a portable hash and hex text. Depends on nothing in the crate.
+// - `data/`: the catalog in memory (records, file format, generator, demo,
+//   index, encoded JSON). Depends on nothing in the crate but `hash`.
+// - `auth` (nothing), `faults` (`hash`): the credentials and the faults.
+// - `state`: what every handler reaches. Depends on `data`, `auth`,
+//   `faults`, `hash`, and `swr::content_range`, the shape it holds (a leaf).
+// - `http/`: `body`, `json`, `params` (the helpers) and `connection`
+//   depend on nothing in the crate; `middleware` and `routes` sit above the
+//   providers and dispatch to them.
+// - `swr/`, `uhub/`: one file an API area. They depend on `data`, `state`,
+//   `hash` and `http`'s helpers, never on each other nor on
+//   `http::{connection, middleware, routes}`.
+// - `emulator` (the lifecycle), `clients`, `fuzzing`: on top of it all.
 mod auth;
 mod clients;
 mod data;
+mod emulator;
 mod faults;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
 mod http;
-mod server;
 mod state;
 mod swr;
 mod uhub;
@@ -47,9 +63,9 @@ pub use data::{
     DATASET_FORMAT, Dataset, DatasetError, GenerateError, GenerateOptions, MAX_GENERATED_TAGS,
     NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
+pub use emulator::{Emulator, EmulatorBuilder, StartError};
 pub use faults::{Fault, FaultConfig, FaultError};
 pub use http::ConnectionOptions;
-pub use server::{Emulator, EmulatorBuilder, StartError};
 pub use swr::{ContentRangeShape, ContentRangeShapeError};
 
 /// The README's examples, compiled and run as doc tests so they stay true.

@@ -1,6 +1,8 @@
 //! What every handler can reach: the indexed dataset, the credentials, the
-//! faults, the latency and the request counter. It depends on no handler, so
-//! handlers, the router and the lifecycle all build on it.
+//! faults, the latency and the request counter. It depends on no handler
+//! (of SWR's code, only on the `Content-Range` shape it holds, which
+//! depends on nothing), so handlers, the route table and the lifecycle all
+//! build on it.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,7 +12,7 @@ use std::time::Duration;
 use crate::auth::AuthConfig;
 use crate::data::{Dataset, Index};
 use crate::faults::{Fault, FaultConfig};
-use crate::swr::ContentRangeShape;
+use crate::swr::content_range::ContentRangeShape;
 
 /// What the front layer decided for one request.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
-//! Starting and stopping the emulator: the lifecycle, on top of the router
-//! and the shared state.
+//! Starting and stopping the emulator: the lifecycle, on top of the route
+//! table, the connections and the shared state.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use crate::faults::{FaultConfig, FaultError};
 use crate::http::connection::ConnectionOptions;
 use crate::http::{connection, routes};
 use crate::state::Shared;
-use crate::swr::ContentRangeShape;
+use crate::swr::content_range::ContentRangeShape;
 
 /// Why an emulator did not start.
 #[derive(Debug, thiserror::Error)]
