@@ -96,14 +96,8 @@ pub mod transport {
     pub use wharf_transport::{HttpConfig, HttpTransport};
 }
 
-/// Replay, recording and the fake clock, for tests without a server.
 #[cfg(feature = "test-util")]
-pub mod test_util {
-    pub use wharf_transport::{
-        Exchange, FIXTURE_FORMAT, FIXTURE_VERSION, FakeTime, Fixture, RecordedRequest,
-        RecordedResponse, RecordingTransport, ReplayTransport,
-    };
-}
+pub mod test_util;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]

@@ -13,10 +13,11 @@ use std::sync::Arc;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
-use wharf::catalog::{Capabilities, Presence, TimeResolution};
+use wharf::catalog::TimeResolution;
+use wharf::test_util::conformance::{self, Expected, ExpectedRepository, ExpectedTag};
 use wharf::{
     Catalog, CatalogKind, CatalogSpec, ClientOptions, ErrorKind, Namespace, Original, RepoRef,
-    Repository, Tag,
+    Repository,
 };
 use wharf_emulator::{Dataset, Emulator, GenerateOptions};
 use wharf_transport::{HttpConfig, HttpTransport, RecordingTransport, Transport};
@@ -90,62 +91,6 @@ fn subject(kind: CatalogKind, emulator: &Emulator, options: ClientOptions) -> Su
     }
 }
 
-/// What a catalog should list, in its order.
-struct Expected {
-    namespaces: Vec<String>,
-    repositories: Vec<Want>,
-    /// Tags by qualified repository name.
-    tags: Vec<(RepoRef, Vec<WantTag>)>,
-}
-
-/// A repository's common fields.
-#[derive(Debug, Clone, PartialEq)]
-struct Want {
-    namespace: String,
-    name: String,
-    tag_count: Option<u64>,
-    size: Option<u64>,
-    created: Option<jiff::Timestamp>,
-    updated: Option<jiff::Timestamp>,
-    pull_count: Option<u64>,
-}
-
-impl From<&Repository> for Want {
-    fn from(r: &Repository) -> Self {
-        Want {
-            namespace: r.namespace.clone(),
-            name: r.name.clone(),
-            tag_count: r.tag_count,
-            size: r.size,
-            created: r.created,
-            updated: r.updated,
-            pull_count: r.pull_count,
-        }
-    }
-}
-
-/// A tag's common fields.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct WantTag {
-    name: String,
-    digest: Option<String>,
-    size: Option<u64>,
-    created: Option<jiff::Timestamp>,
-    updated: Option<jiff::Timestamp>,
-}
-
-impl From<&Tag> for WantTag {
-    fn from(t: &Tag) -> Self {
-        WantTag {
-            name: t.name.clone(),
-            digest: t.digest.clone(),
-            size: t.size,
-            created: t.created,
-            updated: t.updated,
-        }
-    }
-}
-
 fn seconds(t: &wharf::model::Timestamp) -> Option<jiff::Timestamp> {
     Some(TimeResolution::Seconds.truncate(t.instant()))
 }
@@ -175,7 +120,7 @@ fn expect_swr(dataset: &Dataset) -> Expected {
     for ns in by_name(dataset) {
         expected.namespaces.push(ns.name.to_string());
         for repo in repositories_by_name(ns) {
-            expected.repositories.push(Want {
+            expected.repositories.push(ExpectedRepository {
                 namespace: ns.name.to_string(),
                 name: repo.name.to_string(),
                 tag_count: Some(repo.tags.len() as u64),
@@ -189,7 +134,7 @@ fn expect_swr(dataset: &Dataset) -> Expected {
             tags.sort_by_key(|t| std::cmp::Reverse(t.updated_at.instant()));
             let tags = tags
                 .into_iter()
-                .map(|t| WantTag {
+                .map(|t| ExpectedTag {
                     name: t.name.clone(),
                     digest: Some(t.digest.clone()),
                     size: Some(t.size),
@@ -231,7 +176,7 @@ fn expect_uhub(dataset: &Dataset) -> Expected {
         *tags = repo
             .tags
             .iter()
-            .map(|t| WantTag {
+            .map(|t| ExpectedTag {
                 name: t.name.clone(),
                 digest: Some(t.digest.clone()),
                 size: None,
@@ -256,7 +201,7 @@ fn expect_official(dataset: &Dataset) -> Expected {
         if !expected.namespaces.contains(&namespace) {
             expected.namespaces.push(namespace.clone());
         }
-        expected.repositories.push(Want {
+        expected.repositories.push(ExpectedRepository {
             namespace: namespace.clone(),
             name: image.name.to_string(),
             tag_count: None,
@@ -268,7 +213,7 @@ fn expect_official(dataset: &Dataset) -> Expected {
         let tags = image
             .tags
             .iter()
-            .map(|t| WantTag {
+            .map(|t| ExpectedTag {
                 name: t.name.clone(),
                 digest: None,
                 size: Some(t.size),
@@ -282,7 +227,9 @@ fn expect_official(dataset: &Dataset) -> Expected {
     expected
 }
 
-/// The same assertions, whatever the catalog.
+/// The exported suite, on the tags of the first repository, the last and
+/// each one with a `/`; then every `original` is checked to be what the
+/// server sent.
 async fn conformance(subject: &Subject) {
     let catalog = &subject.catalog;
     let expected = &subject.expected;
@@ -290,149 +237,38 @@ async fn conformance(subject: &Subject) {
         expected.repositories.iter().any(|r| r.name.contains('/')),
         "the dataset should have a repository with a '/' in its name"
     );
-
-    let namespaces: Vec<Namespace> = catalog.list_namespaces().try_collect().await.unwrap();
-    let names: Vec<&str> = namespaces.iter().map(|n| n.name.as_str()).collect();
-    assert_eq!(names, expected.namespaces, "{catalog}: namespaces");
-
-    let all: Vec<Repository> = catalog.list_repositories(None).try_collect().await.unwrap();
-    check_repositories(catalog.as_ref(), &all, &expected.repositories);
-    for ns in &expected.namespaces {
-        let listed: Vec<Repository> = catalog
-            .list_repositories(Some(ns))
-            .try_collect()
-            .await
-            .unwrap();
-        let want: Vec<Want> = expected
-            .repositories
-            .iter()
-            .filter(|r| &r.namespace == ns)
-            .cloned()
-            .collect();
-        check_repositories(catalog.as_ref(), &listed, &want);
+    let last = expected.tags.len() - 1;
+    let mut picked = expected.clone();
+    picked.tags = expected
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(i, (at, _))| *i == 0 || *i == last || at.name().contains('/'))
+        .map(|(_, tags)| tags.clone())
+        .collect();
+    let listed = conformance::run(catalog.as_ref(), &picked).await;
+    for (_, tags) in &picked.tags {
+        // All three document newest first.
+        let times: Vec<_> = tags.iter().map(|t| t.updated).collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]), "{catalog}");
     }
 
-    let tags = check_tags(catalog.as_ref(), expected).await;
-    check_shows(catalog.as_ref(), &all).await;
-    check_missing(catalog.as_ref()).await;
-    check_capabilities(catalog.capabilities(), &all, &tags);
-
     let sent = recorded_items(&subject.recorder);
-    for original in namespaces
+    for original in listed
+        .namespaces
         .iter()
         .map(|n| &n.original)
-        .chain(all.iter().map(|r| &r.original))
-        .chain(tags.iter().map(|t| &t.original))
+        .chain(listed.repositories.iter().map(|r| &r.original))
+        .chain(listed.tags.iter().map(|t| &t.original))
     {
         if matches!(original, Original::Derived) {
             continue;
         }
         let json = serde_json::to_string(&serde_json::to_value(original).unwrap()).unwrap();
         assert!(sent.contains(&json), "{catalog}: not as sent: {json}");
-    }
-}
-
-fn check_repositories(catalog: &dyn Catalog, listed: &[Repository], want: &[Want]) {
-    let got: Vec<Want> = listed.iter().map(Want::from).collect();
-    assert_eq!(got, want, "{catalog}: repositories");
-    for r in listed {
-        let qualified = r.qualified_name();
-        assert_eq!(qualified, format!("{}/{}", r.namespace, r.name));
-        assert_eq!(qualified.parse::<RepoRef>().unwrap(), r.repo_ref());
-        let json = serde_json::to_value(r).unwrap();
-        assert_eq!(json["qualified_name"], qualified.as_str());
-    }
-}
-
-/// Tags of the first repository, the last, and each one with a `/`.
-async fn check_tags(catalog: &dyn Catalog, expected: &Expected) -> Vec<Tag> {
-    let last = expected.tags.len() - 1;
-    let picked = expected
-        .tags
-        .iter()
-        .enumerate()
-        .filter(|(i, (at, _))| *i == 0 || *i == last || at.name().contains('/'));
-    let mut all = Vec::new();
-    for (_, (at, want)) in picked {
-        let tags: Vec<Tag> = catalog.list_tags(at).try_collect().await.unwrap();
-        assert!(tags.iter().all(|t| &t.repository == at), "{catalog}: {at}");
-        let got: Vec<WantTag> = tags.iter().map(WantTag::from).collect();
-        let as_set = |tags: &[WantTag]| tags.iter().cloned().collect::<HashSet<_>>();
-        assert_eq!(as_set(&got), as_set(want), "{catalog}: tags of {at}");
-        assert_eq!(&got, want, "{catalog}: the order of the tags of {at}");
-        // All three document newest first.
-        let times: Vec<_> = got.iter().map(|t| t.updated).collect();
-        assert!(times.windows(2).all(|w| w[0] >= w[1]), "{catalog}: {at}");
-        all.extend(tags);
-    }
-    all
-}
-
-/// Every repository shows as listed.
-async fn check_shows(catalog: &dyn Catalog, all: &[Repository]) {
-    for listed in all {
-        let shown = catalog.show_repository(&listed.repo_ref()).await.unwrap();
-        assert_eq!(Want::from(&shown), Want::from(listed), "{catalog}: show");
-    }
-}
-
-async fn check_missing(catalog: &dyn Catalog) {
-    let namespace = catalog
-        .list_namespaces()
-        .try_next()
-        .await
-        .unwrap()
-        .expect("a namespace");
-    let missing = RepoRef::new(&namespace.name, "no-such/repository").unwrap();
-    let e = catalog.show_repository(&missing).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound, "{catalog}: show: {e}");
-    let e = catalog.list_tags(&missing).try_next().await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound, "{catalog}: tags: {e}");
-    let e = catalog
-        .list_repositories(Some("no-such-namespace"))
-        .try_next()
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound, "{catalog}: namespace: {e}");
-    let elsewhere = RepoRef::new("no-such-namespace", "app").unwrap();
-    let e = catalog.show_repository(&elsewhere).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound, "{catalog}: {e}");
-}
-
-/// A field said to be always there is; one said never to be is not.
-fn check_capabilities(capabilities: Capabilities, repositories: &[Repository], tags: &[Tag]) {
-    let check = |presence: Presence, present: bool, what: &str| match presence {
-        Presence::Always => assert!(present, "{what} should be there"),
-        Presence::Never => assert!(!present, "{what} should not be there"),
-        _ => {}
-    };
-    let r = capabilities.repository;
-    for repo in repositories {
-        check(r.tag_count, repo.tag_count.is_some(), "tag_count");
-        check(r.size, repo.size.is_some(), "size");
-        check(r.created, repo.created.is_some(), "created");
-        check(r.updated, repo.updated.is_some(), "updated");
-        check(r.pull_count, repo.pull_count.is_some(), "pull_count");
-    }
-    let t = capabilities.tag;
-    for tag in tags {
-        check(t.digest, tag.digest.is_some(), "digest");
-        check(t.size, tag.size.is_some(), "size");
-        check(t.created, tag.created.is_some(), "created");
-        check(t.updated, tag.updated.is_some(), "updated");
-    }
-    if capabilities.time_resolution == TimeResolution::Seconds {
-        let instants = repositories
-            .iter()
-            .flat_map(|r| [r.created, r.updated])
-            .chain(tags.iter().flat_map(|t| [t.created, t.updated]));
-        for instant in instants.flatten() {
-            assert_eq!(
-                instant.subsec_nanosecond(),
-                0,
-                "{instant} is not whole seconds"
-            );
-        }
+        let repository = listed.repositories.first().expect("a repository");
+        let json = serde_json::to_value(repository).unwrap();
+        assert_eq!(json["qualified_name"], repository.qualified_name().as_str());
     }
 }
 
@@ -519,7 +355,7 @@ async fn list_options_window_whole_listings() {
             .try_collect()
             .await
             .unwrap();
-        let got: Vec<Want> = got.iter().map(Want::from).collect();
+        let got: Vec<ExpectedRepository> = got.iter().map(ExpectedRepository::from).collect();
         assert_eq!(got, subject.expected.repositories[5..15], "{kind}");
     }
     let mut options = options();

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::json;
 use wharf::catalog::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
+use wharf::test_util::conformance::{self, Expected, ExpectedRepository, ExpectedTag};
 use wharf::{Catalog, Error, ErrorKind, Namespace, Original, RepoRef, Repository, Tag};
 
 /// One namespace, `team`, holding `app`, tagged `v1`.
@@ -52,12 +53,18 @@ impl Catalog for Double {
 
     fn list_repositories(
         &self,
-        _namespace: Option<&str>,
+        namespace: Option<&str>,
     ) -> BoxStream<'static, Result<Repository, Error>> {
-        stream::iter([Ok(app())]).boxed()
+        match namespace {
+            None | Some("team") => stream::iter([Ok(app())]).boxed(),
+            Some(other) => stream::iter([Err(missing(other))]).boxed(),
+        }
     }
 
     fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+        if *repository != app().repo_ref() {
+            return stream::iter([Err(missing(repository))]).boxed();
+        }
         let tag = Tag::new(
             repository.clone(),
             "v1",
@@ -71,11 +78,42 @@ impl Catalog for Double {
         if app.repo_ref() == *repository {
             return Ok(app);
         }
-        Err(Error::new(
-            ErrorKind::NotFound,
-            format!("no repository {repository}"),
-        ))
+        Err(missing(repository))
     }
+}
+
+fn missing(what: impl fmt::Display) -> Error {
+    Error::new(ErrorKind::NotFound, format!("no {what}"))
+}
+
+/// What the double holds, as the conformance suite takes it.
+fn expected() -> Expected {
+    let mut app = ExpectedRepository::named("team", "app");
+    app.tag_count = Some(1);
+    Expected {
+        namespaces: vec!["team".to_owned()],
+        repositories: vec![app],
+        tags: vec![(
+            RepoRef::new("team", "app").unwrap(),
+            vec![ExpectedTag::named("v1")],
+        )],
+    }
+}
+
+/// The suite the built-in catalogs pass runs on a backend outside wharf.
+#[tokio::test]
+async fn a_catalog_of_ones_own_passes_the_conformance_suite() {
+    let listed = conformance::run(&Double, &expected()).await;
+    assert_eq!(listed.repositories, [app()]);
+}
+
+/// And it fails when the catalog lists something else.
+#[tokio::test]
+#[should_panic(expected = "double: tags of team/app")]
+async fn the_conformance_suite_fails_on_a_difference() {
+    let mut expected = expected();
+    expected.tags[0].1.push(ExpectedTag::named("v2"));
+    conformance::run(&Double, &expected).await;
 }
 
 #[tokio::test]
