@@ -230,7 +230,7 @@ impl Settings {
                 env::UCLOUD_REGION,
                 [env::UCLOUD_PUBLIC_KEY, env::UCLOUD_PRIVATE_KEY],
             ),
-            _ => (
+            Provider::Swr => (
                 CatalogKind::Swr,
                 env::HUAWEICLOUD_SDK_REGION,
                 [env::HUAWEICLOUD_SDK_AK, env::HUAWEICLOUD_SDK_SK],

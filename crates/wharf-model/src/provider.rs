@@ -8,6 +8,10 @@ use crate::{SWR_REQUEST_ID_HEADER, UHUB_REQUEST_ID_HEADER, UnknownValue};
 /// Which registry API: the one name the transport, the clients, the
 /// emulator and the command line share.
 ///
+/// Not `#[non_exhaustive]`, on purpose: a new provider is a breaking
+/// release, and every `match` on this type, in wharf and outside it, is
+/// then pointed out by the compiler.
+///
 /// ```
 /// use wharf_model::Provider;
 ///
@@ -18,7 +22,6 @@ use crate::{SWR_REQUEST_ID_HEADER, UHUB_REQUEST_ID_HEADER, UnknownValue};
 /// # Ok::<(), wharf_model::UnknownValue>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum Provider {
     /// Huawei Cloud SWR.
     Swr,

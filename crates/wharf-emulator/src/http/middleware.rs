@@ -15,32 +15,19 @@ use super::body::{self, BodyError};
 use super::connection::ResetHandle;
 use crate::faults::Fault;
 use crate::state::{FaultDecision, Shared};
+use wharf_model::Provider;
+
 use crate::{swr, uhub};
 
-/// Which API a request is for: UHub lives at `/`, SWR everywhere else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Protocol {
-    Swr,
-    Uhub,
-}
-
-impl Protocol {
-    /// UHub answers at exactly `/`; anything else, a target that is no path
-    /// at all (`GET a HTTP/1.1`) included, is SWR's, so that an answer's
-    /// request-id header and body always come from one provider.
-    fn of(path: &str) -> Protocol {
-        if path == "/" {
-            Protocol::Uhub
-        } else {
-            Protocol::Swr
-        }
-    }
-
-    fn request_id_header(self) -> &'static str {
-        match self {
-            Protocol::Swr => wharf_model::SWR_REQUEST_ID_HEADER,
-            Protocol::Uhub => wharf_model::UHUB_REQUEST_ID_HEADER,
-        }
+/// Which API a request is for: UHub answers at exactly `/`; anything
+/// else, a target that is no path at all (`GET a HTTP/1.1`) included, is
+/// SWR's, so that an answer's request-id header and body always come from
+/// one provider.
+fn provider_of(path: &str) -> Provider {
+    if path == "/" {
+        Provider::Uhub
+    } else {
+        Provider::Swr
     }
 }
 
@@ -58,14 +45,14 @@ pub(crate) async fn front(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let protocol = Protocol::of(request.uri().path());
+    let protocol = provider_of(request.uri().path());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let (parts, body) = request.into_parts();
     let decision = shared.next_fault();
     // Made on arrival, not when the answer is ready: seeded ids then follow
     // the order requests came in, which a client sending one at a time fixes.
-    let id = shared.request_id(decision.arrival, protocol == Protocol::Uhub);
+    let id = shared.request_id(decision.arrival, protocol == Provider::Uhub);
     let mut response = match body::read(&parts.headers, body).await {
         Err(e) => unreadable_body(protocol, &e),
         Ok(bytes) => {
@@ -104,10 +91,10 @@ pub(crate) async fn front(
 
 /// The answer to a body that could not be read, closing the connection:
 /// what is left of the body is never read.
-fn unreadable_body(protocol: Protocol, e: &BodyError) -> Response {
+fn unreadable_body(protocol: Provider, e: &BodyError) -> Response {
     let mut response = match protocol {
-        Protocol::Swr => swr::bad_body(e),
-        Protocol::Uhub => uhub::bad_body(e),
+        Provider::Swr => swr::bad_body(e),
+        Provider::Uhub => uhub::bad_body(e),
     };
     response
         .headers_mut()
@@ -165,7 +152,7 @@ fn log_request(
 async fn inject(
     fault: Fault,
     decision: &FaultDecision,
-    protocol: Protocol,
+    protocol: Provider,
     request: Request,
     next: Next,
 ) -> Response {
@@ -176,7 +163,7 @@ async fn inject(
         }
         Fault::ConnectionReset => reset(request).await,
         Fault::TruncatedBody => truncate(next.run(request).await).await,
-        Fault::RateLimited if protocol == Protocol::Uhub => uhub::rate_limited(request),
+        Fault::RateLimited if protocol == Provider::Uhub => uhub::rate_limited(request),
         Fault::TooManyRequests | Fault::RateLimited => too_many(protocol, decision.retry_after),
         Fault::InternalError => internal_error(protocol),
         Fault::BadGateway => gateway_page(StatusCode::BAD_GATEWAY),
@@ -219,14 +206,14 @@ async fn truncate(response: Response) -> Response {
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
-fn too_many(protocol: Protocol, retry_after: u64) -> Response {
+fn too_many(protocol: Provider, retry_after: u64) -> Response {
     let mut response = match protocol {
-        Protocol::Swr => swr::gateway_error(
+        Provider::Swr => swr::gateway_error(
             StatusCode::TOO_MANY_REQUESTS,
             "APIGW.0308",
             "The throttling threshold has been reached: policy user over ratelimit (injected fault)",
         ),
-        Protocol::Uhub => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests\n").into_response(),
+        Provider::Uhub => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests\n").into_response(),
     };
     response
         .headers_mut()
@@ -234,14 +221,14 @@ fn too_many(protocol: Protocol, retry_after: u64) -> Response {
     response
 }
 
-fn internal_error(protocol: Protocol) -> Response {
+fn internal_error(protocol: Provider) -> Response {
     match protocol {
-        Protocol::Swr => swr::error(
+        Provider::Swr => swr::error(
             StatusCode::INTERNAL_SERVER_ERROR,
             swr::CODE_INTERNAL,
             "Internal server error (injected fault)",
         ),
-        Protocol::Uhub => {
+        Provider::Uhub => {
             (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n").into_response()
         }
     }
