@@ -4,10 +4,18 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
+use wharf_model::{ImageRef, RepositoryName};
 
 use crate::{Error, ErrorKind};
 
-/// A repository in a namespace, written `NAMESPACE/NAME`.
+/// A repository in a namespace, written `NAMESPACE/NAME`: the catalogs'
+/// provider-neutral reference.
+///
+/// SWR's client takes [`wharf_model::ImageRef`] instead, whose parts obey
+/// SWR's naming rules because they go in a URL path; the two convert
+/// (`ImageRef::try_from(&repo_ref)` checks those rules,
+/// `RepoRef::from(&image_ref)` cannot fail), and `RepoRef` carries a UHub
+/// name that SWR's rules would refuse.
 ///
 /// A namespace never holds `/` (in SWR or UHub), so the first `/` splits the
 /// two and the name may hold more: `team/api/gateway` is repository
@@ -89,6 +97,27 @@ fn odd_char(c: char) -> bool {
     c.is_whitespace() || c.is_control()
 }
 
+impl From<&ImageRef> for RepoRef {
+    fn from(image: &ImageRef) -> Self {
+        RepoRef::from_server(image.namespace.as_str(), image.repository.as_str())
+    }
+}
+
+impl TryFrom<&RepoRef> for ImageRef {
+    type Error = Error;
+
+    /// The reference under SWR's naming rules; an
+    /// [`ErrorKind::InvalidInput`] names the rule broken.
+    fn try_from(repository: &RepoRef) -> Result<Self, Error> {
+        let invalid = |e: wharf_model::NameError| {
+            Error::new(ErrorKind::InvalidInput, e.to_string()).with_source(e)
+        };
+        let namespace = repository.namespace().parse().map_err(invalid)?;
+        let name = RepositoryName::new(repository.name()).map_err(invalid)?;
+        Ok(ImageRef::new(namespace, name))
+    }
+}
+
 impl FromStr for RepoRef {
     type Err = Error;
 
@@ -153,6 +182,18 @@ mod tests {
         "te am/app": invalid input: repository "app" in namespace "te am": it holds white space or a control character; expected NAMESPACE/NAME, such as team/api/gateway
         "team/a\tb": invalid input: repository "a\tb" in namespace "team": it holds white space or a control character; expected NAMESPACE/NAME, such as team/api/gateway
         "#);
+    }
+
+    #[test]
+    fn converts_to_and_from_swr_references_under_swr_rules() {
+        let neutral = RepoRef::new("team", "api/gateway").unwrap();
+        let image = ImageRef::try_from(&neutral).unwrap();
+        assert_eq!(image.to_string(), "team/api/gateway");
+        assert_eq!(RepoRef::from(&image), neutral);
+        // UHub allows what SWR's rules refuse.
+        let uhub = RepoRef::new("Team", "app").unwrap();
+        let e = ImageRef::try_from(&uhub).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::future::ready;
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{
-    ImageRef, NamespacesQuery, RepositoryDetail, RepositoryName, RepositoryQuery, RepositoryTag,
+    ImageRef, NamespacesQuery, RepositoryDetail, RepositoryQuery, RepositoryTag,
     RepositoryTagsQuery,
 };
 use wharf_transport::Provider;
@@ -190,14 +190,7 @@ async fn namespace_exists(client: SwrClient, namespace: String) -> Result<(), Er
 
 /// `repository` under SWR's naming rules, for the calls whose path names it.
 pub(crate) fn image_ref(repository: &RepoRef, operation: &'static str) -> Result<ImageRef, Error> {
-    let invalid = |e: wharf_model::NameError| {
-        Error::new(ErrorKind::InvalidInput, e.to_string())
-            .during(Provider::Swr, operation)
-            .with_source(e)
-    };
-    let namespace = repository.namespace().parse().map_err(invalid)?;
-    let name = RepositoryName::new(repository.name()).map_err(invalid)?;
-    Ok(ImageRef::new(namespace, name))
+    ImageRef::try_from(repository).map_err(|e| e.during(Provider::Swr, operation))
 }
 
 fn repository(r: wharf_model::Repository) -> Repository {
