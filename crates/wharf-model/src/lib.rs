@@ -33,32 +33,31 @@ mod flex;
 mod lossless;
 mod name;
 mod provider;
-mod query;
 mod swr;
-mod swr_error;
 mod timestamp;
 mod uhub;
+mod unknown;
 
 pub use category::Category;
 pub use flex::{BoolString, RetCode};
 pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
 pub use provider::Provider;
-pub use query::{
+pub use swr::{
     Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
     OrderColumn, OrderType, PageRequest, RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,
-    UnknownValue,
 };
+pub use swr::{ErrorShape, SwrError};
 pub use swr::{
     ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
     OfficialImageTag, Repository, RepositoryDetail, RepositoryTag, SWR_REQUEST_ID_HEADER,
 };
-pub use swr_error::{ErrorShape, SwrError};
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
 pub use uhub::{
     GetImageTagRequest, GetImageTagResponse, GetRepoImageRequest, GetRepoImageResponse,
     GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UHUB_REQUEST_ID_HEADER,
     UhubAction, UhubItem, UhubResponse,
 };
+pub use unknown::UnknownValue;
 
 /// The README's examples, compiled and run as doc tests so they stay true.
 #[cfg(doctest)]

@@ -3,42 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Category, Namespace, RepositoryName};
-
-/// A value that is not one of an enumeration's wire names.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {what} {value:?}: expected one of {}", expected.join(", "))]
-pub struct UnknownValue {
-    what: &'static str,
-    value: String,
-    expected: &'static [&'static str],
-}
-
-impl UnknownValue {
-    /// `value` was given for `what`, which takes one of `expected`.
-    pub(crate) fn new(what: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
-        UnknownValue {
-            what,
-            value: value.to_owned(),
-            expected,
-        }
-    }
-
-    /// What was being read, such as `center`.
-    pub fn what(&self) -> &'static str {
-        self.what
-    }
-
-    /// The value that was given.
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// The values that would have been accepted.
-    pub fn expected(&self) -> &'static [&'static str] {
-        self.expected
-    }
-}
+use crate::{Category, Namespace, RepositoryName, UnknownValue};
 
 /// Declares a closed enumeration of wire names, with `as_str` and `FromStr`.
 macro_rules! wire_enum {
@@ -69,7 +34,7 @@ macro_rules! wire_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $( $wire => Ok($name::$variant), )*
-                    _ => Err(UnknownValue { what: $what, value: s.to_owned(), expected: $name::NAMES }),
+                    _ => Err(UnknownValue::new($what, s, $name::NAMES)),
                 }
             }
         }
