@@ -375,3 +375,22 @@ fn fixtures_hold_no_secret_and_say_they_are_generated() {
         assert_eq!(fixture.comment.as_deref(), Some(COMMENT));
     }
 }
+
+/// A request the fixture never recorded fails as a replay error, naming the
+/// mismatch: the test is wrong, not the service or the network.
+#[tokio::test]
+async fn a_request_the_fixture_lacks_is_a_replay_error() {
+    let (clients, _) = replaying(Scenario::SwrListRepositories);
+    let mut query = wharf::model::RepositoryQuery::default();
+    query.namespace = Some("never-recorded".into());
+    let e = clients
+        .swr
+        .list_repositories_page(&query)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Replay, "{e}");
+    assert!(
+        e.to_string().contains("no recorded exchange matches"),
+        "{e}"
+    );
+}

@@ -11,6 +11,10 @@ use crate::request::{Provider, Request};
 pub enum ErrorKind {
     /// The connection could not be made (refused, reset before a response, DNS).
     Connect,
+    /// No connection within the connect timeout.
+    ConnectTimeout,
+    /// The server sent nothing for longer than the read timeout.
+    ReadTimeout,
     /// One attempt took longer than its timeout.
     AttemptTimeout,
     /// The whole operation, retries included, took longer than its timeout.
@@ -44,6 +48,8 @@ impl ErrorKind {
     fn describe(self) -> &'static str {
         match self {
             ErrorKind::Connect => "could not connect",
+            ErrorKind::ConnectTimeout => "connect timed out",
+            ErrorKind::ReadTimeout => "read timed out",
             ErrorKind::AttemptTimeout => "attempt timed out",
             ErrorKind::OperationTimeout => "operation timed out",
             ErrorKind::Io => "connection failed while reading the response",
@@ -66,7 +72,12 @@ impl ErrorKind {
     fn is_transient(self) -> bool {
         matches!(
             self,
-            ErrorKind::Connect | ErrorKind::AttemptTimeout | ErrorKind::Io | ErrorKind::Throttled
+            ErrorKind::Connect
+                | ErrorKind::ConnectTimeout
+                | ErrorKind::ReadTimeout
+                | ErrorKind::AttemptTimeout
+                | ErrorKind::Io
+                | ErrorKind::Throttled
         )
     }
 }

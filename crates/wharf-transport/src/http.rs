@@ -92,39 +92,42 @@ impl HttpTransport {
 impl Transport for HttpTransport {
     async fn send(&self, request: Request) -> Result<Response, Error> {
         check_scheme(&request, self.allow_plain_http)?;
-        let limit = request.options.attempt_timeout;
+        // The attempt limit is ours, not reqwest's: its own timeout cannot be
+        // told from the read timeout, and would race the retry layer's with
+        // other words.
+        let limit = request
+            .options
+            .attempt_timeout
+            .unwrap_or(self.timeouts.attempt);
+        match tokio::time::timeout(limit, self.exchange(&request)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let detail = format!("no complete response within {limit:?}");
+                Err(Error::new(ErrorKind::AttemptTimeout, &request, detail))
+            }
+        }
+    }
+}
+
+impl HttpTransport {
+    /// One request and its whole body.
+    async fn exchange(&self, request: &Request) -> Result<Response, Error> {
         let sent = self
             .client
             .request(request.method.clone(), &request.url)
-            .timeout(limit.unwrap_or(self.timeouts.attempt))
             .headers(request.headers.clone())
             .body(request.body.clone())
             .send()
             .await
-            .map_err(|e| self.connect_error(&request, e))?;
+            .map_err(|e| from_reqwest(request, e, self.timeouts))?;
         let status = sent.status();
         let headers = sent.headers().clone();
-        let body = read_capped(&request, sent, self.max_body_bytes).await?;
+        let body = read_capped(request, sent, self.max_body_bytes, self.timeouts).await?;
         Ok(Response {
             status,
             headers,
             body,
         })
-    }
-}
-
-impl HttpTransport {
-    /// Names the connect timeout when it was the cause: reqwest only says
-    /// "deadline has elapsed".
-    fn connect_error(&self, request: &Request, e: reqwest::Error) -> Error {
-        if e.is_connect() && e.is_timeout() {
-            let detail = format!(
-                "no connection within {:?} (connect timeout)",
-                self.timeouts.connect
-            );
-            return Error::new(ErrorKind::Connect, request, detail).with_source(e.without_url());
-        }
-        from_reqwest(request, e)
     }
 }
 
@@ -173,6 +176,7 @@ async fn read_capped(
     request: &Request,
     mut response: reqwest::Response,
     cap: u64,
+    timeouts: Timeouts,
 ) -> Result<Bytes, Error> {
     let status = response.status();
     let too_large = |seen: u64| {
@@ -190,7 +194,7 @@ async fn read_capped(
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| from_reqwest(request, e).with_status(status))?
+        .map_err(|e| from_reqwest(request, e, timeouts).with_status(status))?
     {
         let seen = body.len() as u64 + chunk.len() as u64;
         if seen > cap {
@@ -203,11 +207,23 @@ async fn read_capped(
 
 /// Body errors count as `Io` (transient): with gzip on, reqwest reports a
 /// truncated body as a decode error, and the two cannot be told apart reliably.
-fn from_reqwest(request: &Request, e: reqwest::Error) -> Error {
+///
+/// A timeout is named by its limit: connect, or else read, since the attempt
+/// limit is enforced around the exchange and not by reqwest (which only says
+/// "deadline has elapsed" or "operation timed out").
+fn from_reqwest(request: &Request, e: reqwest::Error, timeouts: Timeouts) -> Error {
+    if e.is_timeout() {
+        let (kind, detail) = if e.is_connect() {
+            let detail = format!("no connection within {:?}", timeouts.connect);
+            (ErrorKind::ConnectTimeout, detail)
+        } else {
+            let detail = format!("nothing received for {:?}", timeouts.read);
+            (ErrorKind::ReadTimeout, detail)
+        };
+        return Error::new(kind, request, detail).with_source(e.without_url());
+    }
     let kind = if e.is_connect() {
         ErrorKind::Connect
-    } else if e.is_timeout() {
-        ErrorKind::AttemptTimeout
     } else if e.is_builder() {
         ErrorKind::InvalidRequest
     } else {

@@ -223,7 +223,12 @@ async fn the_read_timeout_catches_a_silent_server() {
     config.timeouts.read = Duration::from_millis(100);
     let transport = HttpTransport::new(config).unwrap();
     let error = transport.send(list(&server)).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::AttemptTimeout, "{error}");
+    assert_eq!(error.kind(), ErrorKind::ReadTimeout, "{error}");
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: read timed out: nothing received for 100ms"
+    );
+    assert!(error.is_transient());
 }
 
 #[tokio::test]
@@ -513,10 +518,10 @@ async fn the_connect_timeout_bounds_the_handshake() {
         format!("http://{addr}/v2/manage/repos"),
     );
     let error = transport.send(request).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Connect, "{error}");
+    assert_eq!(error.kind(), ErrorKind::ConnectTimeout, "{error}");
     assert_eq!(
         error.to_string(),
-        "swr list_repos: could not connect: no connection within 200ms (connect timeout)"
+        "swr list_repos: connect timed out: no connection within 200ms"
     );
     assert!(error.is_transient());
 }

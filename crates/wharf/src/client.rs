@@ -135,7 +135,7 @@ pub(crate) fn http_transport(options: &ClientOptions) -> Result<Arc<dyn Transpor
     config.allow_plain_http = options.allow_plain_http;
     wharf_transport::HttpTransport::new(config)
         .map(|t| Arc::new(t) as Arc<dyn Transport>)
-        .map_err(|e| Error::new(ErrorKind::Config, "").with_source(e))
+        .map_err(|e| Error::new(ErrorKind::Config, e.to_string()).told(e))
 }
 
 // Only SWR answers with bare arrays.

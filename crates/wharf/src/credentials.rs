@@ -73,5 +73,5 @@ pub(crate) fn refused(
     source: &CredentialSource,
     e: impl std::error::Error + Send + Sync + 'static,
 ) -> Error {
-    Error::new(ErrorKind::Config, format!("{what} ({source}): {e}")).with_source(e)
+    Error::new(ErrorKind::Config, format!("{what} ({source}): {e}")).told(e)
 }

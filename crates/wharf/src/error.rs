@@ -29,7 +29,8 @@ pub enum ErrorKind {
     Server,
     /// The connection failed, broke, or the body was over the size cap.
     Transport,
-    /// An attempt or the whole operation took longer than its limit.
+    /// A time limit ran out: connecting, waiting for data, one attempt, or
+    /// the whole operation; [`Error::timeout_limit`] says which.
     Timeout,
     /// The response could not be read as the provider's format.
     Decode,
@@ -44,6 +45,38 @@ pub enum ErrorKind {
     /// The client could not be set up: a bad endpoint, catalog spec,
     /// credentials, or no credentials where some are needed.
     Config,
+    /// A test's replay fixture has no exchange for the request, or could not
+    /// be read: the test, not the service, is wrong.
+    Replay,
+}
+
+/// Which time limit ran out, for an [`ErrorKind::Timeout`]: the four
+/// limits of [`Timeouts`](crate::Timeouts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutLimit {
+    /// No connection within `Timeouts::connect`.
+    Connect,
+    /// Nothing received for `Timeouts::read`.
+    Read,
+    /// One attempt took longer than `Timeouts::attempt`.
+    Attempt,
+    /// The whole operation, retries included, took longer than
+    /// `Timeouts::operation`.
+    Operation,
+}
+
+impl TimeoutLimit {
+    /// The limit that a transport error of `kind` reports.
+    fn of(kind: TransportKind) -> Option<TimeoutLimit> {
+        match kind {
+            TransportKind::ConnectTimeout => Some(TimeoutLimit::Connect),
+            TransportKind::ReadTimeout => Some(TimeoutLimit::Read),
+            TransportKind::AttemptTimeout => Some(TimeoutLimit::Attempt),
+            TransportKind::OperationTimeout => Some(TimeoutLimit::Operation),
+            _ => None,
+        }
+    }
 }
 
 impl ErrorKind {
@@ -62,6 +95,7 @@ impl ErrorKind {
             ErrorKind::Paging => "the server's pages do not add up",
             ErrorKind::InvalidInput => "invalid input",
             ErrorKind::Config => "invalid configuration",
+            ErrorKind::Replay => "replay failed",
         }
     }
 }
@@ -72,6 +106,19 @@ impl ErrorKind {
 /// and message, the request id and the number of attempts; for 401 and 403,
 /// where the credentials came from (variable names, never values); for a
 /// decode error, the field and the start of the body.
+///
+/// `Display` and [`source`](std::error::Error::source) never repeat each
+/// other: where wharf's line already tells the cause (the transport's
+/// words, a credential or name rule broken), `source()` is `None`; a cause
+/// given with [`with_source`](Error::with_source) is not in the line and
+/// comes from `source()`. So `{:#}` in anyhow, or a loop over `source()`,
+/// prints each thing once.
+///
+/// A [`Catalog`](crate::Catalog) or [`Transport`](crate::Transport) of your
+/// own builds one with [`Error::new`] and [`with_source`](Error::with_source);
+/// the errors of wharf's own parts convert with `?` (a
+/// [`transport::Error`](crate::transport::Error), credentials, names, specs,
+/// filters).
 pub struct Error(Box<Inner>);
 
 struct Inner {
@@ -88,7 +135,10 @@ struct Inner {
     credentials: Option<CredentialSource>,
     body_start: Option<String>,
     change: Option<CatalogChange>,
+    timeout: Option<TimeoutLimit>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Whether `Display` already tells what `source` says.
+    source_shown: bool,
 }
 
 /// How much of a body a decode error keeps.
@@ -115,8 +165,18 @@ impl Error {
             credentials: None,
             body_start: None,
             change: None,
+            timeout: None,
             source: None,
+            source_shown: false,
         }))
+    }
+
+    /// With `source` as the cause, which `Display` does not repeat and
+    /// [`source()`](std::error::Error::source) returns.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.0.source = Some(Box::new(source));
+        self.0.source_shown = false;
+        self
     }
 
     /// Says which call failed.
@@ -139,11 +199,11 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_source(
-        mut self,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
+    /// With `source` kept as the cause whose words the detail already
+    /// carries: `source()` does not return it again.
+    pub(crate) fn told(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.0.source = Some(Box::new(source));
+        self.0.source_shown = true;
         self
     }
 
@@ -170,6 +230,7 @@ impl Error {
         inner.request_id = e.request_id().map(str::to_owned);
         inner.retry_after = e.retry_after();
         inner.attempts = e.attempts();
+        inner.timeout = TimeoutLimit::of(e.kind());
         if matches!(kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) {
             inner.credentials = Some(credentials.clone());
         }
@@ -182,8 +243,8 @@ impl Error {
                 None => e.kind().to_string(),
             });
         }
-        inner.source = Some(Box::new(e));
-        error
+        // Every word of the transport's is in the line already.
+        error.told(e)
     }
 
     /// What kind of failure this is.
@@ -266,6 +327,11 @@ impl Error {
         self.0.kind == ErrorKind::Timeout
     }
 
+    /// For [`ErrorKind::Timeout`], which limit ran out.
+    pub fn timeout_limit(&self) -> Option<TimeoutLimit> {
+        self.0.timeout
+    }
+
     /// Whether the catalog changed during a listing.
     pub fn is_catalog_changed(&self) -> bool {
         self.0.kind == ErrorKind::CatalogChanged
@@ -297,12 +363,15 @@ fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
         },
         // A code in a successful response: only UHub answers that way.
         TransportKind::Provider => provider_kind(e),
-        TransportKind::AttemptTimeout | TransportKind::OperationTimeout => ErrorKind::Timeout,
+        TransportKind::ConnectTimeout
+        | TransportKind::ReadTimeout
+        | TransportKind::AttemptTimeout
+        | TransportKind::OperationTimeout => ErrorKind::Timeout,
         TransportKind::Decode => ErrorKind::Decode,
         TransportKind::InvalidRequest => ErrorKind::InvalidInput,
         TransportKind::Sign | TransportKind::Setup => ErrorKind::Config,
-        // Connect, Io, TooLarge; replay and fixture failures are the test
-        // transport's own "network".
+        TransportKind::ReplayMismatch | TransportKind::Fixture => ErrorKind::Replay,
+        // Connect, Io, TooLarge.
         _ => ErrorKind::Transport,
     }
 }
@@ -357,11 +426,40 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if self.0.source_shown {
+            return None;
+        }
         self.0
             .source
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
     }
+}
+
+impl From<wharf_transport::Error> for Error {
+    /// A transport's error as a client's: its kind by status and provider
+    /// code, and everything the server said.
+    fn from(e: wharf_transport::Error) -> Self {
+        Error::from_transport(e, &CredentialSource::None)
+    }
+}
+
+/// Errors of wharf's parts that say what was wrong with an input: each
+/// converts with `?`, its words in the line.
+macro_rules! told_from {
+    ($($kind:ident: $($source:ty),+;)+) => {$($(
+        impl From<$source> for Error {
+            #[doc = concat!("An [`ErrorKind::", stringify!($kind), "`] error that tells it.")]
+            fn from(e: $source) -> Self {
+                Error::new(ErrorKind::$kind, e.to_string()).told(e)
+            }
+        }
+    )+)+};
+}
+
+told_from! {
+    Config: wharf_auth::huawei::CredentialsError, wharf_auth::ucloud::CredentialsError;
+    InvalidInput: wharf_model::NameError, wharf_model::UnknownValue, wharf_parse::FilterError;
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ pub use catalog::{
 };
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, TimeoutLimit};
 pub use page::{IgnoredHeader, Page, TotalSource};
 pub use paginate::{CatalogChange, Items, ListOptions, OnChange, Pages, Paginator, Summary};
 #[cfg(feature = "swr")]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wharf::model::{ImageRef, OfficialImagesQuery, RepositoryQuery};
-use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, TotalSource, UhubClient};
+use wharf::{ErrorKind, Provider, SwrClient, SwrConfig, TimeoutLimit, TotalSource, UhubClient};
 use wharf_emulator::{Fault, FaultConfig};
 use wharf_transport::{Exchange, ReplayTransport, Request};
 
@@ -155,7 +155,83 @@ async fn server_errors_and_stalls_past_their_limits() {
         .await
         .unwrap_err();
     assert!(error.is_timeout(), "{error}");
+    assert_eq!(
+        error.timeout_limit(),
+        Some(TimeoutLimit::Operation),
+        "{error}"
+    );
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+/// The same stalled call fails the same way every time, naming wharf's own
+/// limit in wharf's own words, and says which limit it was.
+#[tokio::test]
+async fn a_timeout_names_its_limit_the_same_way_every_time() {
+    let emulator = common::emulator(common::dataset(10)).await;
+    emulator
+        .set_faults(
+            FaultConfig::random(1.0, 1)
+                .with_kinds(&[Fault::Stall])
+                .with_stall(Duration::from_secs(5)),
+        )
+        .unwrap();
+    let mut config = common::swr_config(&emulator);
+    config.options.retry.max_attempts = 1;
+    config.options.timeouts = config
+        .options
+        .timeouts
+        .with_attempt(Duration::from_millis(50));
+    let client = SwrClient::new(config).unwrap();
+    let mut lines = std::collections::BTreeSet::new();
+    for _ in 0..5 {
+        let error = client
+            .list_repositories_page(&RepositoryQuery::default())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.timeout_limit(),
+            Some(TimeoutLimit::Attempt),
+            "{error}"
+        );
+        lines.insert(error.to_string());
+    }
+    assert_eq!(
+        lines.into_iter().collect::<Vec<_>>(),
+        ["swr list_repos: timed out: attempt timed out: no complete response within 50ms"]
+    );
+}
+
+/// `Display` tells the transport's words, so `source()` does not repeat
+/// them; a cause given with `with_source` is not in the line and is the
+/// source.
+#[test]
+fn display_and_source_do_not_repeat_each_other() {
+    use std::error::Error as _;
+    let request = wharf::transport::Request::get(
+        Provider::Swr,
+        "list_repos",
+        "https://swr.example/v2/manage/repos",
+    );
+    let transport = wharf::transport::Error::new(
+        wharf::transport::ErrorKind::Connect,
+        &request,
+        "connection refused",
+    );
+    let error = wharf::Error::from(transport);
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert_eq!(
+        error.to_string(),
+        "swr list_repos: transport error: could not connect: connection refused"
+    );
+    assert!(error.source().is_none());
+
+    let io = std::io::Error::other("disk full");
+    let mine = wharf::Error::new(ErrorKind::Server, "my backend failed").with_source(io);
+    assert_eq!(mine.to_string(), "server error: my backend failed");
+    assert_eq!(
+        mine.source().map(|s| s.to_string()).as_deref(),
+        Some("disk full")
+    );
 }
 
 #[tokio::test]
@@ -312,4 +388,29 @@ async fn no_shape_of_content_range_fails_a_page() {
             (other, _) => panic!("{header:?}: {other:?}"),
         }
     }
+}
+
+/// The errors of wharf's parts convert with `?`, and keep their words.
+#[test]
+fn the_parts_errors_convert_with_the_question_mark() {
+    fn credentials() -> Result<wharf::HuaweiCredentials, wharf::Error> {
+        Ok(wharf::HuaweiCredentials::new("", "secret")?)
+    }
+    fn keys() -> Result<wharf::UcloudCredentials, wharf::Error> {
+        Ok(wharf::UcloudCredentials::new("public", "")?)
+    }
+    fn name() -> Result<wharf::model::RepositoryName, wharf::Error> {
+        Ok(wharf::model::RepositoryName::new("-bad")?)
+    }
+    fn center() -> Result<wharf::model::Center, wharf::Error> {
+        Ok("nowhere".parse::<wharf::model::Center>()?)
+    }
+    let e = credentials().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+    assert!(!e.to_string().contains("secret"), "{e}");
+    assert_eq!(keys().unwrap_err().kind(), ErrorKind::Config);
+    let e = name().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.to_string().contains("-bad"), "{e}");
+    assert_eq!(center().unwrap_err().kind(), ErrorKind::InvalidInput);
 }

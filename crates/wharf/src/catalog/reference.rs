@@ -109,9 +109,8 @@ impl TryFrom<&RepoRef> for ImageRef {
     /// The reference under SWR's naming rules; an
     /// [`ErrorKind::InvalidInput`] names the rule broken.
     fn try_from(repository: &RepoRef) -> Result<Self, Error> {
-        let invalid = |e: wharf_model::NameError| {
-            Error::new(ErrorKind::InvalidInput, e.to_string()).with_source(e)
-        };
+        let invalid =
+            |e: wharf_model::NameError| Error::new(ErrorKind::InvalidInput, e.to_string()).told(e);
         let namespace = repository.namespace().parse().map_err(invalid)?;
         let name = RepositoryName::new(repository.name()).map_err(invalid)?;
         Ok(ImageRef::new(namespace, name))

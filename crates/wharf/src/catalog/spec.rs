@@ -322,7 +322,7 @@ impl std::error::Error for SpecError {}
 impl From<SpecError> for Error {
     /// An [`ErrorKind::Config`] error.
     fn from(e: SpecError) -> Self {
-        Error::new(ErrorKind::Config, e.to_string()).with_source(e)
+        Error::new(ErrorKind::Config, e.to_string()).told(e)
     }
 }
 

@@ -394,7 +394,7 @@ impl SwrClient {
 fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
     if let Some(namespace) = &query.namespace {
         wharf_model::Namespace::new(namespace.as_str())
-            .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()).with_source(e))?;
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()).told(e))?;
     }
     if let Some(name) = &query.name
         && let Some(problem) = crate::unsafe_text::problem(name)
@@ -410,7 +410,7 @@ fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
 fn filter_error(operation: &'static str, e: wharf_parse::FilterError) -> Error {
     Error::new(ErrorKind::InvalidInput, e.to_string())
         .during(Provider::Swr, operation)
-        .with_source(e)
+        .told(e)
 }
 
 /// `namespace/name`, the key the paginator tells repositories apart by:

@@ -45,7 +45,7 @@ fn with_project(auth: Option<crate::Auth>, project: &str) -> Result<crate::Auth,
     use crate::credentials::env;
 
     let refused = |e: wharf_auth::huawei::CredentialsError| {
-        Error::new(ErrorKind::Config, format!("project {project:?}: {e}")).with_source(e)
+        Error::new(ErrorKind::Config, format!("project {project:?}: {e}")).told(e)
     };
     match auth {
         Some(Auth::AkSk(credentials)) => Ok(Auth::AkSk(
