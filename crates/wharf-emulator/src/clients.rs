@@ -58,3 +58,77 @@ impl Emulator {
         format!("uhub+http://{}?region={DEMO_UCLOUD_REGION}", self.addr())
     }
 }
+
+/// With the `wharf` feature: ready configs of the client, and `?` from the
+/// emulator's errors into `wharf::Error`.
+#[cfg(feature = "wharf")]
+mod for_wharf {
+    use std::sync::Arc;
+    use std::time::SystemTime;
+
+    use wharf::test_util::FakeTime;
+    use wharf::{ClientOptions, Error, ErrorKind, SwrConfig, UhubConfig};
+
+    use super::demo_env;
+    use crate::{
+        ContentRangeShapeError, DatasetError, Emulator, FaultError, GenerateError, StartError,
+    };
+
+    impl Emulator {
+        /// A config of its SWR side for a test: the demo credentials, and
+        /// retries that wait on a fake clock, so a 503 then a 429 cost no
+        /// wall time (time limits still run on the real one).
+        ///
+        /// ```
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() -> Result<(), wharf::Error> {
+        /// let emulator = wharf_emulator::Emulator::builder().start().await?;
+        /// let client = wharf::SwrClient::new(emulator.swr_config()?)?;
+        /// let page = client.list_official_images_page(&Default::default()).await?;
+        /// assert!(!page.items.is_empty());
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn swr_config(&self) -> Result<SwrConfig, Error> {
+            let mut config =
+                SwrConfig::endpoint(&self.base_url())?.with_env_credentials(&demo_env)?;
+            config.options = test_options(config.options);
+            Ok(config)
+        }
+
+        /// A config of its UHub side for a test, as [`swr_config`](Self::swr_config):
+        /// the demo key pair, region `cn-bj2`, retries on a fake clock.
+        pub fn uhub_config(&self) -> Result<UhubConfig, Error> {
+            let mut config =
+                UhubConfig::endpoint(&self.base_url())?.with_env_credentials(&demo_env)?;
+            config.options = test_options(config.options);
+            Ok(config)
+        }
+    }
+
+    /// `options` with its waits between attempts on a fake clock.
+    fn test_options(mut options: ClientOptions) -> ClientOptions {
+        options.time = Arc::new(FakeTime::new(SystemTime::now()));
+        options
+    }
+
+    /// The emulator's errors say what was wrong with a setting: each is a
+    /// `wharf::Error` of kind `Config`, with its words.
+    macro_rules! into_wharf {
+        ($($error:ty),+) => {$(
+            impl From<$error> for Error {
+                fn from(e: $error) -> Self {
+                    Error::new(ErrorKind::Config, format!("the emulator: {e}"))
+                }
+            }
+        )+};
+    }
+
+    into_wharf!(
+        StartError,
+        DatasetError,
+        GenerateError,
+        FaultError,
+        ContentRangeShapeError
+    );
+}
