@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wharf::CatalogSpec;
+use wharf::catalog::CatalogSpec;
 use wharf::transport::{
     Classifier, Provider, Request, Response, SwrClassifier, UhubClassifier, Verdict,
 };

@@ -15,7 +15,10 @@ async fn started() -> Result<Emulator, wharf::Error> {
 async fn a_503_then_a_429_are_retried_on_the_fake_clock() -> Result<(), wharf::Error> {
     let emulator = started().await?;
     let config = emulator.swr_config()?;
-    assert!(config.options.time.is_virtual(), "backoff waits on a fake clock");
+    assert!(
+        config.options.time.is_virtual(),
+        "backoff waits on a fake clock"
+    );
     emulator.set_faults(
         FaultConfig::script([Some(Fault::Unavailable), Some(Fault::TooManyRequests)])
             .with_retry_after(Duration::from_secs(2)),

@@ -11,9 +11,9 @@
 
 use std::sync::Arc;
 
-use futures::TryStreamExt;
 use wharf::Catalog;
 use wharf::catalog::open;
+use wharf::futures::TryStreamExt;
 use wharf_emulator::{Emulator, demo_env};
 
 /// Repositories and tags of one catalog, whatever its provider.

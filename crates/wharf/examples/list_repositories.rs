@@ -9,7 +9,7 @@
 //! Huawei Cloud, build the config with `SwrConfig::from_env()` instead
 //! (`HUAWEICLOUD_SDK_REGION`, `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`).
 
-use futures::StreamExt;
+use wharf::futures::StreamExt;
 use wharf::model::RepositoryQuery;
 use wharf::{SwrClient, SwrConfig};
 use wharf_emulator::{Dataset, Emulator, GenerateOptions, demo_env};

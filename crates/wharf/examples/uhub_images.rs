@@ -8,7 +8,7 @@
 //! with `UhubConfig::from_env()` instead (`UCLOUD_PUBLIC_KEY`,
 //! `UCLOUD_PRIVATE_KEY`, `UCLOUD_REGION`, `UCLOUD_PROJECT_ID`).
 
-use futures::TryStreamExt;
+use wharf::futures::TryStreamExt;
 use wharf::model::RepoType;
 use wharf::{UhubClient, UhubConfig};
 use wharf_emulator::{Emulator, demo_env};

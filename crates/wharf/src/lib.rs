@@ -3,7 +3,7 @@
 //! items in order, and one [`Catalog`] trait across providers.
 //!
 //! ```
-//! use futures::TryStreamExt;
+//! use wharf::futures::TryStreamExt;
 //! use wharf::model::RepositoryQuery;
 //! use wharf::{SwrClient, SwrConfig};
 //!
@@ -32,15 +32,37 @@
 //!   polled; see [`paginate`] for what a listing guarantees when the catalog
 //!   changes under it.
 //! - [`catalog`]: one object-safe [`Catalog`] over SWR, SWR's official
-//!   images and UHub, opened from a [`CatalogSpec`] such as `swr://cn-north-4`,
-//!   with provider-neutral [`Namespace`], [`Repository`] and [`Tag`] entries
-//!   that keep the provider's record.
-//! - One [`Error`] with a matchable [`ErrorKind`].
+//!   images and UHub, opened from a [`CatalogSpec`](catalog::CatalogSpec)
+//!   such as `swr://cn-north-4`, with provider-neutral
+//!   [`catalog::Namespace`], [`catalog::Repository`] and [`catalog::Tag`]
+//!   entries that keep the provider's record. (The model's records of the
+//!   same names are the providers' own, in [`model`].)
+//! - One [`Error`] with a matchable [`ErrorKind`]; the errors of wharf's
+//!   parts convert into it with `?`.
 //!
-//! Features: `swr`, `uhub` and `rustls` (the HTTP backend) by default;
-//! `test-util` re-exports replay, recording and the fake clock. For a local
-//! server of both APIs in your tests, add the `wharf-emulator` crate as a
-//! dev-dependency: it hands out catalog specs and demo credentials.
+//! # Features
+//!
+//! | feature | default | what it adds | implies |
+//! |---|---|---|---|
+//! | `swr` | yes | `SwrClient`, the `swr` and `swr-official` catalogs | |
+//! | `uhub` | yes | `UhubClient`, the `uhub` catalog | |
+//! | `rustls` | yes | the HTTP backend (reqwest with rustls); without it, clients run on a transport you give them | `wharf-transport/http` |
+//! | `test-util` | no | `wharf::test_util`: replay, recording, the fake clock, the `Catalog` conformance suite | |
+//! | `fuzzing` | no | the clients' decoding, for the fuzz targets; not an API | |
+//!
+//! For a local server of both APIs in your tests, add the `wharf-emulator`
+//! crate as a dev-dependency: it hands out catalog specs and demo
+//! credentials, and with its `wharf` feature ready client configs.
+//!
+//! # Other crates' items at the surface
+//!
+//! Re-exported on purpose, so a user of wharf alone can name them, and a
+//! major version bump of any of them is a major version of wharf:
+//! [`futures`] (listings are its `Stream`s and `BoxStream`s), [`jiff`]
+//! (`jiff::Timestamp`, the instants of catalog entries), [`async_trait`](macro@async_trait)
+//! (to implement [`Catalog`]), [`serde_json`] (`serde_json::Map`, the
+//! unknown fields every model record keeps in `extra`), and
+//! [`http::StatusCode`](http) ([`Error::status`]).
 
 // Without a provider feature (the model, errors and pages alone), the
 // plumbing of the clients is compiled but unused.
@@ -64,9 +86,27 @@ mod unsafe_text;
 /// The request and response types of both APIs, from `wharf-model`.
 pub use wharf_model as model;
 
-pub use catalog::{
-    Catalog, CatalogKind, CatalogSpec, Namespace, Original, RepoRef, Repository, Tag,
-};
+/// The attribute [`Catalog`] is declared with, re-exported so that an
+/// implementation outside wharf needs no dependency of its own: write
+/// `#[wharf::async_trait]` on the `impl` (see [`Catalog`]).
+pub use async_trait::async_trait;
+
+/// The `futures` crate wharf's listings are streams of (`Stream`,
+/// `TryStreamExt`, `BoxStream`), re-exported so a user of wharf alone can
+/// consume and build them: `wharf::futures::TryStreamExt`.
+pub use futures;
+
+/// The `jiff` crate, whose `Timestamp` the catalog entries' instants are.
+pub use jiff;
+
+/// The `serde_json` crate, whose `Map` holds each model record's unknown
+/// fields (`extra`).
+pub use serde_json;
+
+/// The `http` crate, whose `StatusCode` [`Error::status`] returns.
+pub use http;
+
+pub use catalog::Catalog;
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
 pub use error::{Error, ErrorKind, TimeoutLimit};

@@ -14,11 +14,9 @@ use std::sync::Arc;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 use wharf::catalog::TimeResolution;
+use wharf::catalog::{CatalogKind, CatalogSpec, Namespace, Original, RepoRef, Repository};
 use wharf::test_util::conformance::{self, Expected, ExpectedRepository, ExpectedTag};
-use wharf::{
-    Catalog, CatalogKind, CatalogSpec, ClientOptions, ErrorKind, Namespace, Original, RepoRef,
-    Repository,
-};
+use wharf::{Catalog, ClientOptions, ErrorKind};
 use wharf_emulator::{Dataset, Emulator, GenerateOptions};
 use wharf_transport::{HttpConfig, HttpTransport, RecordingTransport, Transport};
 

@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::json;
 use wharf::catalog::{Capabilities, Presence, RepositoryFields, TagFields, TimeResolution};
+use wharf::catalog::{Namespace, Original, RepoRef, Repository, Tag};
 use wharf::test_util::conformance::{self, Expected, ExpectedRepository, ExpectedTag};
-use wharf::{Catalog, Error, ErrorKind, Namespace, Original, RepoRef, Repository, Tag};
+use wharf::{Catalog, Error, ErrorKind};
 
 /// One namespace, `team`, holding `app`, tagged `v1`.
 #[derive(Debug)]

@@ -109,11 +109,11 @@ impl TagFields {
 /// ```
 /// use wharf::catalog::TimeResolution;
 ///
-/// let a: jiff::Timestamp = "2024-06-15T12:00:00.75Z".parse()?;
-/// let b: jiff::Timestamp = "2024-06-15T12:00:00Z".parse()?;
+/// let a: wharf::jiff::Timestamp = "2024-06-15T12:00:00.75Z".parse()?;
+/// let b: wharf::jiff::Timestamp = "2024-06-15T12:00:00Z".parse()?;
 /// let common = TimeResolution::Nanoseconds.coarser(TimeResolution::Seconds);
 /// assert_eq!(common.truncate(a), common.truncate(b));
-/// # Ok::<(), jiff::Error>(())
+/// # Ok::<(), wharf::jiff::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! official images, or UCloud UHub, through one object-safe trait.
 //!
 //! ```
-//! use futures::TryStreamExt;
+//! use wharf::futures::TryStreamExt;
 //! use wharf::catalog::{Catalog, CatalogSpec, RepoRef};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -94,6 +94,78 @@ pub use spec::{CatalogSpec, Location, Scheme, SpecError};
 /// Object safe: keep one as `Arc<dyn Catalog>` and share it between tasks.
 /// The built-in catalogs' `Display` gives a [`CatalogSpec`] that reaches
 /// the same endpoint; another backend says what it is in its own words.
+///
+/// # Implementing it
+///
+/// The trait is declared with `#[async_trait]` (its async method returns a
+/// boxed future), so an implementation carries the same attribute: wharf
+/// re-exports it as [`wharf::async_trait`](crate::async_trait). Without it,
+/// `async fn show_repository` fails with E0195 against a declaration that
+/// looks the same. A backend of one's own, in memory:
+///
+/// ```
+/// use std::fmt;
+/// use wharf::futures::stream::{self, BoxStream, StreamExt};
+/// use wharf::catalog::{
+///     Capabilities, Catalog, Namespace, Original, Presence, RepoRef, Repository,
+///     RepositoryFields, Tag, TagFields, TimeResolution,
+/// };
+/// use wharf::{Error, ErrorKind};
+///
+/// #[derive(Debug)]
+/// struct Memory;
+///
+/// impl fmt::Display for Memory {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+///         f.write_str("memory")
+///     }
+/// }
+///
+/// fn app() -> Repository {
+///     Repository::new("team", "app", Original::Derived)
+/// }
+///
+/// #[wharf::async_trait]
+/// impl Catalog for Memory {
+///     fn name(&self) -> &str {
+///         "memory"
+///     }
+///     fn endpoint(&self) -> &str {
+///         "memory:"
+///     }
+///     fn capabilities(&self) -> Capabilities {
+///         let never = RepositoryFields::all(Presence::Never);
+///         Capabilities::new(TimeResolution::Seconds, never, TagFields::all(Presence::Never))
+///     }
+///     fn list_namespaces(&self) -> BoxStream<'static, Result<Namespace, Error>> {
+///         stream::iter([Ok(Namespace::new("team", Original::Derived))]).boxed()
+///     }
+///     fn list_repositories(
+///         &self,
+///         _namespace: Option<&str>,
+///     ) -> BoxStream<'static, Result<Repository, Error>> {
+///         stream::iter([Ok(app())]).boxed()
+///     }
+///     fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
+///         let tag = Tag::new(repository.clone(), "v1", Original::Derived);
+///         stream::iter([Ok(tag)]).boxed()
+///     }
+///     async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error> {
+///         match app() {
+///             app if app.repo_ref() == *repository => Ok(app),
+///             _ => Err(Error::new(ErrorKind::NotFound, format!("no {repository}"))),
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), wharf::Error> {
+/// let catalog: std::sync::Arc<dyn Catalog> = std::sync::Arc::new(Memory);
+/// let shown = catalog.show_repository(&"team/app".parse()?).await?;
+/// assert_eq!(shown.qualified_name(), "team/app");
+/// # Ok(())
+/// # }
+/// ```
 #[async_trait]
 pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// A short name for the kind of catalog, for people: the built-ins say

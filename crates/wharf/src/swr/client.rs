@@ -26,7 +26,7 @@ use crate::{Error, ErrorKind, Page};
 /// A client of SWR: cheap to clone, `Send + Sync`, shared by many tasks.
 ///
 /// ```no_run
-/// use futures::TryStreamExt;
+/// use wharf::futures::TryStreamExt;
 /// use wharf::model::RepositoryQuery;
 /// use wharf::{SwrClient, SwrConfig};
 ///
