@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, the
 //!   generated fixtures, tests, the build without default features, the
-//!   examples, the Python SDK interop check, the wire-level comparison of
+//!   CLI without its demo registry, the layering, a user's crate outside
+//!   the workspace (`tests/downstream/`), the examples, the Python SDK interop check, the wire-level comparison of
 //!   wharf's requests with the official SDKs', the signing vectors), then a
 //!   one-line summary.
 //! - `cargo xtask fixtures [--check]`: regenerates what is generated under
@@ -103,6 +104,19 @@ const CI_STEPS: &[Step] = &[
              && if grep -q '^wharf-emulator ' <<<\"$tree\"; then \
              echo 'wharf depends on wharf-emulator (cargo tree -p wharf --all-features -e normal)'; \
              exit 1; fi",
+        ],
+    },
+    // A user's crate outside the workspace, on `wharf` alone: the first tasks
+    // of a user with `?` on `wharf::Error` (tests/downstream/).
+    Step {
+        name: "downstream",
+        program: "bash",
+        args: &[
+            "-c",
+            "set -e; dir=\"${CARGO_TARGET_DIR:-$PWD/target}\"; m=tests/downstream/Cargo.toml; \
+             cargo fmt --manifest-path $m -- --check; \
+             cargo clippy -q --manifest-path $m --target-dir \"$dir\" --all-targets -- -D warnings; \
+             cargo test -q --manifest-path $m --target-dir \"$dir\"",
         ],
     },
     // The examples run against an in-process emulator.
