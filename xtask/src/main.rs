@@ -3,7 +3,8 @@
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, the
 //!   generated fixtures, tests, the build without default features, the
 //!   CLI without its demo registry, the layering, a user's crate outside
-//!   the workspace (`tests/downstream/`), the examples, the Python SDK interop check, the wire-level comparison of
+//!   the workspace (`tests/downstream/`), the public-API snapshots
+//!   (`tests/api/`), the examples, the Python SDK interop check, the wire-level comparison of
 //!   wharf's requests with the official SDKs', the signing vectors), then a
 //!   one-line summary.
 //! - `cargo xtask fixtures [--check]`: regenerates what is generated under
@@ -118,6 +119,14 @@ const CI_STEPS: &[Step] = &[
              cargo clippy -q --manifest-path $m --target-dir \"$dir\" --all-targets -- -D warnings; \
              cargo test -q --manifest-path $m --target-dir \"$dir\"",
         ],
+    },
+    // What each published crate lets a user name, against tests/api/*.txt:
+    // every change to the surface shows in review (needs the nightly
+    // toolchain, for rustdoc's JSON).
+    Step {
+        name: "public api",
+        program: "bash",
+        args: &["tests/api/check.sh"],
     },
     // The examples run against an in-process emulator.
     Step {
