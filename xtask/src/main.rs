@@ -121,8 +121,8 @@ const CI_STEPS: &[Step] = &[
         ],
     },
     // What each published crate lets a user name, against tests/api/*.txt:
-    // every change to the surface shows in review (needs the nightly
-    // toolchain, for rustdoc's JSON).
+    // every change to the surface shows in review (rustdoc's JSON, from the
+    // stable toolchain with RUSTC_BOOTSTRAP for that command alone).
     Step {
         name: "public api",
         program: "bash",
