@@ -16,7 +16,9 @@ bless=false
 
 # rustdoc's JSON is unstable: the machine's one toolchain is allowed it for
 # this command alone (RUSTC_BOOTSTRAP), so no nightly toolchain is needed.
-target="${CARGO_TARGET_DIR:-$PWD/target}"
+# A target directory of its own, inside the shared one: the bootstrap flag
+# would otherwise make cargo rebuild the workspace's artifacts for it.
+target="${CARGO_TARGET_DIR:-$PWD/target}/public-api"
 status=0
 for crate in wharf-model wharf-parse wharf-auth wharf-transport wharf wharf-emulator; do
     json="$target/doc/${crate//-/_}.json"
