@@ -135,13 +135,7 @@ async fn server_errors_and_stalls_past_their_limits() {
     assert_eq!(error.kind(), ErrorKind::Server, "{error}");
     assert_eq!(error.attempts(), 10);
 
-    emulator
-        .set_faults(
-            FaultConfig::random(1.0, 1)
-                .with_kinds(&[Fault::Stall])
-                .with_stall(Duration::from_secs(5)),
-        )
-        .unwrap();
+    stall_every_request(&emulator);
     let mut config = common::swr_config(&emulator);
     config.options.timeouts = config
         .options
@@ -163,18 +157,20 @@ async fn server_errors_and_stalls_past_their_limits() {
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
+/// Every request to `emulator` waits 5 s before any answer.
+fn stall_every_request(emulator: &wharf_emulator::Emulator) {
+    let stall = FaultConfig::random(1.0, 1)
+        .with_kinds(&[Fault::Stall])
+        .with_stall(Duration::from_secs(5));
+    emulator.set_faults(stall).unwrap();
+}
+
 /// The same stalled call fails the same way every time, naming wharf's own
 /// limit in wharf's own words, and says which limit it was.
 #[tokio::test]
 async fn a_timeout_names_its_limit_the_same_way_every_time() {
     let emulator = common::emulator(common::dataset(10)).await;
-    emulator
-        .set_faults(
-            FaultConfig::random(1.0, 1)
-                .with_kinds(&[Fault::Stall])
-                .with_stall(Duration::from_secs(5)),
-        )
-        .unwrap();
+    stall_every_request(&emulator);
     let mut config = common::swr_config(&emulator);
     config.options.retry.max_attempts = 1;
     config.options.timeouts = config
