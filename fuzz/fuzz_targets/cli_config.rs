@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
             for (name, profile) in &file.profiles {
                 let _ = (name.len(), profile.holds_secrets());
                 if let Some(spec) = &profile.catalog {
-                    let _ = wharf::CatalogSpec::parse(spec);
+                    let _ = wharf::catalog::CatalogSpec::parse(spec);
                 }
             }
         }

@@ -3,7 +3,7 @@
 //!
 //! | byte | decoded as |
 //! |---|---|
-//! | 0 | SWR list repositories: `Vec<Repository>` |
+//! | 0 | SWR list repositories: `Vec<RepositoryInfo>` |
 //! | 1 | SWR official images: `Vec<OfficialImage>` |
 //! | 2 | SWR official image tags: `Vec<OfficialImageTag>` |
 //! | 3 | SWR show official image: `OfficialImageDetail` |
@@ -33,8 +33,8 @@ use wharf::transport::{
 };
 use wharf_model::{
     BoolString, Category, GetImageTagResponse, GetRepoImageResponse, GetRepoResponse,
-    ListNamespacesResponse, Namespace, NamespaceAuth, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, PageRequest, Repository, RepositoryName, RepositoryTag, RetCode, SwrError,
+    ListNamespacesResponse, NamespaceAuth, NamespaceName, OfficialImage, OfficialImageDetail,
+    OfficialImageTag, PageRequest, RepositoryInfo, RepositoryName, RepositoryTag, RetCode, SwrError,
     Timestamp,
 };
 
@@ -55,9 +55,9 @@ fn decodes<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
 
 fn names(body: &[u8]) {
     let text = String::from_utf8_lossy(body);
-    match text.parse::<Namespace>() {
+    match text.parse::<NamespaceName>() {
         Ok(ns) => {
-            let again: Namespace = ns.as_str().parse().expect("a namespace reads back");
+            let again: NamespaceName = ns.as_str().parse().expect("a namespace reads back");
             assert_eq!(again, ns);
         }
         Err(e) => assert!(!e.to_string().is_empty()),
@@ -77,7 +77,7 @@ fn names(body: &[u8]) {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
     let _ = RepositoryName::from_path_segment(&text);
-    let _ = lossless::<Namespace>(body);
+    let _ = lossless::<NamespaceName>(body);
     let _ = lossless::<RepositoryName>(body);
 }
 
@@ -115,7 +115,7 @@ fn client_decode_swr(selector: u8, body: &[u8]) {
         }};
     }
     match selector % 5 {
-        0 => page!(Repository),
+        0 => page!(RepositoryInfo),
         1 => page!(OfficialImage),
         2 => page!(OfficialImageTag),
         3 => page!(RepositoryTag),
@@ -171,7 +171,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match selector % 16 {
-        0 => drop(lossless::<Vec<Repository>>(body)),
+        0 => drop(lossless::<Vec<RepositoryInfo>>(body)),
         1 => drop(lossless::<Vec<OfficialImage>>(body)),
         2 => drop(lossless::<Vec<OfficialImageTag>>(body)),
         3 => drop(lossless::<OfficialImageDetail>(body)),

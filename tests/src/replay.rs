@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 use wharf::model::{
-    GetRepoImageRequest, ImageRef, ImageSet, Namespace, NamespaceInfo, NamespacesQuery,
-    OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet, RepoType, Repository,
+    GetRepoImageRequest, ImageRef, ImageSet, NamespaceInfo, NamespaceName, NamespacesQuery,
+    OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet, RepoType, RepositoryInfo,
     RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery, TagSet,
 };
 use wharf::test_util::{Fixture, RecordingTransport, ReplayTransport};
@@ -203,7 +203,7 @@ impl Clients {
 
 fn image(namespace: &str, repository: &str) -> Result<ImageRef, RecordError> {
     Ok(ImageRef::new(
-        Namespace::new(namespace)?,
+        NamespaceName::new(namespace)?,
         RepositoryName::new(repository)?,
     ))
 }
@@ -211,7 +211,7 @@ fn image(namespace: &str, repository: &str) -> Result<ImageRef, RecordError> {
 /// Every repository, [`PAGE_SIZE`] at a time.
 pub async fn swr_list_repositories(
     client: &SwrClient,
-) -> Result<Vec<Page<Repository>>, RecordError> {
+) -> Result<Vec<Page<RepositoryInfo>>, RecordError> {
     let paginator = client.list_repositories(RepositoryQuery::default());
     paginator
         .page_size(PAGE_SIZE)

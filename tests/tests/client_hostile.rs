@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use wharf::catalog::{Catalog, RepoRef, SwrCatalog, UhubCatalog};
-use wharf::model::{Namespace, RepositoryName, RepositoryQuery};
+use wharf::model::{NamespaceName, RepositoryName, RepositoryQuery};
 use wharf::{ErrorKind, HuaweiCredentials, SwrClient, SwrConfig, UhubClient};
 use wharf_emulator::{DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, Dataset, Emulator, GenerateOptions};
 
@@ -86,7 +86,7 @@ async fn names_that_could_leave_their_path_are_refused_before_any_request() {
         }
     };
     for name in HOSTILE_NAMES {
-        assert!(Namespace::new(*name).is_err(), "namespace {name:?}");
+        assert!(NamespaceName::new(*name).is_err(), "namespace {name:?}");
         assert!(RepositoryName::new(*name).is_err(), "repository {name:?}");
         for (namespace, repository) in [("team", *name), (*name, "nginx")] {
             let case = format!("{namespace:?}/{repository:?}");

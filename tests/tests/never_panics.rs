@@ -21,8 +21,8 @@ use wharf_auth::huawei::{self, ReceivedRequest, VerifyOptions};
 use wharf_auth::ucloud;
 use wharf_model::{
     BoolString, Category, GetImageTagResponse, GetRepoImageResponse, GetRepoResponse,
-    ListNamespacesResponse, Namespace, OfficialImage, OfficialImageDetail, OfficialImageTag,
-    PageRequest, Repository, RepositoryName, RepositoryTag, RetCode, SwrError, Timestamp as Ts,
+    ListNamespacesResponse, NamespaceName, OfficialImage, OfficialImageDetail, OfficialImageTag,
+    PageRequest, RepositoryInfo, RepositoryName, RepositoryTag, RetCode, SwrError, Timestamp as Ts,
 };
 use wharf_parse::{ContentRange, from_query_params, parse_filter, to_filter, to_query_params};
 
@@ -296,7 +296,7 @@ proptest! {
 
     #[test]
     fn list_decoding_agrees_with_plain_decoding(body in json_bytes(), capacity in 0usize..2000) {
-        same_list::<Repository>(&body, capacity)?;
+        same_list::<RepositoryInfo>(&body, capacity)?;
         same_list::<OfficialImage>(&body, capacity)?;
         same_list::<OfficialImageTag>(&body, capacity)?;
         same_list::<RepositoryTag>(&body, capacity)?;
@@ -304,7 +304,7 @@ proptest! {
 
     #[test]
     fn model_types_decode_or_say_why(body in json_bytes()) {
-        decode::<Vec<Repository>>(Provider::Swr, &body)?;
+        decode::<Vec<RepositoryInfo>>(Provider::Swr, &body)?;
         decode::<Vec<OfficialImage>>(Provider::Swr, &body)?;
         decode::<Vec<OfficialImageTag>>(Provider::Swr, &body)?;
         decode::<OfficialImageDetail>(Provider::Swr, &body)?;
@@ -315,7 +315,7 @@ proptest! {
         decode::<GetImageTagResponse>(Provider::Uhub, &body)?;
         decode::<GetRepoResponse>(Provider::Uhub, &body)?;
         decode::<Ts>(Provider::Swr, &body)?;
-        decode::<Namespace>(Provider::Swr, &body)?;
+        decode::<NamespaceName>(Provider::Swr, &body)?;
         decode::<RepositoryName>(Provider::Swr, &body)?;
         decode::<Category>(Provider::Swr, &body)?;
         decode::<RetCode>(Provider::Uhub, &body)?;
@@ -332,7 +332,7 @@ proptest! {
             Ok(ts) => prop_assert_eq!(ts.to_string(), input.clone()),
             Err(e) => prop_assert!(has_message(&e)),
         }
-        if let Err(e) = input.parse::<Namespace>() {
+        if let Err(e) = input.parse::<NamespaceName>() {
             prop_assert!(has_message(&e));
         }
         if let Err(e) = RepositoryName::from_path_segment(&input) {
@@ -351,7 +351,7 @@ proptest! {
             response.headers.insert("content-range", value);
         }
         let asked = asked.map(|(offset, limit)| PageRequest::new(offset, limit));
-        if let Err(e) = wharf::fuzzing::swr_page::<Repository>(&response, Vec::new(), asked, total_range) {
+        if let Err(e) = wharf::fuzzing::swr_page::<RepositoryInfo>(&response, Vec::new(), asked, total_range) {
             prop_assert!(has_message(&e));
         }
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wharf_model::{
-    GetRepoImageResponse, OfficialImage, OfficialImageDetail, OfficialImageTag, Repository,
+    GetRepoImageResponse, OfficialImage, OfficialImageDetail, OfficialImageTag, RepositoryInfo,
 };
 use wharf_tests::fixture;
 
@@ -47,7 +47,7 @@ fn show_official_image() {
 
 #[test]
 fn list_repos() {
-    let (repos, json) = round_trip::<Vec<Repository>>("swr-list-repos.json");
+    let (repos, json) = round_trip::<Vec<RepositoryInfo>>("swr-list-repos.json");
     let repo = &repos[0];
     assert_eq!(repo.category, wharf_model::Category::Linux);
     assert_eq!(repo.tags, ["latest", "log"]);

@@ -3,7 +3,7 @@
 //! - `cargo xtask ci`: every check CI runs, in order (fmt, clippy, the
 //!   generated fixtures, tests, the build without default features, the
 //!   CLI without its demo registry, the layering, a user's crate outside
-//!   the workspace (`tests/downstream/`), the public-API snapshots
+//!   the workspace (`tests/downstream/`), the fuzz targets, the public-API snapshots
 //!   (`tests/api/`), the examples, the Python SDK interop check, the wire-level comparison of
 //!   wharf's requests with the official SDKs', the signing vectors), then a
 //!   one-line summary.
@@ -118,6 +118,18 @@ const CI_STEPS: &[Step] = &[
              cargo fmt --manifest-path $m -- --check; \
              cargo clippy -q --manifest-path $m --target-dir \"$dir\" --all-targets -- -D warnings; \
              cargo test -q --manifest-path $m --target-dir \"$dir\"",
+        ],
+    },
+    // The fuzz targets live outside the workspace (they build on nightly
+    // under `cargo fuzz`); checking them on stable keeps them compiling as
+    // the API they call changes.
+    Step {
+        name: "fuzz targets",
+        program: "bash",
+        args: &[
+            "-c",
+            "cargo check -q --manifest-path fuzz/Cargo.toml --bins \
+             --target-dir \"${CARGO_TARGET_DIR:-$PWD/target}\"",
         ],
     },
     // What each published crate lets a user name, against tests/api/*.txt:

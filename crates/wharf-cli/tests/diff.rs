@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use wharf::model::{Namespace, Timestamp};
+use wharf::model::{NamespaceName, Timestamp};
 use wharf_emulator::{Dataset, Emulator};
 
 /// A key pair the emulators refuse.
@@ -146,7 +146,7 @@ fn a_uhub_repo_equals_the_swr_namespace_serving_the_same_dataset() {
 #[test]
 fn namespaces_of_other_names_are_matched_by_repository_name() {
     let mut moved = Dataset::demo();
-    moved.namespaces[0].name = Namespace::new("team-migrated").unwrap();
+    moved.namespaces[0].name = NamespaceName::new("team-migrated").unwrap();
     let (a, b) = (start(Dataset::demo()), start(moved));
     let args = [
         "diff",

@@ -9,7 +9,7 @@ use wharf_emulator::{
 };
 use wharf_model::{
     Category, ListNamespacesResponse, NamespaceAuth, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, Repository, RepositoryDetail, RepositoryName, RepositoryTag, SwrError,
+    OfficialImageTag, RepositoryDetail, RepositoryInfo, RepositoryName, RepositoryTag, SwrError,
 };
 
 const REPOS: &str = "/v2/manage/repos";
@@ -43,7 +43,7 @@ fn list_repos_without_paging_has_no_content_range() {
     let id = reply.header("x-request-id").unwrap();
     assert_eq!(id.len(), 32);
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
-    let repos: Vec<Repository> = serde_json::from_slice(&reply.body).unwrap();
+    let repos: Vec<RepositoryInfo> = serde_json::from_slice(&reply.body).unwrap();
     assert_eq!(repos.len(), 10);
     assert!(repos.iter().all(|r| r.total_range == Some(10)));
     let nginx = repos.iter().find(|r| r.name == "nginx").unwrap();
@@ -1175,7 +1175,7 @@ fn show_repository_has_every_field_and_agrees_with_the_listings() {
     assert!(detail.extra.is_empty(), "{:?}", detail.extra);
     assert_eq!(serde_json::to_value(&detail).unwrap(), json);
     // What list repositories says of it.
-    let listed: Vec<Repository> =
+    let listed: Vec<RepositoryInfo> =
         serde_json::from_slice(&swr(&emu, REPOS, &[("namespace", "team")]).body).unwrap();
     let item = listed.iter().find(|r| r.name == "nginx").unwrap();
     assert_eq!(detail.name, "nginx");
@@ -1456,13 +1456,13 @@ fn is_public_is_honoured_unless_ignored() {
     let listed = |emu: &Emulator, query: &[(&str, &str)]| {
         let reply = swr(emu, REPOS, query);
         assert_eq!(reply.status, 200, "{query:?}: {}", reply.text());
-        let repos: Vec<Repository> = serde_json::from_slice(&reply.body).unwrap();
+        let repos: Vec<RepositoryInfo> = serde_json::from_slice(&reply.body).unwrap();
         let range = reply.header("content-range").map(str::to_owned);
         (repos, range)
     };
     let all = listed(&honoured, &[]).0;
     assert_eq!(all.len(), 10);
-    let public: Vec<&Repository> = all.iter().filter(|r| r.is_public).collect();
+    let public: Vec<&RepositoryInfo> = all.iter().filter(|r| r.is_public).collect();
     assert_eq!(public.len(), 4);
     for query in [
         &[("filter", "is_public::true")][..],

@@ -4,18 +4,18 @@
 //! object's `extra` map, so decoding then encoding gives back the same JSON.
 //! It is **tolerant** where the real APIs are loose ([`Timestamp`] takes four
 //! shapes, [`RetCode`] a number or a string, [`Category`] unknown values) and
-//! **strict** where a mistake would hurt ([`Namespace`] and [`RepositoryName`]
+//! **strict** where a mistake would hurt ([`NamespaceName`] and [`RepositoryName`]
 //! are validated, with errors that name the rule and the position).
 //!
 //! ```
-//! use wharf_model::{Category, Repository};
+//! use wharf_model::{Category, RepositoryInfo};
 //!
 //! let json = r#"[{"name":"nginx","category":"linux","description":"","size":1,
 //!   "is_public":false,"num_images":2,"num_download":0,
 //!   "created_at":"2017-01-01T00:00:00Z","updated_at":"2017-09-12 10:33:22",
 //!   "path":"swr.cn-north-4.myhuaweicloud.com/team/nginx","internal_path":"",
 //!   "domain_name":"root","namespace":"team","tags":["latest"],"new_field":7}]"#;
-//! let repos: Vec<Repository> = serde_json::from_str(json)?;
+//! let repos: Vec<RepositoryInfo> = serde_json::from_str(json)?;
 //! assert_eq!(repos[0].category, Category::Linux);
 //! assert_eq!(repos[0].updated_at.instant().as_second(), 1505212402);
 //! assert_eq!(repos[0].extra["new_field"], 7);
@@ -40,7 +40,7 @@ mod unknown;
 
 pub use category::Category;
 pub use flex::{BoolString, RetCode};
-pub use name::{NameError, NameKind, NameRule, Namespace, RepositoryName, SlashEncoding};
+pub use name::{NameError, NameKind, NameRule, NamespaceName, RepositoryName, SlashEncoding};
 pub use provider::Provider;
 pub use swr::{
     Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
@@ -49,7 +49,7 @@ pub use swr::{
 pub use swr::{ErrorShape, SwrError};
 pub use swr::{
     ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, Repository, RepositoryDetail, RepositoryTag, SWR_REQUEST_ID_HEADER,
+    OfficialImageTag, RepositoryDetail, RepositoryInfo, RepositoryTag, SWR_REQUEST_ID_HEADER,
 };
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
 pub use uhub::{

@@ -60,9 +60,9 @@ pub enum NameRule {
 /// position where it broke.
 ///
 /// ```
-/// use wharf_model::Namespace;
+/// use wharf_model::NamespaceName;
 ///
-/// let err = Namespace::new("team--a").unwrap_err();
+/// let err = NamespaceName::new("team--a").unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "invalid namespace \"team--a\": separators '-' and '-' next to each other at position 4 (only \"__\" may repeat)"
@@ -259,12 +259,12 @@ name_type!(
     /// A validated SWR namespace (UHub calls it a repo).
     ///
     /// ```
-    /// use wharf_model::Namespace;
+    /// use wharf_model::NamespaceName;
     ///
-    /// assert!(Namespace::new("team_a").is_ok());
-    /// assert!(Namespace::new("Team").is_err());
+    /// assert!(NamespaceName::new("team_a").is_ok());
+    /// assert!(NamespaceName::new("Team").is_err());
     /// ```
-    Namespace,
+    NamespaceName,
     NameKind::Namespace
 );
 
@@ -314,7 +314,7 @@ mod tests {
     use super::*;
 
     fn ns_err(s: &str) -> String {
-        Namespace::new(s).unwrap_err().to_string()
+        NamespaceName::new(s).unwrap_err().to_string()
     }
 
     fn repo_err(s: &str) -> String {
@@ -326,12 +326,12 @@ mod tests {
         for s in [
             "a", "team", "team-a", "team.a", "team_a", "team__a", "a1", "a-b.c_d",
         ] {
-            Namespace::new(s).unwrap();
+            NamespaceName::new(s).unwrap();
         }
         for s in ["1", "nginx", "library/nginx", "a/b/c", "my__app", "x.y-z"] {
             RepositoryName::new(s).unwrap();
         }
-        Namespace::new("a".repeat(64)).unwrap();
+        NamespaceName::new("a".repeat(64)).unwrap();
         RepositoryName::new("a".repeat(128)).unwrap();
     }
 
@@ -376,9 +376,9 @@ mod tests {
 
     #[test]
     fn serde_validates() {
-        let ok: Namespace = serde_json::from_str(r#""team""#).unwrap();
+        let ok: NamespaceName = serde_json::from_str(r#""team""#).unwrap();
         assert_eq!(ok.as_str(), "team");
-        let err = serde_json::from_str::<Namespace>(r#""Team""#).unwrap_err();
+        let err = serde_json::from_str::<NamespaceName>(r#""Team""#).unwrap_err();
         assert!(err.to_string().contains("invalid namespace"), "{err}");
     }
 }

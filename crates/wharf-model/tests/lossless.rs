@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use wharf_model::{
-    GetRepoImageResponse, ListNamespacesResponse, NamespaceAuth, OfficialImage, Repository,
+    GetRepoImageResponse, ListNamespacesResponse, NamespaceAuth, OfficialImage, RepositoryInfo,
     RepositoryTag,
 };
 
@@ -91,7 +91,7 @@ proptest! {
         // Start from a valid repository and overwrite fields at random.
         let mut input = a_full_repository();
         input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        if let Ok(repo) = serde_json::from_value::<Repository>(input.clone()) {
+        if let Ok(repo) = serde_json::from_value::<RepositoryInfo>(input.clone()) {
             prop_assert_eq!(serde_json::to_value(&repo).unwrap(), input);
         }
     }
@@ -121,7 +121,7 @@ fn undocumented_fields_of_another_type_do_not_fail_the_page() {
     let mut input = a_full_repository();
     input["status"] = json!(1);
     input["total_range"] = json!("105");
-    let repo: Repository = serde_json::from_value(input.clone()).unwrap();
+    let repo: RepositoryInfo = serde_json::from_value(input.clone()).unwrap();
     assert_eq!(repo.status, None);
     assert_eq!(repo.extra["status"], 1);
     assert_eq!(serde_json::to_value(&repo).unwrap(), input);
@@ -130,7 +130,7 @@ fn undocumented_fields_of_another_type_do_not_fail_the_page() {
 #[test]
 fn repeated_keys_are_refused_even_after_a_null() {
     let text = r#"{"name":"a","logo":null,"logo":"x"}"#;
-    let err = serde_json::from_str::<Repository>(text).unwrap_err();
+    let err = serde_json::from_str::<RepositoryInfo>(text).unwrap_err();
     assert!(
         err.to_string().starts_with("duplicate field `logo`"),
         "{err}"
@@ -149,7 +149,7 @@ fn repeated_keys_are_refused_even_after_a_null() {
 fn a_missing_required_field_is_named() {
     let mut input = a_full_repository();
     input.as_object_mut().unwrap().remove("namespace");
-    let err = serde_json::from_value::<Repository>(input).unwrap_err();
+    let err = serde_json::from_value::<RepositoryInfo>(input).unwrap_err();
     assert_eq!(err.to_string(), "missing field `namespace`");
 }
 

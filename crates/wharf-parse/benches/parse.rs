@@ -12,10 +12,10 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use wharf_model::{Category, Center, PageRequest, Repository, RepositoryQuery, Timestamp};
+use wharf_model::{Category, Center, PageRequest, RepositoryInfo, RepositoryQuery, Timestamp};
 use wharf_parse::{ContentRange, Total, parse_filter, to_filter};
 
-/// The baseline `wharf_model::Repository` avoids: derived, with
+/// The baseline `wharf_model::RepositoryInfo` avoids: derived, with
 /// `#[serde(flatten)]` to keep unknown fields.
 #[derive(Deserialize)]
 #[allow(dead_code)] // Only decoded, never read.
@@ -228,7 +228,7 @@ fn decode_page(c: &mut Criterion, name: &str, json: &str) {
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(json.len() as u64));
     group.bench_function("typed", |b| {
-        b.iter(|| serde_json::from_str::<Vec<Repository>>(black_box(json)))
+        b.iter(|| serde_json::from_str::<Vec<RepositoryInfo>>(black_box(json)))
     });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_str::<Value>(black_box(json)))
@@ -244,7 +244,7 @@ fn decode_page(c: &mut Criterion, name: &str, json: &str) {
 
 /// Makes sure every decoder accepts the page, so no benchmark times an error.
 fn check_page(name: &str, json: &str) {
-    let typed = serde_json::from_str::<Vec<Repository>>(json);
+    let typed = serde_json::from_str::<Vec<RepositoryInfo>>(json);
     let flatten = serde_json::from_str::<Vec<FlattenRepository>>(json);
     let plain = serde_json::from_str::<Vec<PlainRepository>>(json);
     let value = serde_json::from_str::<Value>(json);
@@ -279,7 +279,7 @@ fn interleaved_minimums(json: &str) {
     let mut best = [std::time::Duration::MAX; 4];
     for _ in 0..30 {
         best[0] = best[0].min(time(|| {
-            serde_json::from_str::<Vec<Repository>>(json).is_ok()
+            serde_json::from_str::<Vec<RepositoryInfo>>(json).is_ok()
         }));
         best[1] = best[1].min(time(|| serde_json::from_str::<Value>(json).is_ok()));
         best[2] = best[2].min(time(|| {
@@ -331,7 +331,7 @@ fn decode_only(decoder: &str) {
     for _ in 0..n {
         let json = black_box(json.as_str());
         let ok = match decoder {
-            "typed" => serde_json::from_str::<Vec<Repository>>(json).is_ok(),
+            "typed" => serde_json::from_str::<Vec<RepositoryInfo>>(json).is_ok(),
             "value" => serde_json::from_str::<Value>(json).is_ok(),
             "derive_flatten" => serde_json::from_str::<Vec<FlattenRepository>>(json).is_ok(),
             "derive_plain" => serde_json::from_str::<Vec<PlainRepository>>(json).is_ok(),

@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use wharf::model::{
-    Category, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageRef, Namespace,
-    NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery, OrderType,
+    Category, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageRef, NamespaceMode,
+    NamespaceName, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery, OrderType,
     PageRequest, RepoType, RepositoryName, RepositoryQuery, RepositoryTagsQuery, SlashEncoding,
     TagOrderColumn,
 };
@@ -219,7 +219,7 @@ fn image(args: &serde_json::Map<String, Value>) -> Result<ImageRef, BoxError> {
     let namespace = text(args, "namespace").ok_or("no namespace")?;
     let repository = text(args, "repository").ok_or("no repository")?;
     Ok(ImageRef::new(
-        Namespace::new(namespace)?,
+        NamespaceName::new(namespace)?,
         RepositoryName::new(repository)?,
     ))
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::file::DatasetError;
-use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+use wharf_model::{Category, NamespaceName, RepositoryName, Timestamp};
 
 /// One dataset: what the emulator serves through SWR and UHub alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ pub struct Dataset {
 #[non_exhaustive]
 pub struct NamespaceRecord {
     /// The name.
-    pub name: Namespace,
+    pub name: NamespaceName,
     /// UHub `Description`.
     #[serde(default)]
     pub description: String,
@@ -106,7 +106,7 @@ pub struct OfficialImageRecord {
     /// Image id, unique among official images.
     pub id: u64,
     /// Namespace, such as `library`.
-    pub namespace: Namespace,
+    pub namespace: NamespaceName,
     /// Image name; may hold `/`.
     pub name: RepositoryName,
     /// Owning user, such as `official`.
@@ -252,7 +252,7 @@ fn unique<'a>(
 
 impl NamespaceRecord {
     /// An empty, private namespace, last changed when it was created.
-    pub fn new(name: Namespace, created_at: Timestamp) -> Self {
+    pub fn new(name: NamespaceName, created_at: Timestamp) -> Self {
         NamespaceRecord {
             name,
             description: String::new(),
@@ -286,7 +286,7 @@ impl OfficialImageRecord {
     /// An official image owned by `official`, with no tags.
     pub fn new(
         id: u64,
-        namespace: Namespace,
+        namespace: NamespaceName,
         name: RepositoryName,
         last_updated: Timestamp,
     ) -> Self {
@@ -322,13 +322,13 @@ impl RepositoryRecord {
     ///
     /// ```
     /// use wharf_emulator::{Dataset, NamespaceRecord, RepositoryRecord, TagRecord};
-    /// use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+    /// use wharf_model::{Category, NamespaceName, RepositoryName, Timestamp};
     ///
     /// let when: Timestamp = "2024-06-15T12:00:00Z".parse()?;
     /// let name = RepositoryName::new("web/app")?;
     /// let mut repo = RepositoryRecord::new(name, Category::Linux, when.clone());
     /// repo.tags.push(TagRecord::new("1.0", 1_000, "sha256:00", when.clone()));
-    /// let mut team = NamespaceRecord::new(Namespace::new("team")?, when);
+    /// let mut team = NamespaceRecord::new(NamespaceName::new("team")?, when);
     /// team.repositories.push(repo);
     /// let mut dataset = Dataset::empty("me");
     /// dataset.namespaces.push(team);
@@ -409,7 +409,7 @@ mod tests {
     fn duplicates_are_refused() {
         let mut dataset = Dataset::empty("root");
         let ns = NamespaceRecord {
-            name: Namespace::new("team").unwrap(),
+            name: NamespaceName::new("team").unwrap(),
             description: String::new(),
             is_public: false,
             is_shared: false,

@@ -9,7 +9,7 @@
 //! and six official images in `library`: `nginx`, `redis`, `postgres`,
 //! `python`, `node` and `tools/busybox`.
 
-use wharf_model::{Category, Namespace, RepositoryName, Timestamp};
+use wharf_model::{Category, NamespaceName, RepositoryName, Timestamp};
 
 use super::dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
@@ -160,7 +160,7 @@ fn namespace(
     rows: &[RepoRow],
 ) -> NamespaceRecord {
     NamespaceRecord {
-        name: Namespace::new(name).expect("demo namespace names are valid"),
+        name: NamespaceName::new(name).expect("demo namespace names are valid"),
         description: description.to_owned(),
         is_public: public,
         is_shared: false,
@@ -202,7 +202,7 @@ fn official(row: &OfficialRow, id: u64, first_tag_id: u64) -> OfficialImageRecor
     let day = id as u32 * 5;
     OfficialImageRecord {
         id,
-        namespace: Namespace::new("library").expect("demo namespace names are valid"),
+        namespace: NamespaceName::new("library").expect("demo namespace names are valid"),
         name: RepositoryName::new(name).expect("demo repository names are valid"),
         user: "official".to_owned(),
         description: description.to_owned(),

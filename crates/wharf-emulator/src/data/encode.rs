@@ -15,12 +15,12 @@
 //! Datasets of up to 100,000 repositories store their items whole instead,
 //! since they fit easily and a page is then one copy per item.
 //!
-//! The bytes of a page are exactly what serializing `wharf_model::Repository`
+//! The bytes of a page are exactly what serializing `wharf_model::RepositoryInfo`
 //! gives (each item is checked against serde's bytes when stored, and kept
 //! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
 //! any item past them is encoded when a page needs it.
 
-use wharf_model::Repository;
+use wharf_model::RepositoryInfo;
 
 use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use super::index::Index;
@@ -78,7 +78,7 @@ impl Run {
             items: Vec::with_capacity(ids.len()),
         };
         let mut whole = Vec::new();
-        let mut scratch = Repository::default();
+        let mut scratch = RepositoryInfo::default();
         for id in ids {
             whole.clear();
             let head = if compact {
@@ -330,13 +330,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Appends repository `id` of `index`, up to `"total_range":`.
 fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
-    encode(index, id, true, &mut Repository::default(), out);
+    encode(index, id, true, &mut RepositoryInfo::default(), out);
 }
 
 /// Appends repository `id` of `index`, up to `"total_range":`, with its
 /// middle or with the middle's fields empty. `scratch` is the model reused
 /// from item to item, so that encoding allocates little.
-fn encode(index: &Index, id: u32, middle: bool, scratch: &mut Repository, out: &mut Vec<u8>) {
+fn encode(index: &Index, id: u32, middle: bool, scratch: &mut RepositoryInfo, out: &mut Vec<u8>) {
     let (ns, repo) = index.repo(id);
     fill(scratch, &index.dataset, ns, repo, middle);
     let start = out.len();
@@ -355,8 +355,8 @@ pub(crate) fn repository(
     dataset: &Dataset,
     ns: &NamespaceRecord,
     repo: &RepositoryRecord,
-) -> Repository {
-    let mut out = Repository::default();
+) -> RepositoryInfo {
+    let mut out = RepositoryInfo::default();
     fill(&mut out, dataset, ns, repo, true);
     out
 }
@@ -366,7 +366,7 @@ pub(crate) fn repository(
 /// Without `middle`, `path`, `internal_path`, `domain_name` and `namespace`
 /// are left empty.
 fn fill(
-    out: &mut Repository,
+    out: &mut RepositoryInfo,
     dataset: &Dataset,
     ns: &NamespaceRecord,
     repo: &RepositoryRecord,
@@ -437,7 +437,7 @@ mod tests {
         dataset.domain_name = "dómain\u{1}".into();
         let index = Index::new(Arc::new(dataset)).unwrap();
         let ids: Vec<u32> = (0..index.len() as u32).rev().collect();
-        let want: Vec<Repository> = ids
+        let want: Vec<RepositoryInfo> = ids
             .iter()
             .map(|&id| {
                 let (ns, repo) = index.repo(id);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use fastrand::Rng;
-use wharf_model::{Category, Namespace, RepositoryName, Timestamp, TimestampFormat};
+use wharf_model::{Category, NamespaceName, RepositoryName, Timestamp, TimestampFormat};
 
 use super::dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
@@ -234,8 +234,8 @@ impl Names {
 
 /// Generated names are built from valid parts only (checked by a test over
 /// every word), so these never fail.
-fn valid_namespace(name: String) -> Namespace {
-    Namespace::new(name).expect("generated namespace names are valid")
+fn valid_namespace(name: String) -> NamespaceName {
+    NamespaceName::new(name).expect("generated namespace names are valid")
 }
 
 fn valid_repository(name: String) -> RepositoryName {
@@ -617,7 +617,7 @@ mod tests {
     fn every_word_makes_valid_names() {
         for team in words::TEAMS {
             for suffix in words::TEAM_SUFFIXES {
-                Namespace::new(format!("{team}-{suffix}-2")).unwrap();
+                NamespaceName::new(format!("{team}-{suffix}-2")).unwrap();
             }
         }
         for service in words::SERVICES.iter().chain(words::OFFICIAL) {

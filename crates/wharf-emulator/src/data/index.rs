@@ -23,7 +23,7 @@ pub(crate) enum Sort {
     Name,
     Updated,
     TagCount,
-    Namespace,
+    NamespaceName,
     IsPublic,
 }
 
@@ -32,7 +32,7 @@ impl Sort {
         Sort::Name,
         Sort::Updated,
         Sort::TagCount,
-        Sort::Namespace,
+        Sort::NamespaceName,
         Sort::IsPublic,
     ];
 
@@ -43,7 +43,7 @@ impl Sort {
             OrderColumn::Name => Some(Sort::Name),
             OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => Some(Sort::Updated),
             OrderColumn::TagCount => Some(Sort::TagCount),
-            OrderColumn::Namespace => Some(Sort::Namespace),
+            OrderColumn::Namespace => Some(Sort::NamespaceName),
             OrderColumn::IsPublic => Some(Sort::IsPublic),
             _ => None,
         }
@@ -363,7 +363,7 @@ impl Index {
             Sort::Updated => dense_ranks(&keys.updated),
             Sort::TagCount => keys.tags.iter().map(|&n| u64::from(n)).collect(),
             Sort::IsPublic => keys.public.iter().map(|&p| u64::from(p)).collect(),
-            Sort::Namespace => {
+            Sort::NamespaceName => {
                 // Namespace positions are in dataset order; rank them by name.
                 let mut rank_of = vec![0; self.dataset.namespaces.len()];
                 for (rank, &n) in self.namespaces_by_name.iter().enumerate() {

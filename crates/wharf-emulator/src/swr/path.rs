@@ -23,7 +23,7 @@
 //! since it leaves a shorter repository segment, with the route's `DELETE`
 //! given arms of its own.
 
-use wharf_model::{Namespace, RepositoryName};
+use wharf_model::{NamespaceName, RepositoryName};
 
 use super::{Fail, bad_param};
 
@@ -125,10 +125,11 @@ pub(crate) fn resolve<T>(
 }
 
 /// The namespace in `segment`; a bad one is a `400` quoting it as sent.
-pub(crate) fn namespace_name(segment: &str) -> Result<Namespace, Fail> {
+pub(crate) fn namespace_name(segment: &str) -> Result<NamespaceName, Fail> {
     decode(segment)
         .and_then(|text| {
-            Namespace::new(text).map_err(|e| format!("{segment:?} is not a valid namespace: {e}"))
+            NamespaceName::new(text)
+                .map_err(|e| format!("{segment:?} is not a valid namespace: {e}"))
         })
         .map_err(|e| bad_param("namespace", e))
 }

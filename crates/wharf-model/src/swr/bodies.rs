@@ -81,7 +81,7 @@ lossless_struct! {
 
 lossless_struct! {
     /// One repository of the caller's (`GET /v2/manage/repos`).
-    pub struct Repository {
+    pub struct RepositoryInfo {
         /// Repository name; may contain `/`.
         req name: String = "name",
         /// Category.
@@ -129,7 +129,7 @@ lossless_struct! {
     ///
     /// No seed page documents it: the fields are the SDK's
     /// `ShowRepositoryResponse`, which marks none of them required, so only
-    /// the name is. Unlike a listed [`Repository`] it names no namespace
+    /// the name is. Unlike a listed [`RepositoryInfo`] it names no namespace
     /// (the caller asked for one) and its instants are `created` and
     /// `updated`, not `created_at` and `updated_at`.
     pub struct RepositoryDetail {
@@ -202,8 +202,7 @@ lossless_struct! {
     /// One namespace (organization) the caller may see, in the body of
     /// `GET /v2/manage/namespaces` ([`ListNamespacesResponse`]).
     ///
-    /// Named so as not to clash with [`Namespace`](crate::Namespace), the
-    /// validated name.
+    /// The validated name is [`NamespaceName`](crate::NamespaceName).
     pub struct NamespaceInfo {
         /// Namespace id.
         req id: u64 = "id",

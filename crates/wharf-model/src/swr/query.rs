@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Category, Namespace, RepositoryName, UnknownValue};
+use crate::{Category, NamespaceName, RepositoryName, UnknownValue};
 
 /// Declares a closed enumeration of wire names, with `as_str` and `FromStr`.
 macro_rules! wire_enum {
@@ -170,14 +170,14 @@ pub struct OfficialImagesQuery {
 #[non_exhaustive]
 pub struct ImageRef {
     /// The namespace.
-    pub namespace: Namespace,
+    pub namespace: NamespaceName,
     /// The repository (image) name.
     pub repository: RepositoryName,
 }
 
 impl ImageRef {
     /// The image `repository` in `namespace`.
-    pub fn new(namespace: Namespace, repository: RepositoryName) -> Self {
+    pub fn new(namespace: NamespaceName, repository: RepositoryName) -> Self {
         ImageRef {
             namespace,
             repository,

@@ -193,7 +193,7 @@ pub(crate) fn image_ref(repository: &RepoRef, operation: &'static str) -> Result
     ImageRef::try_from(repository).map_err(|e| e.during(Provider::Swr, operation))
 }
 
-fn repository(r: wharf_model::Repository) -> Repository {
+fn repository(r: wharf_model::RepositoryInfo) -> Repository {
     let mut out = Repository::new(r.namespace.clone(), r.name.clone(), Original::Derived);
     out.tag_count = Some(r.num_images);
     out.size = Some(r.size);

@@ -9,7 +9,7 @@ use wharf_auth::huawei::{self};
 use wharf_model::{
     ImageRef, ListNamespacesResponse, NamespaceInfo, NamespacesQuery, OfficialImage,
     OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery, OfficialImagesQuery,
-    OrderColumn, OrderType, PageRequest, Repository, RepositoryDetail, RepositoryQuery,
+    OrderColumn, OrderType, PageRequest, RepositoryDetail, RepositoryInfo, RepositoryQuery,
     RepositoryTag, RepositoryTagsQuery, SlashEncoding,
 };
 use wharf_parse::ContentRange;
@@ -103,12 +103,12 @@ impl SwrClient {
     pub async fn list_repositories_page(
         &self,
         query: &RepositoryQuery,
-    ) -> Result<Page<Repository>, Error> {
+    ) -> Result<Page<RepositoryInfo>, Error> {
         self.repositories_page(query, CallOptions::default()).await
     }
 
     /// Every repository `query` selects, page by page (its `page` is ignored).
-    pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<Repository> {
+    pub fn list_repositories(&self, query: RepositoryQuery) -> Paginator<RepositoryInfo> {
         let rules = Rules::keyed(repository_key).ordered(repository_order(&query));
         self.paginator(query, rules, "list_repos", |client, query, options| {
             Box::pin(async move { client.repositories_page(&query, options).await })
@@ -119,7 +119,7 @@ impl SwrClient {
         &self,
         query: &RepositoryQuery,
         options: CallOptions,
-    ) -> Result<Page<Repository>, Error> {
+    ) -> Result<Page<RepositoryInfo>, Error> {
         const OP: &str = "list_repos";
         let invalid = |e| filter_error(OP, e);
         check_query(query).map_err(|e| e.during(Provider::Swr, OP))?;
@@ -137,7 +137,8 @@ impl SwrClient {
                 .collect(),
         };
         let response = self.get(OP, "/v2/manage/repos", &pairs, options).await?;
-        let items: Vec<Repository> = decode_list(Provider::Swr, OP, &response, limit(query.page))?;
+        let items: Vec<RepositoryInfo> =
+            decode_list(Provider::Swr, OP, &response, limit(query.page))?;
         let total_range = items.first().and_then(|r| r.total_range);
         Ok(paged(OP, &response, items, query.page, total_range))
     }
@@ -393,7 +394,7 @@ impl SwrClient {
 /// terms, are refused when the filter is written.
 fn check_query(query: &RepositoryQuery) -> Result<(), Error> {
     if let Some(namespace) = &query.namespace {
-        wharf_model::Namespace::new(namespace.as_str())
+        wharf_model::NamespaceName::new(namespace.as_str())
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()).told(e))?;
     }
     if let Some(name) = &query.name
@@ -415,7 +416,7 @@ fn filter_error(operation: &'static str, e: wharf_parse::FilterError) -> Error {
 
 /// `namespace/name`, the key the paginator tells repositories apart by:
 /// made for every item, so put together without the formatting machinery.
-fn repository_key(r: &Repository) -> String {
+fn repository_key(r: &RepositoryInfo) -> String {
     let mut key = String::with_capacity(r.namespace.len() + 1 + r.name.len());
     key.push_str(&r.namespace);
     key.push('/');
@@ -497,12 +498,12 @@ fn read_content_range(text: &str, offset: u64) -> (Option<u64>, Option<IgnoredHe
 }
 
 /// The check that items come in the order `query` asked for, when it asked.
-fn repository_order(query: &RepositoryQuery) -> Option<InOrder<Repository>> {
+fn repository_order(query: &RepositoryQuery) -> Option<InOrder<RepositoryInfo>> {
     let column = query.order_column?;
     let descending = query.order_type == Some(OrderType::Desc);
     Some(in_order(
         descending,
-        move |a: &Repository, b: &Repository| match column {
+        move |a: &RepositoryInfo, b: &RepositoryInfo| match column {
             OrderColumn::Name => a.name.cmp(&b.name),
             OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
                 a.updated_at.instant().cmp(&b.updated_at.instant())

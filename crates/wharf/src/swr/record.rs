@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 use wharf_model::{
-    NamespaceInfo, OfficialImage, OfficialImageDetail, OfficialImageTag, Repository,
-    RepositoryDetail, RepositoryTag,
+    NamespaceInfo, OfficialImage, OfficialImageDetail, OfficialImageTag, RepositoryDetail,
+    RepositoryInfo, RepositoryTag,
 };
 
 use crate::catalog::Original;
@@ -17,7 +17,7 @@ pub enum SwrRecord {
     /// A namespace (list namespaces).
     Namespace(NamespaceInfo),
     /// A repository (list repositories).
-    Repository(Box<Repository>),
+    Repository(Box<RepositoryInfo>),
     /// A repository in full (show repository).
     RepositoryDetail(Box<RepositoryDetail>),
     /// A tag of a repository (list repository tags).
