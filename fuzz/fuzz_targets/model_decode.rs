@@ -28,9 +28,8 @@ use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wharf::transport::{
-    Classifier, Provider, Request, Response, SwrClassifier, UhubClassifier, Verdict,
-};
+use wharf::Provider;
+use wharf::transport::{Classifier, Request, Response, SwrClassifier, UhubClassifier, Verdict};
 use wharf_model::{
     BoolString, Category, GetImageTagResponse, GetRepoImageResponse, GetRepoResponse,
     ListNamespacesResponse, NamespaceAuth, NamespaceName, OfficialImage, OfficialImageDetail,

@@ -16,9 +16,10 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 use wharf::model::{
-    GetRepoImageRequest, ImageRef, ImageSet, NamespaceInfo, NamespaceName, NamespacesQuery,
-    OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet, RepoType, RepositoryInfo,
-    RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery, TagSet,
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageRef, ImageSet, NamespaceInfo,
+    NamespaceName, NamespacesQuery, OfficialImage, OfficialImageDetail, OfficialImageTag, RepoSet,
+    RepoType, RepositoryInfo, RepositoryName, RepositoryQuery, RepositoryTag, RepositoryTagsQuery,
+    TagSet,
 };
 use wharf::test_util::{Fixture, RecordingTransport, ReplayTransport};
 use wharf::{
@@ -300,7 +301,7 @@ pub async fn uhub_get_repo(client: &UhubClient) -> Result<Vec<Page<RepoSet>>, Re
     let mut pages = Vec::new();
     for repo_type in [RepoType::Private, RepoType::Public] {
         let listing: Vec<Page<RepoSet>> = client
-            .list_repos(repo_type)
+            .list_repos(GetRepoRequest::new(repo_type))
             .page_size(1)
             .concurrency(1)
             .pages()
@@ -316,7 +317,7 @@ pub async fn uhub_get_repo(client: &UhubClient) -> Result<Vec<Page<RepoSet>>, Re
 pub async fn uhub_get_repo_image(
     client: &UhubClient,
 ) -> Result<(Vec<Page<ImageSet>>, Result<Page<ImageSet>, wharf::Error>), RecordError> {
-    let paginator = client.list_repo_images(NAMESPACE);
+    let paginator = client.list_repo_images(GetRepoImageRequest::new(NAMESPACE));
     let pages = paginator
         .page_size(PAGE_SIZE)
         .concurrency(1)
@@ -324,14 +325,14 @@ pub async fn uhub_get_repo_image(
         .try_collect()
         .await?;
     let missing = client
-        .get_repo_image(&GetRepoImageRequest::new(MISSING))
+        .list_repo_images_page(&GetRepoImageRequest::new(MISSING))
         .await;
     Ok((pages, missing))
 }
 
 /// The tags of [`SLASHED_REPOSITORY`], [`PAGE_SIZE`] at a time.
 pub async fn uhub_get_image_tag(client: &UhubClient) -> Result<Vec<Page<TagSet>>, RecordError> {
-    let paginator = client.list_image_tags(NAMESPACE, SLASHED_REPOSITORY);
+    let paginator = client.list_image_tags(GetImageTagRequest::new(NAMESPACE, SLASHED_REPOSITORY));
     paginator
         .page_size(PAGE_SIZE)
         .concurrency(1)

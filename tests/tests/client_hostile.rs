@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use wharf::catalog::{Catalog, RepoRef, SwrCatalog, UhubCatalog};
-use wharf::model::{NamespaceName, RepositoryName, RepositoryQuery};
+use wharf::model::{
+    GetImageTagRequest, GetRepoImageRequest, NamespaceName, RepositoryName, RepositoryQuery,
+};
 use wharf::{ErrorKind, HuaweiCredentials, SwrClient, SwrConfig, UhubClient};
 use wharf_emulator::{DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, Dataset, Emulator, GenerateOptions};
 
@@ -122,12 +124,16 @@ async fn names_that_could_leave_their_path_are_refused_before_any_request() {
         assert_eq!(emulator.requests(), before, "{name:?} reached the server");
         let refused = !uhub_sends(name);
         let before = emulator.requests();
-        let images = uhub.list_repo_images(name).items().next().await;
+        let images = uhub
+            .list_repo_images(GetRepoImageRequest::new(*name))
+            .items()
+            .next()
+            .await;
         let images = images.expect("an item").map(drop);
         judged(images, refused, &format!("GetRepoImage {name:?}"), before);
         if refused {
             let e = uhub
-                .list_repo_images(name)
+                .list_repo_images(GetRepoImageRequest::new(*name))
                 .items()
                 .next()
                 .await
@@ -136,7 +142,11 @@ async fn names_that_could_leave_their_path_are_refused_before_any_request() {
             assert!(e.to_string().contains("RepoName"), "{e}");
         }
         let before = emulator.requests();
-        let tags = uhub.list_image_tags("team", name).items().next().await;
+        let tags = uhub
+            .list_image_tags(GetImageTagRequest::new("team", *name))
+            .items()
+            .next()
+            .await;
         let tags = tags.expect("an item").map(drop);
         judged(tags, refused, &format!("GetImageTag {name:?}"), before);
     }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use futures::{StreamExt, TryStreamExt};
-use wharf::model::{RepositoryName, RepositoryQuery};
+use wharf::model::{GetRepoImageRequest, RepositoryName, RepositoryQuery};
 use wharf::{ClientOptions, ErrorKind, Items, OnChange, Summary, SwrClient, UhubClient};
 use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions};
 
@@ -128,7 +128,7 @@ async fn list_swr(client: &SwrClient, concurrency: usize) -> Listed {
 
 async fn list_uhub(client: &UhubClient, repo: &str, concurrency: usize) -> Listed {
     let items = client
-        .list_repo_images(repo)
+        .list_repo_images(GetRepoImageRequest::new(repo))
         .page_size(10)
         .concurrency(concurrency)
         .items();
@@ -321,7 +321,7 @@ async fn a_catalog_changed_during_a_faulty_listing_is_reported() {
                 let target = Arc::clone(&emulator);
                 let mut config = wharf_tests::swr_config(&emulator);
                 config.options = options(config.options, 10);
-                config.options.progress = Some(Arc::new(move |_: &wharf::paginate::Progress| {
+                config.options.progress = Some(Arc::new(move |_: &wharf::Progress| {
                     if let Some(next) = next.lock().unwrap().take() {
                         target.set_dataset(next).unwrap();
                     }

@@ -13,10 +13,9 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use wharf::Provider;
 use wharf::catalog::CatalogSpec;
-use wharf::transport::{
-    Classifier, Provider, Request, Response, SwrClassifier, UhubClassifier, Verdict,
-};
+use wharf::transport::{Classifier, Request, Response, SwrClassifier, UhubClassifier, Verdict};
 use wharf_auth::huawei::{self, ReceivedRequest, VerifyOptions};
 use wharf_auth::ucloud;
 use wharf_model::{
@@ -129,17 +128,13 @@ static FILTER_TOKENS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         "=",
         "&",
     ];
-    wharf_parse::filter::KEYS
-        .iter()
-        .copied()
-        .chain(values)
-        .collect()
+    wharf_parse::KEYS.iter().copied().chain(values).collect()
 });
 
 fn near_filter() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         (
-            proptest::sample::select(&wharf_parse::filter::KEYS[..]),
+            proptest::sample::select(&wharf_parse::KEYS[..]),
             proptest::sample::select(FILTER_TOKENS.as_slice()),
         ),
         0..6,

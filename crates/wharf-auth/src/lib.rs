@@ -36,7 +36,7 @@
 //! they have no `Display` or `Serialize`. Nothing here panics on any input.
 
 pub mod huawei;
-pub mod keys;
+mod keys;
 pub mod ucloud;
 
 mod digest;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use wharf::paginate::{Progress, ProgressFn};
+use wharf::{Progress, ProgressFn};
 
 /// What every listing of the command has told so far.
 #[derive(Default)]

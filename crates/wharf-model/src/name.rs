@@ -54,6 +54,8 @@ pub enum NameRule {
     BadChar(char),
     /// Two separators next to each other (other than `__`).
     AdjacentSeparators(char, char),
+    /// A reference `NAMESPACE/REPOSITORY` without the `/`.
+    NoNamespace,
 }
 
 /// A name that broke a naming rule, with the rule and the 0-based character
@@ -104,10 +106,23 @@ fn describe(rule: &NameRule, position: usize, kind: NameKind) -> String {
         NameRule::AdjacentSeparators(a, b) => format!(
             "separators {a:?} and {b:?} next to each other at position {position} (only \"__\" may repeat)"
         ),
+        NameRule::NoNamespace => {
+            "has no namespace: expected NAMESPACE/REPOSITORY, such as team/nginx".to_owned()
+        }
     }
 }
 
 impl NameError {
+    /// `input`, read as `NAMESPACE/REPOSITORY`, has no `/`.
+    pub(crate) fn no_namespace(input: &str) -> Self {
+        NameError {
+            kind: NameKind::Repository,
+            rule: NameRule::NoNamespace,
+            position: input.chars().count(),
+            input: input.to_owned(),
+        }
+    }
+
     /// Which kind of name it was.
     pub fn kind(&self) -> NameKind {
         self.kind

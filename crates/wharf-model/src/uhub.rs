@@ -304,6 +304,32 @@ macro_rules! paged_action {
     };
 }
 
+/// The setters of the parameters every action shares, so a request is one
+/// expression: `GetRepoImageRequest::new("team").with_limit(50)`.
+macro_rules! common_setters {
+    () => {
+        /// Starting at item `offset` (for the one-page call; a paginator
+        /// chooses its own).
+        pub fn with_offset(mut self, offset: u64) -> Self {
+            self.offset = Some(offset);
+            self
+        }
+
+        /// At most `limit` items (for the one-page call; a paginator
+        /// chooses its own).
+        pub fn with_limit(mut self, limit: u32) -> Self {
+            self.limit = Some(limit);
+            self
+        }
+
+        /// In project `project_id` instead of the default project.
+        pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+            self.project_id = Some(project_id.into());
+            self
+        }
+    };
+}
+
 /// Pushes the common paging and project parameters.
 fn push_common(
     params: &mut Vec<(&'static str, String)>,
@@ -344,6 +370,8 @@ impl GetRepoImageRequest {
             ..Default::default()
         }
     }
+
+    common_setters!();
 }
 
 impl UhubAction for GetRepoImageRequest {
@@ -386,6 +414,14 @@ impl GetImageTagRequest {
             ..Default::default()
         }
     }
+
+    /// Only the tag `tag_name`.
+    pub fn with_tag(mut self, tag_name: impl Into<String>) -> Self {
+        self.tag_name = Some(tag_name.into());
+        self
+    }
+
+    common_setters!();
 }
 
 impl UhubAction for GetImageTagRequest {
@@ -439,6 +475,18 @@ pub struct GetRepoRequest {
     pub limit: Option<u32>,
     /// Project; the default project when `None`.
     pub project_id: Option<String>,
+}
+
+impl GetRepoRequest {
+    /// A request for the first page of the account's repos of `repo_type`.
+    pub fn new(repo_type: RepoType) -> Self {
+        GetRepoRequest {
+            repo_type: Some(repo_type),
+            ..Default::default()
+        }
+    }
+
+    common_setters!();
 }
 
 impl UhubAction for GetRepoRequest {

@@ -1,31 +1,4 @@
-//! The SWR `Content-Range` response header: `offset-count/total`.
-//!
-//! SWR documents the header as `offset-count/total`: the index of the first
-//! item, the number of items in *this* page, and the number of items in all
-//! pages. This is not HTTP's `bytes first-last/complete`, whose middle number is
-//! an inclusive end.
-//!
-//! No captured real value exists, so reading is lenient where a server might
-//! plausibly vary and strict everywhere else:
-//!
-//! - lenient: an optional unit word of ASCII letters (`items 0-9/25`), spaces
-//!   or tabs around every token, `*` for an unknown total;
-//! - strict: anything but ASCII digits in a number, a number above
-//!   [`u64::MAX`], a missing part, trailing text, empty input.
-//!
-//! Errors say what was expected and at which byte.
-//!
-//! ```
-//! use wharf_parse::content_range::{ContentRange, Total};
-//!
-//! let range: ContentRange = "items 0-9/25".parse()?;
-//! assert_eq!((range.offset, range.count, range.total), (0, 9, Total::Known(25)));
-//! assert_eq!(range.to_string(), "0-9/25");
-//!
-//! let err = "0-x/5".parse::<ContentRange>().unwrap_err();
-//! assert_eq!(err.to_string(), r#"invalid Content-Range "0-x/5": expected a digit at byte 2"#);
-//! # Ok::<(), wharf_parse::content_range::ContentRangeError>(())
-//! ```
+//! The `Content-Range` header (documented in the crate docs).
 
 mod error;
 mod reader;
@@ -93,11 +66,11 @@ impl ContentRange {
     /// Reads a header value such as `0-10/25`, `items 0-10/25` or `0-10/*`.
     ///
     /// ```
-    /// use wharf_parse::content_range::{ContentRange, Total};
+    /// use wharf_parse::{ContentRange, Total};
     ///
     /// let range = ContentRange::parse(" 100 - 0 / * ")?;
     /// assert_eq!(range, ContentRange::new(100, 0, Total::Unknown));
-    /// # Ok::<(), wharf_parse::content_range::ContentRangeError>(())
+    /// # Ok::<(), wharf_parse::ContentRangeError>(())
     /// ```
     pub fn parse(input: &str) -> Result<Self, ContentRangeError> {
         reader::read(input)
@@ -107,7 +80,7 @@ impl ContentRange {
     /// does not fit in a `u64`.
     ///
     /// ```
-    /// use wharf_parse::content_range::{ContentRange, Total};
+    /// use wharf_parse::{ContentRange, Total};
     ///
     /// assert_eq!(ContentRange::new(20, 10, Total::Known(25)).end(), Some(30));
     /// assert_eq!(ContentRange::new(u64::MAX, 1, Total::Unknown).end(), None);

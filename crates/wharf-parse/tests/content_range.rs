@@ -2,7 +2,7 @@
 //! round trips and "never panics".
 
 use proptest::prelude::*;
-use wharf_parse::content_range::{ContentRange, ContentRangeErrorKind as Kind, Total};
+use wharf_parse::{ContentRange, ContentRangeErrorKind as Kind, Total};
 
 fn range(offset: u64, count: u64, total: Total) -> ContentRange {
     ContentRange::new(offset, count, total)

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use wharf_model::{Category, Center, OrderColumn, OrderType, PageRequest, RepositoryQuery};
-use wharf_parse::filter::{
+use wharf_parse::{
     FilterErrorKind as Kind, KEYS, from_query_params, parse_filter, to_filter, to_query_params,
 };
 

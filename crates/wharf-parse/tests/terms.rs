@@ -3,7 +3,7 @@
 //! `parse_filter`, which is built on the same grammar.
 
 use proptest::prelude::*;
-use wharf_parse::filter::{FilterErrorKind as Kind, KEYS};
+use wharf_parse::{FilterErrorKind as Kind, KEYS};
 use wharf_parse::{Term, parse_filter, read_terms, write_terms};
 
 /// List namespaces' keys.

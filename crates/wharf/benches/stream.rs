@@ -15,7 +15,7 @@
 //! Run by `cargo bench` with no endpoint, it says so and does nothing.
 
 use futures::StreamExt;
-use wharf::model::RepositoryQuery;
+use wharf::model::{GetRepoImageRequest, RepositoryQuery};
 use wharf::{SwrClient, SwrConfig, UhubClient, UhubConfig};
 
 fn main() {
@@ -76,7 +76,7 @@ fn main() {
                 }
                 let client = UhubClient::new(config).unwrap_or_else(|e| fail(&e.to_string()));
                 let items = client
-                    .list_repo_images(&namespace)
+                    .list_repo_images(GetRepoImageRequest::new(&namespace))
                     .page_size(page_size)
                     .concurrency(concurrency)
                     .items();

@@ -9,7 +9,7 @@
 //! `UCLOUD_PRIVATE_KEY`, `UCLOUD_REGION`, `UCLOUD_PROJECT_ID`).
 
 use wharf::futures::TryStreamExt;
-use wharf::model::RepoType;
+use wharf::model::{GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, RepoType};
 use wharf::{UhubClient, UhubConfig};
 use wharf_emulator::{Emulator, demo_env};
 
@@ -21,26 +21,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Without a type, UHub lists public repos only: ask for each.
     let mut repos: Vec<_> = client
-        .list_repos(RepoType::Private)
+        .list_repos(GetRepoRequest::new(RepoType::Private))
         .items()
         .try_collect()
         .await?;
     let public: Vec<_> = client
-        .list_repos(RepoType::Public)
+        .list_repos(GetRepoRequest::new(RepoType::Public))
         .items()
         .try_collect()
         .await?;
     repos.extend(public);
     for repo in &repos {
         let images: Vec<_> = client
-            .list_repo_images(&repo.repo_name)
+            .list_repo_images(GetRepoImageRequest::new(&repo.repo_name))
             .items()
             .try_collect()
             .await?;
         println!("{}: {} images", repo.repo_name, images.len());
         if let Some(first) = images.first() {
             let tags: Vec<_> = client
-                .list_image_tags(&repo.repo_name, &first.image_name)
+                .list_image_tags(GetImageTagRequest::new(&repo.repo_name, &first.image_name))
                 .items()
                 .try_collect()
                 .await?;

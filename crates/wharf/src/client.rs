@@ -57,6 +57,62 @@ impl Default for ClientOptions {
     }
 }
 
+/// Setters, so options are one expression:
+/// `ClientOptions::default().with_timeouts(Timeouts::default().with_attempt(limit))`.
+impl ClientOptions {
+    /// With these connect, read, attempt and operation limits.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// With these retries.
+    pub fn with_retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// With these paginator defaults.
+    pub fn with_list(mut self, list: ListOptions) -> Self {
+        self.list = list;
+        self
+    }
+
+    /// Accepting response bodies of at most `limit` bytes.
+    pub fn with_max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// On this clock (a [`FakeTime`](wharf_transport::FakeTime) in tests).
+    pub fn with_time(mut self, time: Arc<dyn Time>) -> Self {
+        self.time = time;
+        self
+    }
+
+    /// With backoff jitter seeded by `seed`, so waits repeat from run to run.
+    pub fn with_jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Telling `progress` of every listing's progress.
+    pub fn with_progress(
+        mut self,
+        progress: impl Fn(&crate::paginate::Progress) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Allowing (`true`) plain `http` to a host that is not loopback; see
+    /// [`allow_plain_http`](Self::allow_plain_http).
+    pub fn with_allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+}
+
 impl fmt::Debug for ClientOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientOptions")

@@ -5,7 +5,8 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::transport::{Provider, Response};
+use crate::Provider;
+use crate::transport::Response;
 use crate::{Error, Page};
 use wharf_model::PageRequest;
 

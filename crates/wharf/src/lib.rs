@@ -16,10 +16,13 @@
 //!     .with_env_credentials(&wharf_emulator::demo_env)?;
 //! let client = SwrClient::new(config)?;
 //!
-//! let mut query = RepositoryQuery::default();
-//! query.namespace = Some("library".into());
+//! let query = RepositoryQuery::default().with_namespace("team");
 //! let repos: Vec<_> = client.list_repositories(query).concurrency(4).items().try_collect().await?;
-//! assert!(repos.iter().all(|r| r.namespace == "library"));
+//! assert!(repos.iter().all(|r| r.namespace == "team"));
+//!
+//! // A listed repository's tags: its `image_ref()` is the reference to ask with.
+//! let tags: Vec<_> = client.list_repository_tags(repos[0].image_ref()?).items().try_collect().await?;
+//! assert!(!tags.is_empty());
 //! # Ok(())
 //! # }
 //! ```
@@ -29,7 +32,7 @@
 //! - [`UhubClient`] (feature `uhub`): `GetRepo`, `GetRepoImage`, `GetImageTag`.
 //! - Every list operation has a one-page call and a [`Paginator`] with
 //!   [`pages`](Paginator::pages) and [`items`](Paginator::items), lazy until
-//!   polled; see [`paginate`] for what a listing guarantees when the catalog
+//!   polled; see [`Paginator`] for what a listing guarantees when the catalog
 //!   changes under it.
 //! - [`catalog`]: one object-safe [`Catalog`] over SWR, SWR's official
 //!   images and UHub, opened from a [`CatalogSpec`](catalog::CatalogSpec)
@@ -39,6 +42,23 @@
 //!   same names are the providers' own, in [`model`].)
 //! - One [`Error`] with a matchable [`ErrorKind`]; the errors of wharf's
 //!   parts convert into it with `?`.
+//!
+//! # Names of the calls
+//!
+//! Both clients name their calls one way, whatever the provider calls the
+//! operation (UHub's `GetRepoImage` lists, so it is `list_repo_images`):
+//!
+//! | name | takes | returns |
+//! |---|---|---|
+//! | `list_THINGS` | a query or request by value (or what converts into one, such as an [`ImageRef`](model::ImageRef)) | a [`Paginator`] over every page |
+//! | `list_THINGS_page` | `&` the same query, with its page | one [`Page`] |
+//! | `show_THING` | a reference | the one object, or [`ErrorKind::NotFound`] |
+//!
+//! A listing the provider does not page (SWR's namespaces) is `list_THINGS`
+//! returning a `Vec`. The queries and requests are plain structs in
+//! [`model`] with a `with_*` setter for each field, and the options the
+//! same ([`ClientOptions::with_timeouts`], [`SwrConfig::with_options`]), so
+//! a request is one expression.
 //!
 //! # Features
 //!
@@ -76,7 +96,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod page;
-pub mod paginate;
+mod paginate;
 #[cfg(feature = "swr")]
 mod swr;
 #[cfg(feature = "uhub")]
@@ -111,7 +131,9 @@ pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
 pub use error::{Error, ErrorKind, TimeoutLimit};
 pub use page::{IgnoredHeader, Page, TotalSource};
-pub use paginate::{CatalogChange, Items, ListOptions, OnChange, Pages, Paginator, Summary};
+pub use paginate::{
+    CatalogChange, Items, ListOptions, OnChange, Pages, Paginator, Progress, ProgressFn, Summary,
+};
 #[cfg(feature = "swr")]
 pub use swr::{QueryForm, SwrClient, SwrConfig};
 #[cfg(feature = "uhub")]
@@ -123,14 +145,15 @@ pub use wharf_transport::{Provider, RetryConfig, Time, Timeouts, Transport};
 /// The transport layer, for a [`Transport`] of your own (a proxy, a cache,
 /// a test double): requests, responses, per-call options, attempts,
 /// errors, the retry policy's pieces, and the HTTP backend (feature
-/// `rustls`). Replay, recording and the fake clock are in `wharf::test_util`
+/// `rustls`). What every client user needs too ([`Transport`],
+/// [`Timeouts`], [`RetryConfig`], [`Time`], [`Provider`]) is at the crate
+/// root, and only there. Replay, recording and the fake clock are in `wharf::test_util`
 /// (feature `test-util`).
 pub mod transport {
     pub use wharf_transport::{
         Attempt, AttemptObserver, Backoff, CallOptions, Classifier, Error, ErrorKind, Jitter,
-        Provider, Request, Response, RetryConfig, Retrying, Signer, Signing, SwrClassifier, Time,
-        Timeouts, TokioTime, Transport, UhubClassifier, Verdict, is_retryable_status,
-        parse_retry_after,
+        Request, Response, Retrying, Signer, Signing, SwrClassifier, TokioTime, UhubClassifier,
+        Verdict, is_retryable_status, parse_retry_after,
     };
     #[cfg(feature = "rustls")]
     pub use wharf_transport::{HttpConfig, HttpTransport};

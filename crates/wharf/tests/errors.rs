@@ -63,7 +63,10 @@ async fn a_wrong_uhub_key_is_unauthorized_and_names_the_variables() {
         .with_env_credentials(&lookup)
         .unwrap();
     let client = UhubClient::new(config).unwrap();
-    let error = client.get_repo(&Default::default()).await.unwrap_err();
+    let error = client
+        .list_repos_page(&Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
     assert_eq!(error.code(), Some("171"));
     let text = error.to_string();
@@ -114,7 +117,7 @@ async fn throttling_past_the_retry_budget_is_throttled() {
     config.options.retry.max_attempts = 2;
     let error = UhubClient::new(config)
         .unwrap()
-        .get_repo(&Default::default())
+        .list_repos_page(&Default::default())
         .await
         .unwrap_err();
     assert!(error.is_throttled(), "{error}");

@@ -197,7 +197,7 @@ async fn names_the_sdk_sends_are_sent() {
     // `_`): UHub documents no rules, so the server judges it.
     let uhub = common::uhub(&emulator);
     let e = uhub
-        .get_repo_image(&GetRepoImageRequest::new("_Team"))
+        .list_repo_images_page(&GetRepoImageRequest::new("_Team"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
@@ -209,7 +209,7 @@ async fn names_the_sdk_sends_are_sent() {
         ("../x", "path component"),
     ] {
         let e = uhub
-            .get_repo_image(&GetRepoImageRequest::new(name))
+            .list_repo_images_page(&GetRepoImageRequest::new(name))
             .await
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");

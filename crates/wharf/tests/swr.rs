@@ -223,10 +223,10 @@ async fn repository_tags_of_names_with_and_without_a_slash() {
 async fn progress_is_told_after_every_page_and_at_the_end() {
     use std::sync::{Arc, Mutex};
     let emulator = common::emulator(common::dataset(95)).await;
-    let seen: Arc<Mutex<Vec<wharf::paginate::Progress>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<wharf::Progress>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let mut config = common::swr_config(&emulator);
-    config.options.progress = Some(Arc::new(move |p: &wharf::paginate::Progress| {
+    config.options.progress = Some(Arc::new(move |p: &wharf::Progress| {
         sink.lock().unwrap().push(p.clone());
     }));
     let client = SwrClient::new(config).unwrap();

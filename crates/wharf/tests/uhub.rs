@@ -4,7 +4,7 @@
 mod common;
 
 use futures::TryStreamExt;
-use wharf::model::{GetRepoImageRequest, RepoType};
+use wharf::model::{GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, RepoType};
 use wharf::{ErrorKind, UhubClient, UhubMethod};
 
 #[tokio::test]
@@ -18,7 +18,7 @@ async fn repos_images_and_tags_equal_the_dataset() {
         let mut names = Vec::new();
         for repo_type in [RepoType::Private, RepoType::Public] {
             let repos: Vec<_> = client
-                .list_repos(repo_type)
+                .list_repos(GetRepoRequest::new(repo_type))
                 .page_size(2)
                 .items()
                 .try_collect()
@@ -41,7 +41,7 @@ async fn repos_images_and_tags_equal_the_dataset() {
             wanted.sort();
             for concurrency in [1, 4] {
                 let images: Vec<_> = client
-                    .list_repo_images(ns.name.as_str())
+                    .list_repo_images(GetRepoImageRequest::new(ns.name.as_str()))
                     .page_size(7)
                     .concurrency(concurrency)
                     .items()
@@ -55,7 +55,10 @@ async fn repos_images_and_tags_equal_the_dataset() {
         let ns = &dataset.namespaces[1];
         let repo = &ns.repositories[3];
         let tags: Vec<_> = client
-            .list_image_tags(ns.name.as_str(), repo.name.as_str())
+            .list_image_tags(GetImageTagRequest::new(
+                ns.name.as_str(),
+                repo.name.as_str(),
+            ))
             .page_size(3)
             .concurrency(2)
             .items()
@@ -77,7 +80,7 @@ async fn one_page_with_its_total_and_request_id() {
     let ns = &dataset.namespaces[0];
     let mut request = GetRepoImageRequest::new(ns.name.as_str());
     request.limit = Some(5);
-    let page = client.get_repo_image(&request).await.unwrap();
+    let page = client.list_repo_images_page(&request).await.unwrap();
     assert_eq!(page.items.len(), 5);
     assert_eq!(page.total, Some(ns.repositories.len() as u64));
     assert_eq!(page.next_offset, Some(5));
@@ -89,7 +92,7 @@ async fn a_missing_repo_and_an_empty_name_are_typed() {
     let emulator = common::emulator(common::dataset(10)).await;
     let client = common::uhub(&emulator);
     let error = client
-        .get_repo_image(&GetRepoImageRequest::new("no-such-repo"))
+        .list_repo_images_page(&GetRepoImageRequest::new("no-such-repo"))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound, "{error}");
@@ -102,7 +105,7 @@ async fn a_missing_repo_and_an_empty_name_are_typed() {
     // An empty name is refused before it is sent (the emulator's RetCode
     // 230 for a missing parameter is tested in wharf-emulator).
     let error = client
-        .get_repo_image(&GetRepoImageRequest::new(""))
+        .list_repo_images_page(&GetRepoImageRequest::new(""))
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");

@@ -11,15 +11,30 @@ use wharf::{SwrClient, SwrConfig};
 /// The repositories of `namespace`, four pages in flight.
 pub async fn names_in(config: SwrConfig, namespace: &str) -> Result<Vec<String>, wharf::Error> {
     let client = SwrClient::new(config)?;
-    let mut query = RepositoryQuery::default();
-    query.namespace = Some(namespace.to_owned());
     let repositories: Vec<_> = client
-        .list_repositories(query)
+        .list_repositories(RepositoryQuery::default().with_namespace(namespace))
         .concurrency(4)
         .items()
         .try_collect()
         .await?;
     Ok(repositories.into_iter().map(|r| r.name).collect())
+}
+
+/// The tag names of the first repository of `namespace`, through the
+/// SWR client: a listed repository names itself with `image_ref()`.
+pub async fn first_tags(config: SwrConfig, namespace: &str) -> Result<Vec<String>, wharf::Error> {
+    let client = SwrClient::new(config)?;
+    let query = RepositoryQuery::default().with_namespace(namespace);
+    let first = client.list_repositories(query).items().try_next().await?;
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let tags: Vec<_> = client
+        .list_repository_tags(first.image_ref()?)
+        .items()
+        .try_collect()
+        .await?;
+    Ok(tags.into_iter().map(|t| t.tag).collect())
 }
 
 /// Repositories and tags of a catalog, whatever its provider.

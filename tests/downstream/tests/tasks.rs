@@ -9,8 +9,11 @@ use wharf::futures::TryStreamExt;
 use wharf::model::RepositoryQuery;
 use wharf::test_util::{RecordingTransport, ReplayTransport};
 use wharf::transport::{HttpConfig, HttpTransport};
-use wharf::{ErrorKind, HuaweiCredentials, SwrClient, SwrConfig, TimeoutLimit};
-use wharf_downstream::{count, names_in, show};
+use wharf::{
+    ClientOptions, ErrorKind, HuaweiCredentials, RetryConfig, SwrClient, SwrConfig, TimeoutLimit,
+    Timeouts,
+};
+use wharf_downstream::{count, first_tags, names_in, show};
 use wharf_emulator::{Dataset, Emulator, Fault, FaultConfig, GenerateOptions, demo_env};
 
 async fn emulator() -> Result<Emulator, wharf::Error> {
@@ -22,6 +25,14 @@ async fn a_namespace_with_concurrency() -> Result<(), wharf::Error> {
     let emulator = emulator().await?;
     let names = names_in(emulator.swr_config()?, "team").await?;
     assert!(!names.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_listed_repositorys_tags() -> Result<(), wharf::Error> {
+    let emulator = emulator().await?;
+    let tags = first_tags(emulator.swr_config()?, "team").await?;
+    assert!(!tags.is_empty());
     Ok(())
 }
 
@@ -65,12 +76,10 @@ async fn a_timeout_names_its_limit() -> Result<(), wharf::Error> {
             .with_kinds(&[Fault::Stall])
             .with_stall(Duration::from_secs(5)),
     )?;
-    let mut config = emulator.swr_config()?;
-    config.options.retry.max_attempts = 1;
-    config.options.timeouts = config
-        .options
-        .timeouts
-        .with_attempt(Duration::from_millis(50));
+    let options = ClientOptions::default()
+        .with_retry(RetryConfig::disabled())
+        .with_timeouts(Timeouts::default().with_attempt(Duration::from_millis(50)));
+    let config = emulator.swr_config()?.with_options(options);
     let e = names_in(config, "team").await.unwrap_err();
     assert_eq!(e.timeout_limit(), Some(TimeoutLimit::Attempt), "{e}");
     Ok(())

@@ -296,13 +296,17 @@ async fn make(args: &Args, call: &Call, variant: &str) -> Result<(), BoxError> {
             };
             request.offset = number(a, "Offset");
             request.limit = number(a, "Limit").map(u32::try_from).transpose()?;
-            uhub_client(args, variant)?.get_repo(&request).await?;
+            uhub_client(args, variant)?
+                .list_repos_page(&request)
+                .await?;
         }
         "uhub.get_repo_image" => {
             let mut request = GetRepoImageRequest::new(text(a, "RepoName").ok_or("no RepoName")?);
             request.offset = number(a, "Offset");
             request.limit = number(a, "Limit").map(u32::try_from).transpose()?;
-            uhub_client(args, variant)?.get_repo_image(&request).await?;
+            uhub_client(args, variant)?
+                .list_repo_images_page(&request)
+                .await?;
         }
         "uhub.get_image_tag" => {
             let mut request = GetImageTagRequest::new(
@@ -312,7 +316,9 @@ async fn make(args: &Args, call: &Call, variant: &str) -> Result<(), BoxError> {
             request.tag_name = text(a, "TagName");
             request.offset = number(a, "Offset");
             request.limit = number(a, "Limit").map(u32::try_from).transpose()?;
-            uhub_client(args, variant)?.get_image_tag(&request).await?;
+            uhub_client(args, variant)?
+                .list_image_tags_page(&request)
+                .await?;
         }
         other => return Err(format!("no wharf call for op {other:?}").into()),
     }

@@ -267,3 +267,38 @@ lossless_struct! {
         req tag_type: u64 = "tag_type",
     }
 }
+
+impl RepositoryInfo {
+    /// Where it is, to list its tags or show it: its namespace and name,
+    /// validated (a name the server sent outside the naming rules is an
+    /// error, not a request to a wrong path).
+    ///
+    /// ```
+    /// use wharf_model::RepositoryInfo;
+    ///
+    /// let json = r#"{"name":"api/gateway","category":"other","namespace":"team",
+    ///     "num_images":1,"num_download":0,"size":0,"internal_path":"","path":"",
+    ///     "is_public":false,"created_at":"2024-01-01T00:00:00Z",
+    ///     "updated_at":"2024-01-01T00:00:00Z","domain_name":"","status":false,
+    ///     "tags":[],"total_range":1}"#;
+    /// let repo: RepositoryInfo = serde_json::from_str(json)?;
+    /// assert_eq!(repo.image_ref()?.to_string(), "team/api/gateway");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn image_ref(&self) -> Result<crate::ImageRef, crate::NameError> {
+        image_ref(&self.namespace, &self.name)
+    }
+}
+
+impl OfficialImage {
+    /// Where it is, to list its tags or show it; `None` for an entry
+    /// without a name (the docs give names only to images of type "image").
+    pub fn image_ref(&self) -> Option<Result<crate::ImageRef, crate::NameError>> {
+        let name = self.name.as_deref()?;
+        Some(image_ref(&self.namespace, name))
+    }
+}
+
+fn image_ref(namespace: &str, name: &str) -> Result<crate::ImageRef, crate::NameError> {
+    Ok(crate::ImageRef::new(namespace.parse()?, name.parse()?))
+}

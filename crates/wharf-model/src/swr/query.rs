@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Category, NamespaceName, RepositoryName, UnknownValue};
+use crate::{Category, NameError, NamespaceName, RepositoryName, UnknownValue};
 
 /// Declares a closed enumeration of wire names, with `as_str` and `FromStr`.
 macro_rules! wire_enum {
@@ -152,6 +152,53 @@ pub struct RepositoryQuery {
     pub page: Option<PageRequest>,
 }
 
+/// Setters, so a query is one expression:
+/// `RepositoryQuery::default().with_namespace("team").with_public(false)`.
+impl RepositoryQuery {
+    /// Only repositories of `center`.
+    pub fn with_center(mut self, center: Center) -> Self {
+        self.center = Some(center);
+        self
+    }
+
+    /// Only repositories in `namespace`.
+    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Only repositories whose name contains `name`.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Only repositories of `category`.
+    pub fn with_category(mut self, category: Category) -> Self {
+        self.category = Some(category);
+        self
+    }
+
+    /// Sorted by `column` in `direction`.
+    pub fn with_order(mut self, column: OrderColumn, direction: OrderType) -> Self {
+        self.order_column = Some(column);
+        self.order_type = Some(direction);
+        self
+    }
+
+    /// Only public (`true`) or only private (`false`) repositories.
+    pub fn with_public(mut self, is_public: bool) -> Self {
+        self.is_public = Some(is_public);
+        self
+    }
+
+    /// This page (for the one-page call; a paginator chooses its own).
+    pub fn with_page(mut self, page: PageRequest) -> Self {
+        self.page = Some(page);
+        self
+    }
+}
+
 /// What to list with the official-images call.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -162,6 +209,26 @@ pub struct OfficialImagesQuery {
     pub image_name: Option<String>,
     /// Which page.
     pub page: Option<PageRequest>,
+}
+
+impl OfficialImagesQuery {
+    /// Only images in `namespace`.
+    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Only images named `image_name`.
+    pub fn with_image_name(mut self, image_name: impl Into<String>) -> Self {
+        self.image_name = Some(image_name.into());
+        self
+    }
+
+    /// This page (for the one-page call; a paginator chooses its own).
+    pub fn with_page(mut self, page: PageRequest) -> Self {
+        self.page = Some(page);
+        self
+    }
 }
 
 /// One repository (image) in a namespace, for the calls whose path names
@@ -185,6 +252,29 @@ impl ImageRef {
     }
 }
 
+impl FromStr for ImageRef {
+    type Err = NameError;
+
+    /// Reads `NAMESPACE/REPOSITORY`, split at the first `/` (a repository
+    /// name may hold more), each part validated.
+    ///
+    /// ```
+    /// use wharf_model::ImageRef;
+    ///
+    /// let image: ImageRef = "team/api/gateway".parse()?;
+    /// assert_eq!(image.namespace.as_str(), "team");
+    /// assert_eq!(image.repository.as_str(), "api/gateway");
+    /// assert!("nginx".parse::<ImageRef>().is_err());
+    /// # Ok::<(), wharf_model::NameError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (namespace, repository) = s
+            .split_once('/')
+            .ok_or_else(|| NameError::no_namespace(s))?;
+        Ok(ImageRef::new(namespace.parse()?, repository.parse()?))
+    }
+}
+
 impl fmt::Display for ImageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.namespace, self.repository)
@@ -205,6 +295,18 @@ impl OfficialImageTagsQuery {
     /// All tags of `image`, in server-sized pages.
     pub fn new(image: ImageRef) -> Self {
         OfficialImageTagsQuery { image, page: None }
+    }
+
+    /// This page (for the one-page call; a paginator chooses its own).
+    pub fn with_page(mut self, page: PageRequest) -> Self {
+        self.page = Some(page);
+        self
+    }
+}
+
+impl From<ImageRef> for OfficialImageTagsQuery {
+    fn from(image: ImageRef) -> Self {
+        OfficialImageTagsQuery::new(image)
     }
 }
 
@@ -238,6 +340,30 @@ impl RepositoryTagsQuery {
             page: None,
         }
     }
+
+    /// Only tags whose name is (or, in the emulator, contains) `tag`.
+    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+
+    /// Sorted by `column` in `direction`.
+    pub fn with_order(mut self, column: TagOrderColumn, direction: OrderType) -> Self {
+        self.order = Some((column, direction));
+        self
+    }
+
+    /// This page (for the one-page call; a paginator chooses its own).
+    pub fn with_page(mut self, page: PageRequest) -> Self {
+        self.page = Some(page);
+        self
+    }
+}
+
+impl From<ImageRef> for RepositoryTagsQuery {
+    fn from(image: ImageRef) -> Self {
+        RepositoryTagsQuery::new(image)
+    }
 }
 
 /// What to list with SWR's list namespaces call (`GET /v2/manage/namespaces`),
@@ -249,6 +375,20 @@ pub struct NamespacesQuery {
     pub namespace: Option<String>,
     /// Which namespaces; `None` lists those the caller has a permission on.
     pub mode: Option<NamespaceMode>,
+}
+
+impl NamespacesQuery {
+    /// Only the namespace named `namespace`.
+    pub fn with_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// The namespaces `mode` selects.
+    pub fn with_mode(mut self, mode: NamespaceMode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
 }
 
 #[cfg(test)]
@@ -282,10 +422,41 @@ mod tests {
     #[test]
     fn unknown_values_list_the_choices() {
         let err = "sideways".parse::<OrderType>().unwrap_err();
+        assert_eq!(err.what(), "order_type");
         assert_eq!(
             err.to_string(),
             r#"invalid order_type "sideways": expected one of desc, asc"#
         );
-        assert_eq!(err.what(), "order_type");
+    }
+
+    #[test]
+    fn image_refs_read_and_name_the_broken_part() {
+        let image: ImageRef = "team/api/gateway".parse().unwrap();
+        assert_eq!(image.to_string(), "team/api/gateway");
+        assert_eq!(
+            "nginx".parse::<ImageRef>().unwrap_err().to_string(),
+            r#"invalid repository name "nginx": has no namespace: expected NAMESPACE/REPOSITORY, such as team/nginx"#
+        );
+        let err = "Team/nginx".parse::<ImageRef>().unwrap_err();
+        assert_eq!(err.kind(), crate::NameKind::Namespace);
+        let err = "team/nginx/".parse::<ImageRef>().unwrap_err();
+        assert_eq!(err.kind(), crate::NameKind::Repository);
+        assert_eq!(err.rule(), &crate::NameRule::BadEnd('/'));
+    }
+
+    #[test]
+    fn setters_fill_the_fields_they_name() {
+        let query = RepositoryQuery::default()
+            .with_namespace("team")
+            .with_order(OrderColumn::Name, OrderType::Asc)
+            .with_public(false);
+        assert_eq!(query.namespace.as_deref(), Some("team"));
+        assert_eq!(query.order_column, Some(OrderColumn::Name));
+        assert_eq!(query.order_type, Some(OrderType::Asc));
+        assert_eq!(query.is_public, Some(false));
+        assert_eq!(query.name, None);
+        let image: ImageRef = "team/nginx".parse().unwrap();
+        let tags = RepositoryTagsQuery::from(image.clone()).with_tag("v1");
+        assert_eq!((tags.image, tags.tag.as_deref()), (image, Some("v1")));
     }
 }

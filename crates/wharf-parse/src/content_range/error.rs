@@ -49,7 +49,7 @@ impl Part {
 /// offset where reading stopped:
 ///
 /// ```
-/// use wharf_parse::content_range::{ContentRange, ContentRangeErrorKind};
+/// use wharf_parse::{ContentRange, ContentRangeErrorKind};
 ///
 /// let err = ContentRange::parse("0-9").unwrap_err();
 /// assert_eq!(err.kind(), ContentRangeErrorKind::ExpectedSlash);

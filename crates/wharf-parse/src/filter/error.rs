@@ -55,7 +55,7 @@ enum Origin {
 /// there is one, and what was expected:
 ///
 /// ```
-/// use wharf_parse::filter::{parse_filter, FilterErrorKind};
+/// use wharf_parse::{parse_filter, FilterErrorKind};
 ///
 /// let err = parse_filter("center::self|limit::0|offset::0").unwrap_err();
 /// assert_eq!(err.kind(), FilterErrorKind::InvalidValue);

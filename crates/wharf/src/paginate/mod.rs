@@ -1,35 +1,6 @@
 //! Paginators: every list operation as a lazy stream of pages or items,
 //! with requests in flight concurrently and items still in order.
-//!
-//! # What a listing guarantees
-//!
-//! Offset paging over a catalog that changes can skip or repeat items. A
-//! listing either yields **every item present for the whole listing exactly
-//! once, in the server's order**, or it reports that the catalog changed
-//! ([`ErrorKind::CatalogChanged`] by
-//! default, or a [`CatalogChange`] in the [`Summary`] with
-//! [`OnChange::Report`]). It detects:
-//!
-//! - a total that differs from one page to another (an insert or a delete
-//!   anywhere, which may shift items across a page boundary);
-//! - an item whose key was on the page before (items shifted forward);
-//! - an item out of the requested order (when an order was asked for);
-//! - a listing that ends short of its total.
-//!
-//! Its limit: a delete before the cursor and an insert after it, both
-//! between the same two page fetches, keep the total and the boundary
-//! intact while one item moves back past the cursor; offset paging cannot
-//! see that.
-//!
-//! A listing always ends: on an empty page, at the total, on a short page
-//! when the total is unknown, or with [`ErrorKind::Paging`] when a page makes
-//! no progress (a server that ignores `offset`, or goes round in circles).
-//! A page with more items than asked for is cut to what was asked (the rest
-//! come on the pages that cover them). Where the provider's total may be
-//! understated (UHub's `TotalCount`), the last request asks for a whole page
-//! anyway, and a total that ends on a page boundary is confirmed by one
-//! more request, at the total, sent with the last pages rather than after them.
-//! A failed page ends the listing with its error after every page before it.
+//! (What a listing guarantees is documented on [`Paginator`], the public face.)
 
 mod engine;
 mod state;
@@ -301,6 +272,36 @@ pub(crate) fn in_order<T>(
 /// The stream must be polled within a Tokio runtime: each page request runs
 /// as a task of its own, so requests progress while the caller works on
 /// earlier items. Dropping the stream cancels the requests in flight.
+///
+/// # What a listing guarantees
+///
+/// Offset paging over a catalog that changes can skip or repeat items. A
+/// listing either yields **every item present for the whole listing exactly
+/// once, in the server's order**, or it reports that the catalog changed
+/// ([`ErrorKind::CatalogChanged`] by
+/// default, or a [`CatalogChange`] in the [`Summary`] with
+/// [`OnChange::Report`]). It detects:
+///
+/// - a total that differs from one page to another (an insert or a delete
+///   anywhere, which may shift items across a page boundary);
+/// - an item whose key was on the page before (items shifted forward);
+/// - an item out of the requested order (when an order was asked for);
+/// - a listing that ends short of its total.
+///
+/// Its limit: a delete before the cursor and an insert after it, both
+/// between the same two page fetches, keep the total and the boundary
+/// intact while one item moves back past the cursor; offset paging cannot
+/// see that.
+///
+/// A listing always ends: on an empty page, at the total, on a short page
+/// when the total is unknown, or with [`ErrorKind::Paging`] when a page makes
+/// no progress (a server that ignores `offset`, or goes round in circles).
+/// A page with more items than asked for is cut to what was asked (the rest
+/// come on the pages that cover them). Where the provider's total may be
+/// understated (UHub's `TotalCount`), the last request asks for a whole page
+/// anyway, and a total that ends on a page boundary is confirmed by one
+/// more request, at the total, sent with the last pages rather than after them.
+/// A failed page ends the listing with its error after every page before it.
 pub struct Paginator<T> {
     fetch: FetchPage<T>,
     rules: Rules<T>,

@@ -5,10 +5,7 @@ use std::future::ready;
 
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use wharf_model::{
-    ImageRef, NamespacesQuery, RepositoryDetail, RepositoryQuery, RepositoryTag,
-    RepositoryTagsQuery,
-};
+use wharf_model::{ImageRef, NamespacesQuery, RepositoryDetail, RepositoryQuery, RepositoryTag};
 use wharf_transport::Provider;
 
 use super::SwrRecord;
@@ -162,7 +159,7 @@ impl Catalog for SwrCatalog {
         };
         let owner = repository.clone();
         self.client
-            .list_repository_tags(RepositoryTagsQuery::new(image))
+            .list_repository_tags(image)
             .with_options(self.list.clone())
             .items()
             .map_ok(move |t| tag(owner.clone(), t))

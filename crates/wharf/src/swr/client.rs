@@ -196,10 +196,14 @@ impl SwrClient {
         self.official_tags_page(query, CallOptions::default()).await
     }
 
-    /// Every tag of an official image, page by page.
-    pub fn list_official_image_tags(&self, image: ImageRef) -> Paginator<OfficialImageTag> {
+    /// Every tag of an official image, page by page: give the
+    /// [`ImageRef`] or a query (its `page` is ignored).
+    pub fn list_official_image_tags(
+        &self,
+        query: impl Into<OfficialImageTagsQuery>,
+    ) -> Paginator<OfficialImageTag> {
         let rules = Rules::keyed(|t: &OfficialImageTag| t.name.clone());
-        let query = OfficialImageTagsQuery::new(image);
+        let query = query.into();
         self.paginator(
             query,
             rules,
@@ -286,10 +290,15 @@ impl SwrClient {
             .await
     }
 
-    /// Every tag of one of the caller's repositories, page by page (the
-    /// query's `page` is ignored). Without an order, the server's default
-    /// (newest first, in the emulator).
-    pub fn list_repository_tags(&self, query: RepositoryTagsQuery) -> Paginator<RepositoryTag> {
+    /// Every tag of one of the caller's repositories, page by page: give
+    /// the [`ImageRef`] (`repo.image_ref()?` of a listed repository) or a
+    /// query (its `page` is ignored). Without an order, the server's
+    /// default (newest first, in the emulator).
+    pub fn list_repository_tags(
+        &self,
+        query: impl Into<RepositoryTagsQuery>,
+    ) -> Paginator<RepositoryTag> {
+        let query = query.into();
         let order = query.order.map(|(_, order_type)| {
             in_order(
                 order_type == OrderType::Desc,

@@ -4,6 +4,7 @@ use std::fmt;
 
 use wharf_auth::huawei::{Auth, Credentials};
 use wharf_model::SlashEncoding;
+use wharf_transport::Timeouts;
 
 use crate::client::{ClientOptions, base_url, check_region};
 use crate::credentials::{self, CredentialSource, env};
@@ -89,6 +90,30 @@ impl SwrConfig {
             )
         })?;
         SwrConfig::region(&region)?.with_env_credentials(&lookup)
+    }
+
+    /// With these timeouts, retries, paging defaults and clock.
+    pub fn with_options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// With these limits, the other options unchanged.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.options.timeouts = timeouts;
+        self
+    }
+
+    /// Writing a `/` in a repository name into a path as `slash` says.
+    pub fn with_slash(mut self, slash: SlashEncoding) -> Self {
+        self.slash = slash;
+        self
+    }
+
+    /// Sending list repositories' query as `form` says.
+    pub fn with_query_form(mut self, form: QueryForm) -> Self {
+        self.query_form = form;
+        self
     }
 
     /// With AK/SK or token credentials given in code.

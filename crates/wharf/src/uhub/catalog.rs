@@ -7,7 +7,9 @@ use std::future::ready;
 
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
-use wharf_model::{ImageSet, RepoSet, RepoType, TagSet};
+use wharf_model::{
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
+};
 use wharf_transport::Provider;
 
 use super::UhubRecord;
@@ -72,7 +74,7 @@ fn images(
     options: ListOptions,
 ) -> BoxStream<'static, Result<Repository, Error>> {
     client
-        .list_repo_images(&namespace)
+        .list_repo_images(GetRepoImageRequest::new(&namespace))
         .with_options(options)
         .items()
         .map_ok(move |image| repository(&namespace, image))
@@ -139,7 +141,10 @@ impl Catalog for UhubCatalog {
     fn list_tags(&self, repository: &RepoRef) -> BoxStream<'static, Result<Tag, Error>> {
         let owner = repository.clone();
         self.client
-            .list_image_tags(repository.namespace(), repository.name())
+            .list_image_tags(GetImageTagRequest::new(
+                repository.namespace(),
+                repository.name(),
+            ))
             .with_options(self.list.clone())
             .items()
             .map_ok(move |t| tag(owner.clone(), t))
@@ -176,7 +181,7 @@ fn all_repos(
 ) -> BoxStream<'static, Result<RepoSet, Error>> {
     let listing = |repo_type| {
         client
-            .list_repos(repo_type)
+            .list_repos(GetRepoRequest::new(repo_type))
             .with_options(options.clone())
             .items()
     };

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use wharf_auth::ucloud::form_encode;
 use wharf_model::{
-    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
-    UhubAction, UhubResponse,
+    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, TagSet, UhubAction,
+    UhubResponse,
 };
 use wharf_transport::{
     CallOptions, Provider, Request, Signer, Transport, UcloudSigner, UhubClassifier,
@@ -87,46 +87,48 @@ impl UhubClient {
         self.inner.region.as_deref()
     }
 
-    /// One page of `GetRepoImage`: the images of one repo.
-    pub async fn get_repo_image(
+    /// One page of `GetRepoImage`: the images of one repo, the page
+    /// `request`'s `Offset` and `Limit` ask for.
+    pub async fn list_repo_images_page(
         &self,
         request: &GetRepoImageRequest,
     ) -> Result<Page<ImageSet>, Error> {
         self.page(request, CallOptions::default()).await
     }
 
-    /// Every image of repo `repo_name`, page by page.
-    pub fn list_repo_images(&self, repo_name: &str) -> Paginator<ImageSet> {
-        let template = GetRepoImageRequest::new(repo_name);
-        self.paginator(template, |r: &ImageSet| r.image_name.clone())
+    /// Every image of the repo `request` names, page by page (its offset
+    /// and limit are the paginator's to choose).
+    pub fn list_repo_images(&self, request: GetRepoImageRequest) -> Paginator<ImageSet> {
+        self.paginator(request, |r: &ImageSet| r.image_name.clone())
     }
 
     /// One page of `GetImageTag`: the tags of one image.
-    pub async fn get_image_tag(&self, request: &GetImageTagRequest) -> Result<Page<TagSet>, Error> {
+    pub async fn list_image_tags_page(
+        &self,
+        request: &GetImageTagRequest,
+    ) -> Result<Page<TagSet>, Error> {
         self.page(request, CallOptions::default()).await
     }
 
-    /// Every tag of image `image_name` in repo `repo_name`, page by page.
-    pub fn list_image_tags(&self, repo_name: &str, image_name: &str) -> Paginator<TagSet> {
-        let template = GetImageTagRequest::new(repo_name, image_name);
-        self.paginator(template, |t: &TagSet| t.tag_name.clone())
+    /// Every tag of the image `request` names, page by page.
+    pub fn list_image_tags(&self, request: GetImageTagRequest) -> Paginator<TagSet> {
+        self.paginator(request, |t: &TagSet| t.tag_name.clone())
     }
 
     /// One page of `GetRepo`: the account's repos.
-    pub async fn get_repo(&self, request: &GetRepoRequest) -> Result<Page<RepoSet>, Error> {
+    pub async fn list_repos_page(&self, request: &GetRepoRequest) -> Result<Page<RepoSet>, Error> {
         self.page(request, CallOptions::default()).await
     }
 
-    /// Every repo of `repo_type`, page by page.
+    /// Every repo `request` selects, page by page.
     ///
-    /// The type is always sent: without it `GetRepo` lists public repos
-    /// only (the SDK's docstring: "默认public"), so all of an account's
-    /// repos take one listing of each type, as
+    /// Without a type `GetRepo` lists public repos only (the SDK's
+    /// docstring: "默认public"), so all of an account's repos take one
+    /// listing of each type, [`GetRepoRequest::new`]`(RepoType::Private)`
+    /// and `(RepoType::Public)`, as
     /// [`UhubCatalog`](crate::catalog::UhubCatalog) does.
-    pub fn list_repos(&self, repo_type: RepoType) -> Paginator<RepoSet> {
-        let mut template = GetRepoRequest::default();
-        template.repo_type = Some(repo_type);
-        self.paginator(template, |r: &RepoSet| r.repo_name.clone())
+    pub fn list_repos(&self, request: GetRepoRequest) -> Paginator<RepoSet> {
+        self.paginator(request, |r: &RepoSet| r.repo_name.clone())
     }
 
     fn paginator<A>(&self, template: A, key: fn(&A::Item) -> String) -> Paginator<A::Item>

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use wharf_auth::ucloud::{self};
+use wharf_transport::Timeouts;
 
 use crate::client::{ClientOptions, base_url, check_region};
 use crate::credentials::{self, CredentialSource, env};
@@ -93,6 +94,30 @@ impl UhubConfig {
     /// `UCLOUD_PRIVATE_KEY`.
     pub fn from_env() -> Result<Self, Error> {
         UhubConfig::default().with_env_credentials(&credentials::process_env)
+    }
+
+    /// With these timeouts, retries, paging defaults and clock.
+    pub fn with_options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// With these limits, the other options unchanged.
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.options.timeouts = timeouts;
+        self
+    }
+
+    /// Sending every action to project `project_id`.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sending actions as `method` says.
+    pub fn with_method(mut self, method: UhubMethod) -> Self {
+        self.method = method;
+        self
     }
 
     /// With a key pair given in code.
