@@ -40,22 +40,26 @@ mod unknown;
 
 pub use category::Category;
 pub use flex::{BoolString, RetCode};
-pub use name::{NameError, NameKind, NameRule, NamespaceName, RepositoryName, SlashEncoding};
+pub use name::{
+    NameError, NameKind, NameRule, NamespaceName, RepositoryName, SlashEncoding, TagName,
+};
 pub use provider::Provider;
 pub use swr::{
     Center, ImageRef, NamespaceMode, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery,
     OrderColumn, OrderType, PageRequest, RepositoryQuery, RepositoryTagsQuery, TagOrderColumn,
+    TagRef,
 };
 pub use swr::{ErrorShape, SwrError};
 pub use swr::{
     ListNamespacesResponse, NamespaceAuth, NamespaceInfo, OfficialImage, OfficialImageDetail,
-    OfficialImageTag, RepositoryDetail, RepositoryInfo, RepositoryTag, SWR_REQUEST_ID_HEADER,
+    OfficialImageTag, RepositoryDetail, RepositoryInfo, RepositoryTag, RepositoryTagDetail,
+    SWR_REQUEST_ID_HEADER,
 };
 pub use timestamp::{Timestamp, TimestampError, TimestampFormat};
 pub use uhub::{
-    GetImageTagRequest, GetImageTagResponse, GetRepoImageRequest, GetRepoImageResponse,
-    GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet, UHUB_REQUEST_ID_HEADER,
-    UhubAction, UhubItem, UhubResponse,
+    DeleteRepoImageRequest, GetImageTagRequest, GetImageTagResponse, GetRepoImageRequest,
+    GetRepoImageResponse, GetRepoRequest, GetRepoResponse, ImageSet, RepoSet, RepoType, TagSet,
+    UHUB_REQUEST_ID_HEADER, UhubAction, UhubItem, UhubListAction, UhubResponse, UhubStatus,
 };
 pub use unknown::UnknownValue;
 

@@ -22,6 +22,8 @@ pub enum NameKind {
     Namespace,
     /// An SWR repository (a UHub image).
     Repository,
+    /// A tag of a repository.
+    Tag,
 }
 
 impl fmt::Display for NameKind {
@@ -29,6 +31,7 @@ impl fmt::Display for NameKind {
         f.write_str(match self {
             NameKind::Namespace => "namespace",
             NameKind::Repository => "repository name",
+            NameKind::Tag => "tag",
         })
     }
 }
@@ -83,6 +86,7 @@ fn describe(rule: &NameRule, position: usize, kind: NameKind) -> String {
     let allowed = match kind {
         NameKind::Namespace => "a-z, 0-9, '.', '_', '-'",
         NameKind::Repository => "a-z, 0-9, '.', '_', '-', '/'",
+        NameKind::Tag => "A-Z, a-z, 0-9, '.', '_', '-'",
     };
     match rule {
         NameRule::Empty => "must not be empty".to_owned(),
@@ -96,6 +100,9 @@ fn describe(rule: &NameRule, position: usize, kind: NameKind) -> String {
             NameKind::Repository => format!(
                 "must start with a lowercase letter or digit, not {c:?} (position {position})"
             ),
+            NameKind::Tag => {
+                format!("must start with a letter, digit or '_', not {c:?} (position {position})")
+            }
         },
         NameRule::BadEnd(c) => {
             format!("must end with a lowercase letter or digit, not {c:?} (position {position})")
@@ -152,7 +159,39 @@ fn is_lower_alnum(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
+/// The tag rule of the OCI distribution spec, which every Docker registry
+/// follows: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. Neither provider documents
+/// a rule of its own.
+fn validate_tag(input: &str) -> Result<(), NameError> {
+    let fail = |rule, position| NameError {
+        kind: NameKind::Tag,
+        rule,
+        position,
+        input: input.to_owned(),
+    };
+    let len = input.chars().count();
+    if len == 0 {
+        return Err(fail(NameRule::Empty, 0));
+    }
+    if len > 128 {
+        return Err(fail(NameRule::TooLong { max: 128, len }, 128));
+    }
+    for (i, c) in input.chars().enumerate() {
+        let word = c.is_ascii_alphanumeric() || c == '_';
+        if !(word || c == '.' || c == '-') {
+            return Err(fail(NameRule::BadChar(c), i));
+        }
+        if i == 0 && !word {
+            return Err(fail(NameRule::BadStart(c), 0));
+        }
+    }
+    Ok(())
+}
+
 fn validate(input: &str, kind: NameKind) -> Result<(), NameError> {
+    if kind == NameKind::Tag {
+        return validate_tag(input);
+    }
     let fail = |rule, position| NameError {
         kind,
         rule,
@@ -161,7 +200,7 @@ fn validate(input: &str, kind: NameKind) -> Result<(), NameError> {
     };
     let max = match kind {
         NameKind::Namespace => 64,
-        NameKind::Repository => 128,
+        NameKind::Repository | NameKind::Tag => 128,
     };
     let len = input.chars().count();
     if len == 0 {
@@ -177,7 +216,7 @@ fn validate(input: &str, kind: NameKind) -> Result<(), NameError> {
         }
         let good_start = match kind {
             NameKind::Namespace => c.is_ascii_lowercase(),
-            NameKind::Repository => is_lower_alnum(c),
+            NameKind::Repository | NameKind::Tag => is_lower_alnum(c),
         };
         if i == 0 && !good_start {
             return Err(fail(NameRule::BadStart(c), 0));
@@ -299,6 +338,22 @@ name_type!(
     NameKind::Repository
 );
 
+name_type!(
+    /// A validated tag name, by the OCI distribution spec's rule
+    /// (`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`): never empty, never holding a
+    /// `/`, so it is always one path segment and always names one tag.
+    ///
+    /// ```
+    /// use wharf_model::TagName;
+    ///
+    /// assert!(TagName::new("v1.2.3-rc_1").is_ok());
+    /// assert!(TagName::new("").is_err());
+    /// assert!(TagName::new("-x").is_err());
+    /// ```
+    TagName,
+    NameKind::Tag
+);
+
 impl RepositoryName {
     /// The name as one URL path segment, with each `/` written as `encoding` says.
     /// The other allowed characters need no escaping.
@@ -395,5 +450,21 @@ mod tests {
         assert_eq!(ok.as_str(), "team");
         let err = serde_json::from_str::<NamespaceName>(r#""Team""#).unwrap_err();
         assert!(err.to_string().contains("invalid namespace"), "{err}");
+    }
+
+    #[test]
+    fn tags_follow_the_oci_rule() {
+        for ok in ["v1", "1.25.3-alpine", "_x", "A_b.c-d", &"a".repeat(128)] {
+            TagName::new(ok).unwrap();
+        }
+        let err = TagName::new("v1/x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"invalid tag "v1/x": character '/' at position 2 is not allowed (only A-Z, a-z, 0-9, '.', '_', '-')"#
+        );
+        assert_eq!(TagName::new("").unwrap_err().rule(), &NameRule::Empty);
+        assert_eq!(TagName::new(".x").unwrap_err().rule(), &NameRule::BadStart('.'));
+        let long = TagName::new("a".repeat(129)).unwrap_err();
+        assert_eq!(long.rule(), &NameRule::TooLong { max: 128, len: 129 });
     }
 }

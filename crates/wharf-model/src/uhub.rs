@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::lossless::{KeySeed, lossless_struct};
-use crate::{BoolString, RetCode, Timestamp};
+use crate::{BoolString, RetCode, TagName, Timestamp};
 
 /// The response header that carries UHub's request id
 /// (`X-UCloud-Request-UUID`), in lowercase.
@@ -272,16 +272,20 @@ fn store_loose<V: for<'a> Deserialize<'a>>(slot: &mut Option<V>, value: Value) -
     }
 }
 
-/// A UHub action: its name, its parameters, and the item type it lists.
+/// A UHub action: its name and its parameters.
 pub trait UhubAction {
     /// The `Action` parameter, such as `GetRepoImage`.
     const ACTION: &'static str;
-    /// The item type of the response.
-    type Item: UhubItem;
 
     /// The action's own parameters (not `Action`, `PublicKey` or `Signature`),
     /// as the form or query fields to send.
     fn params(&self) -> Vec<(&'static str, String)>;
+}
+
+/// A UHub action that lists: the item type of its set, and its page.
+pub trait UhubListAction: UhubAction {
+    /// The item type of the response.
+    type Item: UhubItem;
 
     /// The page asked for: `Offset` and `Limit`, when set.
     fn page(&self) -> (Option<u64>, Option<u32>);
@@ -290,7 +294,7 @@ pub trait UhubAction {
     fn set_page(&mut self, offset: u64, limit: u32);
 }
 
-/// The paging half of [`UhubAction`], the same for every action.
+/// The paging half of [`UhubListAction`], the same for every action.
 macro_rules! paged_action {
     () => {
         fn page(&self) -> (Option<u64>, Option<u32>) {
@@ -374,11 +378,14 @@ impl GetRepoImageRequest {
     common_setters!();
 }
 
-impl UhubAction for GetRepoImageRequest {
-    const ACTION: &'static str = "GetRepoImage";
+impl UhubListAction for GetRepoImageRequest {
     type Item = ImageSet;
 
     paged_action!();
+}
+
+impl UhubAction for GetRepoImageRequest {
+    const ACTION: &'static str = "GetRepoImage";
 
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = vec![("RepoName", self.repo_name.clone())];
@@ -424,11 +431,14 @@ impl GetImageTagRequest {
     common_setters!();
 }
 
-impl UhubAction for GetImageTagRequest {
-    const ACTION: &'static str = "GetImageTag";
+impl UhubListAction for GetImageTagRequest {
     type Item = TagSet;
 
     paged_action!();
+}
+
+impl UhubAction for GetImageTagRequest {
+    const ACTION: &'static str = "GetImageTag";
 
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = vec![
@@ -489,11 +499,14 @@ impl GetRepoRequest {
     common_setters!();
 }
 
-impl UhubAction for GetRepoRequest {
-    const ACTION: &'static str = "GetRepo";
+impl UhubListAction for GetRepoRequest {
     type Item = RepoSet;
 
     paged_action!();
+}
+
+impl UhubAction for GetRepoRequest {
+    const ACTION: &'static str = "GetRepo";
 
     fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();
@@ -505,8 +518,123 @@ impl UhubAction for GetRepoRequest {
     }
 }
 
+/// `DeleteRepoImage` with a `TagName`: deletes one tag of one image.
+///
+/// UHub's `DeleteRepoImage` without a `TagName` deletes **every tag** of the
+/// image (the SDK's docstring: "不指定tag则删除全部tag"). This request cannot
+/// be made without one: the tag is a [`TagName`], which is never empty, and
+/// the fields are private, so no request wharf sends deletes more than the
+/// one tag it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteRepoImageRequest {
+    repo_name: String,
+    image_name: String,
+    tag_name: TagName,
+    project_id: Option<String>,
+}
+
+impl DeleteRepoImageRequest {
+    /// Deletes tag `tag_name` of image `image_name` in repo `repo_name`.
+    pub fn new(
+        repo_name: impl Into<String>,
+        image_name: impl Into<String>,
+        tag_name: TagName,
+    ) -> Self {
+        DeleteRepoImageRequest {
+            repo_name: repo_name.into(),
+            image_name: image_name.into(),
+            tag_name,
+            project_id: None,
+        }
+    }
+
+    /// In project `project_id` instead of the default project.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The repo (SWR: namespace).
+    pub fn repo_name(&self) -> &str {
+        &self.repo_name
+    }
+
+    /// The image (SWR: repository).
+    pub fn image_name(&self) -> &str {
+        &self.image_name
+    }
+
+    /// The one tag deleted.
+    pub fn tag_name(&self) -> &TagName {
+        &self.tag_name
+    }
+}
+
+impl UhubAction for DeleteRepoImageRequest {
+    const ACTION: &'static str = "DeleteRepoImage";
+
+    fn params(&self) -> Vec<(&'static str, String)> {
+        let mut params = vec![
+            ("RepoName", self.repo_name.clone()),
+            ("ImageName", self.image_name.clone()),
+            ("TagName", self.tag_name.to_string()),
+        ];
+        push_common(&mut params, None, None, &self.project_id);
+        params
+    }
+}
+
+/// The envelope of an action that answers with its status alone, such as
+/// `DeleteRepoImage`: `RetCode`, `Action`, `Message`, and any other field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UhubStatus {
+    /// `0` on success.
+    #[serde(rename = "RetCode")]
+    pub ret_code: RetCode,
+    /// `<Action>Response`.
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Error message when `RetCode` is not 0.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields wharf does not know, kept for encoding back.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl UhubStatus {
+    /// A successful answer to `action` (the `Response` suffix is added).
+    pub fn success(action: &str) -> Self {
+        UhubStatus {
+            action: Some(format!("{action}Response")),
+            ..UhubStatus::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_delete_always_names_its_tag() {
+        let tag = crate::TagName::new("v1").unwrap();
+        let request = super::DeleteRepoImageRequest::new("team", "api/gateway", tag);
+        let params = super::UhubAction::params(&request);
+        assert!(params.contains(&("TagName", "v1".to_owned())), "{params:?}");
+        assert_eq!(
+            <super::DeleteRepoImageRequest as super::UhubAction>::ACTION,
+            "DeleteRepoImage"
+        );
+    }
+
+    #[test]
+    fn a_status_keeps_what_it_does_not_know() {
+        let json = r#"{"RetCode":0,"Action":"DeleteRepoImageResponse","Extra":1}"#;
+        let status: super::UhubStatus = serde_json::from_str(json).unwrap();
+        assert!(status.ret_code.is_success());
+        assert_eq!(serde_json::to_string(&status).unwrap(), json);
+    }
+
     use super::*;
 
     #[test]

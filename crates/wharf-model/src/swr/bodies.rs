@@ -268,6 +268,45 @@ lossless_struct! {
     }
 }
 
+lossless_struct! {
+    /// One tag in full
+    /// (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`,
+    /// the SDK's `ShowRepoTagResponse`): the list's fields, but the tag's
+    /// name is `tag`, lowercase, where a listed [`RepositoryTag`] has `Tag`.
+    pub struct RepositoryTagDetail {
+        /// Tag id.
+        req id: u64 = "id",
+        /// Id of the repository the tag belongs to.
+        req repo_id: u64 = "repo_id",
+        /// Tag name, such as `v1` (`tag` on the wire).
+        req tag: String = "tag",
+        /// Image id (the image config's digest, as hex).
+        req image_id: String = "image_id",
+        /// The image manifest, as JSON text.
+        req manifest: String = "manifest",
+        /// Manifest digest, such as `sha256:` and 64 hex digits.
+        req digest: String = "digest",
+        /// Docker manifest schema version: 1 or 2.
+        req schema: u64 = "schema",
+        /// External `docker pull` address, `REGISTRY/NAMESPACE/REPOSITORY:TAG`.
+        req path: String = "path",
+        /// In-cluster `docker pull` address.
+        req internal_path: String = "internal_path",
+        /// Image size in bytes.
+        req size: u64 = "size",
+        /// Whether the image is trusted; documented as `false` by default.
+        req is_trusted: bool = "is_trusted",
+        /// When the image was created (UTC).
+        req created: Timestamp = "created",
+        /// When the image last changed (UTC).
+        req updated: Timestamp = "updated",
+        /// The account (domain) id.
+        req domain_id: String = "domain_id",
+        /// `0` for a manifest, `1` for a manifest list.
+        req tag_type: u64 = "tag_type",
+    }
+}
+
 impl RepositoryInfo {
     /// Where it is, to list its tags or show it: its namespace and name,
     /// validated (a name the server sent outside the naming rules is an

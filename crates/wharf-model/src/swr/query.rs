@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Category, NameError, NamespaceName, RepositoryName, UnknownValue};
+use crate::{Category, NameError, NamespaceName, RepositoryName, TagName, UnknownValue};
 
 /// Declares a closed enumeration of wire names, with `as_str` and `FromStr`.
 macro_rules! wire_enum {
@@ -278,6 +278,50 @@ impl FromStr for ImageRef {
 impl fmt::Display for ImageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.namespace, self.repository)
+    }
+}
+
+/// One tag of one repository: what SWR's show and delete tag calls name
+/// (`.../repos/{repository}/tags/{tag}`), and UHub's `GetImageTag` with a
+/// `TagName` and `DeleteRepoImage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct TagRef {
+    /// The repository.
+    pub image: ImageRef,
+    /// The tag.
+    pub tag: TagName,
+}
+
+impl TagRef {
+    /// Tag `tag` of `image`.
+    pub fn new(image: ImageRef, tag: TagName) -> Self {
+        TagRef { image, tag }
+    }
+}
+
+impl FromStr for TagRef {
+    type Err = NameError;
+
+    /// Reads `NAMESPACE/REPOSITORY:TAG` (a repository name holds no `:`).
+    ///
+    /// ```
+    /// use wharf_model::TagRef;
+    ///
+    /// let tag: TagRef = "team/api/gateway:v1.2".parse()?;
+    /// assert_eq!(tag.image.to_string(), "team/api/gateway");
+    /// assert_eq!(tag.tag.as_str(), "v1.2");
+    /// # Ok::<(), wharf_model::NameError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (image, tag) = s.rsplit_once(':').unwrap_or((s, ""));
+        Ok(TagRef::new(image.parse()?, tag.parse()?))
+    }
+}
+
+impl fmt::Display for TagRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.image, self.tag)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use wharf_auth::ucloud::form_encode;
 use wharf_model::{
     GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, TagSet, UhubAction,
-    UhubResponse,
+    UhubListAction, UhubResponse,
 };
 use wharf_transport::{
     CallOptions, Provider, Request, Signer, Transport, UcloudSigner, UhubClassifier,
@@ -133,7 +133,7 @@ impl UhubClient {
 
     fn paginator<A>(&self, template: A, key: fn(&A::Item) -> String) -> Paginator<A::Item>
     where
-        A: UhubAction + Clone + Send + Sync + 'static,
+        A: UhubListAction + Clone + Send + Sync + 'static,
         A::Item: Clone + Send + 'static,
     {
         let client = self.clone();
@@ -149,7 +149,7 @@ impl UhubClient {
 
     /// Calls `action` and reads its page: the total from `TotalCount`,
     /// checked against the items.
-    async fn page<A: UhubAction>(
+    async fn page<A: UhubListAction>(
         &self,
         action: &A,
         options: CallOptions,
