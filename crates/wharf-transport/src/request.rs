@@ -78,6 +78,14 @@ impl Request {
         }
     }
 
+    /// A DELETE of `url` for `operation`, with no body.
+    pub fn delete(provider: Provider, operation: &'static str, url: impl Into<String>) -> Self {
+        Request {
+            method: Method::DELETE,
+            ..Request::get(provider, operation, url)
+        }
+    }
+
     /// The path of the URL, without query (`/` when there is none).
     pub fn path(&self) -> &str {
         split_url(&self.url).1

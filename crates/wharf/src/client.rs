@@ -9,8 +9,8 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use wharf_transport::{
-    Classifier, Provider, Request, Response, RetryConfig, Retrying, Signer, Signing, Time,
-    Timeouts, TokioTime, Transport,
+    AttemptObserver, Classifier, Provider, Request, Response, RetryConfig, Retrying, Signer,
+    Signing, Time, Timeouts, TokioTime, Transport,
 };
 
 use crate::credentials::CredentialSource;
@@ -40,6 +40,10 @@ pub struct ClientOptions {
     /// off, such an endpoint is refused before any request, because the
     /// request's signature or token would cross the network in clear.
     pub allow_plain_http: bool,
+    /// Told of every attempt of every call the client makes, after the
+    /// call's own observer: for metrics, a log of requests, or the rate
+    /// control of a cleanup ([`RateControl`](crate::prune::RateControl)).
+    pub observer: Option<AttemptObserver>,
 }
 
 impl Default for ClientOptions {
@@ -53,6 +57,7 @@ impl Default for ClientOptions {
             jitter_seed: None,
             progress: None,
             allow_plain_http: false,
+            observer: None,
         }
     }
 }
@@ -105,6 +110,12 @@ impl ClientOptions {
         self
     }
 
+    /// Telling `observer` of every attempt; see [`observer`](Self::observer).
+    pub fn with_observer(mut self, observer: AttemptObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Allowing (`true`) plain `http` to a host that is not loopback; see
     /// [`allow_plain_http`](Self::allow_plain_http).
     pub fn with_allow_plain_http(mut self, allow: bool) -> Self {
@@ -124,6 +135,7 @@ impl fmt::Debug for ClientOptions {
             .field("jitter_seed", &self.jitter_seed)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(&Progress)"))
             .field("allow_plain_http", &self.allow_plain_http)
+            .field("observer", &self.observer.as_ref().map(|_| "Fn(&Attempt)"))
             .finish()
     }
 }
@@ -144,10 +156,20 @@ impl Signer for Unsigned {
 }
 
 /// The transport stack of one client, with where its credentials came from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Caller {
     transport: Arc<dyn Transport>,
     credentials: CredentialSource,
+    observer: Option<AttemptObserver>,
+}
+
+impl fmt::Debug for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Caller")
+            .field("transport", &self.transport)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Caller {
@@ -171,10 +193,22 @@ impl Caller {
         Caller {
             transport: Arc::new(retrying),
             credentials,
+            observer: options.observer.clone(),
         }
     }
 
-    pub(crate) async fn send(&self, request: Request) -> Result<Response, Error> {
+    pub(crate) async fn send(&self, mut request: Request) -> Result<Response, Error> {
+        if let Some(client) = &self.observer {
+            let client = Arc::clone(client);
+            let observer: AttemptObserver = match request.options.observer.take() {
+                None => client,
+                Some(call) => Arc::new(move |attempt| {
+                    call(attempt);
+                    client(attempt);
+                }),
+            };
+            request.options.observer = Some(observer);
+        }
         self.transport
             .send(request)
             .await

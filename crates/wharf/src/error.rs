@@ -48,6 +48,9 @@ pub enum ErrorKind {
     /// A test's replay fixture has no exchange for the request, or could not
     /// be read: the test, not the service, is wrong.
     Replay,
+    /// The catalog cannot do this at all, such as deleting a tag of SWR's
+    /// official images ([`Capabilities::deletes_tags`](crate::catalog::Capabilities::deletes_tags)).
+    Unsupported,
 }
 
 /// Which time limit ran out, for an [`ErrorKind::Timeout`]: the four
@@ -96,6 +99,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid input",
             ErrorKind::Config => "invalid configuration",
             ErrorKind::Replay => "replay failed",
+            ErrorKind::Unsupported => "not supported by this catalog",
         }
     }
 }

@@ -91,12 +91,14 @@
 pub mod catalog;
 mod client;
 mod credentials;
+mod deletion;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod page;
 mod paginate;
+pub mod prune;
 #[cfg(feature = "swr")]
 mod swr;
 #[cfg(feature = "uhub")]
@@ -129,6 +131,7 @@ pub use http;
 pub use catalog::Catalog;
 pub use client::ClientOptions;
 pub use credentials::{CredentialSource, env};
+pub use deletion::Deletion;
 pub use error::{Error, ErrorKind, TimeoutLimit};
 pub use page::{IgnoredHeader, Page, TotalSource};
 pub use paginate::{

@@ -12,6 +12,9 @@ pub struct Capabilities {
     pub repository: RepositoryFields,
     /// The fields of its [`Tag`](super::Tag) entries.
     pub tag: TagFields,
+    /// Whether [`delete_tag`](super::Catalog::delete_tag) can delete (SWR's
+    /// official images cannot: they are not the caller's).
+    pub deletes_tags: bool,
 }
 
 impl Capabilities {
@@ -26,7 +29,14 @@ impl Capabilities {
             time_resolution,
             repository,
             tag,
+            deletes_tags: false,
         }
+    }
+
+    /// Saying whether the catalog can delete tags.
+    pub fn with_deletes_tags(mut self, deletes: bool) -> Self {
+        self.deletes_tags = deletes;
+        self
     }
 }
 

@@ -72,7 +72,8 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 use wharf_transport::Provider;
 
-use crate::Error;
+use crate::{Deletion, Error};
+use wharf_model::TagName;
 
 #[cfg(feature = "swr")]
 pub use crate::swr::SwrCatalog;
@@ -200,6 +201,36 @@ pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// One repository; [`ErrorKind::NotFound`](crate::ErrorKind::NotFound)
     /// when it does not exist.
     async fn show_repository(&self, repository: &RepoRef) -> Result<Repository, Error>;
+
+    /// One tag of `repository`, read now from the provider;
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when it or its
+    /// repository does not exist.
+    ///
+    /// The built-in catalogs ask for the one tag. This default lists the
+    /// repository's tags until it finds it: right, but a request per page.
+    async fn show_tag(&self, repository: &RepoRef, tag: &TagName) -> Result<Tag, Error> {
+        use futures::TryStreamExt;
+        let found = self
+            .list_tags(repository)
+            .try_filter(|t| std::future::ready(t.name == tag.as_str()))
+            .try_next()
+            .await?;
+        found.ok_or_else(|| {
+            let detail = format!("{repository} has no tag {tag}");
+            Error::new(crate::ErrorKind::NotFound, detail)
+        })
+    }
+
+    /// Deletes one tag of `repository`, and only that tag: a tag that is
+    /// not there is [`Deletion::AlreadyAbsent`](crate::Deletion::AlreadyAbsent).
+    ///
+    /// A catalog whose [`capabilities`](Catalog::capabilities) say it
+    /// cannot delete answers [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported),
+    /// as this default does.
+    async fn delete_tag(&self, repository: &RepoRef, tag: &TagName) -> Result<Deletion, Error> {
+        let detail = format!("{self} cannot delete tags (asked to delete {repository}:{tag})");
+        Err(Error::new(crate::ErrorKind::Unsupported, detail))
+    }
 }
 
 /// Which catalog an implementation lists: the scheme of its [`CatalogSpec`].

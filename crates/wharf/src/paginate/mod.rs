@@ -3,7 +3,7 @@
 //! (What a listing guarantees is documented on [`Paginator`], the public face.)
 
 mod engine;
-mod state;
+pub(crate) mod state;
 #[cfg(test)]
 mod tests;
 

@@ -82,7 +82,7 @@ impl Shared {
 
     /// Every attempt counts; a throttled one halves the window and holds new
     /// requests back for as long as the server asked (or the retry waits).
-    fn observe(&self, attempt: &Attempt) {
+    pub(crate) fn observe(&self, attempt: &Attempt) {
         let now = self.time.monotonic();
         let mut s = self.lock();
         s.attempts += 1;

@@ -5,7 +5,10 @@ use std::future::ready;
 
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use wharf_model::{ImageRef, NamespacesQuery, RepositoryDetail, RepositoryQuery, RepositoryTag};
+use wharf_model::{
+    ImageRef, NamespacesQuery, RepositoryDetail, RepositoryQuery, RepositoryTag,
+    RepositoryTagDetail, TagName, TagRef,
+};
 use wharf_transport::Provider;
 
 use super::SwrRecord;
@@ -14,7 +17,7 @@ use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };
-use crate::{Error, ErrorKind, ListOptions, SwrClient};
+use crate::{Deletion, Error, ErrorKind, ListOptions, SwrClient};
 
 /// The caller's own SWR repositories as a [`Catalog`] (spec `swr://REGION`).
 ///
@@ -98,6 +101,7 @@ impl Catalog for SwrCatalog {
                 created: Always,
                 updated: Always,
             },
+            deletes_tags: true,
         }
     }
 
@@ -171,6 +175,21 @@ impl Catalog for SwrCatalog {
         let detail = self.client.show_repository(&image).await?;
         Ok(shown(repository, detail))
     }
+
+    async fn show_tag(&self, repository: &RepoRef, tag: &TagName) -> Result<Tag, Error> {
+        let image = image_ref(repository, "show_repo_tag")?;
+        let detail = self
+            .client
+            .show_repository_tag(&TagRef::new(image, tag.clone()))
+            .await?;
+        Ok(tag_detail(repository.clone(), detail))
+    }
+
+    async fn delete_tag(&self, repository: &RepoRef, tag: &TagName) -> Result<Deletion, Error> {
+        let image = image_ref(repository, "delete_repo_tag")?;
+        let tag = TagRef::new(image, tag.clone());
+        self.client.delete_repository_tag(&tag).await
+    }
 }
 
 /// `Ok` when `namespace` exists: an empty listing of it does not tell.
@@ -221,5 +240,15 @@ fn tag(repository: RepoRef, t: RepositoryTag) -> Tag {
     out.created = Some(t.created.instant());
     out.updated = Some(t.updated.instant());
     out.original = SwrRecord::Tag(Box::new(t)).into();
+    out
+}
+
+fn tag_detail(repository: RepoRef, t: RepositoryTagDetail) -> Tag {
+    let mut out = Tag::new(repository, t.tag.clone(), Original::Derived);
+    out.digest = Some(t.digest.clone());
+    out.size = Some(t.size);
+    out.created = Some(t.created.instant());
+    out.updated = Some(t.updated.instant());
+    out.original = SwrRecord::TagDetail(Box::new(t)).into();
     out
 }

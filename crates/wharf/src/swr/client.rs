@@ -10,7 +10,7 @@ use wharf_model::{
     ImageRef, ListNamespacesResponse, NamespaceInfo, NamespacesQuery, OfficialImage,
     OfficialImageDetail, OfficialImageTag, OfficialImageTagsQuery, OfficialImagesQuery,
     OrderColumn, OrderType, PageRequest, RepositoryDetail, RepositoryInfo, RepositoryQuery,
-    RepositoryTag, RepositoryTagsQuery, SlashEncoding,
+    RepositoryTag, RepositoryTagDetail, RepositoryTagsQuery, SlashEncoding, TagRef,
 };
 use wharf_parse::ContentRange;
 use wharf_transport::{
@@ -19,9 +19,10 @@ use wharf_transport::{
 
 use super::{QueryForm, SwrConfig};
 use crate::client::{Caller, ClientOptions, Unsigned, decode, decode_list};
+use crate::deletion::absent_is_done;
 use crate::page::{IgnoredHeader, TotalSource};
 use crate::paginate::{FetchPage, InOrder, Paginator, Rules, in_order};
-use crate::{Error, ErrorKind, Page};
+use crate::{Deletion, Error, ErrorKind, Page};
 
 /// A client of SWR: cheap to clone, `Send + Sync`, shared by many tasks.
 ///
@@ -281,6 +282,30 @@ impl SwrClient {
         decode(Provider::Swr, OP, &response)
     }
 
+    /// One tag of one of the caller's repositories in full (`GET
+    /// .../repos/{repository}/tags/{tag}`, the SDK's `show_repo_tag`);
+    /// [`ErrorKind::NotFound`] when it, or its repository, does not exist.
+    pub async fn show_repository_tag(&self, tag: &TagRef) -> Result<RepositoryTagDetail, Error> {
+        const OP: &str = "show_repo_tag";
+        let path = self.tag_path(tag);
+        let response = self.get(OP, &path, &[], CallOptions::default()).await?;
+        decode(Provider::Swr, OP, &response)
+    }
+
+    /// Deletes one tag of one of the caller's repositories (`DELETE
+    /// .../repos/{repository}/tags/{tag}`, the SDK's `delete_repo_tag`).
+    ///
+    /// A tag that is not there (a retry after a lost answer, or a delete by
+    /// someone else) is [`Deletion::AlreadyAbsent`], not an error. Whether
+    /// SWR also drops the manifest under other tags of the same digest is
+    /// not documented.
+    pub async fn delete_repository_tag(&self, tag: &TagRef) -> Result<Deletion, Error> {
+        const OP: &str = "delete_repo_tag";
+        let url = format!("{}{}", self.inner.base, self.tag_path(tag));
+        let request = Request::delete(Provider::Swr, OP, url);
+        absent_is_done(self.inner.caller.send(request).await.map(drop))
+    }
+
     /// One page of the tags of one of the caller's repositories.
     pub async fn list_repository_tags_page(
         &self,
@@ -348,6 +373,11 @@ impl SwrClient {
             image.namespace,
             image.repository.to_path_segment(self.inner.slash)
         )
+    }
+
+    fn tag_path(&self, tag: &TagRef) -> String {
+        // A tag name is one path segment by its rule: no `/`, nothing to escape.
+        format!("{}/tags/{}", self.repository_path(&tag.image), tag.tag)
     }
 
     fn official_path(&self, image: &ImageRef) -> String {

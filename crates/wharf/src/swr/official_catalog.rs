@@ -142,6 +142,7 @@ impl Catalog for OfficialCatalog {
                 created: Never,
                 updated: Always,
             },
+            deletes_tags: false,
         }
     }
 

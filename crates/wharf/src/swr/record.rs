@@ -3,7 +3,7 @@
 use serde::Serialize;
 use wharf_model::{
     NamespaceInfo, OfficialImage, OfficialImageDetail, OfficialImageTag, RepositoryDetail,
-    RepositoryInfo, RepositoryTag,
+    RepositoryInfo, RepositoryTag, RepositoryTagDetail,
 };
 
 use crate::catalog::Original;
@@ -22,6 +22,8 @@ pub enum SwrRecord {
     RepositoryDetail(Box<RepositoryDetail>),
     /// A tag of a repository (list repository tags).
     Tag(Box<RepositoryTag>),
+    /// One tag in full (show repository tag).
+    TagDetail(Box<RepositoryTagDetail>),
     /// An official image in a listing (list official images).
     OfficialImage(Box<OfficialImage>),
     /// An official image in full (show official image).

@@ -8,7 +8,8 @@ use std::future::ready;
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use wharf_model::{
-    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, RepoType, TagSet,
+    DeleteRepoImageRequest, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet,
+    RepoSet, RepoType, TagName, TagSet,
 };
 use wharf_transport::Provider;
 
@@ -19,7 +20,7 @@ use crate::catalog::{
     Capabilities, Catalog, CatalogKind, Namespace, Original, Presence, RepoRef, Repository,
     RepositoryFields, Tag, TagFields, TimeResolution,
 };
-use crate::{Error, ErrorKind, ListOptions, UhubClient};
+use crate::{Deletion, Error, ErrorKind, ListOptions, UhubClient};
 
 /// UHub as a [`Catalog`] (spec `uhub://REGION`): a UHub repo is a
 /// namespace, an image a repository.
@@ -108,6 +109,7 @@ impl Catalog for UhubCatalog {
                 created: Never,
                 updated: Always,
             },
+            deletes_tags: true,
         }
     }
 
@@ -168,6 +170,19 @@ impl Catalog for UhubCatalog {
             let detail = format!("image {repository} does not exist");
             Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, OP)
         })
+    }
+
+    async fn show_tag(&self, repository: &RepoRef, name: &TagName) -> Result<Tag, Error> {
+        let request = GetImageTagRequest::new(repository.namespace(), repository.name())
+            .with_tag(name.as_str());
+        let found = self.client.show_image_tag(&request).await?;
+        Ok(tag(repository.clone(), found))
+    }
+
+    async fn delete_tag(&self, repository: &RepoRef, name: &TagName) -> Result<Deletion, Error> {
+        let request =
+            DeleteRepoImageRequest::new(repository.namespace(), repository.name(), name.clone());
+        self.client.delete_image_tag(&request).await
     }
 }
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use wharf_auth::ucloud::form_encode;
 use wharf_model::{
-    GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet, RepoSet, TagSet, UhubAction,
-    UhubListAction, UhubResponse,
+    DeleteRepoImageRequest, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageSet,
+    RepoSet, TagSet, UhubAction, UhubListAction, UhubResponse, UhubStatus,
 };
 use wharf_transport::{
     CallOptions, Provider, Request, Signer, Transport, UcloudSigner, UhubClassifier,
@@ -14,8 +14,9 @@ use wharf_transport::{
 
 use super::{UhubConfig, UhubMethod};
 use crate::client::{Caller, ClientOptions, Unsigned, decode};
+use crate::deletion::absent_is_done;
 use crate::paginate::{FetchPage, Paginator, Rules};
-use crate::{Error, ErrorKind, Page, TotalSource};
+use crate::{Deletion, Error, ErrorKind, Page, TotalSource};
 
 /// A client of UHub: cheap to clone, `Send + Sync`, shared by many tasks.
 ///
@@ -113,6 +114,48 @@ impl UhubClient {
     /// Every tag of the image `request` names, page by page.
     pub fn list_image_tags(&self, request: GetImageTagRequest) -> Paginator<TagSet> {
         self.paginator(request, |t: &TagSet| t.tag_name.clone())
+    }
+
+    /// One tag of an image: `GetImageTag` with the `TagName` that `request`
+    /// must carry ([`GetImageTagRequest::with_tag`]);
+    /// [`ErrorKind::NotFound`] when the image has no tag of that name.
+    ///
+    /// Only a tag of exactly that name counts: UHub does not document
+    /// whether `TagName` matches exactly.
+    pub async fn show_image_tag(&self, request: &GetImageTagRequest) -> Result<TagSet, Error> {
+        const OP: &str = "GetImageTag";
+        let Some(name) = request.tag_name.as_deref() else {
+            let detail = "showing one tag needs a TagName (GetImageTagRequest::with_tag)";
+            return Err(Error::new(ErrorKind::InvalidInput, detail).during(Provider::Uhub, OP));
+        };
+        let page = self.page(request, CallOptions::default()).await?;
+        page.items
+            .into_iter()
+            .find(|t| t.tag_name == name)
+            .ok_or_else(|| {
+                let detail = format!(
+                    "image {}/{} has no tag {name}",
+                    request.repo_name, request.image_name
+                );
+                Error::new(ErrorKind::NotFound, detail).during(Provider::Uhub, OP)
+            })
+    }
+
+    /// Deletes one tag of an image (`DeleteRepoImage` with its `TagName`).
+    ///
+    /// The request always names its tag: without one UHub deletes every tag
+    /// of the image, and a [`DeleteRepoImageRequest`] cannot be made
+    /// without one. A tag or image that is not there is
+    /// [`Deletion::AlreadyAbsent`], not an error.
+    pub async fn delete_image_tag(
+        &self,
+        request: &DeleteRepoImageRequest,
+    ) -> Result<Deletion, Error> {
+        let result = async {
+            let response = self.call(request, CallOptions::default()).await?;
+            decode::<UhubStatus>(Provider::Uhub, DeleteRepoImageRequest::ACTION, &response)
+        };
+        absent_is_done(result.await.map(drop))
     }
 
     /// One page of `GetRepo`: the account's repos.
