@@ -22,7 +22,9 @@ Exit status:
   5  throttled, retries ran out
   6  network: connection, TLS or timeout
   7  the catalog changed during the listing, or its pages did not add up
-  8  other: a server error or a response that could not be read";
+  8  other: a server error or a response that could not be read
+  9  apply: done, but some tags changed since the plan and were left
+ 10  apply: some deletes failed; run the same apply again to retry them";
 
 /// List, export and compare the image catalogs of Huawei Cloud SWR and
 /// UCloud UHub.
@@ -120,6 +122,10 @@ pub enum Command {
     },
     /// Compare two catalogs: repositories and tags only in one, tags that differ.
     Diff(DiffArgs),
+    /// Plan a cleanup: which tags a policy deletes, and why. Deletes nothing.
+    Prune(PruneArgs),
+    /// Delete exactly the tags of a plan from `wharf prune`, each re-checked and journaled.
+    Apply(ApplyArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -148,6 +154,69 @@ pub struct ReposArgs {
     /// Only private repositories (SWR).
     #[arg(long)]
     pub private: bool,
+}
+
+/// `wharf prune`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Per repository: the tags matching --match (default all) and not --keep (default ^latest$)
+are ranked newest first (ties by name); a tag is planned when its rank is at least
+--keep-last and, with --older-than, it is older than that. A tag sharing its digest
+with a tag that stays is left, and the plan says so. Give --keep-last, --older-than
+or both; --keep-last 0 plans every tag in scope.
+
+On a terminal the plan is a table; elsewhere NDJSON, which is also the plan file:
+  wharf prune --namespace team --keep-last 10 --out plan.ndjson
+  wharf apply plan.ndjson")]
+pub struct PruneArgs {
+    /// Only this namespace (repeat for more; default: every namespace).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Vec<String>,
+    /// Only this repository (repeat for more).
+    #[arg(long, value_name = "NS/REPO")]
+    pub repository: Vec<String>,
+    /// Only tags whose name matches this regular expression.
+    #[arg(long = "match", value_name = "REGEX")]
+    pub matching: Option<String>,
+    /// Never plan tags whose name matches this (default ^latest$; "" keeps none by name).
+    #[arg(long, value_name = "REGEX")]
+    pub keep: Option<String>,
+    /// Keep the newest N tags in scope of each repository.
+    #[arg(long, value_name = "N")]
+    pub keep_last: Option<usize>,
+    /// Plan only tags updated longer ago than this, such as 30d, 12h, 2w.
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Plan a tag even when a tag that stays has the same digest.
+    #[arg(long)]
+    pub allow_shared_digest: bool,
+    /// Also write the plan to this file (NDJSON), for `wharf apply`.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// `wharf apply`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Deletes only the plan's delete entries, against the catalog the plan names (the same
+--catalog, --provider and --region as when planning). Before each delete the tag is read
+again and deleted only if its digest and update time are those of the plan. Each outcome
+is written to the journal before the next; running apply again continues where it stopped
+and never deletes a finished entry twice. Exit 0 when all is done, 9 when some tags had
+changed and were left, 10 when some deletes failed (run it again).")]
+pub struct ApplyArgs {
+    /// The plan file written by `wharf prune --out`.
+    #[arg(value_name = "PLAN")]
+    pub plan: std::path::PathBuf,
+    /// The journal (default: PLAN.journal).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<std::path::PathBuf>,
+    /// Delete without asking (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Refuse a plan of more deletes than this.
+    #[arg(long, value_name = "N", default_value_t = wharf::prune::DEFAULT_MAX_DELETES)]
+    pub max_deletes: usize,
 }
 
 /// A repository, as `NAMESPACE/REPOSITORY`.

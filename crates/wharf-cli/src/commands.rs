@@ -73,7 +73,11 @@ async fn list(
         Command::Show(arg) => show(&open, &arg.repository, format, tracker).await,
         Command::Namespaces => print_with(open.catalog.list_namespaces(), format, tracker).await,
         Command::Official { command } => official(&open, command, format, tracker).await,
-        Command::Diff(_) | Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Diff(_)
+        | Command::Prune(_)
+        | Command::Apply(_)
+        | Command::Completions { .. }
+        | Command::Man => Ok(()),
     }
 }
 

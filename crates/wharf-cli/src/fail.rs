@@ -25,6 +25,11 @@ pub enum Exit {
     CatalogChanged = 7,
     /// Anything else: a server error, a response that could not be read.
     Other = 8,
+    /// `apply`: every entry is finished, but some tags changed since
+    /// planning and were left.
+    Changed = 9,
+    /// `apply`: some deletes failed; running it again retries them.
+    Incomplete = 10,
 }
 
 impl Exit {
@@ -40,7 +45,7 @@ impl Exit {
             ErrorKind::Throttled => Exit::Throttled,
             ErrorKind::Transport | ErrorKind::Timeout => Exit::Network,
             ErrorKind::CatalogChanged | ErrorKind::Paging => Exit::CatalogChanged,
-            ErrorKind::InvalidInput | ErrorKind::Config => Exit::Usage,
+            ErrorKind::InvalidInput | ErrorKind::Config | ErrorKind::Unsupported => Exit::Usage,
             _ => Exit::Other,
         }
     }

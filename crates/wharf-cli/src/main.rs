@@ -17,6 +17,7 @@ mod diff;
 mod fail;
 mod output;
 mod progress;
+mod prune;
 mod settings;
 
 use std::process::ExitCode;
@@ -56,6 +57,11 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff(args) => runtime()?.block_on(diff::run(&cli.global, args)),
+        Command::Prune(args) => {
+            runtime()?.block_on(prune::run_prune(&cli.global, args))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apply(args) => runtime()?.block_on(prune::run_apply(&cli.global, args)),
         _ => {
             runtime()?.block_on(commands::run(cli))?;
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use wharf::catalog::{Namespace, Repository, Tag};
+use wharf::prune::{Action, PlanEntry};
 
 use crate::args::Output;
 
@@ -218,6 +219,45 @@ impl Row for Tag {
             instant(self.updated),
         ]
     }
+}
+
+impl Row for PlanEntry {
+    const COLUMNS: &'static [&'static str] = &[
+        "ACTION",
+        "REPOSITORY",
+        "TAG",
+        "DIGEST",
+        "SIZE",
+        "UPDATED",
+        "REASON",
+    ];
+
+    fn cells(&self, human: bool) -> Vec<String> {
+        let digest = self.digest.clone().unwrap_or_default();
+        let digest = if human {
+            digest.chars().take(19).collect()
+        } else {
+            digest
+        };
+        let action = match self.action {
+            Action::Delete => "delete",
+            _ => "keep",
+        };
+        vec![
+            action.to_owned(),
+            self.repository.to_string(),
+            self.tag.clone(),
+            digest,
+            size(self.size, human),
+            instant(self.updated),
+            self.reason.clone(),
+        ]
+    }
+}
+
+/// Bytes for people, for summaries.
+pub fn human_size(bytes: u64) -> String {
+    size(Some(bytes), true)
 }
 
 impl Row for Namespace {

@@ -74,7 +74,11 @@ impl Settings {
             list.concurrency = concurrency as usize;
         }
         list.max_items = global.limit;
-        let timeout = global.timeout.as_deref().map(parse_duration).transpose()?;
+        let timeout = global
+            .timeout
+            .as_deref()
+            .map(|text| parse_duration("--timeout", text))
+            .transpose()?;
         Ok(Settings {
             profile,
             list,
@@ -319,12 +323,12 @@ fn profile_value(profile: &Profile, name: &str) -> Option<String> {
     value.clone()
 }
 
-/// `30s`, `500ms`, `2m`, `1h`: a positive duration.
-fn parse_duration(text: &str) -> Result<Duration, CliError> {
+/// `30s`, `500ms`, `2m`, `1h`, `30d`, `2w`: a positive duration, for `flag`.
+pub fn parse_duration(flag: &str, text: &str) -> Result<Duration, CliError> {
     let bad = || {
         CliError::new(
             Exit::Usage,
-            format!("--timeout {text:?} is not a duration such as 30s, 500ms or 2m"),
+            format!("{flag} {text:?} is not a duration such as 30s, 500ms, 2m, 12h or 30d"),
         )
     };
     let text = text.trim();
@@ -336,10 +340,13 @@ fn parse_duration(text: &str) -> Result<Duration, CliError> {
         "s" => Duration::from_secs(number),
         "m" => Duration::from_secs(number.saturating_mul(60)),
         "h" => Duration::from_secs(number.saturating_mul(3600)),
+        "d" => Duration::from_secs(number.saturating_mul(86_400)),
+        "w" => Duration::from_secs(number.saturating_mul(7 * 86_400)),
         _ => return Err(bad()),
     };
     if duration.is_zero() {
-        return Err(bad());
+        let what = format!("{flag} {text:?} is zero: give a duration of more than nothing");
+        return Err(CliError::new(Exit::Usage, what));
     }
     Ok(duration)
 }
@@ -350,11 +357,15 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        for bad in ["", "30", "s", "0s", "-1s", "1.5s", "30 s", "1d"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
+        let parse = |text| parse_duration("--timeout", text);
+        assert_eq!(parse("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(parse("2w").unwrap(), Duration::from_secs(14 * 86_400));
+        for bad in ["", "30", "s", "0s", "-1s", "1.5s", "30 s", "1y"] {
+            assert!(parse(bad).is_err(), "{bad}");
         }
+        assert!(parse("0s").unwrap_err().to_string().contains("is zero"));
     }
 }
