@@ -169,6 +169,7 @@ pub async fn run(catalog: &dyn Catalog, expected: &Expected) -> Listed {
 
     let tags = check_tags(catalog, expected).await;
     check_shows(catalog, &repositories).await;
+    check_tag_shows(catalog, &tags).await;
     check_missing(catalog, expected).await;
     check_capabilities(catalog.capabilities(), &repositories, &tags);
     Listed {
@@ -228,6 +229,28 @@ async fn check_shows(catalog: &dyn Catalog, all: &[Repository]) {
             ExpectedRepository::from(listed),
             "{catalog}: show"
         );
+    }
+}
+
+/// The first tag of each repository, read alone, is the tag listed; a tag
+/// that is not there is not found.
+async fn check_tag_shows(catalog: &dyn Catalog, tags: &[Tag]) {
+    let mut seen = HashSet::new();
+    for listed in tags.iter().filter(|t| seen.insert(t.repository.clone())) {
+        let Ok(name) = wharf_model::TagName::new(listed.name.as_str()) else {
+            continue;
+        };
+        let shown = match catalog.show_tag(&listed.repository, &name).await {
+            Ok(shown) => shown,
+            Err(e) => panic!("{catalog}: show tag {}:{name}: {e}", listed.repository),
+        };
+        let fields = |t: &Tag| (t.name.clone(), t.digest.clone(), t.updated, t.size);
+        assert_eq!(fields(&shown), fields(listed), "{catalog}: show tag");
+        let missing = wharf_model::TagName::new("no-such-tag").expect("a tag name");
+        match catalog.show_tag(&listed.repository, &missing).await {
+            Err(e) => assert_eq!(e.kind(), ErrorKind::NotFound, "{catalog}: show tag: {e}"),
+            Ok(_) => panic!("{catalog}: show tag: a missing tag was found"),
+        }
     }
 }
 
