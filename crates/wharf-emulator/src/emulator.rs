@@ -10,11 +10,14 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
+use wharf_model::ImageRef;
+
 use crate::auth::AuthConfig;
-use crate::data::{Dataset, DatasetError, Index};
+use crate::data::{Dataset, DatasetError, Index, PushError, TagRecord};
 use crate::faults::{FaultConfig, FaultError};
 use crate::http::connection::ConnectionOptions;
 use crate::http::{connection, routes};
+use crate::rate_limit::RateLimits;
 use crate::state::Shared;
 use crate::swr::content_range::ContentRangeShape;
 
@@ -68,6 +71,8 @@ pub struct EmulatorBuilder {
     request_id_seed: Option<u64>,
     content_range: ContentRangeShape,
     ignore_is_public: bool,
+    rate_limit: u32,
+    control: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -83,6 +88,8 @@ impl Default for EmulatorBuilder {
             request_id_seed: None,
             content_range: ContentRangeShape::default(),
             ignore_is_public: false,
+            rate_limit: 0,
+            control: false,
         }
     }
 }
@@ -184,6 +191,41 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Throttles each provider to `per_second` requests a second (default
+    /// 0: no limit): a token bucket of `per_second` tokens for SWR and
+    /// another for UHub, full at start and refilled at `per_second` a
+    /// second, so that `per_second` requests may come at once, then
+    /// `per_second` a second. A request over it gets the provider's own
+    /// throttling answer: SWR HTTP 429 with
+    /// `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached: ..."}`,
+    /// UHub HTTP 200 with `RetCode` 153. Neither sends `Retry-After`: no
+    /// document of either provider says they do. The control route is not
+    /// limited.
+    ///
+    /// ```
+    /// use wharf_emulator::Emulator;
+    ///
+    /// let builder = Emulator::builder().rate_limit(5);
+    /// # drop(builder);
+    /// ```
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = per_second;
+        self
+    }
+
+    /// Whether the control route, `POST /_emulator/push`, is served
+    /// (default `false`: the path is then as unknown as any other). It
+    /// pushes a tag as [`Emulator::push`] does, from a JSON body
+    /// `{"namespace","repository","tag","digest","updated"}` (`updated` in
+    /// RFC 3339, `size` optional), so a test can change the catalog between
+    /// two calls of a client; the crate README documents its answers. No
+    /// signature is checked, and no fault, latency or rate limit applies
+    /// to it.
+    pub fn control(mut self, on: bool) -> Self {
+        self.control = on;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     ///
     /// Fails when the dataset breaks a rule ([`Dataset::validate`]), the
@@ -280,6 +322,8 @@ impl EmulatorBuilder {
         );
         shared.content_range = self.content_range;
         shared.ignore_is_public = self.ignore_is_public;
+        shared.control = self.control;
+        shared.rate_limits = (self.rate_limit > 0).then(|| RateLimits::new(self.rate_limit));
         let shared = Arc::new(shared);
         shared
             .log_requests
@@ -350,7 +394,12 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// The dataset being served.
+    /// The dataset being served, as deletes and pushes have left it. While
+    /// nothing changed, the dataset it was given; after a change, a copy
+    /// with the changes put back, made on the first call after each change
+    /// (a copy of every record: about a second for a million repositories)
+    /// and then kept. A repository created by a push is last in its
+    /// namespace's list.
     pub fn dataset(&self) -> Arc<Dataset> {
         self.shared.dataset()
     }
@@ -363,6 +412,43 @@ impl Emulator {
     pub fn set_dataset(&self, dataset: Dataset) -> Result<(), DatasetError> {
         self.shared.set_index(Index::new(Arc::new(dataset))?);
         Ok(())
+    }
+
+    /// Pushes `tag` to `image`, as `POST /_emulator/push` does (that route
+    /// need not be on): creates the tag, or replaces the tag of its name
+    /// (which keeps its id), creating the repository in its namespace if
+    /// needed (private, category `other`, created when the tag was pushed).
+    /// The repository's `updated_at` becomes the tag's when that is later.
+    /// Both APIs see it from the next request on; nothing is re-indexed.
+    ///
+    /// Refused, changing nothing: a namespace that does not exist
+    /// ([`PushError::UnknownNamespace`]), a tag name breaking the OCI rule
+    /// ([`PushError::InvalidTag`]), a digest that is not `sha256:` and 64
+    /// lowercase hex digits ([`PushError::InvalidDigest`]).
+    ///
+    /// ```
+    /// use wharf_emulator::{Emulator, TagRecord};
+    ///
+    /// let emulator = Emulator::builder().start_background()?;
+    /// let digest = format!("sha256:{}", "ab".repeat(32));
+    /// let when = "2024-06-15T12:00:00Z".parse()?;
+    /// emulator.push(&"team/nginx".parse()?, TagRecord::new("1.27", 40_000_000, digest, when))?;
+    /// let dataset = emulator.dataset();
+    /// let nginx = dataset.namespace("team").unwrap().repositories.iter().find(|r| r.name.as_str() == "nginx").unwrap();
+    /// assert_eq!(nginx.tags[0].name, "1.27");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn push(&self, image: &ImageRef, tag: TagRecord) -> Result<(), PushError> {
+        self.shared.index().push(image, tag).map(|_| ())
+    }
+
+    /// How many delete requests it has received: SWR DeleteRepoTag
+    /// (`DELETE .../repos/{repository}/tags/{tag}`) and UHub
+    /// `DeleteRepoImage` calls, whatever their answer (throttled, faulted,
+    /// refused or not found ones too), counted when they arrive. A test
+    /// checks with it that no delete was sent twice.
+    pub fn delete_requests(&self) -> u64 {
+        self.shared.deletes()
     }
 
     /// Accepts these credentials from the next request on.

@@ -42,6 +42,7 @@
 // - `emulator` (the lifecycle), `clients`, `fuzzing`: on top of it all.
 mod auth;
 mod clients;
+mod control;
 mod data;
 mod emulator;
 mod faults;
@@ -50,6 +51,7 @@ mod faults;
 pub mod fuzzing;
 mod hash;
 mod http;
+mod rate_limit;
 mod state;
 mod swr;
 mod uhub;
@@ -61,7 +63,8 @@ pub use auth::{
 pub use clients::{DEMO_UCLOUD_REGION, demo_env};
 pub use data::{
     DATASET_FORMAT, Dataset, DatasetError, GenerateError, GenerateOptions, MAX_GENERATED_TAGS,
-    NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
+    NamespaceRecord, OfficialImageRecord, OfficialTagRecord, PushError, RepositoryRecord,
+    TagRecord,
 };
 pub use emulator::{Emulator, EmulatorBuilder, StartError};
 pub use faults::{Fault, FaultConfig, FaultError};

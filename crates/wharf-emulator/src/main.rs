@@ -125,6 +125,12 @@ struct ServeArgs {
     /// List repositories ignores the is_public filter term (seed 002 does not document it), listing every repository whatever its visibility, as a server that does not know the term would.
     #[arg(long)]
     ignore_is_public: bool,
+    /// Throttle each provider to N requests a second (a token bucket of N for SWR and one for UHub, full at start): over it, SWR answers HTTP 429 (APIGW.0308) and UHub RetCode 153, without Retry-After. Leave it out for no limit.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
+    /// Serve the control route POST /_emulator/push (JSON {"namespace","repository","tag","digest","updated"}), which creates or replaces a tag, so a test can change the catalog between two calls. Off by default: the path is then unknown.
+    #[arg(long)]
+    control: bool,
     #[command(flatten)]
     auth: AuthArgs,
     #[command(flatten)]
@@ -337,6 +343,8 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .connections(args.connections.options())
             .content_range(args.content_range)
             .ignore_is_public(args.ignore_is_public)
+            .rate_limit(args.rate_limit.unwrap_or(0))
+            .control(args.control)
             .start()
             .await
             .map_err(|e| e.to_string())?;

@@ -1,8 +1,8 @@
 //! What every handler can reach: the indexed dataset, the credentials, the
-//! faults, the latency and the request counter. It depends on no handler
-//! (of SWR's code, only on the `Content-Range` shape it holds, which
-//! depends on nothing), so handlers, the route table and the lifecycle all
-//! build on it.
+//! faults, the latency, the rate limit, and the request and delete
+//! counters. It depends on no handler (of SWR's code, only on the
+//! `Content-Range` shape it holds, which depends on nothing), so handlers,
+//! the route table and the lifecycle all build on it.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,7 +12,9 @@ use std::time::Duration;
 use crate::auth::AuthConfig;
 use crate::data::{Dataset, Index};
 use crate::faults::{Fault, FaultConfig};
+use crate::rate_limit::RateLimits;
 use crate::swr::content_range::ContentRangeShape;
+use wharf_model::Provider;
 
 /// What the front layer decided for one request.
 #[derive(Debug, Clone)]
@@ -50,6 +52,15 @@ pub(crate) struct Shared {
     /// The request log's budget, this emulator's own: (the second it
     /// counts, lines logged in it, lines left out since the last line).
     pub(crate) log_budget: Mutex<(u64, u32, u64)>,
+    /// The rate limit's buckets, or `None` for no limit; set before
+    /// serving.
+    pub(crate) rate_limits: Option<RateLimits>,
+    /// Whether the control route (`/_emulator/push`) is served; set before
+    /// serving.
+    pub(crate) control: bool,
+    /// Delete requests received (SWR DeleteRepoTag, UHub DeleteRepoImage),
+    /// whatever their answer.
+    deletes: AtomicU64,
 }
 
 impl Shared {
@@ -72,12 +83,15 @@ impl Shared {
             log_budget: Mutex::new((0, 0, 0)),
             content_range: ContentRangeShape::default(),
             ignore_is_public: false,
+            rate_limits: None,
+            control: false,
+            deletes: AtomicU64::new(0),
         }
     }
 
-    /// The dataset being served.
+    /// The dataset being served, as deletes and pushes left it.
     pub(crate) fn dataset(&self) -> Arc<Dataset> {
-        self.index().dataset.clone()
+        self.index().read().current()
     }
 
     /// The dataset being served, indexed.
@@ -117,6 +131,43 @@ impl Shared {
     /// How many requests arrived.
     pub(crate) fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Counts a delete request.
+    pub(crate) fn count_delete(&self) {
+        self.deletes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many delete requests arrived.
+    pub(crate) fn deletes(&self) -> u64 {
+        self.deletes.load(Ordering::Relaxed)
+    }
+
+    /// Whether a request to `provider` is let through by the rate limit:
+    /// `Err` with the limit when its bucket is empty.
+    pub(crate) fn admit(&self, provider: Provider) -> Result<(), u32> {
+        let Some(limits) = &self.rate_limits else {
+            return Ok(());
+        };
+        let bucket = match provider {
+            Provider::Uhub => &limits.uhub,
+            _ => &limits.swr,
+        };
+        match bucket.take() {
+            true => Ok(()),
+            false => Err(bucket.per_second()),
+        }
+    }
+
+    /// Counts a request that no fault applies to (the control route),
+    /// without moving the count that decides faults.
+    pub(crate) fn unfaulted(&self) -> FaultDecision {
+        FaultDecision {
+            fault: None,
+            retry_after: 1,
+            stall: Duration::ZERO,
+            arrival: self.requests.fetch_add(1, Ordering::Relaxed),
+        }
     }
 
     /// Counts the request and decides its fault.

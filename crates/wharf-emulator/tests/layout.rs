@@ -14,17 +14,28 @@ const RULES: &[(&str, &[&str])] = &[
     ("data/", &["hash"]),
     ("auth.rs", &[]),
     ("faults.rs", &["hash"]),
+    ("rate_limit.rs", &[]),
     (
         "state.rs",
-        &["data", "auth", "faults", "hash", "swr::content_range"],
+        &[
+            "data",
+            "auth",
+            "faults",
+            "hash",
+            "rate_limit",
+            "swr::content_range",
+        ],
     ),
     ("http/body.rs", &[]),
     ("http/connection.rs", &[]),
     ("http/json.rs", &[]),
     ("http/params.rs", &[]),
     ("http/mod.rs", &[]),
-    ("http/middleware.rs", &["state", "faults", "swr", "uhub"]),
-    ("http/routes.rs", &["state", "swr", "uhub"]),
+    (
+        "http/middleware.rs",
+        &["state", "faults", "swr", "uhub", "control"],
+    ),
+    ("http/routes.rs", &["state", "swr", "uhub", "control"]),
     ("swr/content_range.rs", &[]),
     (
         "swr/",
@@ -41,6 +52,8 @@ const RULES: &[(&str, &[&str])] = &[
         "uhub/",
         &["data", "state", "http::body", "http::json", "http::params"],
     ),
+    // The control route: a provider of its own, the emulator's.
+    ("control.rs", &["data", "state", "http::body", "http::json"]),
     // On top of it all.
     ("emulator.rs", &["*"]),
     ("clients.rs", &["*"]),

@@ -1293,11 +1293,16 @@ fn show_repository_not_found_and_bad_names() {
     // A bad name is refused before a namespace is looked for.
     let both = swr(&emu, "/v2/manage/namespaces/nope/repos/-x", &[]);
     assert_bad_param(&both, "repository");
-    for (method, path) in [("POST", NGINX), ("DELETE", NGINX), ("PUT", NGINX)] {
+    for (method, path) in [("POST", NGINX), ("PUT", NGINX)] {
         let reply = common::send(emu.addr(), method, path, &[], b"").unwrap();
         assert_eq!(reply.status, 404, "{method} {path}");
         assert_eq!(reply.json()["error_code"], "APIGW.0101", "{method} {path}");
     }
+    // `DELETE` is served under a repository (DeleteRepoTag), but deleting
+    // the repository itself (the SDK's delete_repo) is not emulated.
+    let reply = common::swr_method(&emu, "DELETE", NGINX);
+    assert_eq!(reply.status, 404, "{}", reply.text());
+    assert_eq!(reply.json()["error_code"], "APIGW.0101");
 }
 
 /// The demo with more repositories in `team`, whose names end in `/tags`.

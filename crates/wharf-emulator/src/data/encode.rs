@@ -18,12 +18,14 @@
 //! The bytes of a page are exactly what serializing `wharf_model::RepositoryInfo`
 //! gives (each item is checked against serde's bytes when stored, and kept
 //! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
-//! any item past them is encoded when a page needs it.
+//! any item past them is encoded when a page needs it, and so is a
+//! repository changed since loading (a tag deleted or pushed): its stored
+//! bytes are out of date, and are never read again.
 
 use wharf_model::RepositoryInfo;
 
 use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
-use super::index::Index;
+use super::index::{Index, View};
 
 /// Up to this many repositories, items are stored whole: a page is then one
 /// copy per item, the fastest there is, for about 500 bytes each (50 MB for
@@ -163,7 +165,7 @@ impl EncodedItems {
     /// The repositories of `index`, by id, as SWR's list repositories sends
     /// them, until [`STORED_BYTES`] are used.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
-        EncodedItems::swr_within(index, STORED_BYTES, index.len() > WHOLE_UP_TO)
+        EncodedItems::swr_within(index, STORED_BYTES, index.loaded_len() > WHOLE_UP_TO)
     }
 
     /// [`swr`](Self::swr), storing at most `budget` bytes, `compact` or
@@ -206,7 +208,7 @@ impl EncodedItems {
         // thread meanwhile). They stay two runs: joining them would copy
         // hundreds of megabytes and, for a moment, hold them twice. Each may
         // use the whole budget; the second gives back what the two overran.
-        let count = index.len() as u32;
+        let count = index.loaded_len() as u32;
         let half = count / 2;
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(|| Run::encode(index, half..count, budget, compact));
@@ -230,16 +232,16 @@ impl EncodedItems {
         out.extend_from_slice(rest);
     }
 
-    /// A JSON array of the repositories `ids` of `index`, each with
+    /// A JSON array of the repositories `ids` of `view`, each with
     /// `"total_range": total`.
-    pub(crate) fn page(&self, index: &Index, ids: &[u32], total: u64) -> Vec<u8> {
+    pub(crate) fn page(&self, view: &View<'_>, ids: &[u32], total: u64) -> Vec<u8> {
         // What follows every item: its total, its end, and the comma.
         let after = format!("{total}}},");
         let after = after.as_bytes();
         let mut out = Vec::with_capacity(ids.len() * 640 + 2);
         out.push(b'[');
         for &id in ids {
-            self.write_item(index, id, &mut out);
+            self.write_item(view, id, &mut out);
             out.extend_from_slice(after);
         }
         // The last comma closes the array instead.
@@ -250,11 +252,17 @@ impl EncodedItems {
         out
     }
 
-    /// Writes item `id` up to `"total_range":`.
-    fn write_item(&self, index: &Index, id: u32, out: &mut Vec<u8>) {
-        let stored = self.runs.iter().rev().find(|run| run.first <= id);
+    /// Writes item `id` up to `"total_range":`: stored, or encoded now
+    /// when it is not stored or changed since loading.
+    fn write_item(&self, view: &View<'_>, id: u32, out: &mut Vec<u8>) {
+        let stored = match view.is_changed(id) {
+            true => None,
+            false => self.runs.iter().rev().find(|run| run.first <= id),
+        };
         let Some((item, head)) = stored.and_then(|run| run.item(id)) else {
-            return encode_swr(index, id, out);
+            let (ns, repo) = view.repo(id);
+            let scratch = &mut RepositoryInfo::default();
+            return encode_record(view.dataset(), ns, repo, true, scratch, out);
         };
         if head == u32::MAX {
             return out.extend_from_slice(item);
@@ -266,7 +274,7 @@ impl EncodedItems {
         // Repository names never hold a `"` (their characters are checked).
         let name = head.get(NAME.len()..).unwrap_or_default();
         let name = &name[..name.iter().position(|&b| b == b'"').unwrap_or(0)];
-        self.write_middle(index.position(id).0, name, out);
+        self.write_middle(view.position(id).0, name, out);
         out.extend_from_slice(tail);
         out.extend_from_slice(END_TOTAL_RANGE);
     }
@@ -288,7 +296,7 @@ impl EncodedItems {
 /// escaped middle is the escaped pieces it is made of, end to end (a test
 /// compares whole pages with serde's).
 fn split(index: &Index, id: u32, whole: &[u8]) -> Option<(usize, usize)> {
-    let name = index.repo(id).1.name.as_str().as_bytes();
+    let name = index.loaded(id).1.name.as_str().as_bytes();
     // `write_item` reads the name back from the head, up to its `"`.
     let after_name = whole.strip_prefix(NAME)?.strip_prefix(name)?;
     if after_name.first() != Some(&b'"') {
@@ -328,17 +336,25 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// Appends repository `id` of `index`, up to `"total_range":`.
-fn encode_swr(index: &Index, id: u32, out: &mut Vec<u8>) {
-    encode(index, id, true, &mut RepositoryInfo::default(), out);
+/// Appends loaded repository `id` of `index`, up to `"total_range":`, with
+/// its middle or with the middle's fields empty. `scratch` is the model
+/// reused from item to item, so that encoding allocates little.
+fn encode(index: &Index, id: u32, middle: bool, scratch: &mut RepositoryInfo, out: &mut Vec<u8>) {
+    let (ns, repo) = index.loaded(id);
+    encode_record(&index.dataset, ns, repo, middle, scratch, out);
 }
 
-/// Appends repository `id` of `index`, up to `"total_range":`, with its
-/// middle or with the middle's fields empty. `scratch` is the model reused
-/// from item to item, so that encoding allocates little.
-fn encode(index: &Index, id: u32, middle: bool, scratch: &mut RepositoryInfo, out: &mut Vec<u8>) {
-    let (ns, repo) = index.repo(id);
-    fill(scratch, &index.dataset, ns, repo, middle);
+/// Appends `repo` of `ns` in `dataset`, up to `"total_range":`, as
+/// [`encode`] does.
+fn encode_record(
+    dataset: &Dataset,
+    ns: &NamespaceRecord,
+    repo: &RepositoryRecord,
+    middle: bool,
+    scratch: &mut RepositoryInfo,
+    out: &mut Vec<u8>,
+) {
+    fill(scratch, dataset, ns, repo, middle);
     let start = out.len();
     if serde_json::to_writer(&mut *out, &*scratch).is_err() || out.pop() != Some(b'}') {
         // Plain data always encodes to an object; keep the item valid JSON
@@ -436,44 +452,73 @@ mod tests {
         dataset.registry = "swr.\"quoted\"\\.example".into();
         dataset.domain_name = "dómain\u{1}".into();
         let index = Index::new(Arc::new(dataset)).unwrap();
-        let ids: Vec<u32> = (0..index.len() as u32).rev().collect();
+        let view = index.read();
+        let ids: Vec<u32> = (0..view.len() as u32).rev().collect();
         let want: Vec<RepositoryInfo> = ids
             .iter()
             .map(|&id| {
-                let (ns, repo) = index.repo(id);
+                let (ns, repo) = view.repo(id);
                 let mut item = repository(&index.dataset, ns, repo);
                 item.total_range = Some(1234);
                 item
             })
             .collect();
         // Small datasets store items whole.
-        assert_eq!(index.swr_items.stored(), (index.len(), index.len()));
-        let got = index.swr_items.page(&index, &ids, 1234);
+        assert_eq!(index.swr_items.stored(), (view.len(), view.len()));
+        let got = index.swr_items.page(&view, &ids, 1234);
         assert_eq!(
             String::from_utf8(got).unwrap(),
             serde_json::to_string(&want).unwrap()
         );
-        assert_eq!(index.swr_items.page(&index, &[], 0), b"[]");
+        assert_eq!(index.swr_items.page(&view, &[], 0), b"[]");
         // Compact items put back together give the same bytes.
         let compact = EncodedItems::swr_within(&index, STORED_BYTES, true);
-        assert_eq!(compact.stored(), (index.len(), 0));
+        assert_eq!(compact.stored(), (view.len(), 0));
         assert_eq!(
-            String::from_utf8(compact.page(&index, &ids, 1234)).unwrap(),
+            String::from_utf8(compact.page(&view, &ids, 1234)).unwrap(),
             serde_json::to_string(&want).unwrap()
         );
         // Items past the stored ones are encoded the same way, on demand,
         // whether the budget ran out in the first half or in the second.
         for budget in [0, 1_000, 2_000] {
             let some = EncodedItems::swr_within(&index, budget, true);
-            assert!(some.stored().0 < index.len(), "{budget}");
+            assert!(some.stored().0 < view.len(), "{budget}");
             let bytes: usize = some.runs.iter().map(|run| run.bytes.len()).sum();
             assert!(bytes <= budget);
-            let got = some.page(&index, &ids, 1234);
+            let got = some.page(&view, &ids, 1234);
             assert_eq!(
                 String::from_utf8(got).unwrap(),
                 serde_json::to_string(&want).unwrap(),
                 "{budget}"
             );
         }
+    }
+}
+
+/// A changed repository is encoded as it is now, not as stored.
+#[cfg(test)]
+mod changed {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn a_changed_item_is_encoded_as_it_is_now() {
+        let index = Index::new(Arc::new(Dataset::demo())).unwrap();
+        let nginx = {
+            let view = index.read();
+            let (_, range) = view.namespace("team").unwrap();
+            view.find_id(range, "nginx").unwrap()
+        };
+        assert_eq!(index.delete_tags("team", "nginx", Some("1.25.2")), Ok(1));
+        let view = index.read();
+        let page: Vec<RepositoryInfo> =
+            serde_json::from_slice(&index.swr_items.page(&view, &[nginx], 1)).unwrap();
+        assert_eq!(page[0].tags, ["latest", "1.25.3", "1.24.0"]);
+        assert_eq!(page[0].num_images, 3);
+        let (ns, repo) = view.repo(nginx);
+        let mut want = repository(&index.dataset, ns, repo);
+        want.total_range = Some(1);
+        assert_eq!(page[0], want);
     }
 }

@@ -4,12 +4,35 @@
 //! costs what its page costs, whatever its offset and order.
 //!
 //! A repository's *id* is its position in the natural order (namespace name,
-//! then repository name). Namespaces are contiguous in that order, so a
-//! namespace is a range of ids.
+//! then repository name) when the dataset was loaded. Namespaces are
+//! contiguous in that order, so a namespace is a range of positions.
+//!
+//! What is worked out when the dataset is loaded never changes (the
+//! [`Index`]'s own fields); what a delete or a push changes is the
+//! [`Live`] part, behind one lock, and is changed in place, never rebuilt
+//! (see [`change`](super::change)):
+//!
+//! - a changed repository's record is kept beside the loaded one (its
+//!   `RepoState`), found through a bit per id, so an unchanged repository
+//!   costs one bit test more to read;
+//! - the orders stay sorted by moving the one changed id (a binary search
+//!   and a rotation, a `memmove` of the ids between its old and new place);
+//! - a repository pushed into a namespace gets the next id, after every
+//!   loaded one, and is inserted in the natural order (which is then held
+//!   as a list of ids instead of being the ids themselves) and in every
+//!   order;
+//! - tag ids are worked out from the loaded counts for unchanged
+//!   repositories, and kept per tag for changed ones, so the ids of the
+//!   tags that remain never change;
+//! - the filtered selections cached for paging are dropped.
+//!
+//! A request reads through a [`View`] (the read lock, for the time it takes
+//! to answer), so it sees one state from start to end.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
 
@@ -28,7 +51,7 @@ pub(crate) enum Sort {
 }
 
 impl Sort {
-    const ALL: [Sort; 5] = [
+    pub(super) const ALL: [Sort; 5] = [
         Sort::Name,
         Sort::Updated,
         Sort::TagCount,
@@ -56,8 +79,11 @@ type Order = Option<(Sort, bool)>;
 /// The repositories a query selects, in order, before paging.
 #[derive(Debug, Clone)]
 pub(crate) enum Selection<'a> {
-    /// A run of ids: the whole dataset or one namespace, in natural order.
-    Ids(Range<u32>),
+    /// A run of natural positions: the whole dataset or one namespace, in
+    /// natural order. The positions are the ids themselves until a
+    /// repository is pushed; then the ids at those positions of the natural
+    /// order, the list given.
+    Natural(Range<u32>, Option<&'a [u32]>),
     /// A precomputed order, or part of one.
     Listed(&'a [u32]),
     /// A filtered selection, computed once and cached.
@@ -68,7 +94,7 @@ impl Selection<'_> {
     /// How many repositories it holds.
     pub(crate) fn len(&self) -> usize {
         match self {
-            Selection::Ids(range) => range.len(),
+            Selection::Natural(range, _) => range.len(),
             Selection::Listed(ids) => ids.len(),
             Selection::Cached(ids) => ids.len(),
         }
@@ -78,8 +104,15 @@ impl Selection<'_> {
     pub(crate) fn page(&self, offset: u64, limit: u64) -> Vec<u32> {
         let span = page_span(self.len(), offset, limit);
         match self {
-            Selection::Ids(range) => {
+            Selection::Natural(range, None) => {
                 (range.start + span.start as u32..range.start + span.end as u32).collect()
+            }
+            Selection::Natural(range, Some(natural)) => {
+                let start = range.start as usize;
+                natural
+                    .get(start + span.start..start + span.end)
+                    .unwrap_or_default()
+                    .to_vec()
             }
             Selection::Listed(ids) => ids[span].to_vec(),
             Selection::Cached(ids) => ids[span].to_vec(),
@@ -117,7 +150,7 @@ struct Filter {
 /// Each entry is charged what it holds: its ids, its key's text (held
 /// twice: in the map and in the age queue) and a fixed overhead, so that a
 /// client sending ever new filters that match nothing cannot grow it.
-struct Cache {
+pub(super) struct Cache {
     entries: HashMap<Filter, Arc<[u32]>>,
     age: VecDeque<Filter>,
     /// Bytes charged in all.
@@ -148,6 +181,13 @@ impl Cache {
         }
     }
 
+    /// Drops every entry: after a change, a cached selection may be wrong.
+    pub(super) fn clear(&mut self) {
+        self.entries.clear();
+        self.age.clear();
+        self.bytes = 0;
+    }
+
     fn get(&self, key: &Filter) -> Option<Arc<[u32]>> {
         self.entries.get(key).cloned()
     }
@@ -176,25 +216,64 @@ impl Cache {
     }
 }
 
-/// A dataset, indexed.
+/// A dataset, indexed: what was worked out when it was loaded, and behind
+/// a lock, what deletes and pushes have changed since ([`Live`]).
 pub(crate) struct Index {
-    /// The dataset.
+    /// The dataset as loaded; [`View::current`] puts the changes back in.
     pub(crate) dataset: Arc<Dataset>,
-    /// (namespace, repository) positions in the dataset, by id.
+    /// (namespace, repository) positions in the dataset, by loaded id.
     repos: Vec<(u32, u32)>,
-    /// Namespace name to its position in the dataset and its ids.
-    namespaces: HashMap<String, (usize, Range<u32>)>,
+    /// Namespace name to its position in the dataset.
+    namespaces: HashMap<String, usize>,
     /// Namespace positions, by name.
     namespaces_by_name: Vec<usize>,
-    /// Ids in each order: `[sort][descending]`.
-    orders: HashMap<(Sort, bool), Vec<u32>>,
-    /// By id, how many tags the repositories before it hold: with a tag's
-    /// position in its repository, a tag id unique in the dataset, without
-    /// storing one per tag.
+    /// By namespace position, its place in name order.
+    ns_rank: Vec<u32>,
+    /// By loaded id, how many tags the repositories before it held when the
+    /// dataset was loaded: with a tag's position in its repository, a tag
+    /// id unique in the dataset, without storing one per tag. A changed
+    /// repository keeps its tags' ids in its [`RepoState`] instead.
     tags_before: Vec<u64>,
-    /// Each repository's SWR JSON, by id.
+    /// Each loaded repository's SWR JSON, by id (a changed one is encoded
+    /// when a page holds it).
     pub(crate) swr_items: EncodedItems,
-    cache: Mutex<Cache>,
+    /// What deletes and pushes change.
+    pub(super) live: RwLock<Live>,
+}
+
+/// The part of an index that deletes and pushes change, in place.
+pub(super) struct Live {
+    /// By namespace position, its run of natural positions.
+    pub(super) ranges: Vec<Range<u32>>,
+    /// The ids in natural order, once a repository was pushed into a
+    /// namespace; before that, `None`: the positions are the ids.
+    pub(super) natural: Option<Vec<u32>>,
+    /// Ids in each order: `[sort][descending]`.
+    pub(super) orders: HashMap<(Sort, bool), Vec<u32>>,
+    /// The repositories changed or pushed since loading, by id.
+    pub(super) states: HashMap<u32, RepoState>,
+    /// One bit an id: whether it has a [`RepoState`].
+    pub(super) changed: Vec<u64>,
+    /// How many repositories were pushed into being: they have the ids
+    /// after the loaded ones.
+    pub(super) added: u32,
+    /// The id the next new tag gets.
+    pub(super) next_tag_id: u64,
+    /// Filtered selections, for paging.
+    pub(super) cache: Mutex<Cache>,
+    /// The dataset with the changes put back, once asked for.
+    pub(super) current: Mutex<Option<Arc<Dataset>>>,
+}
+
+/// A repository as deletes and pushes left it.
+#[derive(Debug, Clone)]
+pub(super) struct RepoState {
+    /// Its namespace's position in the dataset.
+    pub(super) ns: u32,
+    /// The record, with its tags now.
+    pub(super) record: RepositoryRecord,
+    /// Each tag's id, by its position in `record.tags`.
+    pub(super) tag_ids: Vec<u64>,
 }
 
 impl std::fmt::Debug for Index {
@@ -202,6 +281,78 @@ impl std::fmt::Debug for Index {
         f.debug_struct("Index")
             .field("repositories", &self.repos.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// Whether bit `id` is set in `bits`.
+fn bit(bits: &[u64], id: u32) -> bool {
+    bits.get((id / 64) as usize)
+        .is_some_and(|word| word >> (id % 64) & 1 == 1)
+}
+
+/// Sets bit `id` in `bits`, growing it as needed.
+pub(super) fn set_bit(bits: &mut Vec<u64>, id: u32) {
+    let word = (id / 64) as usize;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (id % 64);
+}
+
+/// The repositories as they are now: the loaded records, and the changed
+/// ones in their place.
+#[derive(Clone, Copy)]
+pub(super) struct Records<'a> {
+    index: &'a Index,
+    states: &'a HashMap<u32, RepoState>,
+    changed: &'a [u64],
+}
+
+impl<'a> Records<'a> {
+    pub(super) fn new(
+        index: &'a Index,
+        states: &'a HashMap<u32, RepoState>,
+        changed: &'a [u64],
+    ) -> Self {
+        Records {
+            index,
+            states,
+            changed,
+        }
+    }
+
+    /// Repository `id` now: its namespace's position, and its record.
+    pub(super) fn get(self, id: u32) -> (usize, &'a RepositoryRecord) {
+        if bit(self.changed, id) {
+            if let Some(state) = self.states.get(&id) {
+                return (state.ns as usize, &state.record);
+            }
+        }
+        let (n, r) = self.index.position(id);
+        (n, &self.index.dataset.namespaces[n].repositories[r])
+    }
+
+    /// Whether `a` sorts before, with or after `b` in order `sort`
+    /// (`descending` or not): the column, then the natural order (namespace
+    /// name, then repository name), as the loaded orders are sorted.
+    pub(super) fn cmp(self, sort: Sort, descending: bool, a: u32, b: u32) -> Ordering {
+        let ((na, ra), (nb, rb)) = (self.get(a), self.get(b));
+        let rank = &self.index.ns_rank;
+        let primary = match sort {
+            Sort::Name => ra.name.as_str().cmp(rb.name.as_str()),
+            Sort::Updated => ra.updated_at.instant().cmp(&rb.updated_at.instant()),
+            Sort::TagCount => ra.tags.len().cmp(&rb.tags.len()),
+            Sort::NamespaceName => rank[na].cmp(&rank[nb]),
+            Sort::IsPublic => ra.is_public.cmp(&rb.is_public),
+        };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary
+            .then_with(|| rank[na].cmp(&rank[nb]))
+            .then_with(|| ra.name.as_str().cmp(rb.name.as_str()))
     }
 }
 
@@ -221,8 +372,13 @@ impl Index {
                 .as_str()
                 .cmp(dataset.namespaces[b].name.as_str())
         });
+        let mut ns_rank = vec![0; dataset.namespaces.len()];
+        for (rank, &n) in namespaces_by_name.iter().enumerate() {
+            ns_rank[n] = rank as u32;
+        }
         let mut repos = Vec::with_capacity(dataset.repository_count());
         let mut namespaces = HashMap::with_capacity(dataset.namespaces.len());
+        let mut ranges = vec![0..0; dataset.namespaces.len()];
         for &n in &namespaces_by_name {
             let ns = &dataset.namespaces[n];
             let start = repos.len() as u32;
@@ -244,26 +400,39 @@ impl Index {
                 });
             }
             repos.extend(members.into_iter().map(|r| (n as u32, r)));
-            namespaces.insert(ns.name.to_string(), (n, start..repos.len() as u32));
+            namespaces.insert(ns.name.to_string(), n);
+            ranges[n] = start..repos.len() as u32;
         }
+        let count = repos.len();
         let mut index = Index {
             swr_items: EncodedItems::default(),
-            orders: HashMap::new(),
             tags_before: Vec::new(),
             repos,
             namespaces,
             namespaces_by_name,
+            ns_rank,
             dataset,
-            cache: Mutex::new(Cache::new()),
+            live: RwLock::new(Live {
+                ranges,
+                natural: None,
+                orders: HashMap::new(),
+                states: HashMap::new(),
+                changed: vec![0; count.div_ceil(64)],
+                added: 0,
+                next_tag_id: 1,
+                cache: Mutex::new(Cache::new()),
+                current: Mutex::new(None),
+            }),
         };
         let keys = Keys::new(&index);
+        let mut total = 0u64;
         index.tags_before = keys
             .tags
             .iter()
-            .scan(0u64, |before, &count| {
-                let here = *before;
-                *before = before.saturating_add(u64::from(count));
-                Some(here)
+            .map(|&count| {
+                let here = total;
+                total = total.saturating_add(u64::from(count));
+                here
             })
             .collect();
         // Sorting and encoding are independent: one on each of two cores.
@@ -272,8 +441,11 @@ impl Index {
             let items = EncodedItems::swr(&index);
             (orders.join(), items)
         });
-        index.orders = orders.unwrap_or_else(|_| index.orders(&keys));
+        let orders = orders.unwrap_or_else(|_| index.orders(&keys));
         index.swr_items = items;
+        let live = index.live.get_mut().unwrap_or_else(PoisonError::into_inner);
+        live.orders = orders;
+        live.next_tag_id = total.saturating_add(1);
         Ok(index)
     }
 
@@ -291,91 +463,101 @@ impl Index {
         orders
     }
 
-    /// How many repositories the dataset holds.
-    pub(crate) fn len(&self) -> usize {
+    /// The current state, to read: held until the view is dropped, so a
+    /// request sees one state from start to end, and a change waits for it.
+    pub(crate) fn read(&self) -> View<'_> {
+        View {
+            index: self,
+            live: self.live.read().unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+
+    /// The current state, to change.
+    pub(super) fn write(&self) -> RwLockWriteGuard<'_, Live> {
+        self.live.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many repositories the dataset held when it was loaded: the
+    /// loaded ids are below it.
+    pub(crate) fn loaded_len(&self) -> usize {
         self.repos.len()
     }
 
-    /// The repository with this id, and its namespace.
-    pub(crate) fn repo(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
-        let (n, r) = self.repos[id as usize];
-        let ns = &self.dataset.namespaces[n as usize];
-        (ns, &ns.repositories[r as usize])
+    /// Loaded repository `id` as it was loaded, and its namespace.
+    pub(crate) fn loaded(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
+        let (n, r) = self.position(id);
+        let ns = &self.dataset.namespaces[n];
+        (ns, &ns.repositories[r])
     }
 
-    /// The position in the dataset of repository `id`'s namespace, and of
-    /// the repository in it.
+    /// The position in the dataset of loaded repository `id`'s namespace,
+    /// and of the repository in it.
     pub(crate) fn position(&self, id: u32) -> (usize, usize) {
         let (n, r) = self.repos[id as usize];
         (n as usize, r as usize)
     }
 
-    /// The namespace called `name`, and its ids in natural order.
-    pub(crate) fn namespace(&self, name: &str) -> Option<(&NamespaceRecord, Range<u32>)> {
-        let (n, ids) = self.namespaces.get(name)?;
-        Some((&self.dataset.namespaces[*n], ids.clone()))
+    /// The position in the dataset of the namespace called `name`.
+    pub(super) fn namespace_position(&self, name: &str) -> Option<usize> {
+        self.namespaces.get(name).copied()
     }
 
-    /// The repository called `name` among `ids` (a namespace's ids, which
-    /// are sorted by name): a binary search, not a scan.
-    pub(crate) fn find(&self, ids: Range<u32>, name: &str) -> Option<&RepositoryRecord> {
-        self.find_id(ids, name).map(|id| self.repo(id).1)
+    /// The place of namespace position `n` in name order.
+    pub(super) fn ns_rank(&self, n: usize) -> u32 {
+        self.ns_rank[n]
     }
 
-    /// The id of the repository called `name` among `ids`, as [`find`](Self::find).
-    pub(crate) fn find_id(&self, ids: Range<u32>, name: &str) -> Option<u32> {
-        let (mut low, mut high) = (ids.start, ids.end);
+    /// The repositories of `live`.
+    pub(super) fn records<'a>(&'a self, live: &'a Live) -> Records<'a> {
+        Records::new(self, &live.states, &live.changed)
+    }
+
+    /// The id at natural position `position` in `live`.
+    fn at(live: &Live, position: u32) -> u32 {
+        match &live.natural {
+            None => position,
+            Some(natural) => natural[position as usize],
+        }
+    }
+
+    /// The id of the repository called `name` among the natural positions
+    /// `range` of `live` (a namespace's, which are sorted by name): a
+    /// binary search, not a scan.
+    pub(super) fn find_in(&self, live: &Live, range: Range<u32>, name: &str) -> Option<u32> {
+        let records = self.records(live);
+        let (mut low, mut high) = (range.start, range.end);
         while low < high {
             let middle = low + (high - low) / 2;
-            match self.repo(middle).1.name.as_str().cmp(name) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return Some(middle),
+            let id = Index::at(live, middle);
+            match records.get(id).1.name.as_str().cmp(name) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some(id),
             }
         }
         None
     }
 
-    /// How many tags the repositories with ids below `id` hold.
-    pub(crate) fn tags_before(&self, id: u32) -> u64 {
-        self.tags_before.get(id as usize).copied().unwrap_or(0)
+    /// The id of tag `position` of loaded repository `id`, as loaded.
+    pub(super) fn loaded_tag_id(&self, id: u32, position: usize) -> u64 {
+        let before = self.tags_before.get(id as usize).copied().unwrap_or(0);
+        before.saturating_add(position as u64).saturating_add(1)
     }
 
-    /// The place of namespace `name` in name order, from 0: a binary
-    /// search.
-    pub(crate) fn namespace_rank(&self, name: &str) -> Option<usize> {
-        self.namespaces_by_name
-            .binary_search_by(|&n| self.dataset.namespaces[n].name.as_str().cmp(name))
-            .ok()
-    }
-
-    /// Namespaces by name.
-    pub(crate) fn namespaces_by_name(&self) -> impl Iterator<Item = &NamespaceRecord> {
-        self.namespaces_by_name
-            .iter()
-            .map(|&n| &self.dataset.namespaces[n])
-    }
-
-    /// Every id's rank under `sort`: equal keys, equal ranks; a lower rank
-    /// sorts first ascending.
+    /// Every id's rank under `sort`, as loaded: equal keys, equal ranks; a
+    /// lower rank sorts first ascending.
     fn ranks(&self, sort: Sort, keys: &Keys) -> Vec<u64> {
         match sort {
             Sort::Updated => dense_ranks(&keys.updated),
             Sort::TagCount => keys.tags.iter().map(|&n| u64::from(n)).collect(),
             Sort::IsPublic => keys.public.iter().map(|&p| u64::from(p)).collect(),
-            Sort::NamespaceName => {
-                // Namespace positions are in dataset order; rank them by name.
-                let mut rank_of = vec![0; self.dataset.namespaces.len()];
-                for (rank, &n) in self.namespaces_by_name.iter().enumerate() {
-                    rank_of[n] = rank as u64;
-                }
-                self.repos
-                    .iter()
-                    .map(|&(n, _)| rank_of[n as usize])
-                    .collect()
-            }
+            Sort::NamespaceName => self
+                .repos
+                .iter()
+                .map(|&(n, _)| u64::from(self.ns_rank[n as usize]))
+                .collect(),
             Sort::Name => {
-                let name = |id: usize| self.repo(id as u32).1.name.as_str();
+                let name = |id: usize| self.loaded(id as u32).1.name.as_str();
                 let sorted = sorted_by_name(&keys.prefix, name);
                 let mut ranks = vec![0; sorted.len()];
                 let mut rank = 0;
@@ -392,6 +574,149 @@ impl Index {
             }
         }
     }
+}
+
+/// The dataset as it is now, to read while the view is held.
+pub(crate) struct View<'a> {
+    index: &'a Index,
+    live: RwLockReadGuard<'a, Live>,
+}
+
+impl std::fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("repositories", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl View<'_> {
+    fn records(&self) -> Records<'_> {
+        self.index.records(&self.live)
+    }
+
+    /// The dataset as loaded: its tenant, registries, namespaces and
+    /// official images, which no change touches (its repositories may be
+    /// out of date: read them through [`repo`](Self::repo)).
+    pub(crate) fn dataset(&self) -> &Dataset {
+        &self.index.dataset
+    }
+
+    /// How many repositories the dataset holds now.
+    pub(crate) fn len(&self) -> usize {
+        self.index.repos.len() + self.live.added as usize
+    }
+
+    /// The repository with this id, and its namespace, as they are now.
+    pub(crate) fn repo(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
+        let (n, repo) = self.records().get(id);
+        (&self.index.dataset.namespaces[n], repo)
+    }
+
+    /// The position in the dataset of loaded repository `id`'s namespace,
+    /// and of the repository in it.
+    pub(crate) fn position(&self, id: u32) -> (usize, usize) {
+        self.index.position(id)
+    }
+
+    /// Whether repository `id` changed since loading (or was pushed into
+    /// being): its stored SWR JSON, if any, is out of date.
+    pub(crate) fn is_changed(&self, id: u32) -> bool {
+        bit(&self.live.changed, id)
+    }
+
+    /// The namespace called `name`, and its natural positions.
+    pub(crate) fn namespace(&self, name: &str) -> Option<(&NamespaceRecord, Range<u32>)> {
+        let n = self.index.namespace_position(name)?;
+        Some((
+            &self.index.dataset.namespaces[n],
+            self.live.ranges[n].clone(),
+        ))
+    }
+
+    /// The repository called `name` among the natural positions `range` (a
+    /// namespace's): a binary search, not a scan.
+    pub(crate) fn find(&self, range: Range<u32>, name: &str) -> Option<&RepositoryRecord> {
+        self.find_id(range, name).map(|id| self.repo(id).1)
+    }
+
+    /// The id of the repository called `name` among `range`, as [`find`](Self::find).
+    pub(crate) fn find_id(&self, range: Range<u32>, name: &str) -> Option<u32> {
+        self.index.find_in(&self.live, range, name)
+    }
+
+    /// The id of the tag at `position` in repository `id`'s tags: stable
+    /// while the tag exists, whatever is deleted or pushed around it.
+    pub(crate) fn tag_id(&self, id: u32, position: usize) -> u64 {
+        match self.live.states.get(&id).filter(|_| self.is_changed(id)) {
+            Some(state) => state.tag_ids.get(position).copied().unwrap_or(0),
+            None => self.index.loaded_tag_id(id, position),
+        }
+    }
+
+    /// The place of namespace `name` in name order, from 0: a binary
+    /// search.
+    pub(crate) fn namespace_rank(&self, name: &str) -> Option<usize> {
+        let index = self.index;
+        index
+            .namespaces_by_name
+            .binary_search_by(|&n| index.dataset.namespaces[n].name.as_str().cmp(name))
+            .ok()
+    }
+
+    /// Namespaces by name.
+    pub(crate) fn namespaces_by_name(&self) -> impl Iterator<Item = &NamespaceRecord> {
+        let index = self.index;
+        index
+            .namespaces_by_name
+            .iter()
+            .map(|&n| &index.dataset.namespaces[n])
+    }
+
+    /// The natural positions `range` (a namespace's, or all of them) as a
+    /// selection.
+    pub(crate) fn natural(&self, range: Range<u32>) -> Selection<'_> {
+        Selection::Natural(range, self.live.natural.as_deref())
+    }
+
+    /// The ids at the natural positions `range`, in order.
+    fn natural_ids(&self, range: Range<u32>) -> impl Iterator<Item = u32> + '_ {
+        range.map(|position| Index::at(&self.live, position))
+    }
+
+    /// The dataset as it is now: the loaded one while nothing changed, else
+    /// a copy with the changes put back (made once per state, then kept):
+    /// changed repositories in their place, pushed ones at the end of their
+    /// namespace's list.
+    pub(crate) fn current(&self) -> Arc<Dataset> {
+        if self.live.states.is_empty() {
+            return self.index.dataset.clone();
+        }
+        let mut slot = self
+            .live
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(current) = &*slot {
+            return current.clone();
+        }
+        let mut dataset = (*self.index.dataset).clone();
+        let mut ids: Vec<u32> = self.live.states.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let state = &self.live.states[&id];
+            if (id as usize) < self.index.repos.len() {
+                let (n, r) = self.index.position(id);
+                dataset.namespaces[n].repositories[r] = state.record.clone();
+            } else {
+                let ns = &mut dataset.namespaces[state.ns as usize];
+                ns.repositories.push(state.record.clone());
+            }
+        }
+        let current = Arc::new(dataset);
+        *slot = Some(current.clone());
+        current
+    }
 
     /// The repositories `query` selects, sorted, before paging.
     ///
@@ -402,7 +727,7 @@ impl Index {
     ///   `order_type` defaults to ascending. Ties keep that natural order.
     pub(crate) fn select(&self, query: &RepositoryQuery) -> Selection<'_> {
         if query.center == Some(Center::ThirdParty) {
-            return Selection::Ids(0..0);
+            return Selection::Listed(&[]);
         }
         let descending = query.order_type == Some(OrderType::Desc);
         let order = query
@@ -412,13 +737,13 @@ impl Index {
         let only_namespace =
             query.name.is_none() && query.category.is_none() && query.is_public.is_none();
         match (&query.namespace, order) {
-            (None, None) if only_namespace => return Selection::Ids(0..self.len() as u32),
+            (None, None) if only_namespace => return self.natural(0..self.len() as u32),
             (None, Some(order)) if only_namespace => {
-                return Selection::Listed(&self.orders[&order]);
+                return Selection::Listed(self.order(order));
             }
             (Some(name), None) if only_namespace => {
-                let ids = self.namespace(name).map_or(0..0, |(_, ids)| ids);
-                return Selection::Ids(ids);
+                let range = self.namespace(name).map_or(0..0, |(_, range)| range);
+                return self.natural(range);
             }
             _ => {}
         }
@@ -434,15 +759,21 @@ impl Index {
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(&filter)
         };
-        if let Some(ids) = cache(&self.cache) {
+        if let Some(ids) = cache(&self.live.cache) {
             return Selection::Cached(ids);
         }
         let ids: Arc<[u32]> = self.filtered(&filter).collect();
-        self.cache
+        self.live
+            .cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .put(filter, ids.clone());
         Selection::Cached(ids)
+    }
+
+    /// The ids in `order`.
+    fn order(&self, order: (Sort, bool)) -> &[u32] {
+        self.live.orders.get(&order).map_or(&[], Vec::as_slice)
     }
 
     /// Scans the smallest precomputed list that holds the answer.
@@ -461,12 +792,12 @@ impl Index {
                 && filter.is_public.is_none_or(|p| repo.is_public == p)
         };
         match (filter.order, &filter.namespace) {
-            (Some(order), _) => Box::new(self.orders[&order].iter().copied().filter(keep)),
+            (Some(order), _) => Box::new(self.order(order).iter().copied().filter(keep)),
             (None, Some(name)) => {
-                let ids = self.namespace(name).map_or(0..0, |(_, ids)| ids);
-                Box::new(ids.filter(keep))
+                let range = self.namespace(name).map_or(0..0, |(_, range)| range);
+                Box::new(self.natural_ids(range).filter(keep))
             }
-            (None, None) => Box::new((0..self.len() as u32).filter(keep)),
+            (None, None) => Box::new(self.natural_ids(0..self.len() as u32).filter(keep)),
         }
     }
 }
@@ -521,7 +852,7 @@ struct Keys {
 
 impl Keys {
     fn new(index: &Index) -> Keys {
-        let count = index.len();
+        let count = index.loaded_len();
         let mut keys = Keys {
             prefix: vec![(0, 0); count],
             updated: vec![0; count],
@@ -619,7 +950,7 @@ fn reversed_groups(ascending: &[u32], ranks: &[u64]) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    fn names(index: &Index, selection: &Selection<'_>) -> Vec<String> {
+    fn names(index: &View<'_>, selection: &Selection<'_>) -> Vec<String> {
         selection
             .page(0, u64::MAX)
             .into_iter()
@@ -637,6 +968,7 @@ mod tests {
     #[test]
     fn filters_and_orders() {
         let demo = Index::new(Arc::new(Dataset::demo())).unwrap();
+        let demo = demo.read();
         let mut q = query();
         q.namespace = Some("team".into());
         q.name = Some("a".into());
@@ -688,6 +1020,7 @@ mod tests {
             repo.updated_at = when.parse().unwrap();
         }
         let index = Index::new(Arc::new(dataset)).unwrap();
+        let index = index.read();
         let natural: Vec<u32> = (0..index.len() as u32).collect();
         for column in OrderColumn::ALL {
             for order_type in [None, Some(OrderType::Asc), Some(OrderType::Desc)] {
@@ -730,7 +1063,7 @@ mod tests {
             .collect()
     }
 
-    fn by_column(column: OrderColumn, index: &Index, a: u32, b: u32) -> std::cmp::Ordering {
+    fn by_column(column: OrderColumn, index: &View<'_>, a: u32, b: u32) -> std::cmp::Ordering {
         let ((na, a), (nb, b)) = (index.repo(a), index.repo(b));
         match column {
             OrderColumn::Name => a.name.cmp(&b.name),

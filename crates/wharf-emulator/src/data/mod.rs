@@ -1,11 +1,13 @@
 //! The catalog in memory: the records both APIs serve ([`Dataset`]), their
-//! JSON file format, the seeded generator and the demo dataset, and the
+//! JSON file format, the seeded generator and the demo dataset, the
 //! [`Index`] worked out when a dataset is loaded (every order, each
-//! namespace's slice, each repository's SWR JSON encoded once).
+//! namespace's slice, each repository's SWR JSON encoded once), and the
+//! changes deletes and pushes make to it in place (`change`).
 //!
 //! It depends on nothing else in the crate but [`hash`](crate::hash): it
 //! knows no protocol, no request and no server.
 
+mod change;
 mod dataset;
 mod demo;
 mod encode;
@@ -13,9 +15,11 @@ mod file;
 mod generate;
 mod index;
 
+pub use change::PushError;
+pub(crate) use change::{Missing, check_tag};
 pub use dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 pub use file::{DATASET_FORMAT, DatasetError};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
-pub(crate) use index::{Index, Selection, page};
+pub(crate) use index::{Index, View, page};

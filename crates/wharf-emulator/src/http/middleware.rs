@@ -1,5 +1,5 @@
-//! The layer in front of every handler: request ids, latency, faults and the
-//! request log.
+//! The layer in front of every handler: request ids, the delete count,
+//! latency, the rate limit, faults and the request log.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -17,7 +17,7 @@ use crate::faults::Fault;
 use crate::state::{FaultDecision, Shared};
 use wharf_model::Provider;
 
-use crate::{swr, uhub};
+use crate::{control, swr, uhub};
 
 /// Which API a request is for: UHub answers at exactly `/`; anything
 /// else, a target that is no path at all (`GET a HTTP/1.1`) included, is
@@ -31,14 +31,22 @@ fn provider_of(path: &str) -> Provider {
     }
 }
 
-/// Reads the body, adds the request id, waits the latency, injects the
-/// fault, logs the request.
+/// Reads the body, adds the request id, counts a delete, waits the
+/// latency, applies the rate limit, injects the fault, logs the request.
 ///
 /// The body is read here, whole and bounded, for every request, whether a
 /// handler wants it or not: a connection whose request body was left unread
 /// cannot carry another request, and hyper would close it without saying so.
 /// A body that cannot be read (too large, broken) is refused in the
 /// provider's shape with `Connection: close`.
+///
+/// A delete request (SWR's DeleteRepoTag by its method and path, UHub's
+/// DeleteRepoImage by its `Action`) is counted when it arrives, whatever
+/// its answer: throttled, faulted and refused ones too. The rate limit is
+/// checked after the latency and before the fault: a throttled request
+/// gets the provider's throttling answer, not its fault. The control route
+/// gets neither, nor latency, and does not move the count that decides
+/// faults.
 pub(crate) async fn front(
     State(shared): State<Arc<Shared>>,
     request: Request,
@@ -48,23 +56,42 @@ pub(crate) async fn front(
     let protocol = provider_of(request.uri().path());
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let control = shared.control && path == control::PUSH_PATH;
+    if protocol == Provider::Swr && method == Method::DELETE && swr::path::is_delete_tag(&path) {
+        shared.count_delete();
+    }
     let (parts, body) = request.into_parts();
-    let decision = shared.next_fault();
+    let decision = match control {
+        true => shared.unfaulted(),
+        false => shared.next_fault(),
+    };
     // Made on arrival, not when the answer is ready: seeded ids then follow
     // the order requests came in, which a client sending one at a time fixes.
     let id = shared.request_id(decision.arrival, protocol == Provider::Uhub);
     let mut response = match body::read(&parts.headers, body).await {
         Err(e) => unreadable_body(protocol, &e),
         Ok(bytes) => {
+            if protocol == Provider::Uhub
+                && uhub::is_delete(&parts.method, &parts.uri, &parts.headers, &bytes)
+            {
+                shared.count_delete();
+            }
             let mut request = Request::from_parts(parts, Body::from(bytes.clone()));
             request.extensions_mut().insert(body::Received(bytes));
-            let latency = shared.latency();
-            if !latency.is_zero() {
-                tokio::time::sleep(latency).await;
-            }
-            match decision.fault {
-                None => next.run(request).await,
-                Some(fault) => inject(fault, &decision, protocol, request, next).await,
+            if control {
+                next.run(request).await
+            } else {
+                let latency = shared.latency();
+                if !latency.is_zero() {
+                    tokio::time::sleep(latency).await;
+                }
+                match (shared.admit(protocol), decision.fault) {
+                    (Err(limit), _) => throttled(protocol, limit, request),
+                    (Ok(()), None) => next.run(request).await,
+                    (Ok(()), Some(fault)) => {
+                        inject(fault, &decision, protocol, request, next).await
+                    }
+                }
             }
         }
     };
@@ -87,6 +114,20 @@ pub(crate) async fn front(
         );
     }
     response
+}
+
+/// The answer to a request over the rate limit of `per_second`, as each
+/// provider throttles: SWR HTTP 429 with the gateway's `APIGW.0308` body,
+/// UHub HTTP 200 with `RetCode` 153. Neither sends `Retry-After`: neither
+/// provider documents one.
+fn throttled(protocol: Provider, per_second: u32, request: Request) -> Response {
+    match protocol {
+        Provider::Uhub => {
+            let message = format!("Request rate limited: more than {per_second} requests a second");
+            uhub::rate_limited(request, &message)
+        }
+        _ => swr::throttled(per_second),
+    }
 }
 
 /// The answer to a body that could not be read, closing the connection:
@@ -163,7 +204,9 @@ async fn inject(
         }
         Fault::ConnectionReset => reset(request).await,
         Fault::TruncatedBody => truncate(next.run(request).await).await,
-        Fault::RateLimited if protocol == Provider::Uhub => uhub::rate_limited(request),
+        Fault::RateLimited if protocol == Provider::Uhub => {
+            uhub::rate_limited(request, "Request rate limited (injected fault)")
+        }
         Fault::TooManyRequests | Fault::RateLimited => too_many(protocol, decision.retry_after),
         Fault::InternalError => internal_error(protocol),
         Fault::BadGateway => gateway_page(StatusCode::BAD_GATEWAY),

@@ -1,5 +1,7 @@
-//! The whole application: the SWR routes, the UHub root, and the front layer
-//! (bodies, request ids, latency, faults, the request log) before them all.
+//! The whole application: the SWR routes, the UHub root, the control route
+//! when it is on, and the front layer (bodies, request ids, the delete
+//! count, latency, the rate limit, faults, the request log) before them
+//! all.
 
 use std::sync::Arc;
 
@@ -7,15 +9,20 @@ use axum::Router;
 use axum::routing::{any, get};
 
 use super::middleware;
+use crate::control;
 use crate::state::Shared;
 use crate::swr::{self, namespaces, official, repositories};
 use crate::uhub;
 
 /// The application serving `shared`.
 pub(crate) fn app(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .merge(swr_routes(shared.clone()))
-        .route("/", any(uhub::call))
+        .route("/", any(uhub::call));
+    if shared.control {
+        router = router.route(control::PUSH_PATH, any(control::push));
+    }
+    router
         .fallback(swr::unknown_api)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -35,7 +42,7 @@ fn swr_routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/v2/manage/namespaces", get(namespaces::list_namespaces))
         .route(
             "/v2/manage/namespaces/{namespace}/repos/{*rest}",
-            get(repositories::repository),
+            get(repositories::repository).delete(repositories::delete_tag),
         )
         .route(
             "/v2/manage/dockerhub/repos",

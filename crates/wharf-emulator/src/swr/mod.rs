@@ -112,11 +112,26 @@ pub(crate) fn gateway_error(status: StatusCode, code: &str, message: &str) -> Re
 
 /// The gateway's answer to a path or method it does not know.
 pub(crate) async fn unknown_api() -> Response {
+    no_such_api()
+}
+
+/// [`unknown_api`], for a handler that answers without waiting.
+pub(crate) fn no_such_api() -> Response {
     gateway_error(
         StatusCode::NOT_FOUND,
         "APIGW.0101",
         "The API does not exist or has not been published in the environment",
     )
+}
+
+/// SWR's throttling answer (the `--rate-limit` bucket is empty): HTTP 429
+/// with the API gateway's `APIGW.0308` body, as Huawei's API signing guide
+/// lists the code, and no `Retry-After` (none is documented).
+pub(crate) fn throttled(per_second: u32) -> Response {
+    let message = format!(
+        "The throttling threshold has been reached: policy user over ratelimit,limit:{per_second},time:1 second"
+    );
+    gateway_error(StatusCode::TOO_MANY_REQUESTS, "APIGW.0308", &message)
 }
 
 /// Refuses a request without a valid signature or token with `401`.

@@ -35,9 +35,10 @@ pub(crate) async fn list_namespaces(
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());
     let query = namespaces_query(&pairs)?;
     let index = shared.index();
-    let creator = &index.dataset.domain_name;
+    let view = index.read();
+    let creator = &view.dataset().domain_name;
     let mut body = ListNamespacesResponse::default();
-    body.namespaces = index
+    body.namespaces = view
         .namespaces_by_name()
         .zip(1..)
         .filter(|(ns, _)| {

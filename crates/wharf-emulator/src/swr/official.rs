@@ -37,8 +37,8 @@ pub(crate) async fn list_official_images(
     let (offset, limit) = paging(&pairs)?;
     let namespace = params::get(&pairs, "namespace")?;
     let image_name = params::get(&pairs, "image_name")?;
-    let dataset = shared.dataset();
-    let all = official_images(&dataset, namespace, image_name);
+    let index = shared.index();
+    let all = official_images(&index.dataset, namespace, image_name);
     let total = all.len() as u64;
     let body: Vec<OfficialImage> = data::page(&all, offset, limit)
         .iter()
@@ -100,8 +100,9 @@ pub(crate) async fn official_image(
         return Ok(unknown_api().await);
     };
     let namespace = path::namespace_name(namespace)?;
-    let dataset = shared.dataset();
-    let found = path::resolve(rest, path::GET_ARMS, |repository| {
+    let index = shared.index();
+    let dataset = &index.dataset;
+    let found = path::resolve(rest, path::OFFICIAL_ARMS, |repository, _| {
         dataset.official_image(namespace.as_str(), repository.as_str())
     });
     let (image, call) = match found {
@@ -114,7 +115,7 @@ pub(crate) async fn official_image(
             )));
         }
     };
-    if call == Call::Show {
+    if call != Call::Tags {
         return Ok(ok(&official_detail(image)));
     }
     let pairs = params::swr_query(query.as_deref().unwrap_or_default());

@@ -1,5 +1,13 @@
 //! SWR's list repository tags
-//! (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`).
+//! (`GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`) and
+//! ShowRepoTag (`GET .../tags/{tag}`, huaweicloudsdkswr 3.1.219
+//! `show_repo_tag`).
+//!
+//! ShowRepoTag answers one [`RepositoryTagDetail`]: the fields of the
+//! SDK's `ShowRepoTagResponse` (the list item's, but `tag` lowercase where
+//! the list has `Tag`, and neither `deleted` nor `scanned`), each with the
+//! value the list's item for that tag has: both are written from the same
+//! [`RepositoryTag`].
 //!
 //! Paged like list repositories: `offset` and `limit` (1..=1000, default
 //! 100) together or not at all, `Content-Range` only when both were sent.
@@ -14,8 +22,8 @@
 //!
 //! | field | value |
 //! |---|---|
-//! | `id` | 1 + the tags of the repositories before this one (in namespace, then name order) + the tag's place in its repository |
-//! | `repo_id` | 1 + the repository's place in namespace, then name order |
+//! | `id` | 1 + the tags of the repositories before this one (in namespace, then name order) + the tag's place in its repository, when the dataset was loaded; a pushed tag gets the next number. A tag keeps its id whatever is deleted or pushed around it (a tag pushed again under its name too) |
+//! | `repo_id` | 1 + the repository's place in namespace, then name order when the dataset was loaded (a repository pushed later: the next number) |
 //! | `image_id` | 64 hex digits drawn from the digest |
 //! | `manifest` | a schema 2 manifest: config `sha256:{image_id}`, one layer of the tag's size |
 //! | `created`, `updated` | the tag's `updated_at` |
@@ -26,14 +34,15 @@
 use axum::response::Response;
 use serde_json::Value;
 use wharf_model::{
-    ImageRef, OrderType, PageRequest, RepositoryTag, RepositoryTagsQuery, TagOrderColumn,
+    ImageRef, OrderType, PageRequest, RepositoryTag, RepositoryTagDetail, RepositoryTagsQuery,
+    TagOrderColumn,
 };
 
 use super::Fail;
 use super::content_range::ContentRangeShape;
 use super::filter::Values;
 use super::ids::{domain_id, fnv1a, hex_digits, image_id};
-use crate::data::{self, Dataset, Index, NamespaceRecord, RepositoryRecord, TagRecord};
+use crate::data::{self, Dataset, NamespaceRecord, RepositoryRecord, TagRecord, View};
 use crate::hash::mix;
 use crate::http::json::ok;
 use crate::http::params;
@@ -42,11 +51,11 @@ use crate::http::params;
 /// and as plain parameters alike.
 const KEYS: &[&str] = &["offset", "limit", "order_column", "order_type", "tag"];
 
-/// The tags of repository `id` of `index`, `image` by name, for the query
+/// The tags of repository `id` of `view`, `image` by name, for the query
 /// string `query`, with a `Content-Range` of `shape` when paged. The path
 /// was read by [`repositories`](super::repositories), which found the repository.
 pub(crate) fn list(
-    index: &Index,
+    view: &View<'_>,
     id: u32,
     image: ImageRef,
     query: Option<&str>,
@@ -54,12 +63,12 @@ pub(crate) fn list(
 ) -> Result<Response, Fail> {
     let pairs = params::swr_query(query.unwrap_or_default());
     let query = tags_query(&pairs, image)?;
-    let (ns, repo) = index.repo(id);
+    let (ns, repo) = view.repo(id);
     let selected = select(repo, &query);
     let page = query
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
-    let writer = Writer::new(index, id, ns, repo);
+    let writer = Writer::new(view, id, ns, repo);
     let body: Vec<RepositoryTag> = data::page(&selected, page.offset, u64::from(page.limit))
         .iter()
         .map(|&position| writer.tag(position as usize))
@@ -70,6 +79,35 @@ pub(crate) fn list(
         shape.apply(&mut response, page.offset, count, total);
     }
     Ok(response)
+}
+
+/// Where tag `tag` is in repository `id`'s tags, if it has it.
+pub(crate) fn position(view: &View<'_>, id: u32, tag: &str) -> Option<usize> {
+    view.repo(id).1.tags.iter().position(|t| t.name == tag)
+}
+
+/// Tag `position` of repository `id` of `view`, as ShowRepoTag answers it:
+/// the list item's values ([`Writer::tag`]), in the detail's fields.
+pub(crate) fn show(view: &View<'_>, id: u32, position: usize) -> RepositoryTagDetail {
+    let (ns, repo) = view.repo(id);
+    let item = Writer::new(view, id, ns, repo).tag(position);
+    let mut out = RepositoryTagDetail::default();
+    out.id = item.id;
+    out.repo_id = item.repo_id;
+    out.tag = item.tag;
+    out.image_id = item.image_id;
+    out.manifest = item.manifest;
+    out.digest = item.digest;
+    out.schema = item.schema;
+    out.path = item.path;
+    out.internal_path = item.internal_path;
+    out.size = item.size;
+    out.is_trusted = item.is_trusted;
+    out.created = item.created;
+    out.updated = item.updated;
+    out.domain_id = item.domain_id;
+    out.tag_type = item.tag_type;
+    out
 }
 
 /// The query of `image` from `filter`, or else from plain parameters.
@@ -118,10 +156,10 @@ fn select(repo: &RepositoryRecord, query: &RepositoryTagsQuery) -> Vec<u32> {
 /// Writes the tags of one repository, with what they all share worked out
 /// once.
 struct Writer<'a> {
+    view: &'a View<'a>,
+    id: u32,
     repo: &'a RepositoryRecord,
     repo_id: u64,
-    /// The id of the repository's first tag, less one.
-    tags_before: u64,
     /// `REGISTRY/NS/REPO:`, to which a tag name is added.
     path: String,
     /// `INTERNAL/NS/REPO:`.
@@ -130,13 +168,14 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(index: &Index, id: u32, ns: &NamespaceRecord, repo: &'a RepositoryRecord) -> Self {
-        let dataset: &Dataset = &index.dataset;
+    fn new(view: &'a View<'a>, id: u32, ns: &NamespaceRecord, repo: &'a RepositoryRecord) -> Self {
+        let dataset: &Dataset = view.dataset();
         let address = |registry: &str| format!("{registry}/{}/{}:", ns.name, repo.name);
         Writer {
+            view,
+            id,
             repo,
             repo_id: u64::from(id) + 1,
-            tags_before: index.tags_before(id),
             path: address(&dataset.registry),
             internal_path: address(&dataset.internal_registry),
             domain_id: domain_id(&dataset.domain_name),
@@ -147,10 +186,7 @@ impl<'a> Writer<'a> {
     fn tag(&self, position: usize) -> RepositoryTag {
         let record: &TagRecord = &self.repo.tags[position];
         let mut out = RepositoryTag::default();
-        out.id = self
-            .tags_before
-            .saturating_add(position as u64)
-            .saturating_add(1);
+        out.id = self.view.tag_id(self.id, position);
         out.repo_id = self.repo_id;
         out.tag.clone_from(&record.name);
         out.image_id = image_id(&record.digest);

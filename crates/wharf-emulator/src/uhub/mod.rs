@@ -1,6 +1,6 @@
-//! The UHub API at `/`: `GetRepo` ([`repos`]), `GetRepoImage` ([`images`])
-//! and `GetImageTag` ([`tags`]), over `GET` with a query string or `POST`
-//! with a form (or [`json`]) body. Here: reading a call and its `Action`,
+//! The UHub API at `/`: `GetRepo` ([`repos`]), `GetRepoImage` and
+//! `DeleteRepoImage` ([`images`]) and `GetImageTag` ([`tags`]), over `GET`
+//! with a query string or `POST` with a form (or [`json`]) body. Here: reading a call and its `Action`,
 //! the signature check, the dispatch to the action, and the `RetCode`
 //! errors every action answers with.
 //!
@@ -13,14 +13,14 @@
 //! | RetCode | when |
 //! |---|---|
 //! | 0 | success |
-//! | 153 | rate limited (only as an injected fault) |
+//! | 153 | rate limited: over `--rate-limit` (api-notes 2.2: "153 rate limited"), or an injected fault |
 //! | 160 | no `Action`, or an empty one |
 //! | 161 | an `Action` the emulator does not serve |
 //! | 170 | no `Signature` |
 //! | 171 | a wrong `Signature`, or a repeated parameter |
 //! | 172 | no `PublicKey`, or an unknown one |
 //! | 230 | a missing, invalid, repeated or empty parameter, named in `Message`; a URL `Action` unlike the body's; a body over 1 MiB or unreadable (the emulator's choice) |
-//! | 232 | the repo or image does not exist (the emulator's choice) |
+//! | 232 | the repo, image or tag does not exist (the emulator's choice) |
 
 mod images;
 mod json;
@@ -35,7 +35,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use wharf_model::{ImageSet, RetCode, Timestamp, TimestampFormat, UhubItem, UhubResponse};
 
-use crate::data::{Index, NamespaceRecord};
+use crate::data::{NamespaceRecord, View};
 use crate::http::body::{self, BodyError};
 use crate::http::json::ok;
 use crate::http::params::{self, ParamError};
@@ -51,7 +51,10 @@ pub(crate) const RET_BAD_PARAM: i64 = 230;
 pub(crate) const RET_NOT_FOUND: i64 = 232;
 
 /// The actions served.
-const ACTIONS: [&str; 3] = ["GetRepoImage", "GetImageTag", "GetRepo"];
+const ACTIONS: [&str; 4] = ["GetRepoImage", "GetImageTag", "GetRepo", "DeleteRepoImage"];
+
+/// The action whose calls [`is_delete`] counts.
+const DELETE_ACTION: &str = "DeleteRepoImage";
 
 /// UHub's default page size.
 const DEFAULT_LIMIT: u64 = 20;
@@ -70,18 +73,31 @@ fn success<T: UhubItem>(action: &str, total: usize, items: Vec<T>) -> Response {
     ok(&UhubResponse::success(action, total as u64, items))
 }
 
-/// The injected "rate limited" answer (RetCode 153), echoing the action.
-pub(crate) fn rate_limited(request: Request) -> Response {
+/// The "rate limited" answer (RetCode 153, HTTP 200), echoing the action,
+/// with `message`: the injected fault's, or the rate limit's.
+pub(crate) fn rate_limited(request: Request, message: &str) -> Response {
     let (parts, _) = request.into_parts();
     let body = body::received(&parts.extensions);
     let action = read_params(&parts.method, &parts.uri, &parts.headers, &body)
         .ok()
         .and_then(|params| action_of(&params, &parts.uri).ok().flatten());
-    failure(
-        action.as_deref(),
-        RetCode::RATE_LIMITED.code(),
-        "Request rate limited (injected fault)",
-    )
+    failure(action.as_deref(), RetCode::RATE_LIMITED.code(), message)
+}
+
+/// Whether a call is a `DeleteRepoImage`, whatever its other parameters
+/// and whether or not it will be served: to count the delete requests
+/// received. Only a call whose query or body holds the action's name is
+/// read.
+pub(crate) fn is_delete(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> bool {
+    let name = DELETE_ACTION.as_bytes();
+    let holds = |bytes: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+    if !holds(body) && !holds(uri.query().unwrap_or("").as_bytes()) {
+        return false;
+    }
+    read_params(method, uri, headers, body)
+        .ok()
+        .and_then(|params| action_of(&params, uri).ok().flatten())
+        .is_some_and(|action| action == DELETE_ACTION)
 }
 
 /// The answer to a request body that could not be read.
@@ -267,6 +283,12 @@ pub(crate) fn read_arguments(action: &str, params: &[(String, String)]) -> Resul
             required(params, "ImageName")?;
             optional(params, "TagName")?;
         }
+        "DeleteRepoImage" => {
+            required(params, "RepoName")?;
+            required(params, "ImageName")?;
+            optional(params, "TagName")?;
+            return Ok(());
+        }
         _ => {
             optional(params, "Type")?;
         }
@@ -288,9 +310,15 @@ pub(crate) async fn call(State(shared): State<Arc<Shared>>, request: Request) ->
     }
     let index = shared.index();
     let result = match action.as_str() {
-        "GetRepoImage" => images::get_repo_image(&index, &params),
-        "GetImageTag" => tags::get_image_tag(&index, &params),
-        _ => repos::get_repo(&index, &params),
+        "DeleteRepoImage" => images::delete_repo_image(&index, &params),
+        _ => {
+            let view = index.read();
+            match action.as_str() {
+                "GetRepoImage" => images::get_repo_image(&view, &params),
+                "GetImageTag" => tags::get_image_tag(&view, &params),
+                _ => repos::get_repo(&view, &params),
+            }
+        }
     };
     result.unwrap_or_else(|(code, message)| failure(Some(&action), code, message))
 }
@@ -323,10 +351,21 @@ fn paging(params: &[(String, String)]) -> Result<(u64, u64), Failure> {
     Ok(params::paging(params, "Offset", "Limit", DEFAULT_LIMIT)?)
 }
 
-fn repo<'a>(index: &'a Index, name: &str) -> Result<(&'a NamespaceRecord, Range<u32>), Failure> {
-    index
-        .namespace(name)
-        .ok_or_else(|| (RET_NOT_FOUND, format!("Repo [{name}] does not exist")))
+fn repo<'a>(view: &'a View<'_>, name: &str) -> Result<(&'a NamespaceRecord, Range<u32>), Failure> {
+    view.namespace(name).ok_or_else(|| repo_missing(name))
+}
+
+/// `Repo [NAME] does not exist`, RetCode 232.
+fn repo_missing(name: &str) -> Failure {
+    (RET_NOT_FOUND, format!("Repo [{name}] does not exist"))
+}
+
+/// `Image [REPO/IMAGE] does not exist`, RetCode 232.
+fn image_missing(repo: &str, image: &str) -> Failure {
+    (
+        RET_NOT_FOUND,
+        format!("Image [{repo}/{image}] does not exist"),
+    )
 }
 
 /// UHub sends times as text; the emulator sends Unix seconds.

@@ -4,7 +4,7 @@ use axum::response::Response;
 use wharf_model::{BoolString, RepoSet};
 
 use super::{Failure, RET_BAD_PARAM, optional, paging, success, uhub_time};
-use crate::data::{self, Index, NamespaceRecord};
+use crate::data::{self, NamespaceRecord, View};
 
 /// `GetRepo`: the repos of one `Type`, `public` when none is given (the
 /// SDK's docstring: "private私有仓库，public公共仓库，默认public"). A repo is
@@ -12,7 +12,7 @@ use crate::data::{self, Index, NamespaceRecord};
 /// repo's type ("镜像仓库类型,false为私有；true为公有", and `CreateRepo`'s
 /// `IsShared` as "是否公开"), and `IsOutSide` as whether it can be reached
 /// from outside UCloud's network ("是否外网可以访问"), which is no type.
-pub(super) fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Response, Failure> {
+pub(super) fn get_repo(view: &View<'_>, params: &[(String, String)]) -> Result<Response, Failure> {
     let public = match optional(params, "Type")? {
         None | Some("public") => true,
         Some("private") => false,
@@ -22,7 +22,7 @@ pub(super) fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Res
         }
     };
     let (offset, limit) = paging(params)?;
-    let all = namespaces(index, public);
+    let all = namespaces(view, public);
     let items = data::page(&all, offset, limit)
         .iter()
         .map(|ns| {
@@ -41,9 +41,8 @@ pub(super) fn get_repo(index: &Index, params: &[(String, String)]) -> Result<Res
 
 /// The namespaces of one UHub `Type`, by name: the public ones (UHub
 /// `IsShared` true, [`NamespaceRecord::is_shared`]) or the private ones.
-fn namespaces(index: &Index, public: bool) -> Vec<&NamespaceRecord> {
-    index
-        .namespaces_by_name()
+fn namespaces<'a>(view: &'a View<'_>, public: bool) -> Vec<&'a NamespaceRecord> {
+    view.namespaces_by_name()
         .filter(|ns| ns.is_shared == public)
         .collect()
 }

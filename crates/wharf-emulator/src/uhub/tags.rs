@@ -4,22 +4,22 @@
 use axum::response::Response;
 use wharf_model::TagSet;
 
-use super::{Failure, RET_NOT_FOUND, optional, paging, repo, required, success, uhub_time};
-use crate::data::{self, Index};
+use super::{Failure, image_missing, optional, paging, repo, required, success, uhub_time};
+use crate::data::{self, View};
 
+/// `GetImageTag`: the image's tags as they are now (deleted ones gone,
+/// pushed ones there), in the dataset's order (newest first), `TagName`
+/// keeping only the tag of that name (the SDK: "如果填写，代表查询该tag").
 pub(super) fn get_image_tag(
-    index: &Index,
+    view: &View<'_>,
     params: &[(String, String)],
 ) -> Result<Response, Failure> {
-    let (ns, ids) = repo(index, required(params, "RepoName")?)?;
+    let (ns, ids) = repo(view, required(params, "RepoName")?)?;
     let image_name = required(params, "ImageName")?;
     let (offset, limit) = paging(params)?;
-    let image = index.find(ids, image_name).ok_or_else(|| {
-        (
-            RET_NOT_FOUND,
-            format!("Image [{}/{image_name}] does not exist", ns.name),
-        )
-    })?;
+    let image = view
+        .find(ids, image_name)
+        .ok_or_else(|| image_missing(ns.name.as_str(), image_name))?;
     let tag_name = optional(params, "TagName")?;
     let all: Vec<_> = image
         .tags

@@ -165,6 +165,30 @@ pub fn swr_signed(
     query: &[(&str, &str)],
     now: jiff::Timestamp,
 ) -> Reply {
+    swr_signed_method(emulator, creds, "GET", path, query, now)
+}
+
+/// A `method` request with no body, signed with the demo credentials now.
+pub fn swr_method(emulator: &Emulator, method: &str, path: &str) -> Reply {
+    swr_signed_method(
+        emulator,
+        &demo_creds(),
+        method,
+        path,
+        &[],
+        jiff::Timestamp::now(),
+    )
+}
+
+/// A `method` request with no body, signed with `creds` at `now`.
+pub fn swr_signed_method(
+    emulator: &Emulator,
+    creds: &Credentials,
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    now: jiff::Timestamp,
+) -> Reply {
     let query: Vec<(String, String)> = query
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -173,7 +197,7 @@ pub fn swr_signed(
         ("Host".to_owned(), emulator.addr().to_string()),
         ("Content-Type".to_owned(), "application/json".to_owned()),
     ];
-    let request = Request::new("GET", path)
+    let request = Request::new(method, path)
         .with_query(&query)
         .with_headers(&headers);
     let target = request.wire_target();
@@ -181,7 +205,7 @@ pub fn swr_signed(
         .expect("the request has a Host header")
         .headers()
         .apply_to(&mut headers);
-    send(emulator.addr(), "GET", &target, &headers, b"").unwrap()
+    send(emulator.addr(), method, &target, &headers, b"").unwrap()
 }
 
 /// A GET signed with the demo credentials, now.
