@@ -18,9 +18,13 @@ that call. Marks are written to the file too.
 
 Each request gets a plausible answer, enough for the official SDKs and
 wharf to finish the call: `[]` for SWR's lists, `{"namespaces": []}` for
-list namespaces, one minimal object for SWR's show endpoints, and for UHub
+list namespaces, one minimal object for SWR's show endpoints (for show tag
+every field of wharf's RepositoryTagDetail, the name as lowercase `tag`),
+`200 {}` for SWR's delete tag, and for UHub
 `{"RetCode": 0, "Action": "<Action>Response", "TotalCount": 0, "<Set>": []}`
-with the set the action returns.
+with the set the action returns (for `GetImageTag` with a `TagName`, a set
+holding that one tag), or `{"RetCode": 0, "Action": "<Action>Response"}`
+for `DeleteRepoImage`.
 """
 
 import argparse
@@ -40,6 +44,10 @@ UHUB_SETS = {
     "GetRepoImage": "ImageSet",
     "GetImageTag": "TagSet",
 }
+
+# The actions that answer with their status alone (DeleteRepoImageResponse
+# has no field).
+UHUB_STATUS_ONLY = {"DeleteRepoImage"}
 
 # The show-official-image example of its seed page (swr-show-official-image),
 # without its comment: every field wharf's OfficialImageDetail requires.
@@ -109,15 +117,48 @@ class Capture:
             self.out.flush()
 
 
+def repository_tag(namespace, repository, tag):
+    """A show-tag answer (ShowRepoTag): every field of wharf's
+    RepositoryTagDetail, all required there, with the tag's name as `tag`,
+    lowercase (the SDK's ShowRepoTagResponse marks none required)."""
+    return {
+        "id": 1,
+        "repo_id": 2,
+        "tag": tag,
+        "image_id": "0" * 64,
+        "manifest": "{}",
+        "digest": "sha256:" + "0" * 64,
+        "schema": 2,
+        "path": f"swr.example/{namespace}/{repository}:{tag}",
+        "internal_path": f"swr.internal/{namespace}/{repository}:{tag}",
+        "size": 1024,
+        "is_trusted": False,
+        "created": "2024-01-01T00:00:00Z",
+        "updated": "2024-01-02T00:00:00Z",
+        "domain_id": "wharf-wire-domain",
+        "tag_type": 0,
+    }
+
+
 def swr_answer(method, raw_path):
     """Status and JSON body for an SWR request, by its raw path."""
-    if method != "GET":
-        return 405, {"errorCode": "SVCSTG.SWR.4050000", "errorMessage": "only GET here"}
     parts = raw_path.split("/")
     # ['', 'v2', 'manage', ...]
     if parts[:3] != ["", "v2", "manage"]:
         return 404, {"errorCode": "APIGW.0101", "errorMessage": "no such API"}
     rest = parts[3:]
+    # namespaces/{namespace}/repos/{repository...}/tags/{tag}: show (GET) or
+    # delete (DELETE) one tag. A tag holds no `/`, so it is the last segment.
+    if len(rest) >= 6 and rest[0] == "namespaces" and rest[2] == "repos" and rest[-2] == "tags":
+        namespace, tag = unquote(rest[1]), unquote(rest[-1])
+        repository = unquote("/".join(rest[3:-2])).replace("$", "/")
+        if method == "GET":
+            return 200, repository_tag(namespace, repository, tag)
+        if method == "DELETE":
+            # DeleteRepoTagResponse has no field; wharf reads the status alone.
+            return 200, {}
+    if method != "GET":
+        return 405, {"errorCode": "SVCSTG.SWR.4050000", "errorMessage": "only GET here"}
     if rest == ["repos"]:
         return 200, []
     if rest == ["namespaces"]:
@@ -144,14 +185,29 @@ def swr_answer(method, raw_path):
 
 def uhub_answer(fields):
     """The UHub envelope for the form fields of a request."""
-    action = dict(fields).get("Action", "")
+    fields = dict(fields)
+    action = fields.get("Action", "")
+    if action in UHUB_STATUS_ONLY:
+        return {"RetCode": 0, "Action": f"{action}Response"}
     if action not in UHUB_SETS:
         return {"RetCode": 161, "Action": f"{action}Response", "Message": "unknown Action"}
+    items = []
+    if action == "GetImageTag" and fields.get("TagName"):
+        # One tag asked for by name: a set holding that tag (wharf's
+        # show_image_tag looks for it; the SDK's TagSet requires TagName and
+        # UpdateTime).
+        items = [
+            {
+                "TagName": fields["TagName"],
+                "UpdateTime": "1704067200",
+                "Digest": "sha256:" + "0" * 64,
+            }
+        ]
     return {
         "RetCode": 0,
         "Action": f"{action}Response",
-        "TotalCount": 0,
-        UHUB_SETS[action]: [],
+        "TotalCount": len(items),
+        UHUB_SETS[action]: items,
     }
 
 

@@ -142,8 +142,9 @@ def _uhub_headers(sdk, wharf, ctx):
 def _signed_headers(sdk, wharf, ctx):
     # The SDK signs every header present when it signs (signer.py,
     # _process_signed_headers), Content-Type and User-Agent included; wharf
-    # sends no Content-Type on a GET (see the Content-Type rule) and its
-    # User-Agent is set by the HTTP layer after signing. Both must still sign
+    # sends no Content-Type on a GET or a bodiless DELETE (see the
+    # Content-Type rules) and its User-Agent is set by the HTTP layer after
+    # signing. Both must still sign
     # host, x-sdk-date and x-project-id, and wharf may sign nothing the SDK
     # does not.
     if sdk is None or wharf is None:
@@ -162,6 +163,20 @@ def _content_type_on_get(sdk, wharf, ctx):
     return (
         ctx["sdk_req"]["method"] == "GET"
         and ctx["wharf_req"]["method"] == "GET"
+        and not ctx["wharf_req"]["body"]
+        and sdk == "application/json"
+        and wharf is None
+    )
+
+
+def _content_type_on_bodiless_delete(sdk, wharf, ctx):
+    # A DELETE with no body on either side: nothing to type. The SDK sets
+    # application/json on every request (client.py, header_params.setdefault),
+    # and its switch to drop it covers GET alone.
+    return (
+        ctx["sdk_req"]["method"] == "DELETE"
+        and ctx["wharf_req"]["method"] == "DELETE"
+        and not ctx["sdk_req"]["body"]
         and not ctx["wharf_req"]["body"]
         and sdk == "application/json"
         and wharf is None
@@ -236,6 +251,17 @@ HARMLESS = [
         "(huaweicloudsdkcore http/http_config.py, client.py build_future_request), and "
         "Huawei's terraform provider sends none on a GET (golangsdk sets it only with "
         "a JSON body)",
+    },
+    {
+        "field": "Content-Type",
+        "when": _swr,
+        "check": _content_type_on_bodiless_delete,
+        "reason": "a DELETE without a body (delete tag) has nothing to type; the SDK "
+        "sends application/json on every request (huaweicloudsdkcore client.py, "
+        "header_params.setdefault), and Huawei's terraform provider, run against the "
+        "live service, deletes a tag with no body and so no Content-Type "
+        "(terraform-provider-huaweicloud resource_huaweicloud_swr_repository_tag.go: "
+        "RequestOpts without JSONBody; golangsdk sets Content-Type only with one)",
     },
     {
         "field": "query",
@@ -711,6 +737,16 @@ MISMATCHES = [
      lambda r: None),
     ("another offset than the seed's", "wharf/default", "swr.list_official_images", "query",
      lambda r: r.update(query=[[k, "99" if k == "offset" else v] for k, v in r["query"]])),
+    ("another tag in the show-tag path", "wharf/percent", "swr.show_repository_tag.slash",
+     "path", lambda r: r.update(path=r["path"].replace("/tags/v1.2_rc-3", "/tags/latest"))),
+    ("%2F lost in the delete-tag path", "wharf/percent", "swr.delete_repository_tag.slash",
+     "raw path", lambda r: r.update(raw_path=r["raw_path"].replace("%2F", "/"))),
+    ("a body on the delete", "wharf/default", "swr.delete_repository_tag", "body",
+     lambda r: r.update(body="{}")),
+    ("another TagName to delete", "wharf/default", "uhub.delete_image_tag", "form",
+     lambda r: set_form(r, "TagName", "latest")),
+    ("no TagName (every tag deleted)", "wharf/default", "uhub.delete_image_tag", "form",
+     lambda r: r.update(form=[p for p in r["form"] if p[0] != "TagName"])),
 ]
 
 

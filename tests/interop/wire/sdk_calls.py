@@ -24,10 +24,12 @@ import urllib.request
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkswr.v2 import (
+    DeleteRepoTagRequest,
     ListNamespacesRequest,
     ListReposDetailsRequest,
     ListRepositoryTagsRequest,
     ShowRepositoryRequest,
+    ShowRepoTagRequest,
     SwrClient,
 )
 from ucloud.client import Client
@@ -120,6 +122,18 @@ def show_repository(swr, _uhub, a):
     swr.show_repository(ShowRepositoryRequest(namespace=a["namespace"], repository=a["repository"]))
 
 
+def show_repo_tag(swr, _uhub, a):
+    swr.show_repo_tag(
+        ShowRepoTagRequest(namespace=a["namespace"], repository=a["repository"], tag=a["tag"])
+    )
+
+
+def delete_repo_tag(swr, _uhub, a):
+    swr.delete_repo_tag(
+        DeleteRepoTagRequest(namespace=a["namespace"], repository=a["repository"], tag=a["tag"])
+    )
+
+
 def get_repo(_swr, uhub, a):
     uhub.get_repo(dict(a))
 
@@ -132,14 +146,23 @@ def get_image_tag(_swr, uhub, a):
     uhub.get_image_tag(dict(a))
 
 
+def delete_repo_image(_swr, uhub, a):
+    uhub.delete_repo_image(dict(a))
+
+
 OPS = {
     "swr.list_repos": list_repos,
     "swr.list_namespaces": list_namespaces,
     "swr.list_repository_tags": list_repository_tags,
     "swr.show_repository": show_repository,
+    "swr.show_repository_tag": show_repo_tag,
+    "swr.delete_repository_tag": delete_repo_tag,
     "uhub.get_repo": get_repo,
     "uhub.get_repo_image": get_repo_image,
     "uhub.get_image_tag": get_image_tag,
+    # One tag: the SDK has no call of its own, it is GetImageTag with a TagName.
+    "uhub.show_image_tag": get_image_tag,
+    "uhub.delete_image_tag": delete_repo_image,
 }
 
 

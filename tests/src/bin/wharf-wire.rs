@@ -22,15 +22,15 @@ use std::time::Duration;
 
 use serde_json::Value;
 use wharf::model::{
-    Category, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest, ImageRef, NamespaceMode,
-    NamespaceName, NamespacesQuery, OfficialImageTagsQuery, OfficialImagesQuery, OrderType,
-    PageRequest, RepoType, RepositoryName, RepositoryQuery, RepositoryTagsQuery, SlashEncoding,
-    TagOrderColumn,
+    Category, DeleteRepoImageRequest, GetImageTagRequest, GetRepoImageRequest, GetRepoRequest,
+    ImageRef, NamespaceMode, NamespaceName, NamespacesQuery, OfficialImageTagsQuery,
+    OfficialImagesQuery, OrderType, PageRequest, RepoType, RepositoryName, RepositoryQuery,
+    RepositoryTagsQuery, SlashEncoding, TagName, TagOrderColumn, TagRef,
 };
 use wharf::transport::{HttpConfig, HttpTransport};
 use wharf::{
-    ClientOptions, HuaweiCredentials, QueryForm, RetryConfig, SwrClient, SwrConfig, Transport,
-    UcloudCredentials, UhubClient, UhubConfig,
+    ClientOptions, Deletion, HuaweiCredentials, QueryForm, RetryConfig, SwrClient, SwrConfig,
+    Transport, UcloudCredentials, UhubClient, UhubConfig,
 };
 
 const USAGE: &str = "usage: wharf-wire --endpoint URL --calls calls.json --ak AK --sk SK \
@@ -224,6 +224,22 @@ fn image(args: &serde_json::Map<String, Value>) -> Result<ImageRef, BoxError> {
     ))
 }
 
+/// `namespace`, `repository` and `tag` as one tag of one repository.
+fn tag_ref(args: &serde_json::Map<String, Value>) -> Result<TagRef, BoxError> {
+    let tag = text(args, "tag").ok_or("no tag")?;
+    Ok(TagRef::new(image(args)?, TagName::new(tag)?))
+}
+
+/// A delete the capture server answered as done: wharf read it as
+/// [`Deletion::Deleted`] (an "already absent" would mean the answer was
+/// read as a "not found").
+fn deleted(call: &str, deletion: Deletion) -> Result<(), BoxError> {
+    match deletion {
+        Deletion::Deleted => Ok(()),
+        other => Err(format!("{call}: the delete was read as {other}, not deleted").into()),
+    }
+}
+
 /// Makes `call` with wharf, configured for `variant`.
 async fn make(args: &Args, call: &Call, variant: &str) -> Result<(), BoxError> {
     let a = &call.args;
@@ -264,6 +280,19 @@ async fn make(args: &Args, call: &Call, variant: &str) -> Result<(), BoxError> {
             swr_client(args, variant)?
                 .show_repository(&image(a)?)
                 .await?;
+        }
+        "swr.show_repository_tag" => {
+            let tag = tag_ref(a)?;
+            let detail = swr_client(args, variant)?.show_repository_tag(&tag).await?;
+            if detail.tag != tag.tag.as_str() {
+                return Err(format!("show_repository_tag answered tag {:?}", detail.tag).into());
+            }
+        }
+        "swr.delete_repository_tag" => {
+            let deletion = swr_client(args, variant)?
+                .delete_repository_tag(&tag_ref(a)?)
+                .await?;
+            deleted(&call.name, deletion)?;
         }
         "swr.list_official_images" => {
             let mut query = OfficialImagesQuery::default();
@@ -319,6 +348,29 @@ async fn make(args: &Args, call: &Call, variant: &str) -> Result<(), BoxError> {
             uhub_client(args, variant)?
                 .list_image_tags_page(&request)
                 .await?;
+        }
+        "uhub.show_image_tag" => {
+            let tag_name = text(a, "TagName").ok_or("no TagName")?;
+            let request = GetImageTagRequest::new(
+                text(a, "RepoName").ok_or("no RepoName")?,
+                text(a, "ImageName").ok_or("no ImageName")?,
+            )
+            .with_tag(tag_name.as_str());
+            let tag = uhub_client(args, variant)?.show_image_tag(&request).await?;
+            if tag.tag_name != tag_name {
+                return Err(format!("show_image_tag answered tag {:?}", tag.tag_name).into());
+            }
+        }
+        "uhub.delete_image_tag" => {
+            let request = DeleteRepoImageRequest::new(
+                text(a, "RepoName").ok_or("no RepoName")?,
+                text(a, "ImageName").ok_or("no ImageName")?,
+                TagName::new(text(a, "TagName").ok_or("no TagName")?)?,
+            );
+            let deletion = uhub_client(args, variant)?
+                .delete_image_tag(&request)
+                .await?;
+            deleted(&call.name, deletion)?;
         }
         other => return Err(format!("no wharf call for op {other:?}").into()),
     }
