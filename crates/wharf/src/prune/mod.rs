@@ -7,7 +7,7 @@
 //! use wharf::prune::{self, ApplyOptions, Journal, PlanHeader, PlanOptions, PlanWriter, Policy};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), wharf::Error> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let emulator = wharf_emulator::Emulator::builder().start().await?;
 //! let catalog = wharf::catalog::open(&emulator.swr_spec(), &wharf_emulator::demo_env)?;
 //!
