@@ -230,3 +230,52 @@ fn apply_refuses_what_it_should_not_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--keep-last"));
 }
+
+/// `wharf apply` on a terminal (script(1) gives it one), answering `answer`.
+fn apply_on_a_terminal(emulator: &Emulator, dir: &Path, answer: &str) -> Output {
+    use std::io::Write;
+    let command = format!(
+        "HUAWEICLOUD_SDK_AK={DEMO_HUAWEI_AK} HUAWEICLOUD_SDK_SK={DEMO_HUAWEI_SK} \
+         XDG_CONFIG_HOME=/nonexistent {} --catalog {} apply {}",
+        env!("CARGO_BIN_EXE_wharf"),
+        emulator.swr_spec(),
+        dir.join("plan.ndjson").display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    // Give the question time to be asked before the answer comes.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(answer.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn on_a_terminal_apply_asks_and_only_yes_deletes() {
+    let emulator = emulator(Duration::ZERO);
+    let dir = folder("terminal");
+    let planned = plan(&emulator, &dir);
+    let out = apply_on_a_terminal(&emulator, &dir, "no\n");
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(&format!("delete {} tags", planned.len())),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing deleted"), "{shown}");
+    assert_eq!(emulator.delete_requests(), 0);
+
+    let out = apply_on_a_terminal(&emulator, &dir, "yes\n");
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(&format!("{} deleted", planned.len())),
+        "{shown}"
+    );
+    assert_eq!(emulator.delete_requests() as usize, planned.len());
+}
