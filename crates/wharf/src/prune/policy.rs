@@ -21,7 +21,11 @@ impl Pattern {
         match regex::Regex::new(source) {
             Ok(regex) => Ok(Pattern { regex }),
             Err(e) => {
-                let detail = format!("{source:?} is not a regular expression: {e}");
+                // The syntax error's last line says what is wrong, in one line.
+                let text = e.to_string();
+                let what = text.lines().last().unwrap_or_default();
+                let what = what.strip_prefix("error: ").unwrap_or(what);
+                let detail = format!("{source:?} is not a regular expression: {what}");
                 Err(Error::new(ErrorKind::InvalidInput, detail))
             }
         }
