@@ -265,7 +265,11 @@ fn selected(
         if rank < keep {
             return None;
         }
-        reason.push_str(&format!(", beyond the {keep} kept"));
+        match keep {
+            0 => reason.push_str(", none kept (keep-last 0)"),
+            1 => reason.push_str(", beyond the newest, kept"),
+            _ => reason.push_str(&format!(", beyond the {keep} newest, kept")),
+        }
     }
     if let Some(age) = policy.older_than {
         let updated = tag.updated?;
