@@ -223,7 +223,7 @@ fn bad_flags_fail_with_a_message() {
         .replacen('{', r#"{"colour": "red","#, 1);
     std::fs::write(&extra, text).unwrap();
     let extra = extra.to_str().unwrap();
-    let cases: [(&[&str], &str); 13] = [
+    let cases: [(&[&str], &str); 15] = [
         (
             &["--faults", "500"],
             "--faults picks which faults to inject, but --fault-rate is 0",
@@ -234,6 +234,8 @@ fn bad_flags_fail_with_a_message() {
         ),
         (&["--listen", "nowhere"], "\"nowhere\" is not HOST:PORT"),
         (&["--max-connections", "0"], "0 is not in 1.."),
+        (&["--rate-limit", "0"], "0 is not in 1.."),
+        (&["--rate-limit", "many"], "invalid digit"),
         (&["--header-timeout-secs", "0"], "0 is not in 1.."),
         (
             &["--dataset", "/nonexistent/wharf.json"],
@@ -435,4 +437,25 @@ fn the_connection_limit_is_a_flag() {
     assert_eq!(refused.header("retry-after"), Some("1"));
     assert_eq!(refused.json()["error_code"], "APIGW.0308");
     drop(held);
+}
+
+#[test]
+fn rate_limit_and_control_are_flags() {
+    let server = serve(&["--no-auth", "--rate-limit", "2", "--control"]);
+    let statuses: Vec<u16> = (0..3)
+        .map(|_| get(server.addr, "/v2/manage/repos", "").status)
+        .collect();
+    assert_eq!(statuses, [200, 200, 429]);
+    let body = format!(
+        r#"{{"namespace":"team","repository":"nginx","tag":"v9","digest":"sha256:{}","updated":"2024-01-01T00:00:00Z"}}"#,
+        "1".repeat(64)
+    );
+    let reply = common::send(server.addr, "POST", "/_emulator/push", &[], body.as_bytes()).unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["pushed"], "team/nginx:v9");
+    // Without --control the route is unknown.
+    let plain = serve(&["--no-auth"]);
+    let reply = common::send(plain.addr, "POST", "/_emulator/push", &[], body.as_bytes()).unwrap();
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.json()["error_code"], "APIGW.0101");
 }

@@ -9,7 +9,8 @@
 //!    natural order) and, in the orders its keys sort (tag count, updated
 //!    time), its place (a binary search each);
 //! 2. copies the loaded record into a `RepoState` the first time (its tags'
-//!    ids worked out once, then kept per tag) and edits it;
+//!    ids worked out once, then kept per tag), edits it, and encodes its
+//!    SWR list item anew, which pages then copy as they copy stored ones;
 //! 3. moves the id to its new place in those orders: a rotation of the ids
 //!    between the old place and the new, a `memmove` of at most the whole
 //!    order (4 MB at a million repositories) and usually much less;
@@ -36,6 +37,7 @@ use std::cmp::Ordering;
 use wharf_model::{Category, ImageRef, RepositoryName, TagName};
 
 use super::dataset::{RepositoryRecord, TagRecord};
+use super::encode;
 use super::index::{Index, Live, Records, RepoState, Sort, set_bit};
 
 /// What a change could not find.
@@ -216,6 +218,7 @@ impl Index {
         } = live;
         if let Some(state) = states.get_mut(&id) {
             edit(state, next_tag_id);
+            self.encode(state);
         }
         let records = Records::new(self, states, changed);
         for ((sort, descending), from) in MOVING.into_iter().zip(from) {
@@ -241,7 +244,14 @@ impl Index {
             ns: n as u32,
             record,
             tag_ids,
+            swr_item: Vec::new(),
         }
+    }
+
+    /// Encodes `state`'s SWR list item, as pages copy it.
+    fn encode(&self, state: &mut RepoState) {
+        let ns = &self.dataset.namespaces[state.ns as usize];
+        state.swr_item = encode::item(&self.dataset, ns, &state.record);
     }
 
     /// Creates repository `name` in the namespace at position `n`, with
@@ -253,15 +263,14 @@ impl Index {
         record.tags.push(tag);
         let tag_ids = vec![live.next_tag_id];
         live.next_tag_id += 1;
-        let ns = n as u32;
-        live.states.insert(
-            id,
-            RepoState {
-                ns,
-                record,
-                tag_ids,
-            },
-        );
+        let mut state = RepoState {
+            ns: n as u32,
+            record,
+            tag_ids,
+            swr_item: Vec::new(),
+        };
+        self.encode(&mut state);
+        live.states.insert(id, state);
         set_bit(&mut live.changed, id);
         let Live {
             states,

@@ -18,9 +18,10 @@
 //! The bytes of a page are exactly what serializing `wharf_model::RepositoryInfo`
 //! gives (each item is checked against serde's bytes when stored, and kept
 //! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
-//! any item past them is encoded when a page needs it, and so is a
-//! repository changed since loading (a tag deleted or pushed): its stored
-//! bytes are out of date, and are never read again.
+//! any item past them is encoded when a page needs it. A repository changed
+//! since loading (a tag deleted or pushed) is encoded whole when it
+//! changes, and kept with its new record ([`item`]): its stored bytes are
+//! out of date, and are never read again.
 
 use wharf_model::RepositoryInfo;
 
@@ -255,6 +256,11 @@ impl EncodedItems {
     /// Writes item `id` up to `"total_range":`: stored, or encoded now
     /// when it is not stored or changed since loading.
     fn write_item(&self, view: &View<'_>, id: u32, out: &mut Vec<u8>) {
+        if view.is_changed(id) {
+            if let Some(item) = view.changed_item(id).filter(|item| !item.is_empty()) {
+                return out.extend_from_slice(item);
+            }
+        }
         let stored = match view.is_changed(id) {
             true => None,
             false => self.runs.iter().rev().find(|run| run.first <= id),
@@ -342,6 +348,22 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn encode(index: &Index, id: u32, middle: bool, scratch: &mut RepositoryInfo, out: &mut Vec<u8>) {
     let (ns, repo) = index.loaded(id);
     encode_record(&index.dataset, ns, repo, middle, scratch, out);
+}
+
+/// `repo` of `ns` in `dataset` as list repositories sends it, up to
+/// `"total_range":`: what a changed repository keeps, encoded when it
+/// changes.
+pub(crate) fn item(dataset: &Dataset, ns: &NamespaceRecord, repo: &RepositoryRecord) -> Vec<u8> {
+    let mut out = Vec::with_capacity(640);
+    encode_record(
+        dataset,
+        ns,
+        repo,
+        true,
+        &mut RepositoryInfo::default(),
+        &mut out,
+    );
+    out
 }
 
 /// Appends `repo` of `ns` in `dataset`, up to `"total_range":`, as

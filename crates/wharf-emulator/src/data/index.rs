@@ -274,6 +274,8 @@ pub(super) struct RepoState {
     pub(super) record: RepositoryRecord,
     /// Each tag's id, by its position in `record.tags`.
     pub(super) tag_ids: Vec<u64>,
+    /// Its SWR list item, up to `"total_range":`, encoded when it changed.
+    pub(super) swr_item: Vec<u8>,
 }
 
 impl std::fmt::Debug for Index {
@@ -623,6 +625,15 @@ impl View<'_> {
     /// being): its stored SWR JSON, if any, is out of date.
     pub(crate) fn is_changed(&self, id: u32) -> bool {
         bit(&self.live.changed, id)
+    }
+
+    /// Repository `id`'s SWR list item as encoded when it last changed (up
+    /// to `"total_range":`), if it changed.
+    pub(crate) fn changed_item(&self, id: u32) -> Option<&[u8]> {
+        self.live
+            .states
+            .get(&id)
+            .map(|state| state.swr_item.as_slice())
     }
 
     /// The namespace called `name`, and its natural positions.
