@@ -24,6 +24,21 @@ generated dataset and passes its address and credentials here. Checks:
   private key is refused (RetCode 171). uhub().get_repo lists the public
   repos (IsShared) without Type and with Type=public, the private ones with
   Type=private, page by page.
+- huaweicloudsdkswr: SwrClient.show_repo_tag shows every tag of a
+  repository per namespace and of those with `/` in their names (as the SDK
+  encodes them, and as `$`): every field is the listed item's and the
+  dataset's; a missing tag is the SDK's 404 exception.
+- ucloud-sdk-python3: uhub().get_image_tag with TagName gives that tag
+  alone, its digest as in the dataset.
+- Then, changing the catalog (last, since every check above reads it as
+  the file has it): SwrClient.delete_repo_tag deletes a tag of a repository
+  with `/` in its name (sent as `$`), answered 200; the tag is gone from
+  show_repo_tag (404), list_repository_tags, list_repos_details'
+  num_images, and UHub's get_image_tag with TagName (TotalCount 0);
+  deleting it again is a 404. uhub().delete_repo_image with TagName
+  deletes a tag of another image; it is gone from show_repo_tag,
+  list_repository_tags and get_image_tag, and deleting it again is RetCode
+  232.
 
 HOME must point at a temporary folder: importing the Huawei SDK writes
 $HOME/.huaweicloud/application_id.
@@ -40,10 +55,12 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkswr.v2 import (
+    DeleteRepoTagRequest,
     ListNamespacesRequest,
     ListReposDetailsRequest,
     ListRepositoryTagsRequest,
     ShowRepositoryRequest,
+    ShowRepoTagRequest,
     SwrClient,
 )
 from ucloud.client import Client
@@ -432,6 +449,201 @@ def check_uhub(args, dataset):
     return checked
 
 
+# The fields of the SDK's ShowRepoTagResponse: the list item's, without
+# `deleted` and `scanned` (the list's `Tag` is its `tag`).
+SHOWN_TAG_FIELDS = (
+    "id",
+    "repo_id",
+    "tag",
+    "image_id",
+    "manifest",
+    "digest",
+    "schema",
+    "path",
+    "internal_path",
+    "size",
+    "is_trusted",
+    "created",
+    "updated",
+    "domain_id",
+    "tag_type",
+)
+
+
+def check_swr_missing(call, where):
+    """`call` raises the SDK's 404 with SWR's not-found code."""
+    try:
+        call()
+    except ClientRequestException as error:
+        check(error.status_code == 404, f"{where}: status {error.status_code}")
+        check(
+            "SVCSTG.SWR.4040002" in (error.error_msg or ""),
+            f"{where}: {error.error_code} {error.error_msg}",
+        )
+        return
+    fail(f"{where}: no 404")
+
+
+def check_show_repo_tag(args, dataset):
+    """show_repo_tag of every tag of a few repositories, each field against
+    the listed item and the dataset."""
+    client = swr_client(args.endpoint, args.ak, args.sk)
+    chosen = []
+    for ns in dataset["namespaces"]:
+        repos = sorted(ns.get("repositories", []), key=lambda r: r["name"])
+        if repos:
+            chosen.append((ns["name"], repos[0], repos[0]["name"]))
+        for repo in [r for r in repos if "/" in r["name"]][:1]:
+            chosen.append((ns["name"], repo, repo["name"]))
+            chosen.append((ns["name"], repo, repo["name"].replace("/", "$")))
+    check(any("/" in name for _, _, name in chosen), "the dataset has no repository with `/`")
+    shown_count = 0
+    for namespace, repo, segment in chosen:
+        listed = client.list_repository_tags(
+            ListRepositoryTagsRequest(namespace=namespace, repository=segment)
+        ).body or []
+        check(len(listed) == len(repo.get("tags", [])), f"{namespace}/{segment}: tags listed")
+        by_name = {tag["name"]: tag for tag in repo.get("tags", [])}
+        for item in listed:
+            where = f"show_repo_tag {namespace}/{segment}:{item.tag}"
+            shown = client.show_repo_tag(
+                ShowRepoTagRequest(namespace=namespace, repository=segment, tag=item.tag)
+            )
+            check(shown.status_code == 200, f"{where}: status {shown.status_code}")
+            for field in SHOWN_TAG_FIELDS:
+                got, want = getattr(shown, field), getattr(item, field)
+                check(got == want, f"{where}: {field} {got!r}, listed {want!r}")
+            record = by_name[item.tag]
+            check(shown.digest == record["digest"], f"{where}: digest")
+            check(shown.size == record["size"], f"{where}: size")
+            check(
+                shown.path == f"{dataset['registry']}/{namespace}/{repo['name']}:{item.tag}",
+                f"{where}: path {shown.path}",
+            )
+            shown_count += 1
+        check_swr_missing(
+            lambda: client.show_repo_tag(
+                ShowRepoTagRequest(namespace=namespace, repository=segment, tag="no-such-tag")
+            ),
+            f"show_repo_tag {namespace}/{segment}:no-such-tag",
+        )
+    return shown_count, len(chosen)
+
+
+def check_get_image_tag_by_name(args, dataset):
+    """GetImageTag with TagName: that tag alone."""
+    client = uhub_client(args.endpoint, args.public_key, args.private_key)
+    checked = 0
+    for ns in dataset["namespaces"]:
+        for repo in sorted(ns.get("repositories", []), key=lambda r: r["name"])[:2]:
+            for tag in repo.get("tags", []):
+                response = client.get_image_tag(
+                    {"RepoName": ns["name"], "ImageName": repo["name"], "TagName": tag["name"]}
+                )
+                tags = response.get("TagSet") or []
+                where = f"GetImageTag {ns['name']}/{repo['name']}:{tag['name']}"
+                check(response.get("TotalCount") == 1, f"{where}: TotalCount")
+                check([t["TagName"] for t in tags] == [tag["name"]], f"{where}: {tags}")
+                check(tags[0].get("Digest") == tag["digest"], f"{where}: digest")
+                checked += 1
+    return checked
+
+
+def uhub_tag_names(client, repo, image, tag=None):
+    request = {"RepoName": repo, "ImageName": image, "Limit": 1000}
+    if tag is not None:
+        request["TagName"] = tag
+    response = client.get_image_tag(request)
+    names = [t["TagName"] for t in response.get("TagSet") or []]
+    check(response.get("TotalCount") == len(names), f"GetImageTag {repo}/{image}: TotalCount")
+    return names
+
+
+def swr_tag_names(client, namespace, segment):
+    listed = client.list_repository_tags(
+        ListRepositoryTagsRequest(namespace=namespace, repository=segment)
+    ).body or []
+    return [t.tag for t in listed]
+
+
+def check_deletes(args, dataset):
+    """A tag deleted through one API is gone from both: delete_repo_tag,
+    then DeleteRepoImage with TagName."""
+    swr = swr_client(args.endpoint, args.ak, args.sk)
+    uhub = uhub_client(args.endpoint, args.public_key, args.private_key)
+    slashed = [
+        (ns["name"], repo)
+        for ns in dataset["namespaces"]
+        for repo in ns.get("repositories", [])
+        if "/" in repo["name"] and len(repo.get("tags", [])) >= 2
+    ]
+    check(slashed, "the dataset has no repository with `/` and two tags")
+    namespace, repo = slashed[0]
+    segment = repo["name"].replace("/", "$")
+    newest = expected_tags(repo)
+    victim = newest[1]
+    where = f"delete_repo_tag {namespace}/{segment}:{victim}"
+
+    def listed_num_images():
+        items = swr.list_repos_details(ListReposDetailsRequest(namespace=namespace)).body or []
+        return {item.name: item.num_images for item in items}[repo["name"]]
+
+    check(listed_num_images() == len(newest), f"{where}: num_images before")
+    response = swr.delete_repo_tag(
+        DeleteRepoTagRequest(namespace=namespace, repository=segment, tag=victim)
+    )
+    check(response.status_code == 200, f"{where}: status {response.status_code}")
+    check_swr_missing(
+        lambda: swr.show_repo_tag(
+            ShowRepoTagRequest(namespace=namespace, repository=segment, tag=victim)
+        ),
+        f"{where}: show_repo_tag after",
+    )
+    remaining = [name for name in newest if name != victim]
+    check(swr_tag_names(swr, namespace, segment) == remaining, f"{where}: list after")
+    check(listed_num_images() == len(remaining), f"{where}: num_images after")
+    check(uhub_tag_names(uhub, namespace, repo["name"], victim) == [], f"{where}: UHub by name")
+    check(uhub_tag_names(uhub, namespace, repo["name"]) == remaining, f"{where}: UHub tags")
+    check_swr_missing(
+        lambda: swr.delete_repo_tag(
+            DeleteRepoTagRequest(namespace=namespace, repository=segment, tag=victim)
+        ),
+        f"{where}: again",
+    )
+
+    plain = [
+        (ns["name"], r)
+        for ns in dataset["namespaces"]
+        for r in ns.get("repositories", [])
+        if "/" not in r["name"] and len(r.get("tags", [])) >= 2
+    ]
+    check(plain, "the dataset has no repository without `/` with two tags")
+    namespace, repo = plain[0]
+    newest = expected_tags(repo)
+    victim = newest[0]
+    where = f"DeleteRepoImage {namespace}/{repo['name']}:{victim}"
+    uhub.delete_repo_image(
+        {"RepoName": namespace, "ImageName": repo["name"], "TagName": victim}
+    )
+    remaining = newest[1:]
+    check(uhub_tag_names(uhub, namespace, repo["name"], victim) == [], f"{where}: UHub by name")
+    check(swr_tag_names(swr, namespace, repo["name"]) == remaining, f"{where}: SWR list after")
+    check_swr_missing(
+        lambda: swr.show_repo_tag(
+            ShowRepoTagRequest(namespace=namespace, repository=repo["name"], tag=victim)
+        ),
+        f"{where}: show_repo_tag after",
+    )
+    try:
+        uhub.delete_repo_image(
+            {"RepoName": namespace, "ImageName": repo["name"], "TagName": victim}
+        )
+        fail(f"{where}: deleted twice")
+    except RetCodeException as error:
+        check(error.code == 232, f"{where}: again: RetCode {error.code}")
+    return 2
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--endpoint", required=True)
@@ -450,6 +662,10 @@ def main():
     tagged, paths, tag_pages = check_tags(args, dataset)
     shown = check_show_repository(args, dataset)
     images = check_uhub(args, dataset)
+    shown_tags, shown_paths = check_show_repo_tag(args, dataset)
+    by_name = check_get_image_tag_by_name(args, dataset)
+    # Last: these change the catalog the checks above read.
+    deleted = check_deletes(args, dataset)
     print(
         f"emulator interop: ok: huaweicloudsdkswr paged {repositories} repositories "
         f"(plain, filter, per namespace); ucloud-sdk-python3 paged {images} images"
@@ -465,6 +681,13 @@ def main():
         f"show_repository (slashes as %2F and as $), every field as in the dataset, and "
         f"missing ones as 404; ucloud-sdk-python3 listed GetRepo's public repos (no Type, "
         f"Type=public) and private ones (Type=private)"
+    )
+    print(
+        f"emulator interop: ok: huaweicloudsdkswr showed {shown_tags} tags through "
+        f"show_repo_tag over {shown_paths} paths (slashes as %2F and as $), every field as "
+        f"listed; ucloud-sdk-python3 got {by_name} tags by GetImageTag's TagName; "
+        f"{deleted} tags deleted (delete_repo_tag, DeleteRepoImage with TagName), each gone "
+        f"from both APIs"
     )
 
 
