@@ -397,7 +397,7 @@ impl Emulator {
     /// The dataset being served, as deletes and pushes have left it. While
     /// nothing changed, the dataset it was given; after a change, a copy
     /// with the changes put back, made on the first call after each change
-    /// (a copy of every record: about a second for a million repositories)
+    /// (a copy of every record: about 2 s for a million repositories)
     /// and then kept. A repository created by a push is last in its
     /// namespace's list.
     pub fn dataset(&self) -> Arc<Dataset> {

@@ -1,7 +1,8 @@
 //! HTTP, whatever the provider: the connections (timeouts, a connection
 //! limit, a lingering close, the reset fault), the layer before every
-//! handler (the body read once, request ids, latency, faults, the request
-//! log), the route table, and the helpers every handler uses: the body as
+//! handler (the body read once, request ids, the delete count, latency, the
+//! rate limit, faults, the request log), the route table (the control route
+//! only when it is on), and the helpers every handler uses: the body as
 //! read, JSON answers, and the one reader of query and form parameters.
 //!
 //! The helpers (`body`, `json`, `params`) and `connection` depend on

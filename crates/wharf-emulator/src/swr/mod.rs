@@ -1,7 +1,7 @@
 //! The SWR API, one module per area: [`repositories`] (list repositories,
-//! show a repository), [`namespaces`] (list namespaces), [`tags`] (a
-//! repository's tags), [`official`] (the official images, one of them and
-//! its tags). What they share: [`path`] reads the paths under a repository,
+//! show a repository, delete a tag), [`namespaces`] (list namespaces),
+//! [`tags`] (a repository's tags, one of them), [`official`] (the official
+//! images, one of them and its tags). What they share: [`path`] reads the paths under a repository,
 //! [`filter`] the `filter`-or-plain parameters of the calls whose keys are
 //! not list repositories', [`ids`] draws the ids the dataset does not hold,
 //! [`content_range`] writes the `Content-Range` header in a chosen shape;
@@ -19,8 +19,9 @@
 //! |---|---|---|
 //! | 400 | `SVCSTG.SWR.4001048` | a bad, repeated or empty query parameter or a bad path segment, named in the message; a body over 1 MiB or unreadable (`body`) |
 //! | 401 | `APIGW.0301` | no credentials, unknown AK or token, bad signature, date out of range |
-//! | 404 | `SVCSTG.SWR.4040002` | no such official image, namespace or repository (list tags, show repository) |
+//! | 404 | `SVCSTG.SWR.4040002` | no such official image, namespace, repository or tag (list tags, show repository, show or delete a tag) |
 //! | 404 | `APIGW.0101` | no such API (path or method) |
+//! | 429 | `APIGW.0308` | over the rate limit (no `Retry-After`), or an injected fault (with one) |
 //! | 500 | `SVCSTG.SWR.5000001` | only as an injected fault |
 
 pub(crate) mod content_range;
@@ -125,8 +126,9 @@ pub(crate) fn no_such_api() -> Response {
 }
 
 /// SWR's throttling answer (the `--rate-limit` bucket is empty): HTTP 429
-/// with the API gateway's `APIGW.0308` body, as Huawei's API signing guide
-/// lists the code, and no `Retry-After` (none is documented).
+/// (api-notes 1.4) with the API gateway's `APIGW.0308` body, the code as
+/// Huawei's API signing guide lists it and the message as its FAQ pages
+/// quote it, and no `Retry-After`: no document says the gateway sends one.
 pub(crate) fn throttled(per_second: u32) -> Response {
     let message = format!(
         "The throttling threshold has been reached: policy user over ratelimit,limit:{per_second},time:1 second"
