@@ -190,11 +190,21 @@ fn repository(row: &RepoRow, day: u32) -> RepositoryRecord {
             .map(|(tag, i)| TagRecord {
                 name: (*tag).to_owned(),
                 size: 20_000_000 + u64::from(day) * 1_000_000 + u64::from(i) * 1_000,
-                digest: format!("sha256:{:064x}", u64::from(day) * 100 + u64::from(i)),
+                digest: digest(u64::from(day) * 100 + u64::from(i)),
                 updated_at: at(day + 60 - i, 11),
             })
             .collect(),
     }
+}
+
+/// A digest that looks like one (64 hex digits, all different), the same
+/// on every run: a plan made of the demo registry applies to the next one.
+fn digest(n: u64) -> String {
+    let mut text = String::from("sha256:");
+    for part in 0..4 {
+        crate::hash::push_u64(&mut text, crate::hash::mix(n, part));
+    }
+    text
 }
 
 fn official(row: &OfficialRow, id: u64, first_tag_id: u64) -> OfficialImageRecord {
