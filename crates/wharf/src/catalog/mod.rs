@@ -222,7 +222,7 @@ pub trait Catalog: fmt::Debug + fmt::Display + Send + Sync + 'static {
     }
 
     /// Deletes one tag of `repository`, and only that tag: a tag that is
-    /// not there is [`Deletion::AlreadyAbsent`](crate::Deletion::AlreadyAbsent).
+    /// not there is [`Deletion::AlreadyAbsent`].
     ///
     /// A catalog whose [`capabilities`](Catalog::capabilities) say it
     /// cannot delete answers [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported),
