@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use wharf::ClientOptions;
 use wharf::catalog::{Catalog, CatalogSpec, ConnectOptions, RepoRef, Tag};
 use wharf::prune::{
-    self, ApplyOptions, Journal, Plan, PlanHeader, PlanOptions, PlanWriter, Policy,
+    self, ApplyOptions, ApplyReport, Journal, Plan, PlanHeader, PlanOptions, PlanWriter, Policy,
 };
 use wharf_emulator::{Dataset, Emulator, FaultConfig, GenerateOptions, demo_env};
 
@@ -87,6 +87,15 @@ async fn make_plan(catalog: Arc<dyn Catalog>, policy: Policy) -> Plan {
     prune::read_plan(writer.finish().unwrap().as_slice()).unwrap()
 }
 
+/// One apply of `plan`, journaled at `path` (opened again each time, as a
+/// second run of the command would).
+async fn apply(catalog: &dyn Catalog, plan: &Plan, path: &std::path::Path) -> ApplyReport {
+    let mut journal = Journal::open(path, plan).unwrap();
+    prune::apply(catalog, plan, &mut journal, &ApplyOptions::default())
+        .await
+        .unwrap()
+}
+
 fn journal_path(name: &str) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!("wharf-prune-{}-{name}", std::process::id()));
     let _ = std::fs::remove_file(&path);
@@ -126,29 +135,13 @@ async fn leaves_exactly_what_the_policy_says(name: &str) {
         "{name}: the plan deletes something"
     );
     let path = journal_path(name);
-    let mut journal = Journal::open(&path, &plan).unwrap();
-    let report = prune::apply(
-        catalog.as_ref(),
-        &plan,
-        &mut journal,
-        &ApplyOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply(catalog.as_ref(), &plan, &path).await;
     assert!(report.is_complete(), "{name}: {report:?}");
     assert_eq!(report.deleted as usize, plan.deletes().count(), "{name}");
     let after = names(&listing(catalog.as_ref()).await);
     assert_eq!(after, want, "{name}: the tags left");
     // A second apply finds everything finished and sends no delete.
-    let mut journal = Journal::open(&path, &plan).unwrap();
-    let again = prune::apply(
-        catalog.as_ref(),
-        &plan,
-        &mut journal,
-        &ApplyOptions::default(),
-    )
-    .await
-    .unwrap();
+    let again = apply(catalog.as_ref(), &plan, &path).await;
     assert_eq!(again.finished_before as usize, plan.deletes().count());
     assert_eq!(again.deleted, 0);
     let _ = std::fs::remove_file(&path);
@@ -181,15 +174,7 @@ async fn through_faults_exactly_the_plan_is_applied() {
         let mut runs = 0;
         loop {
             runs += 1;
-            let mut journal = Journal::open(&path, &plan).unwrap();
-            let report = prune::apply(
-                catalog.as_ref(),
-                &plan,
-                &mut journal,
-                &ApplyOptions::default(),
-            )
-            .await
-            .unwrap();
+            let report = apply(catalog.as_ref(), &plan, &path).await;
             if report.is_complete() {
                 assert!(report.changed.is_empty(), "{kind}: {report:?}");
                 break;

@@ -4,45 +4,17 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod common;
+
+use common::{code, run, text, wharf};
 use wharf_emulator::{
     ContentRangeShape, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY,
     DEMO_UCLOUD_PUBLIC_KEY, Dataset, Emulator, Fault, FaultConfig, GenerateOptions,
 };
-
-/// The binary, with an environment of its own: no credentials, no config
-/// file, no profile from the developer's machine.
-fn wharf(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wharf"));
-    command.args(args);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("HUAWEICLOUD_")
-            || name.starts_with("UCLOUD_")
-            || name.starts_with("WHARF_")
-        {
-            command.env_remove(name);
-        }
-    }
-    // No config file: the default place, under a folder that does not exist.
-    command.env("XDG_CONFIG_HOME", "/nonexistent/wharf-test");
-    command.env_remove("RUST_LOG");
-    command
-}
-
-fn run(command: &mut Command) -> Output {
-    command.output().expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited, not killed")
-}
 
 /// An emulator on its own threads, so a test can block on the binary.
 fn emulator(repositories: usize) -> Emulator {

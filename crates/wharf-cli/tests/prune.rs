@@ -7,37 +7,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{run, text};
 use wharf_emulator::{
     DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, Dataset, Emulator, GenerateOptions, TagRecord,
 };
 
-/// The binary, with no credentials, config or profile from this machine.
+/// The binary as the shared harness makes it, with the demo SWR keys and
+/// no stdin (so `apply` cannot ask).
 fn wharf(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wharf"));
-    command.args(args);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("HUAWEICLOUD_")
-            || name.starts_with("UCLOUD_")
-            || name.starts_with("WHARF_")
-        {
-            command.env_remove(name);
-        }
-    }
-    command.env("XDG_CONFIG_HOME", "/nonexistent/wharf-test");
-    command.env_remove("RUST_LOG");
+    let mut command = common::wharf(args);
     command
         .env("HUAWEICLOUD_SDK_AK", DEMO_HUAWEI_AK)
         .env("HUAWEICLOUD_SDK_SK", DEMO_HUAWEI_SK)
         .stdin(Stdio::null());
     command
-}
-
-fn run(command: &mut Command) -> Output {
-    command.output().expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn emulator(latency: Duration) -> Emulator {
