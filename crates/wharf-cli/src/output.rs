@@ -24,6 +24,10 @@ pub trait Row: Serialize {
 const SIZING_ROWS: usize = 100;
 
 /// Writes rows in one format to `out`.
+///
+/// A table sizes its columns on its first rows, fits them into the
+/// terminal's width, and then cuts any longer cell to its column (with `…`),
+/// so the columns stay aligned whatever comes later.
 pub struct Printer<W: Write> {
     format: Output,
     out: W,
@@ -32,11 +36,23 @@ pub struct Printer<W: Write> {
     /// A table's first rows, until it has enough to size its columns.
     held: Vec<Vec<String>>,
     widths: Option<Vec<usize>>,
+    /// The width a table must fit in, when it has one (a terminal's).
+    fit: Option<usize>,
 }
 
 impl<W: Write> Printer<W> {
-    /// A printer of `format` to `out`.
+    /// A printer of `format` to `out`; a table fits the terminal's width
+    /// when stdout is one.
     pub fn new(format: Output, out: W) -> Self {
+        let fit = match format {
+            Output::Table => terminal_width(),
+            _ => None,
+        };
+        Printer::fitting(format, out, fit)
+    }
+
+    /// A printer whose table fits in `fit` columns (`None`: any width).
+    pub fn fitting(format: Output, out: W, fit: Option<usize>) -> Self {
         Printer {
             format,
             out,
@@ -44,6 +60,7 @@ impl<W: Write> Printer<W> {
             columns: &[],
             held: Vec::new(),
             widths: None,
+            fit,
         }
     }
 
@@ -88,11 +105,14 @@ impl<W: Write> Printer<W> {
 
     /// Sizes the columns on the rows held, prints the header and them.
     fn release(&mut self) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| width_of(c)).collect();
         for row in &self.held {
             for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+                *width = (*width).max(width_of(cell));
             }
+        }
+        if let Some(fit) = self.fit {
+            shrink(&mut widths, self.columns, fit);
         }
         let header: Vec<String> = self.columns.iter().map(|c| (*c).to_owned()).collect();
         table_line(&mut self.out, &widths, &header)?;
@@ -120,21 +140,60 @@ impl<W: Write> Printer<W> {
     }
 }
 
-/// One table line: cells padded to their column, two spaces apart, the last
-/// one not padded.
+/// One table line: cells cut to their column and padded to it, two spaces
+/// apart, the last one not padded.
 fn table_line(out: &mut impl Write, widths: &[usize], cells: &[String]) -> io::Result<()> {
     let mut line = String::new();
-    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-        if i + 1 == cells.len() {
-            line.push_str(cell);
-        } else {
-            line.push_str(cell);
-            let pad = width.saturating_sub(cell.chars().count()) + 2;
+    for (i, (cell, &width)) in cells.iter().zip(widths).enumerate() {
+        let cell = console::truncate_str(cell, width, "…");
+        line.push_str(&cell);
+        if i + 1 < cells.len() {
+            let pad = width.saturating_sub(width_of(&cell)) + 2;
             line.extend(std::iter::repeat_n(' ', pad));
         }
     }
-    line.push('\n');
-    out.write_all(line.as_bytes())
+    let line = line.trim_end();
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The columns a text takes on a terminal (a CJK character takes two).
+fn width_of(text: &str) -> usize {
+    console::measure_text_width(text)
+}
+
+/// Stdout's width, when it is a terminal.
+fn terminal_width() -> Option<usize> {
+    let term = console::Term::stdout();
+    if !term.is_term() {
+        return None;
+    }
+    term.size_checked().map(|(_, columns)| usize::from(columns))
+}
+
+/// Narrows the widest columns until the line fits `fit` (with two spaces
+/// between columns), none below its header or 8 columns.
+fn shrink(widths: &mut [usize], columns: &[&str], fit: usize) {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    loop {
+        let total: usize = widths.iter().sum::<usize>() + gaps;
+        if total <= fit {
+            return;
+        }
+        let floor = |i: usize| width_of(columns.get(i).copied().unwrap_or("")).max(8);
+        let widest = (0..widths.len())
+            .filter(|&i| widths[i] > floor(i))
+            .max_by_key(|&i| widths[i]);
+        let Some(i) = widest else { return };
+        let second = (0..widths.len())
+            .filter(|&j| j != i)
+            .map(|j| widths[j])
+            .max()
+            .unwrap_or(0);
+        // Down to the next widest column, or just enough to fit.
+        let cut = (widths[i] - second.max(floor(i))).clamp(1, total - fit);
+        widths[i] -= cut;
+    }
 }
 
 /// One CSV line (RFC 4180): a field with a comma, quote or line break is
@@ -280,6 +339,59 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\n"
         );
+    }
+
+    struct Cells(Vec<String>);
+
+    impl Serialize for Cells {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.0.serialize(s)
+        }
+    }
+
+    impl Row for Cells {
+        const COLUMNS: &'static [&'static str] = &["NAME", "TAGS", "NOTE"];
+
+        fn cells(&self, _human: bool) -> Vec<String> {
+            self.0.clone()
+        }
+    }
+
+    fn table(rows: &[[&str; 3]], fit: Option<usize>) -> String {
+        let mut out = Vec::new();
+        let mut printer = Printer::fitting(Output::Table, &mut out, fit);
+        for row in rows {
+            printer
+                .row(&Cells(row.iter().map(|c| (*c).to_owned()).collect()))
+                .unwrap();
+        }
+        printer.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn columns_stay_aligned_when_later_rows_are_longer() {
+        let mut rows = vec![["a", "1", "x"]; SIZING_ROWS];
+        rows.push(["a-much-longer-name-than-any-before", "12345", "y"]);
+        let text = table(&rows, None);
+        let header = text.lines().next().unwrap();
+        let tags = header.find("TAGS").unwrap();
+        for line in text.lines() {
+            let chars: Vec<char> = line.chars().collect();
+            assert_eq!(&chars[tags - 2..tags], &[' ', ' '], "{line:?}");
+            assert_ne!(chars[tags], ' ', "{line:?}");
+        }
+        assert!(text.lines().last().unwrap().contains('…'));
+    }
+
+    #[test]
+    fn a_table_fits_the_terminal() {
+        let long = "n".repeat(70);
+        let text = table(&[[long.as_str(), "3", "a note that is long enough to matter"]], Some(40));
+        for line in text.lines() {
+            assert!(width_of(line) <= 40, "{line:?} is {} wide", width_of(line));
+        }
+        assert!(text.contains('…'), "{text}");
     }
 
     #[test]
