@@ -222,16 +222,46 @@ fn from_reqwest(request: &Request, e: reqwest::Error, timeouts: Timeouts) -> Err
         };
         return Error::new(kind, request, detail).with_source(e.without_url());
     }
-    let kind = if e.is_connect() {
-        ErrorKind::Connect
+    let cause = root_cause(&e);
+    let place = authority(request);
+    let (kind, detail, transient) = if e.is_connect() {
+        connect_failure(&place, &cause)
     } else if e.is_builder() {
-        ErrorKind::InvalidRequest
+        (ErrorKind::InvalidRequest, cause, false)
     } else {
-        ErrorKind::Io
+        (ErrorKind::Io, format!("{place}: {cause}"), true)
     };
-    let detail = root_cause(&e);
-    // The URL may carry a UCloud signature in its query: keep it out of errors.
-    Error::new(kind, request, detail).with_source(e.without_url())
+    // The URL may carry a UCloud signature in its query: keep it out of
+    // errors; the host and port are no secret.
+    Error::new(kind, request, detail)
+        .with_transient(transient)
+        .with_source(e.without_url())
+}
+
+/// `host:port` of the request, without scheme, path or query.
+fn authority(request: &Request) -> String {
+    let origin = request.origin();
+    let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    authority.to_owned()
+}
+
+/// A failed connection in words: the host and port, and whether another
+/// try can help. A name that does not resolve will not resolve on a retry
+/// a moment later, and a plain-http server will not start speaking TLS.
+fn connect_failure(place: &str, cause: &str) -> (ErrorKind, String, bool) {
+    let host = place.rsplit_once(':').map_or(place, |(host, _)| host);
+    if cause.contains("lookup address") || cause.contains("Name or service not known") {
+        let detail = format!("the host {host} does not resolve (DNS: {cause})");
+        return (ErrorKind::Connect, detail, false);
+    }
+    if cause.contains("InvalidContentType") || cause.contains("wrong version number") {
+        let detail = format!(
+            "{place} did not answer TLS: it looks like a plain http server \
+             (use an http:// endpoint, with --allow-plain-http if it is not loopback) ({cause})"
+        );
+        return (ErrorKind::Connect, detail, false);
+    }
+    (ErrorKind::Connect, format!("{place}: {cause}"), true)
 }
 
 /// reqwest's own message is generic ("error sending request"); the cause says more.
@@ -241,4 +271,26 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         last = next;
     }
     last.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn connect_failures_name_the_place_and_whether_a_retry_helps() {
+        let (_, detail, transient) =
+            super::connect_failure("127.0.0.1:1", "Connection refused (os error 111)");
+        assert_eq!(detail, "127.0.0.1:1: Connection refused (os error 111)");
+        assert!(transient);
+        let dns = "failed to lookup address information: Name or service not known";
+        let (_, detail, transient) = super::connect_failure("nowhere.invalid:443", dns);
+        assert!(
+            detail.starts_with("the host nowhere.invalid does not resolve"),
+            "{detail}"
+        );
+        assert!(!transient, "a DNS failure is not retried");
+        let tls = "received corrupt message of type InvalidContentType";
+        let (_, detail, transient) = super::connect_failure("127.0.0.1:8080", tls);
+        assert!(detail.contains("plain http server"), "{detail}");
+        assert!(!transient);
+    }
 }
