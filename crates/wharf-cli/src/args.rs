@@ -65,8 +65,8 @@ pub struct Global {
     /// Requests in flight at most.
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,
-    /// Stop after N items.
-    #[arg(long, global = true, value_name = "N")]
+    /// Stop after N items (at least 1).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
     /// Longest time for one request, retries included, such as 30s or 2m.
     #[arg(long, global = true, value_name = "DURATION")]
