@@ -9,19 +9,93 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wharf::{Progress, ProgressFn};
 
-/// What every listing of the command has told so far.
+/// What every listing of the command has told so far: the running ones
+/// by id, the finished ones folded into counts, so a command of a hundred
+/// thousand listings (one per repository) keeps a few numbers, not a
+/// hundred thousand summaries.
 #[derive(Default)]
 struct Listings {
-    latest: BTreeMap<u64, Progress>,
+    running: BTreeMap<u64, Progress>,
+    done: Done,
+    /// The in-flight limit the last report gave.
+    concurrency: usize,
+}
+
+/// The counts of finished listings.
+#[derive(Default)]
+struct Done {
+    listings: u64,
+    pages: u64,
+    items: u64,
+    attempts: u64,
+    throttles: u64,
+    changes: u64,
+    ignored_headers: u64,
+    /// `None` once a finished listing did not know its total.
+    total: Option<u64>,
+    unknown_total: bool,
+    sources: Vec<String>,
+    first_ignored: Option<String>,
 }
 
 impl Listings {
-    fn sum(&self, f: impl Fn(&Progress) -> u64) -> u64 {
-        self.latest.values().map(f).sum()
+    fn record(&mut self, progress: &Progress) {
+        self.concurrency = progress.summary.concurrency;
+        if !progress.done {
+            self.running.insert(progress.listing, progress.clone());
+            return;
+        }
+        self.running.remove(&progress.listing);
+        self.finished(&progress.summary, progress.total);
+    }
+
+    /// Folds a finished listing's `summary` and `total` into the counts.
+    fn finished(&mut self, s: &wharf::Summary, total: Option<u64>) {
+        let d = &mut self.done;
+        d.listings += 1;
+        d.pages += s.pages;
+        d.items += s.items;
+        d.attempts += s.attempts;
+        d.throttles += s.throttles;
+        d.changes += s.changes.len() as u64;
+        d.ignored_headers += s.ignored_headers;
+        match total {
+            Some(t) => d.total = Some(d.total.unwrap_or(0) + t),
+            None => d.unknown_total = true,
+        }
+        if let Some(source) = s.total_source.map(|t| t.to_string())
+            && !d.sources.contains(&source)
+        {
+            d.sources.push(source);
+        }
+        if d.first_ignored.is_none() {
+            d.first_ignored = s.ignored_header.as_ref().map(ToString::to_string);
+        }
+    }
+
+    /// A count over every listing: `done` of the finished, `f` of the running.
+    fn sum(&self, done: u64, f: impl Fn(&Progress) -> u64) -> u64 {
+        done + self.running.values().map(f).sum::<u64>()
     }
 
     fn total(&self) -> Option<u64> {
-        self.latest.values().map(|p| p.total).sum()
+        if self.done.unknown_total {
+            return None;
+        }
+        let running: Option<u64> = self.running.values().map(|p| p.total).sum();
+        Some(self.done.total.unwrap_or(0) + running?)
+    }
+
+    fn count(&self) -> u64 {
+        self.done.listings + self.running.len() as u64
+    }
+
+    fn pages(&self) -> u64 {
+        self.sum(self.done.pages, |p| p.summary.pages)
+    }
+
+    fn items(&self) -> u64 {
+        self.sum(self.done.items, |p| p.summary.items)
     }
 }
 
@@ -65,7 +139,7 @@ impl Tracker {
 
     fn record(&self, progress: &Progress) {
         let mut listings = self.lock();
-        listings.latest.insert(progress.listing, progress.clone());
+        listings.record(progress);
         if let Some(bar) = &self.bar {
             bar.set_message(self.line(&listings));
         }
@@ -73,18 +147,13 @@ impl Tracker {
 
     /// `pages, items of total, rate, concurrency`.
     fn line(&self, listings: &Listings) -> String {
-        let items = listings.sum(|p| p.summary.items);
-        let pages = listings.sum(|p| p.summary.pages);
+        let (items, pages) = (listings.items(), listings.pages());
         let rate = items as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         let of = listings
             .total()
             .map(|t| format!(" of {t}"))
             .unwrap_or_default();
-        let concurrency = listings
-            .latest
-            .values()
-            .last()
-            .map_or(0, |p| p.summary.concurrency);
+        let concurrency = listings.concurrency;
         format!("{pages} pages, {items}{of} items, {rate:.0} items/s, concurrency {concurrency}")
     }
 
@@ -108,19 +177,14 @@ impl Tracker {
     /// The `--verbose` summary line.
     pub fn summary(&self) -> String {
         let listings = self.lock();
-        let pages = listings.sum(|p| p.summary.pages);
-        let items = listings.sum(|p| p.summary.items);
-        let attempts = listings.sum(|p| p.summary.attempts);
-        let throttles = listings.sum(|p| p.summary.throttles);
-        let changes: usize = listings
-            .latest
-            .values()
-            .map(|p| p.summary.changes.len())
-            .sum();
+        let (pages, items) = (listings.pages(), listings.items());
+        let attempts = listings.sum(listings.done.attempts, |p| p.summary.attempts);
+        let throttles = listings.sum(listings.done.throttles, |p| p.summary.throttles);
+        let changes = listings.sum(listings.done.changes, |p| p.summary.changes.len() as u64);
         let mut line = format!(
             "{} listings, {pages} pages, {items} items, {attempts} requests, {throttles} throttled, \
              {changes} catalog changes, {:.2}s",
-            listings.latest.len(),
+            listings.count(),
             self.started.elapsed().as_secs_f64()
         );
         line.push_str(&totals(&listings));
@@ -131,13 +195,11 @@ impl Tracker {
 /// `; totals from S1, S2` and the first header set aside, quoted: where each
 /// listing's total came from, since the providers' totals are advisory.
 fn totals(listings: &Listings) -> String {
-    let mut sources: Vec<String> = Vec::new();
-    for progress in listings.latest.values() {
-        let source = match progress.summary.total_source {
-            Some(source) => source.to_string(),
-            None => continue,
-        };
-        if !sources.contains(&source) {
+    let mut sources = listings.done.sources.clone();
+    for progress in listings.running.values() {
+        if let Some(source) = progress.summary.total_source.map(|t| t.to_string())
+            && !sources.contains(&source)
+        {
             sources.push(source);
         }
     }
@@ -146,15 +208,44 @@ fn totals(listings: &Listings) -> String {
         out.push_str("; totals from ");
         out.push_str(&sources.join(", "));
     }
-    let ignored = listings.sum(|p| p.summary.ignored_headers);
-    let first = listings
-        .latest
-        .values()
-        .find_map(|p| p.summary.ignored_header.as_ref());
+    let ignored = listings.sum(listings.done.ignored_headers, |p| p.summary.ignored_headers);
+    let first = listings.done.first_ignored.clone().or_else(|| {
+        listings
+            .running
+            .values()
+            .find_map(|p| p.summary.ignored_header.as_ref().map(ToString::to_string))
+    });
     if let Some(header) = first {
         out.push_str(&format!(
             "; {ignored} pages set a header aside, the first: {header}"
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finished_listings_are_counted_not_kept() {
+        let mut listings = Listings::default();
+        let mut summary = wharf::Summary::default();
+        summary.pages = 1;
+        summary.items = 10;
+        for _ in 0..10_000 {
+            listings.finished(&summary, Some(10));
+        }
+        assert!(listings.running.is_empty(), "no finished listing is kept");
+        assert_eq!(listings.count(), 10_000);
+        assert_eq!(listings.items(), 100_000);
+        assert_eq!(listings.pages(), 10_000);
+        assert_eq!(listings.total(), Some(100_000));
+        listings.finished(&summary, None);
+        assert_eq!(
+            listings.total(),
+            None,
+            "one unknown total makes the sum unknown"
+        );
+    }
 }
