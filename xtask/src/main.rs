@@ -191,6 +191,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("bench-chart") => bench_chart(),
         Some("soak") => bench_script("soak", SOAK_SCRIPT, &args[1..]),
+        Some("bench-prune") => bench_script("bench-prune", BENCH_PRUNE_SCRIPT, &args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -226,6 +227,9 @@ commands:
   bench-chart         redraw target/bench/sdk-compare.svg from the last bench's JSON
   soak                the CLI lists 1,000,000 repositories through 10% faults: exactly,
                       in flat memory (benches/soak.sh; flags --repos, --rate, --seed)
+  bench-prune         `wharf prune` peak RSS over 100,000 against 10,000 repositories, and
+                      `wharf apply` of 5,000 deletes against --rate-limit 500 (benches/prune.sh;
+                      `cargo xtask bench-prune --help` for its flags)
 
 tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
@@ -243,6 +247,9 @@ const BENCH_EMULATOR_SCRIPT: &str = "benches/emulator-throughput.sh";
 
 /// The soak (1,000,000 repositories through faults), relative to the workspace root.
 const SOAK_SCRIPT: &str = "benches/soak.sh";
+
+/// The cleanup benchmarks (plan memory, apply rate), relative to the workspace root.
+const BENCH_PRUNE_SCRIPT: &str = "benches/prune.sh";
 
 /// The SDK comparison script, relative to the workspace root.
 const BENCH_SDK_SCRIPT: &str = "benches/sdk-compare.sh";
