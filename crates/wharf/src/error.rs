@@ -48,6 +48,9 @@ pub enum ErrorKind {
     /// A test's replay fixture has no exchange for the request, or could not
     /// be read: the test, not the service, is wrong.
     Replay,
+    /// A local file could not be read or written: a plan, a journal (a full
+    /// disk, say). [`std::error::Error::source`] is the `io::Error`.
+    Io,
     /// The catalog cannot do this at all, such as deleting a tag of SWR's
     /// official images ([`Capabilities::deletes_tags`](crate::catalog::Capabilities::deletes_tags)).
     Unsupported,
@@ -100,6 +103,7 @@ impl ErrorKind {
             ErrorKind::Config => "invalid configuration",
             ErrorKind::Replay => "replay failed",
             ErrorKind::Unsupported => "not supported by this catalog",
+            ErrorKind::Io => "file error",
         }
     }
 }

@@ -98,7 +98,7 @@ fn line<W: Write>(out: &mut W, value: &impl Serialize) -> Result<(), Error> {
 }
 
 pub(crate) fn io(what: &'static str) -> impl Fn(std::io::Error) -> Error {
-    move |e| Error::new(ErrorKind::Config, format!("{what}: {e}")).with_source(e)
+    move |e| Error::new(ErrorKind::Io, format!("{what}: {e}")).with_source(e)
 }
 
 /// Reads a plan written by [`PlanWriter`]: the header, then every entry.

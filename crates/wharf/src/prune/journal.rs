@@ -82,12 +82,16 @@ impl Journal {
                 format!("journal {}: {what}", path.display()),
             )
         };
+        let failed = |e: std::io::Error| {
+            let detail = format!("journal {}: {e}", path.display());
+            Error::new(ErrorKind::Io, detail).with_source(e)
+        };
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
-            .map_err(|e| refused(e.to_string()).with_source(e))?;
+            .map_err(failed)?;
         let mut last = HashMap::new();
         let mut kept = 0u64;
         let mut header = None;
@@ -96,9 +100,7 @@ impl Journal {
         let mut n = 0u64;
         loop {
             text.clear();
-            let read = reader
-                .read_line(&mut text)
-                .map_err(|e| refused(e.to_string()).with_source(e))?;
+            let read = reader.read_line(&mut text).map_err(failed)?;
             if read == 0 || !text.ends_with('\n') {
                 break; // the end, or a line a crash cut short: dropped
             }
