@@ -387,7 +387,10 @@ mod tests {
     #[test]
     fn a_table_fits_the_terminal() {
         let long = "n".repeat(70);
-        let text = table(&[[long.as_str(), "3", "a note that is long enough to matter"]], Some(40));
+        let text = table(
+            &[[long.as_str(), "3", "a note that is long enough to matter"]],
+            Some(40),
+        );
         for line in text.lines() {
             assert!(width_of(line) <= 40, "{line:?} is {} wide", width_of(line));
         }
