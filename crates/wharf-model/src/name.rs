@@ -463,7 +463,10 @@ mod tests {
             r#"invalid tag "v1/x": character '/' at position 2 is not allowed (only A-Z, a-z, 0-9, '.', '_', '-')"#
         );
         assert_eq!(TagName::new("").unwrap_err().rule(), &NameRule::Empty);
-        assert_eq!(TagName::new(".x").unwrap_err().rule(), &NameRule::BadStart('.'));
+        assert_eq!(
+            TagName::new(".x").unwrap_err().rule(),
+            &NameRule::BadStart('.')
+        );
         let long = TagName::new("a".repeat(129)).unwrap_err();
         assert_eq!(long.rule(), &NameRule::TooLong { max: 128, len: 129 });
     }
