@@ -422,7 +422,9 @@ def main():
     home = os.path.join(work, "home")
     os.makedirs(home)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHARF_", "HUAWEICLOUD_", "UCLOUD_"))}
-    env.pop("RUST_LOG", None)
+    # --verbose prints a line per attempt; the debug log beside it has the
+    # timestamps and the AIMD's throttle and retry events this script counts.
+    env["RUST_LOG"] = "wharf=debug,wharf_transport=debug"
     env.update(HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
                HUAWEICLOUD_SDK_AK=DEMO_AK, HUAWEICLOUD_SDK_SK=DEMO_SK)
     load = Load()

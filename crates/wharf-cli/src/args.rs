@@ -75,7 +75,8 @@ pub struct Global {
     /// then cross the network in clear. Refused without it.
     #[arg(long, global = true)]
     pub allow_plain_http: bool,
-    /// Log what is sent and received, and a summary at the end, on stderr.
+    /// On stderr, a line per request (method, URL, status, attempt, time)
+    /// and a summary at the end; RUST_LOG=wharf=debug for more.
     #[arg(long, short, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print nothing on stderr but errors.

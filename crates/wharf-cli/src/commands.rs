@@ -235,11 +235,42 @@ pub fn write_out(text: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The tracker of a command, shared with diff.
+/// The tracker of a command, shared with diff; with `--verbose`, a line on
+/// stderr for every attempt of every request.
 pub fn tracker_options(global: &Global) -> (Arc<Tracker>, ClientOptions) {
     let tracker = Tracker::new(global.quiet);
     let mut options = ClientOptions::default();
     options.progress = Some(tracker.progress_fn());
     options.allow_plain_http = global.allow_plain_http;
+    if global.verbose {
+        let shown = Arc::clone(&tracker);
+        options.observer = Some(Arc::new(move |attempt: &wharf::transport::Attempt| {
+            let line = attempt_line(attempt);
+            shown.suspend(|| eprintln!("wharf: {line}"));
+        }));
+    }
     (tracker, options)
+}
+
+/// `GET URL -> 200 (attempt 1, 12 ms)`, with the failure and the wait
+/// before the next attempt when there is one.
+fn attempt_line(attempt: &wharf::transport::Attempt) -> String {
+    let status = match (attempt.status, attempt.error) {
+        (Some(status), None) => status.as_u16().to_string(),
+        (Some(status), Some(kind)) => format!("{} {kind:?}", status.as_u16()),
+        (None, Some(kind)) => format!("no response ({kind:?})"),
+        (None, None) => "no response".to_owned(),
+    };
+    let mut line = format!(
+        "{} {} -> {status} (attempt {}, {} ms",
+        attempt.method,
+        attempt.url,
+        attempt.number,
+        attempt.elapsed.as_millis()
+    );
+    if let Some(wait) = attempt.next_wait {
+        line.push_str(&format!("; next in {} ms", wait.as_millis()));
+    }
+    line.push(')');
+    line
 }

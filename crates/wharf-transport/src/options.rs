@@ -84,6 +84,11 @@ pub struct Attempt {
     pub provider: Provider,
     /// The operation.
     pub operation: &'static str,
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The URL as the retry layer sent it, before signing: with its query
+    /// (no signature is in it yet, so nothing secret), for logs.
+    pub url: String,
     /// 1 for the first attempt.
     pub number: u32,
     /// How long it took, on the layer's clock.
@@ -111,6 +116,8 @@ impl Attempt {
         Attempt {
             provider,
             operation,
+            method: http::Method::GET,
+            url: String::new(),
             number,
             elapsed: Duration::ZERO,
             status: None,

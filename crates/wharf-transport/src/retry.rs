@@ -339,6 +339,8 @@ impl Outcome {
         Attempt {
             provider: request.provider,
             operation: request.operation,
+            method: request.method.clone(),
+            url: request.url.clone(),
             number,
             elapsed,
             status,

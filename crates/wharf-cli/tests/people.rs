@@ -1,0 +1,66 @@
+//! What a demanding new user tripped on, each pinned by a test: the words
+//! of errors, the flags refused, what `--verbose` shows and where colour
+//! goes.
+
+mod common;
+
+use common::{code, run, text, wharf};
+
+#[test]
+fn a_misspelt_command_gets_a_suggestion() {
+    let out = run(&mut wharf(&["repo"]));
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("similar subcommand exists: 'repos'"));
+}
+
+#[test]
+fn a_limit_of_zero_is_refused() {
+    let out = run(&mut wharf(&["repos", "--limit", "0"]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("--limit"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_zero_duration_says_zero() {
+    let out = run(&mut wharf(&["repos", "--timeout", "0s"]));
+    assert_eq!(code(&out), 2);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("is zero"), "{stderr}");
+    assert!(!stderr.contains("not a duration"), "{stderr}");
+}
+
+#[test]
+fn a_refused_connection_names_host_and_port() {
+    let mut command = wharf(&["--endpoint", "http://127.0.0.1:1", "repos"]);
+    command
+        .env("HUAWEICLOUD_SDK_AK", "AKAKAKAKAKAKAKAKAKAK")
+        .env("HUAWEICLOUD_SDK_SK", "secret");
+    let out = run(&mut command);
+    assert_eq!(code(&out), 6, "network");
+    assert!(
+        text(&out.stderr).contains("127.0.0.1:1"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn verbose_shows_each_request_without_colour_in_a_pipe() {
+    let out = run(&mut wharf(&["--verbose", "repos", "--limit", "3"]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("/v2/manage/repos"))
+        .unwrap_or_else(|| panic!("a request line in {stderr}"));
+    assert!(line.starts_with("wharf: GET http://127.0.0.1:"), "{line}");
+    assert!(line.contains("-> 200 (attempt 1, "), "{line}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no ANSI escapes in a pipe: {stderr:?}"
+    );
+}
