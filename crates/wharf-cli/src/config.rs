@@ -63,10 +63,8 @@ pub fn load(name: Option<&str>) -> Result<Option<Loaded>, CliError> {
             return Err(CliError::new(Exit::Usage, what));
         }
     };
-    let mut file = wharf_cli::config_file::parse(&text).map_err(|e| {
-        let what = format!("the config file {} is not valid: {e}", path.display());
-        CliError::new(Exit::Usage, what)
-    })?;
+    let mut file = wharf_cli::config_file::parse(&text)
+        .map_err(|e| CliError::new(Exit::Usage, not_valid(&path, &e)))?;
     let wanted = name.unwrap_or("default");
     let Some(profile) = file.profiles.remove(wanted) else {
         if name.is_none() {
@@ -92,6 +90,16 @@ pub fn load(name: Option<&str>) -> Result<Option<Loaded>, CliError> {
         name: wanted.to_owned(),
         path,
     }))
+}
+
+/// Why the config file at `path` does not read: `config file PATH, line
+/// L, column C: what`, then the line itself when the error may show it.
+pub fn not_valid(path: &Path, e: &wharf_cli::config_file::ConfigError) -> String {
+    let mut what = format!("config file {}, {e}", path.display());
+    if let (Some(line), Some(excerpt)) = (e.line(), e.excerpt()) {
+        what.push_str(&format!("\n  {line} | {excerpt}"));
+    }
+    what
 }
 
 /// Secrets in a file others can read are refused, as ssh refuses a key.
