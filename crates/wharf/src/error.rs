@@ -384,6 +384,19 @@ fn kind_of(e: &wharf_transport::Error) -> ErrorKind {
     }
 }
 
+impl Error {
+    /// The RetCode of a UHub failure that came as a successful HTTP
+    /// answer, when this is one.
+    fn ret_code(&self) -> Option<&str> {
+        let e = &self.0;
+        let ok = e.status.is_none_or(|s| s == http::StatusCode::OK);
+        match (e.provider, &e.code) {
+            (Some(Provider::Uhub), Some(code)) if ok => Some(code),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
@@ -391,14 +404,26 @@ impl fmt::Display for Error {
             write!(f, "{provider} {operation}: ")?;
         }
         f.write_str(e.kind.describe())?;
-        if let Some(status) = e.status {
-            write!(f, " (HTTP {})", status.as_u16())?;
-        }
-        match (&e.code, &e.message) {
-            (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
-            (Some(code), None) => write!(f, ": code {code}")?,
-            (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => {}
+        if let Some(code) = self.ret_code() {
+            // UHub fails with HTTP 200: its RetCode and Message are the news.
+            write!(f, ": RetCode {code}")?;
+            if let Some(message) = &e.message {
+                // The emulator's messages end with the code again.
+                let message = message
+                    .strip_suffix(&format!(" (RetCode {code})"))
+                    .unwrap_or(message);
+                write!(f, ": {message}")?;
+            }
+        } else {
+            if let Some(status) = e.status {
+                write!(f, " (HTTP {})", status.as_u16())?;
+            }
+            match (&e.code, &e.message) {
+                (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
+                (Some(code), None) => write!(f, ": code {code}")?,
+                (None, Some(message)) => write!(f, ": {message}")?,
+                (None, None) => {}
+            }
         }
         if let Some(detail) = &e.detail {
             write!(f, ": {detail}")?;
@@ -498,6 +523,46 @@ mod tests {
             let e = Error::from_transport(transport_error(status, "SVCSTG.SWR.X"), &none);
             assert_eq!(e.kind(), kind, "{status}");
         }
+    }
+
+    #[test]
+    fn a_uhub_failure_says_its_ret_code_and_message_not_http_200() {
+        let source = CredentialSource::Environment(vec!["UCLOUD_PUBLIC_KEY", "UCLOUD_PRIVATE_KEY"]);
+        let request = Request::get(Provider::Uhub, "GetRepo", "https://x/");
+        let refused = |message: &str| {
+            wharf_transport::Error::new(TransportKind::Provider, &request, "")
+                .with_status(http::StatusCode::OK)
+                .with_provider_error(Some("171".into()), Some(message.into()))
+                .with_request_id(Some("req-7".into()))
+                .with_attempts(1)
+        };
+        let e = Error::from_transport(refused("Signature VerifyAC Error"), &source);
+        assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        assert_eq!(
+            e.to_string(),
+            "uhub GetRepo: unauthorized: RetCode 171: Signature VerifyAC Error [request id req-7]; \
+             credentials: UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY from the environment"
+        );
+        // The emulator's message says the code again; once is enough.
+        let e = Error::from_transport(
+            refused("the signature does not match the parameters (RetCode 171)"),
+            &source,
+        );
+        assert!(
+            e.to_string()
+                .starts_with("uhub GetRepo: unauthorized: RetCode 171: the signature does not match the parameters ["),
+            "{e}"
+        );
+        // A UHub gateway's own HTTP failure keeps its status.
+        let gateway = wharf_transport::Error::new(TransportKind::HttpStatus, &request, "")
+            .with_status(http::StatusCode::BAD_GATEWAY)
+            .with_attempts(1);
+        let e = Error::from_transport(gateway, &source);
+        assert!(
+            e.to_string()
+                .starts_with("uhub GetRepo: server error (HTTP 502)"),
+            "{e}"
+        );
     }
 
     #[test]
