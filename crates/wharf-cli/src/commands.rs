@@ -51,6 +51,7 @@ async fn list(
         _ => {}
     }
     let open = connect::open(target, settings, options, selection, global.quiet).await?;
+    tracker.waiting(&waiting_for(&open, settings));
     let format = global.output.unwrap_or_else(default_format);
     match &cli.command {
         Command::Repos(args) => {
@@ -114,6 +115,19 @@ async fn show(
     let found = open.catalog.show_repository(&repo(repository)?).await?;
     let one: BoxStream<'static, Result<_, Error>> = futures::stream::iter([Ok(found)]).boxed();
     print_with(one, format, tracker).await
+}
+
+/// `ENDPOINT (gives up after 120s, --timeout)`: what the spinner waits
+/// for, and for how long at most (a request, retries included).
+pub fn waiting_for(open: &Connected, settings: &Settings) -> String {
+    let limit = settings
+        .timeout
+        .unwrap_or(wharf::Timeouts::default().operation)
+        .as_secs();
+    format!(
+        "{} (gives up after {limit}s, --timeout)",
+        open.catalog.endpoint()
+    )
 }
 
 /// A table when stdout is a terminal, NDJSON otherwise.

@@ -103,28 +103,52 @@ impl Listings {
 pub struct Tracker {
     listings: Mutex<Listings>,
     bar: Option<ProgressBar>,
+    /// Whether the bar has been drawn yet.
+    shown: std::sync::Once,
     started: Instant,
 }
 
 impl Tracker {
     /// A tracker that draws a bar unless `quiet` or stderr is not a terminal.
+    ///
+    /// The bar shows nothing until the command waits on the registry
+    /// ([`waiting`](Self::waiting)) or a listing reports, so nothing is
+    /// drawn above what the command prints first (the demo notice).
     pub fn new(quiet: bool) -> Arc<Self> {
         let draw = !quiet && std::io::stderr().is_terminal();
         let bar = draw.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            // The last tick string is the one a finished bar keeps.
-            let style = ProgressStyle::with_template("{spinner} {msg}")
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            let style = ProgressStyle::with_template("{spinner} {wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner())
-                .tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", "✔"]);
+                .tick_strings(&["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "]);
             bar.set_style(style);
-            bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
         Arc::new(Tracker {
             listings: Mutex::new(Listings::default()),
             bar,
+            shown: std::sync::Once::new(),
             started: Instant::now(),
         })
+    }
+
+    /// Draws the bar from now on (once).
+    fn show(&self) {
+        if let Some(bar) = &self.bar {
+            self.shown.call_once(|| {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                bar.enable_steady_tick(Duration::from_millis(120));
+            });
+        }
+    }
+
+    /// Says what the command waits for, until the first page arrives:
+    /// `waiting for ENDPOINT (each request gives up after 30s)`.
+    pub fn waiting(&self, what: &str) {
+        if let Some(bar) = &self.bar {
+            self.show();
+            bar.set_message(format!("waiting for {what}"));
+        }
     }
 
     /// The progress function for the clients' options.
@@ -141,6 +165,7 @@ impl Tracker {
         let mut listings = self.lock();
         listings.record(progress);
         if let Some(bar) = &self.bar {
+            self.show();
             bar.set_message(self.line(&listings));
         }
     }
@@ -166,11 +191,11 @@ impl Tracker {
         }
     }
 
-    /// Ends the bar, leaving its last state on the screen.
+    /// Ends the bar and clears it: what the command printed, or its error,
+    /// is what stays on the screen (`--verbose` prints the summary).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
-            let listings = self.lock();
-            bar.finish_with_message(self.line(&listings));
+            bar.finish_and_clear();
         }
     }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{code, run, text, wharf};
+use common::{code, run, screen, text, wharf};
 use wharf_emulator::{
     ContentRangeShape, DEMO_HUAWEI_AK, DEMO_HUAWEI_SK, DEMO_UCLOUD_PRIVATE_KEY,
     DEMO_UCLOUD_PUBLIC_KEY, Dataset, Emulator, Fault, FaultConfig, GenerateOptions,
@@ -695,41 +695,8 @@ fn completions_and_the_man_page() {
     assert!(text(&out.stdout).contains("Exit status:"));
 }
 
-/// What a terminal shows at the end: escape sequences dropped, each line as
-/// its last redraw left it.
-fn screen(raw: &str) -> String {
-    let mut plain = String::new();
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI: ESC [ ... final byte in @..~
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        plain.push(c);
-    }
-    plain
-        .split('\n')
-        .map(|line| {
-            line.rsplit('\r')
-                .find(|s| !s.trim().is_empty())
-                .unwrap_or("")
-                .trim_end()
-        })
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
-fn on_a_terminal_a_table_and_the_final_progress_line() {
+fn on_a_terminal_a_table_and_no_progress_left_behind() {
     let emulator = emulator(250);
     let command = format!(
         "HUAWEICLOUD_SDK_AK={DEMO_HUAWEI_AK} HUAWEICLOUD_SDK_SK={DEMO_HUAWEI_SK} \

@@ -64,3 +64,48 @@ fn verbose_shows_each_request_without_colour_in_a_pipe() {
         "no ANSI escapes in a pipe: {stderr:?}"
     );
 }
+
+/// `wharf ARGS` on a terminal of `columns` columns (script(1) gives it one),
+/// with the demo SWR keys and `env`; what the screen shows at the end.
+fn on_a_terminal(args: &str, columns: u16, env: &str) -> (i32, String) {
+    let command = format!(
+        "XDG_CONFIG_HOME=/nonexistent {env} {} {args}",
+        env!("CARGO_BIN_EXE_wharf")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .expect("script(1) from util-linux");
+    (code(&out), common::screen(&text(&out.stdout)))
+}
+
+#[test]
+fn on_a_terminal_the_demo_notice_comes_first_and_no_bar_is_left() {
+    let (status, shown) = on_a_terminal("repos --output table", 120, "");
+    assert_eq!(status, 0, "{shown}");
+    let first = shown.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("wharf: no registry configured"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("pages,"),
+        "no progress line is left: {shown}"
+    );
+    assert!(!shown.contains('✔'), "{shown}");
+}
+
+#[test]
+fn on_a_terminal_a_failed_listing_leaves_its_error_not_a_success_mark() {
+    let (status, shown) = on_a_terminal(
+        "--endpoint http://127.0.0.1:1 --timeout 2s repos",
+        120,
+        "HUAWEICLOUD_SDK_AK=AKAKAKAKAKAKAKAKAKAK HUAWEICLOUD_SDK_SK=secret",
+    );
+    assert_eq!(status, 6, "{shown}");
+    assert!(shown.contains("could not connect"), "{shown}");
+    assert!(!shown.contains('✔'), "{shown}");
+    assert!(!shown.contains("pages,"), "{shown}");
+}

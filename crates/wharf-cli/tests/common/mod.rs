@@ -38,3 +38,61 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn code(output: &Output) -> i32 {
     output.status.code().expect("exited, not killed")
 }
+
+/// What a terminal shows at the end of `raw`: a small model of one, enough
+/// for what the CLI and its progress bar write (text, `\r`, `\n`, cursor
+/// up `ESC[nA`, erase line `ESC[2K` and to its end `ESC[K`; other escapes
+/// are dropped). Empty lines are left out.
+pub fn screen(raw: &str) -> String {
+    let mut lines: Vec<Vec<char>> = vec![Vec::new()];
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' if chars.peek() == Some(&'[') => {
+                chars.next();
+                let mut arg = String::new();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        last = c;
+                        break;
+                    }
+                    arg.push(c);
+                }
+                let n = arg.parse::<usize>().unwrap_or(1);
+                match (last, arg.as_str()) {
+                    ('A', _) => row = row.saturating_sub(n),
+                    ('K', "2") => lines[row].clear(),
+                    ('K', _) => lines[row].truncate(col),
+                    _ => {}
+                }
+            }
+            '\u{1b}' => {}
+            '\r' => col = 0,
+            '\n' => {
+                row += 1;
+                col = 0;
+                if lines.len() <= row {
+                    lines.push(Vec::new());
+                }
+            }
+            c => {
+                let line = &mut lines[row];
+                if line.len() <= col {
+                    line.resize(col, ' ');
+                    line.push(c);
+                } else {
+                    line[col] = c;
+                }
+                col += 1;
+            }
+        }
+    }
+    lines
+        .iter()
+        .map(|line| line.iter().collect::<String>().trim_end().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
