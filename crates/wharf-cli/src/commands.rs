@@ -112,9 +112,7 @@ async fn show(
     format: Output,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
-    let found = open.catalog.show_repository(&repo(repository)?).await?;
-    let one: BoxStream<'static, Result<_, Error>> = futures::stream::iter([Ok(found)]).boxed();
-    print_with(one, format, tracker).await
+    crate::show::run(open, repository, format, tracker).await
 }
 
 /// `ENDPOINT (gives up after 120s, --timeout)`: what the spinner waits
@@ -152,6 +150,7 @@ pub async fn print_with<R: Row + Send + 'static>(
 ) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut printer = Printer::new(format, std::io::BufWriter::new(stdout.lock()));
+    printer.header::<R>();
     let mut ready = Vec::new();
     let mut ended = false;
     while !ended {
@@ -186,7 +185,7 @@ pub async fn print_with<R: Row + Send + 'static>(
         })?;
         if let Some(e) = failed {
             // What arrived before the failure is printed, then the failure.
-            tracker.suspend(|| printer.finish())?;
+            tracker.suspend(|| printer.finish_failed())?;
             return Err(e.into());
         }
     }

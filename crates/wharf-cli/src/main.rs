@@ -19,6 +19,7 @@ mod output;
 mod progress;
 mod prune;
 mod settings;
+mod show;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,9 @@ pub trait Row: Serialize {
     /// The column names.
     const COLUMNS: &'static [&'static str];
 
+    /// The columns of numbers, right-aligned in a table.
+    const NUMBERS: &'static [&'static str] = &[];
+
     /// The cells, sizes for people when `human`.
     fn cells(&self, human: bool) -> Vec<String>;
 }
@@ -38,6 +41,8 @@ pub struct Printer<W: Write> {
     widths: Option<Vec<usize>>,
     /// The width a table must fit in, when it has one (a terminal's).
     fit: Option<usize>,
+    /// Which columns are right-aligned.
+    right: Vec<bool>,
 }
 
 impl<W: Write> Printer<W> {
@@ -61,12 +66,15 @@ impl<W: Write> Printer<W> {
             held: Vec::new(),
             widths: None,
             fit,
+            right: Vec::new(),
         }
     }
 
     /// Prints one row.
     pub fn row<R: Row>(&mut self, row: &R) -> io::Result<()> {
-        self.columns = R::COLUMNS;
+        if self.printed == 0 {
+            self.header::<R>();
+        }
         match self.format {
             Output::Ndjson => {
                 serde_json::to_writer(&mut self.out, row)?;
@@ -92,7 +100,7 @@ impl<W: Write> Printer<W> {
 
     fn table_row(&mut self, cells: Vec<String>) -> io::Result<()> {
         match &self.widths {
-            Some(widths) => table_line(&mut self.out, widths, &cells),
+            Some(widths) => table_line(&mut self.out, widths, &self.right, &cells),
             None => {
                 self.held.push(cells);
                 if self.held.len() >= SIZING_ROWS {
@@ -115,12 +123,19 @@ impl<W: Write> Printer<W> {
             shrink(&mut widths, self.columns, fit);
         }
         let header: Vec<String> = self.columns.iter().map(|c| (*c).to_owned()).collect();
-        table_line(&mut self.out, &widths, &header)?;
+        table_line(&mut self.out, &widths, &self.right, &header)?;
         for row in std::mem::take(&mut self.held) {
-            table_line(&mut self.out, &widths, &row)?;
+            table_line(&mut self.out, &widths, &self.right, &row)?;
         }
         self.widths = Some(widths);
         Ok(())
+    }
+
+    /// Takes `R`'s columns: for a listing with no rows, the CSV header and
+    /// a table's "nothing matched" come from them.
+    pub fn header<R: Row>(&mut self) {
+        self.columns = R::COLUMNS;
+        self.right = R::COLUMNS.iter().map(|c| R::NUMBERS.contains(c)).collect();
     }
 
     /// Hands what was printed so far to the reader.
@@ -128,12 +143,26 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
+    /// Ends the output of a listing that failed: what arrived is printed,
+    /// but a table does not claim that nothing matched.
+    pub fn finish_failed(mut self) -> io::Result<()> {
+        if self.format == Output::Table && self.printed == 0 {
+            return self.out.flush();
+        }
+        self.finish()
+    }
+
     /// Ends the output: closes a JSON array, prints a table's held rows.
     pub fn finish(mut self) -> io::Result<()> {
         match self.format {
             Output::Json if self.printed == 0 => self.out.write_all(b"[]\n")?,
             Output::Json => self.out.write_all(b"\n]\n")?,
-            Output::Table if self.widths.is_none() && self.printed > 0 => self.release()?,
+            // A program reading the CSV still gets its columns.
+            Output::Csv if self.printed == 0 && !self.columns.is_empty() => {
+                csv_line(&mut self.out, self.columns.iter().copied())?;
+            }
+            Output::Table if self.printed == 0 => self.out.write_all(b"nothing matched\n")?,
+            Output::Table if self.widths.is_none() => self.release()?,
             _ => {}
         }
         self.out.flush()
@@ -142,14 +171,28 @@ impl<W: Write> Printer<W> {
 
 /// One table line: cells cut to their column and padded to it, two spaces
 /// apart, the last one not padded.
-fn table_line(out: &mut impl Write, widths: &[usize], cells: &[String]) -> io::Result<()> {
+fn table_line(
+    out: &mut impl Write,
+    widths: &[usize],
+    right: &[bool],
+    cells: &[String],
+) -> io::Result<()> {
     let mut line = String::new();
     for (i, (cell, &width)) in cells.iter().zip(widths).enumerate() {
         let cell = console::truncate_str(cell, width, "…");
-        line.push_str(&cell);
-        if i + 1 < cells.len() {
-            let pad = width.saturating_sub(width_of(&cell)) + 2;
+        let pad = width.saturating_sub(width_of(&cell));
+        let last = i + 1 == cells.len();
+        if right.get(i).copied().unwrap_or(false) {
             line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(&cell);
+            if !last {
+                line.push_str("  ");
+            }
+        } else {
+            line.push_str(&cell);
+            if !last {
+                line.extend(std::iter::repeat_n(' ', pad + 2));
+            }
         }
     }
     let line = line.trim_end();
@@ -217,20 +260,30 @@ fn csv_line<'a>(out: &mut impl Write, fields: impl Iterator<Item = &'a str>) -> 
 }
 
 /// An instant to the second, or empty.
-fn instant(at: Option<jiff::Timestamp>) -> String {
-    at.map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+/// An instant: to the minute for people (`2024-03-05 11:00`, UTC), in
+/// full RFC 3339 otherwise; `-` (people) or empty (programs) when unknown.
+fn instant(at: Option<jiff::Timestamp>, human: bool) -> String {
+    match (at, human) {
+        (Some(t), true) => t.strftime("%Y-%m-%d %H:%M").to_string(),
+        (Some(t), false) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        (None, human) => missing(human),
+    }
 }
 
-/// A count, or empty when unknown.
-fn count(n: Option<u64>) -> String {
-    n.map(|n| n.to_string()).unwrap_or_default()
+/// The one mark of a missing value: `-` for people, empty for programs.
+fn missing(human: bool) -> String {
+    if human { "-".to_owned() } else { String::new() }
+}
+
+/// A count; see [`missing`].
+fn count(n: Option<u64>, human: bool) -> String {
+    n.map_or_else(|| missing(human), |n| n.to_string())
 }
 
 /// Bytes, for people (`12.3 MiB`) or exact.
 fn size(bytes: Option<u64>, human: bool) -> String {
     match bytes {
-        None => String::new(),
+        None => missing(human),
         Some(b) if !human || b < 1024 => b.to_string(),
         Some(b) => {
             let units = ["KiB", "MiB", "GiB", "TiB"];
@@ -247,20 +300,22 @@ fn size(bytes: Option<u64>, human: bool) -> String {
 
 impl Row for Repository {
     const COLUMNS: &'static [&'static str] = &["REPOSITORY", "TAGS", "SIZE", "PULLS", "UPDATED"];
+    const NUMBERS: &'static [&'static str] = &["TAGS", "SIZE", "PULLS"];
 
     fn cells(&self, human: bool) -> Vec<String> {
         vec![
             self.qualified_name(),
-            count(self.tag_count),
+            count(self.tag_count, human),
             size(self.size, human),
-            count(self.pull_count),
-            instant(self.updated),
+            count(self.pull_count, human),
+            instant(self.updated, human),
         ]
     }
 }
 
 impl Row for Tag {
     const COLUMNS: &'static [&'static str] = &["REPOSITORY", "TAG", "DIGEST", "SIZE", "UPDATED"];
+    const NUMBERS: &'static [&'static str] = &["SIZE"];
 
     fn cells(&self, human: bool) -> Vec<String> {
         let digest = self.digest.clone().unwrap_or_default();
@@ -275,7 +330,7 @@ impl Row for Tag {
             self.name.clone(),
             digest,
             size(self.size, human),
-            instant(self.updated),
+            instant(self.updated, human),
         ]
     }
 }
@@ -290,6 +345,7 @@ impl Row for PlanEntry {
         "UPDATED",
         "REASON",
     ];
+    const NUMBERS: &'static [&'static str] = &["SIZE"];
 
     fn cells(&self, human: bool) -> Vec<String> {
         let digest = self.digest.clone().unwrap_or_default();
@@ -308,7 +364,7 @@ impl Row for PlanEntry {
             self.tag.clone(),
             digest,
             size(self.size, human),
-            instant(self.updated),
+            instant(self.updated, human),
             self.reason.clone(),
         ]
     }
@@ -403,6 +459,7 @@ mod tests {
         assert_eq!(size(Some(1536), true), "1.5 KiB");
         assert_eq!(size(Some(5 * 1024 * 1024 * 1024), true), "5.0 GiB");
         assert_eq!(size(Some(1536), false), "1536");
-        assert_eq!(size(None, true), "");
+        assert_eq!(size(None, true), "-");
+        assert_eq!(size(None, false), "");
     }
 }

@@ -98,6 +98,7 @@ pub async fn run_prune(global: &Global, args: &PruneArgs) -> Result<(), CliError
         out.write_all(b"\n")?;
     }
     let mut printer = Printer::new(format, out);
+    printer.header::<prune::PlanEntry>();
     let mut totals = Totals::default();
     let mut plans = prune::plan(Arc::clone(&open.catalog), policy, options);
     let result = loop {

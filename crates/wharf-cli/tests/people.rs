@@ -109,3 +109,73 @@ fn on_a_terminal_a_failed_listing_leaves_its_error_not_a_success_mark() {
     assert!(!shown.contains('✔'), "{shown}");
     assert!(!shown.contains("pages,"), "{shown}");
 }
+
+#[test]
+fn show_prints_one_object_and_on_a_terminal_every_field() {
+    let out = run(&mut wharf(&[
+        "-q",
+        "show",
+        "team/nginx",
+        "--output",
+        "json",
+    ]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let one: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        one["qualified_name"], "team/nginx",
+        "one object, not an array"
+    );
+
+    let (status, shown) = on_a_terminal("-q show team/nginx", 120, "");
+    assert_eq!(status, 0, "{shown}");
+    for wanted in [
+        "repository  team/nginx",
+        "as the provider sent it:",
+        "is_public",
+        "path",
+        "1.25.3",
+    ] {
+        assert!(shown.contains(wanted), "{wanted:?} in {shown}");
+    }
+    let (status, shown) = on_a_terminal("-q show team/nginx:1.25.3", 120, "");
+    assert_eq!(status, 0, "{shown}");
+    assert!(shown.contains("tag      team/nginx:1.25.3"), "{shown}");
+}
+
+#[test]
+fn an_empty_listing_keeps_its_csv_header_and_says_so_on_a_terminal() {
+    let out = run(&mut wharf(&[
+        "-q", "repos", "--name", "zzz", "--output", "csv",
+    ]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "REPOSITORY,TAGS,SIZE,PULLS,UPDATED\n");
+    let (status, shown) = on_a_terminal("-q repos --name zzz", 120, "");
+    assert_eq!(status, 0, "{shown}");
+    assert_eq!(shown, "nothing matched");
+}
+
+#[test]
+fn tables_right_align_numbers_and_mark_what_is_missing() {
+    let out = run(&mut wharf(&[
+        "-q",
+        "--provider",
+        "uhub",
+        "tags",
+        "team/nginx",
+        "-o",
+        "table",
+    ]));
+    let table = text(&out.stdout);
+    let header = table.lines().next().unwrap();
+    let first = table.lines().nth(1).unwrap();
+    // SIZE is right-aligned, and UHub sends none: one mark, under its end.
+    assert_eq!(
+        header.find("SIZE").map(|i| i + 3),
+        first.find(" - ").map(|i| i + 1),
+        "{table}"
+    );
+    assert!(
+        first.ends_with("2024-03-05 11:00"),
+        "minutes, for people: {first}"
+    );
+}

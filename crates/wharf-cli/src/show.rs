@@ -1,0 +1,199 @@
+//! `wharf show`: one repository, or one tag (`NS/REPO:TAG`), as one object
+//! for programs and as a detail view on a terminal: every field the
+//! provider sent, and the repository's tags.
+
+use std::io::Write;
+
+use futures::TryStreamExt;
+use serde::Serialize;
+use serde_json::Value;
+use wharf::catalog::{RepoRef, Tag};
+use wharf::model::TagName;
+
+use crate::args::Output;
+use crate::connect::Connected;
+use crate::fail::{CliError, Exit};
+use crate::output::{Printer, Row, human_size};
+use crate::progress::Tracker;
+
+/// Shows `what`: a repository, or a tag when it ends in `:TAG`.
+pub async fn run(
+    open: &Connected,
+    what: &str,
+    format: Output,
+    tracker: &Tracker,
+) -> Result<(), CliError> {
+    let (repository, tag) = parse(what)?;
+    let mut out = std::io::stdout().lock();
+    match tag {
+        Some(tag) => {
+            let found = open.catalog.show_tag(&repository, &tag).await?;
+            tracker.finish();
+            one(&mut out, &found, format, |out| tag_view(out, &found))
+        }
+        None => {
+            let found = open.catalog.show_repository(&repository).await?;
+            let tags: Vec<Tag> = match format {
+                // Only the view for people lists the tags: a program asks
+                // for them with `wharf tags`.
+                Output::Table => open.catalog.list_tags(&repository).try_collect().await?,
+                _ => Vec::new(),
+            };
+            tracker.finish();
+            one(&mut out, &found, format, |out| {
+                repository_view(out, &found, &tags)
+            })
+        }
+    }
+}
+
+/// `NS/REPO` or `NS/REPO:TAG` (a repository name holds no `:`).
+fn parse(what: &str) -> Result<(RepoRef, Option<TagName>), CliError> {
+    let usage = |e: String| {
+        CliError::new(
+            Exit::Usage,
+            format!("{what:?} is not NAMESPACE/REPOSITORY or NAMESPACE/REPOSITORY:TAG: {e}"),
+        )
+    };
+    let (repository, tag) = match what.rsplit_once(':') {
+        Some((repository, tag)) => (repository, Some(tag)),
+        None => (what, None),
+    };
+    let repository: RepoRef = repository
+        .parse()
+        .map_err(|e: wharf::Error| usage(e.to_string()))?;
+    let tag = tag
+        .map(|t| TagName::new(t).map_err(|e| usage(e.to_string())))
+        .transpose()?;
+    Ok((repository, tag))
+}
+
+/// One object: pretty JSON, one NDJSON line, a CSV row, or the view.
+fn one<R: Row>(
+    out: &mut impl Write,
+    item: &R,
+    format: Output,
+    view: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    match format {
+        Output::Json => {
+            serde_json::to_writer_pretty(&mut *out, item).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Output::Ndjson => {
+            serde_json::to_writer(&mut *out, item).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Output::Csv => {
+            let mut printer = Printer::new(Output::Csv, &mut *out);
+            printer.row(item)?;
+            printer.finish()?;
+        }
+        Output::Table => view(out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn repository_view(
+    out: &mut dyn Write,
+    r: &wharf::catalog::Repository,
+    tags: &[Tag],
+) -> std::io::Result<()> {
+    let lines = named(&[
+        ("repository", r.qualified_name()),
+        ("tags", count(r.tag_count)),
+        ("size", r.size.map(human_size).unwrap_or_else(|| "-".into())),
+        ("pulls", count(r.pull_count)),
+        ("created", instant(r.created)),
+        ("updated", instant(r.updated)),
+    ]);
+    fields(out, &lines)?;
+    record(out, &r.original)?;
+    writeln!(out)?;
+    if tags.is_empty() {
+        return writeln!(out, "no tags");
+    }
+    let mut printer = Printer::new(Output::Table, &mut *out);
+    for tag in tags {
+        printer.row(tag)?;
+    }
+    printer.finish()
+}
+
+fn tag_view(out: &mut dyn Write, t: &Tag) -> std::io::Result<()> {
+    let lines = named(&[
+        ("tag", format!("{}:{}", t.repository, t.name)),
+        ("digest", t.digest.clone().unwrap_or_else(|| "-".into())),
+        ("size", t.size.map(human_size).unwrap_or_else(|| "-".into())),
+        ("created", instant(t.created)),
+        ("updated", instant(t.updated)),
+    ]);
+    fields(out, &lines)?;
+    record(out, &t.original)
+}
+
+fn named(lines: &[(&str, String)]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+/// The provider's record, under a heading of its own.
+fn record(out: &mut dyn Write, original: &impl Serialize) -> std::io::Result<()> {
+    let lines = provider_fields(original);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nas the provider sent it:")?;
+    let indented: Vec<_> = lines.into_iter().map(|(k, v)| (format!("  {k}"), v)).collect();
+    fields(out, &indented)
+}
+
+/// `key  value` lines, the keys aligned.
+fn fields(out: &mut dyn Write, lines: &[(String, String)]) -> std::io::Result<()> {
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (key, value) in lines {
+        writeln!(out, "{key:width$}  {value}")?;
+    }
+    Ok(())
+}
+
+/// The provider's record's fields, each that is one value (text, number,
+/// boolean), in the record's order; a long text (a manifest) is cut.
+fn provider_fields(original: &impl Serialize) -> Vec<(String, String)> {
+    let Ok(Value::Object(map)) = serde_json::to_value(original) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let shown = match value {
+            Value::String(s) if s.chars().count() > 100 => {
+                format!(
+                    "{}… ({} characters)",
+                    s.chars().take(97).collect::<String>(),
+                    s.chars().count()
+                )
+            }
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "-".to_owned(),
+            _ => continue,
+        };
+        out.push((key, shown));
+    }
+    out
+}
+
+fn count(n: Option<u64>) -> String {
+    n.map_or_else(|| "-".to_owned(), |n| n.to_string())
+}
+
+fn instant(at: Option<wharf::jiff::Timestamp>) -> String {
+    at.map_or_else(
+        || "-".to_owned(),
+        |t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
+}
