@@ -147,7 +147,10 @@ fn record(out: &mut dyn Write, original: &impl Serialize) -> std::io::Result<()>
         return Ok(());
     }
     writeln!(out, "\nas the provider sent it:")?;
-    let indented: Vec<_> = lines.into_iter().map(|(k, v)| (format!("  {k}"), v)).collect();
+    let indented: Vec<_> = lines
+        .into_iter()
+        .map(|(k, v)| (format!("  {k}"), v))
+        .collect();
     fields(out, &indented)
 }
 
