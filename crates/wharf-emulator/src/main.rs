@@ -286,48 +286,72 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("wharf-emulator: {message}");
-            ExitCode::FAILURE
+        Err(failure) => {
+            eprintln!("wharf-emulator: {}", failure.message);
+            // As the flag parser's own errors: 2 for what was asked, 1 for
+            // what went wrong while doing it.
+            ExitCode::from(if failure.usage { 2 } else { 1 })
         }
     }
 }
 
-fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), String> {
-    let dataset = Dataset::generate(&sizes.options()).map_err(|e| e.to_string())?;
+/// Why the command stopped: a usage error (a flag, a dataset file that
+/// is not one) or a failure while running (the port taken, stdout gone).
+struct Failure {
+    usage: bool,
+    message: String,
+}
+
+impl Failure {
+    fn usage(message: impl ToString) -> Self {
+        Failure {
+            usage: true,
+            message: message.to_string(),
+        }
+    }
+
+    fn other(message: impl ToString) -> Self {
+        Failure {
+            usage: false,
+            message: message.to_string(),
+        }
+    }
+}
+
+fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), Failure> {
+    let dataset = Dataset::generate(&sizes.options()).map_err(Failure::usage)?;
     match out {
-        Some(path) => dataset.save(path).map_err(|e| e.to_string()),
+        Some(path) => dataset.save(path).map_err(Failure::other),
         None => match writeln!(std::io::stdout(), "{}", dataset.to_json()) {
             // A reader that stopped early (`| head`) is not a failure.
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::other(e)),
             _ => Ok(()),
         },
     }
 }
 
-fn dataset(args: &ServeArgs) -> Result<Dataset, String> {
+fn dataset(args: &ServeArgs) -> Result<Dataset, Failure> {
     if let Some(path) = &args.dataset {
-        return Dataset::load(path).map_err(|e| e.to_string());
+        return Dataset::load(path).map_err(Failure::usage);
     }
     if args.sizes.any() {
-        return Dataset::generate(&args.sizes.options()).map_err(|e| e.to_string());
+        return Dataset::generate(&args.sizes.options()).map_err(Failure::usage);
     }
     Ok(Dataset::demo())
 }
 
-fn serve(args: &ServeArgs) -> Result<(), String> {
+fn serve(args: &ServeArgs) -> Result<(), Failure> {
     init_logging(args.quiet);
     if !args.faults.faults.is_empty() && args.faults.fault_rate == 0.0 {
-        return Err(
-            "--faults picks which faults to inject, but --fault-rate is 0, so none would be: add --fault-rate (a number from 0 to 1)"
-                .to_owned(),
-        );
+        return Err(Failure::usage(
+            "--faults picks which faults to inject, but --fault-rate is 0, so none would be: add --fault-rate (a number from 0 to 1)",
+        ));
     }
     let dataset = dataset(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(|e| Failure::other(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
         let mut builder = Emulator::builder();
         if let Some(seed) = args.request_id_seed {
@@ -347,10 +371,11 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             .control(args.control)
             .start()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(Failure::other)?;
         // Listen for Ctrl-C and SIGTERM before saying "listening": a signal
         // sent as soon as the line is read must stop the server cleanly.
-        let shutdown = Shutdown::listen().map_err(|e| format!("cannot listen for signals: {e}"))?;
+        let shutdown = Shutdown::listen()
+            .map_err(|e| Failure::other(format!("cannot listen for signals: {e}")))?;
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "listening on {}", emulator.base_url());
         let _ = stdout.flush();
