@@ -8,6 +8,8 @@ use wharf::Provider;
 const AFTER_HELP: &str = "\
 Settings: flags beat the environment, which beats the profile in the config file
 ($WHARF_CONFIG, else $XDG_CONFIG_HOME/wharf/config.toml or ~/.config/wharf/config.toml).
+`wharf config init` writes a profile template there (mode 600, which a file with
+secrets must keep); `wharf config show` shows what is in effect; `wharf check` tries it.
 Credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID,
 HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_REGION; UCLOUD_PUBLIC_KEY,
 UCLOUD_PRIVATE_KEY, UCLOUD_PROJECT_ID, UCLOUD_REGION. With no credentials and no
@@ -30,10 +32,64 @@ Exit status:
 /// UCloud UHub.
 #[derive(Debug, Parser)]
 #[command(name = "wharf", version, after_help = AFTER_HELP, max_term_width = 100)]
-pub struct Cli {
+pub struct Wharf {
+    /// The flags every command takes.
     #[command(flatten)]
     pub global: Global,
+    /// The command.
     #[command(subcommand)]
+    pub command: TopCommand,
+}
+
+/// Every command: one of a catalog, or one about the settings.
+#[derive(Debug, Subcommand)]
+pub enum TopCommand {
+    /// A command of a catalog: listing, diff, prune, apply, completions, man.
+    #[command(flatten)]
+    Catalog(Command),
+    /// Write a profile template, or show the settings in effect.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Check the credentials with one cheap signed request to the catalog.
+    #[command(after_help = "\
+Asks the catalog the settings name (see `wharf config show`) for one small answer:
+SWR's namespaces, or one UHub repo (GetRepo, Limit 1). Exit 0 when the credentials
+work, 3 when they are refused, 2 when none are set for a provider's public endpoint.")]
+    Check,
+}
+
+/// `wharf config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a profile template (mode 600), every key commented out and explained.
+    #[command(after_help = "\
+Writes to $WHARF_CONFIG, else $XDG_CONFIG_HOME/wharf/config.toml or
+~/.config/wharf/config.toml, creating the folder. The profile is `default`, or the
+one --profile names. A new profile goes at the end of an existing file; one already
+there is replaced only with --force. It writes no value: fill in the keys yourself.")]
+    Init(InitArgs),
+    /// Show the settings in effect and where each came from, secrets masked.
+    Show,
+}
+
+/// `wharf config init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace the profile when the file has one of that name (its keys are lost).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One command of a catalog with the global flags: what the listing
+/// commands, diff, prune and apply read.
+#[derive(Debug)]
+pub struct Cli {
+    /// The flags every command takes.
+    pub global: Global,
+    /// The command.
     pub command: Command,
 }
 

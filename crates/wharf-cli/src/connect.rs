@@ -47,6 +47,7 @@ pub async fn open(
     connect.image_name = selection.image_name;
     let (catalog, demo) = match target {
         Target::Spec { spec, credentials } => {
+            crate::keys::require(&spec, settings, quiet)?;
             connect.credential_source = Some(credentials);
             let catalog = spec.connect_with(&|name| settings.lookup(name), connect)?;
             (catalog, None)
@@ -67,13 +68,14 @@ pub async fn open(
 }
 
 /// The built-in demo registry: the emulator in process, with its demo
-/// dataset and credentials.
+/// dataset and credentials. It stops when dropped.
 #[cfg(feature = "demo")]
-struct Demo(wharf_emulator::Emulator);
+pub struct Demo(wharf_emulator::Emulator);
 
 #[cfg(feature = "demo")]
 impl Demo {
-    async fn start(quiet: bool) -> Result<Demo, CliError> {
+    /// Starts it; says so on stderr unless `quiet`.
+    pub async fn start(quiet: bool) -> Result<Demo, CliError> {
         let emulator = wharf_emulator::Emulator::builder()
             .log_requests(false)
             .start()
@@ -91,7 +93,7 @@ impl Demo {
     }
 
     /// Its catalog of `kind`.
-    fn spec(&self, kind: CatalogKind) -> Result<CatalogSpec, CliError> {
+    pub fn spec(&self, kind: CatalogKind) -> Result<CatalogSpec, CliError> {
         let text = match kind {
             CatalogKind::Uhub => self.0.uhub_spec(),
             CatalogKind::SwrOfficial => self.0.swr_official_spec(),
@@ -102,28 +104,31 @@ impl Demo {
     }
 
     /// Its credentials, by the official variables' names.
-    fn env(name: &str) -> Option<String> {
+    pub fn env(name: &str) -> Option<String> {
         wharf_emulator::demo_env(name)
     }
 }
 
 /// Without the `demo` feature there is no demo registry to start.
 #[cfg(not(feature = "demo"))]
-enum Demo {}
+pub enum Demo {}
 
 #[cfg(not(feature = "demo"))]
 impl Demo {
-    async fn start(_quiet: bool) -> Result<Demo, CliError> {
+    /// Says that there is none.
+    pub async fn start(_quiet: bool) -> Result<Demo, CliError> {
         let what = "no registry configured: set credentials and --region, or --catalog \
                     (this build of wharf has no built-in demo registry)";
         Err(CliError::new(Exit::Usage, what))
     }
 
-    fn spec(&self, _kind: CatalogKind) -> Result<CatalogSpec, CliError> {
+    /// Never called: there is no value.
+    pub fn spec(&self, _kind: CatalogKind) -> Result<CatalogSpec, CliError> {
         match *self {}
     }
 
-    fn env(_name: &str) -> Option<String> {
+    /// No credentials.
+    pub fn env(_name: &str) -> Option<String> {
         None
     }
 }

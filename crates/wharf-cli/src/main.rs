@@ -10,11 +10,14 @@
 //! ```
 
 mod args;
+mod check;
 mod commands;
 mod config;
+mod config_cmd;
 mod connect;
 mod diff;
 mod fail;
+mod keys;
 mod output;
 mod progress;
 mod prune;
@@ -25,15 +28,23 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use args::{Cli, Command};
+use args::{Cli, Command, TopCommand, Wharf};
 use fail::{CliError, Exit};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if cli.global.verbose {
+    let line = Wharf::parse();
+    if line.global.verbose {
         start_log();
     }
-    match run(&cli) {
+    let result = match line.command {
+        TopCommand::Config { command } => config_cmd::run(&line.global, &command),
+        TopCommand::Check => runtime().and_then(|r| r.block_on(check::run(&line.global))),
+        TopCommand::Catalog(command) => run(&Cli {
+            global: line.global,
+            command,
+        }),
+    };
+    match result {
         Ok(exit) => exit,
         Err(e) if e.closed_pipe() => ExitCode::SUCCESS,
         Err(e) => {
@@ -47,13 +58,13 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "wharf", &mut out);
+            clap_complete::generate(*shell, &mut Wharf::command(), "wharf", &mut out);
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            clap_mangen::Man::new(Wharf::command()).render(&mut out)?;
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }

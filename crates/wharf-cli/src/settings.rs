@@ -86,6 +86,11 @@ impl Settings {
         })
     }
 
+    /// The profile read, when there is one.
+    pub fn profile(&self) -> Option<&Loaded> {
+        self.profile.as_ref()
+    }
+
     /// A setting from the environment, else from the profile: `name` is the
     /// official variable.
     pub fn lookup(&self, name: &str) -> Option<String> {
@@ -138,7 +143,7 @@ impl Settings {
 
     /// The catalog spec in effect, with who said it: `--catalog` or
     /// `WHARF_CATALOG`, else the profile.
-    fn catalog_spec(&self, global: &Global) -> Option<(String, String)> {
+    pub fn catalog_spec(&self, global: &Global) -> Option<(String, String)> {
         if let Some(spec) = &global.catalog {
             return Some((spec.clone(), given("--catalog", "WHARF_CATALOG")));
         }
@@ -267,7 +272,13 @@ impl Settings {
                 );
                 return Err(CliError::new(Exit::Usage, what));
             }
-            (None, None) => return Ok(Target::Demo(kind)),
+            (None, None) => {
+                // Only the other provider's keys: meant for a real registry.
+                if let Some(refused) = crate::keys::other_provider_only(kind, self, global) {
+                    return Err(refused);
+                }
+                return Ok(Target::Demo(kind));
+            }
         };
         Ok(self.target_for_spec(spec))
     }
@@ -289,13 +300,13 @@ fn not_a_place(what: &str, value: &str, e: &SpecError) -> CliError {
 }
 
 /// `profile "NAME" in PATH`, for messages.
-fn profile_label(loaded: &Loaded) -> String {
+pub fn profile_label(loaded: &Loaded) -> String {
     format!("profile {:?} in {}", loaded.name, loaded.path.display())
 }
 
 /// Who gave a setting that `flag` and the variable `var` both give: the
 /// flag when it is on the command line, else the variable.
-fn given(flag: &str, var: &str) -> String {
+pub fn given(flag: &str, var: &str) -> String {
     let with_value = format!("{flag}=");
     let on_command_line = std::env::args_os().any(|arg| {
         let arg = arg.to_string_lossy();
