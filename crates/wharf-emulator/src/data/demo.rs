@@ -135,12 +135,22 @@ impl Dataset {
 
 /// Demo timestamps: day `day` of 2024, at `hour`.
 fn at(day: u32, hour: u32) -> Timestamp {
+    at_minute(day, hour, 0)
+}
+
+/// Day `day` of 2024 (28-day months), at `hour:minute`.
+fn at_minute(day: u32, hour: u32, minute: u32) -> Timestamp {
     let text = format!(
-        "2024-{:02}-{:02}T{hour:02}:00:00Z",
+        "2024-{:02}-{:02}T{hour:02}:{minute:02}:00Z",
         1 + day / 28,
         1 + day % 28
     );
     Timestamp::parse(&text).unwrap_or_default()
+}
+
+/// A draw from the demo's fixed hash, below `below`.
+fn draw(n: u64, what: u64, below: u64) -> u64 {
+    crate::hash::mix(n, what) % below.max(1)
 }
 
 fn naive(day: u32, hour: u32) -> Timestamp {
@@ -174,8 +184,35 @@ fn namespace(
     }
 }
 
+/// A repository as a registry holds one: its own image size (from a few
+/// MB to about a GB, each tag a little different), tags pushed days apart
+/// at any hour, newest first, the repository updated with its newest tag.
 fn repository(row: &RepoRow, day: u32) -> RepositoryRecord {
     let (name, category, public, downloads, tags) = *row;
+    let seed = u64::from(day);
+    let base = 4_000_000 + draw(seed, 1, 900_000_000);
+    let tags: Vec<TagRecord> = tags
+        .iter()
+        .zip(0..)
+        .map(|(tag, i)| {
+            let n = seed * 100 + u64::from(i);
+            // Two to four days apart, so the order stays newest first.
+            let back = 3 * i + draw(n, 2, 2) as u32;
+            TagRecord {
+                name: (*tag).to_owned(),
+                size: base + draw(n, 3, base / 8),
+                digest: digest(n),
+                updated_at: at_minute(
+                    day + 60 - back,
+                    7 + draw(n, 4, 14) as u32,
+                    draw(n, 5, 60) as u32,
+                ),
+            }
+        })
+        .collect();
+    let updated_at = tags
+        .first()
+        .map_or_else(|| at(day + 60, 11), |t| t.updated_at.clone());
     RepositoryRecord {
         name: RepositoryName::new(name).expect("demo repository names are valid"),
         category: Category::from(category),
@@ -183,17 +220,8 @@ fn repository(row: &RepoRow, day: u32) -> RepositoryRecord {
         is_public: public,
         num_download: downloads,
         created_at: at(day, 10),
-        updated_at: at(day + 60, 11),
-        tags: tags
-            .iter()
-            .zip(0..)
-            .map(|(tag, i)| TagRecord {
-                name: (*tag).to_owned(),
-                size: 20_000_000 + u64::from(day) * 1_000_000 + u64::from(i) * 1_000,
-                digest: digest(u64::from(day) * 100 + u64::from(i)),
-                updated_at: at(day + 60 - i, 11),
-            })
-            .collect(),
+        updated_at,
+        tags,
     }
 }
 
