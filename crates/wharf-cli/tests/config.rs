@@ -504,3 +504,24 @@ fn the_keys_of_the_other_provider_are_named_not_sent_unsigned() {
     );
     assert_eq!(text(&out.stdout).lines().count(), 3);
 }
+
+/// The README's example of the format reads, and shows every key.
+#[test]
+fn the_readme_example_file_reads_and_has_every_key() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let section = &readme[readme.find("### Profiles").expect("a Profiles section")..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let file = wharf_cli::config_file::parse(example).unwrap();
+    let has = |f: &dyn Fn(&wharf_cli::config_file::Profile) -> bool| file.profiles.values().any(f);
+    assert!(has(&|p| p.provider.is_some() && p.region.is_some()));
+    assert!(has(&|p| p.endpoint.is_some()));
+    assert!(has(&|p| p.catalog.is_some()));
+    assert!(has(&|p| p.access_key.is_some() && p.secret_key.is_some()));
+    assert!(has(
+        &|p| p.security_token.is_some() && p.project_id.is_some()
+    ));
+    assert!(has(&|p| p.public_key.is_some() && p.private_key.is_some()));
+    assert!(readme.contains("chmod 600"));
+}
