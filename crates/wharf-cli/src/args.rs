@@ -324,4 +324,8 @@ pub struct DiffArgs {
     /// Compare repositories only, not their tags.
     #[arg(long)]
     pub no_tags: bool,
+    /// Do not compare update times: after a migration every pushed tag has
+    /// a new one, so only digests tell a changed image.
+    #[arg(long, visible_alias = "digest-only", conflicts_with = "no_tags")]
+    pub ignore_times: bool,
 }

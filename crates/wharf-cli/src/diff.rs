@@ -124,7 +124,8 @@ async fn diff(
         let concurrency = global
             .concurrency
             .map_or(DEFAULT_CONCURRENCY, |n| n as usize);
-        let (found, tally) = compare_tags(&source, &target, &pairs, concurrency).await?;
+        let times = !args.ignore_times;
+        let (found, tally) = compare_tags(&source, &target, &pairs, concurrency, times).await?;
         differences.extend(found);
         Some(tally)
     };
@@ -141,15 +142,20 @@ async fn compare_tags(
     target: &Side,
     pairs: &[Pair],
     concurrency: usize,
+    times: bool,
 ) -> Result<(Vec<Difference>, Tally), CliError> {
-    let resolution = source.resolution().coarser(target.resolution());
+    // No resolution: update times are not compared.
+    let resolution = times.then(|| source.resolution().coarser(target.resolution()));
     let mut listed = stream::iter(pairs)
         .map(|pair| async move {
             let (a, b) = futures::try_join!(source.tags(&pair.source), target.tags(&pair.target))?;
             Ok::<_, CliError>((pair, a, b))
         })
         .buffer_unordered(concurrency.max(1));
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        times_ignored: !times,
+        ..Tally::default()
+    };
     let mut differences = Vec::new();
     while let Some(listed) = listed.next().await {
         let (pair, a, b) = listed?;

@@ -181,3 +181,52 @@ fn tables_right_align_numbers_and_mark_what_is_missing() {
         .collect();
     assert_eq!(shape, "9999-99-99 99:99", "minutes, for people: {first}");
 }
+
+#[test]
+fn diff_after_a_migration_can_ignore_the_new_times() {
+    let start = || {
+        wharf_emulator::Emulator::builder()
+            .log_requests(false)
+            .start_background()
+            .unwrap()
+    };
+    let (source, target) = (start(), start());
+    // The migration pushed team/nginx:latest again: same image, new time.
+    let dataset = source.dataset();
+    let nginx = dataset.namespaces.iter().flat_map(|n| &n.repositories);
+    let latest = nginx
+        .filter(|r| r.name.as_str() == "nginx")
+        .flat_map(|r| &r.tags)
+        .find(|t| t.name == "latest")
+        .unwrap();
+    let again = wharf_emulator::TagRecord::new(
+        "latest",
+        latest.size,
+        latest.digest.clone(),
+        "2030-01-01T00:00:00Z".parse().unwrap(),
+    );
+    target.push(&"team/nginx".parse().unwrap(), again).unwrap();
+    let diff = |more: &[&str]| {
+        let (a, b) = (source.swr_spec(), target.swr_spec());
+        let mut args = vec!["-q", "diff", a.as_str(), b.as_str(), "-o", "ndjson"];
+        args.extend_from_slice(more);
+        let mut command = wharf(&args);
+        command
+            .env("HUAWEICLOUD_SDK_AK", wharf_emulator::DEMO_HUAWEI_AK)
+            .env("HUAWEICLOUD_SDK_SK", wharf_emulator::DEMO_HUAWEI_SK);
+        run(&mut command)
+    };
+    let out = diff(&[]);
+    assert_eq!(code(&out), 1, "the new time differs: {}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("tag_updated_differs"));
+    for flag in ["--ignore-times", "--digest-only"] {
+        let out = diff(&[flag]);
+        assert_eq!(
+            code(&out),
+            0,
+            "{flag}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}

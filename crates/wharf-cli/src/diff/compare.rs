@@ -125,6 +125,8 @@ pub struct Tally {
     pub no_digest: Counts,
     /// Of those, the tags each side sent no time for.
     pub no_time: Counts,
+    /// Whether update times were left out of the comparison on request.
+    pub times_ignored: bool,
 }
 
 /// A repository found on both sides, to compare the tags of.
@@ -183,7 +185,7 @@ pub fn tags(
     pair: &Pair,
     source: &Tags,
     target: &Tags,
-    resolution: TimeResolution,
+    resolution: Option<TimeResolution>,
     tally: &mut Tally,
 ) -> Vec<Difference> {
     let mut differences = Vec::new();
@@ -193,7 +195,9 @@ pub fn tags(
                 tally.tags_compared += 1;
                 let tag = (pair, name.as_str());
                 differences.extend(digest(tag, facts, there, &mut tally.no_digest));
-                differences.extend(updated(tag, facts, there, resolution, &mut tally.no_time));
+                if let Some(resolution) = resolution {
+                    differences.extend(updated(tag, facts, there, resolution, &mut tally.no_time));
+                }
             }
             None => differences.push(only(
                 Change::TagOnlyInSource,
@@ -318,7 +322,7 @@ mod tests {
             &pair(),
             &source,
             &target,
-            TimeResolution::Seconds,
+            Some(TimeResolution::Seconds),
             &mut tally,
         );
         assert_eq!(found[0].source.as_deref(), Some("team/nginx:v1"));
@@ -333,11 +337,13 @@ mod tests {
         let target = Tags::from([("v1".into(), facts(None, Some("2024-01-01T00:00:00Z")))]);
         let mut tally = Tally::default();
         let coarse = TimeResolution::Nanoseconds.coarser(TimeResolution::Seconds);
-        assert!(tags(&pair(), &source, &target, coarse, &mut tally).is_empty());
-        let fine = TimeResolution::Nanoseconds;
+        assert!(tags(&pair(), &source, &target, Some(coarse), &mut tally).is_empty());
+        let fine = Some(TimeResolution::Nanoseconds);
         let found = tags(&pair(), &source, &target, fine, &mut tally);
         assert_eq!(found[0].change, Change::TagUpdatedDiffers);
         assert_eq!(found[0].source.as_deref(), Some("2024-01-01T00:00:00.75Z"));
+        // --ignore-times: no resolution, no time compared.
+        assert!(tags(&pair(), &source, &target, None, &mut tally).is_empty());
     }
 
     #[test]
@@ -361,7 +367,7 @@ mod tests {
             &pair(),
             &source,
             &target,
-            TimeResolution::Seconds,
+            Some(TimeResolution::Seconds),
             &mut tally,
         );
         assert_eq!(found.len(), 1);

@@ -81,7 +81,9 @@ fn notes(source: &SideFacts, target: &SideFacts, tally: Option<&Tally>) -> Vec<S
         return vec!["tags were not compared (--no-tags): repositories by name only".to_owned()];
     };
     let mut notes = Vec::new();
-    if tally.tags_compared > 0 {
+    if tally.times_ignored {
+        notes.push("update times were not compared (--ignore-times): tags by digest".to_owned());
+    } else if tally.tags_compared > 0 {
         notes.extend(time_note(source, target));
     }
     let missing = [
@@ -276,7 +278,16 @@ mod tests {
                 target: 0,
             },
             no_time: Counts::default(),
+            times_ignored: false,
         };
+        let ignored = Tally {
+            times_ignored: true,
+            ..tally
+        };
+        assert_eq!(
+            notes(&uhub, &swr, Some(&ignored))[0],
+            "update times were not compared (--ignore-times): tags by digest"
+        );
         assert_eq!(
             notes(&uhub, &swr, Some(&tally)),
             [
