@@ -93,8 +93,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags every command takes.
+/// Flags every command takes, under a heading of their own in each
+/// command's help, after the command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The registry API.
     #[arg(long, global = true, env = "WHARF_PROVIDER", value_parser = provider_parser())]
@@ -189,8 +191,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or with --dir write every page
+    /// (wharf.1, wharf-repos.1, ...) into a folder.
+    Man {
+        /// Write wharf.1 and a page per subcommand here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// `wharf repos`.

@@ -78,7 +78,7 @@ async fn list(
         | Command::Prune(_)
         | Command::Apply(_)
         | Command::Completions { .. }
-        | Command::Man => Ok(()),
+        | Command::Man { .. } => Ok(()),
     }
 }
 

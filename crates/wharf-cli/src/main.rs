@@ -32,7 +32,10 @@ use args::{Cli, Command, TopCommand, Wharf};
 use fail::{CliError, Exit};
 
 fn main() -> ExitCode {
-    let line = Wharf::parse();
+    let line = match Wharf::try_parse() {
+        Ok(line) => line,
+        Err(e) => return refused(e),
+    };
     if line.global.verbose {
         start_log();
     }
@@ -62,12 +65,13 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => {
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Wharf::command()).render(&mut out)?;
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Man { dir: Some(dir) } => man_pages(dir),
         Command::Diff(args) => runtime()?.block_on(diff::run(&cli.global, args)),
         Command::Prune(args) => {
             runtime()?.block_on(prune::run_prune(&cli.global, args))?;
@@ -79,6 +83,53 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A command line clap refused, said with the prefix of every other error
+/// (`wharf: ...`), exit 2; `--help` and `--version` print as they are.
+fn refused(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("wharf: {text}");
+    Exit::Usage.code()
+}
+
+/// Writes wharf.1 and a page for every subcommand (wharf-repos.1,
+/// wharf-config-init.1, ...) into `dir`, which the main page's SEE ALSO
+/// names; says what it wrote.
+fn man_pages(dir: &std::path::Path) -> Result<ExitCode, CliError> {
+    let failed = |e: std::io::Error| {
+        CliError::new(
+            Exit::Other,
+            format!("cannot write man pages to {}: {e}", dir.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    // No pages for clap's `help` subcommands: they are `--help`.
+    fn without_help(command: clap::Command) -> clap::Command {
+        command
+            .disable_help_subcommand(true)
+            .mut_subcommands(without_help)
+    }
+    let mut command = without_help(Wharf::command());
+    command.build();
+    clap_mangen::generate_to(command, dir).map_err(failed)?;
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .map_err(failed)?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.starts_with("wharf") && name.ends_with(".1"))
+        .collect();
+    pages.sort();
+    eprintln!(
+        "wharf: wrote {} man pages to {}",
+        pages.len(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One worker requests and decodes pages while the main thread prints.

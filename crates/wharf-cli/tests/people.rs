@@ -10,7 +10,42 @@ use common::{code, run, text, wharf};
 fn a_misspelt_command_gets_a_suggestion() {
     let out = run(&mut wharf(&["repo"]));
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("similar subcommand exists: 'repos'"));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("similar subcommand exists: 'repos'"),
+        "{stderr}"
+    );
+    // One prefix for every error, the flag parser's included.
+    assert!(
+        stderr.starts_with("wharf: unrecognized subcommand"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn man_writes_every_page_its_see_also_names() {
+    let dir = std::env::temp_dir().join(format!("wharf-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = run(&mut wharf(&["man", "--dir", dir.to_str().unwrap()]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let main = std::fs::read_to_string(dir.join("wharf.1")).unwrap();
+    for page in [
+        "wharf-repos",
+        "wharf-prune",
+        "wharf-apply",
+        "wharf-config-init",
+    ] {
+        assert!(dir.join(format!("{page}.1")).exists(), "{page}.1");
+    }
+    assert!(
+        main.contains("wharf\\-repos(1)"),
+        "the main page names the others"
+    );
+    assert!(
+        !dir.join("wharf-help.1").exists(),
+        "no page for clap's help command"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
