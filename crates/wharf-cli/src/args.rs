@@ -169,7 +169,7 @@ pub enum Command {
     /// List repositories (UHub: the images of a repo).
     Repos(ReposArgs),
     /// List the tags of a repository.
-    Tags(RepoArg),
+    Tags(TagsArgs),
     /// Show one repository.
     Show(RepoArg),
     /// List namespaces (UHub: repos).
@@ -218,6 +218,58 @@ pub struct ReposArgs {
     /// Only private repositories (SWR).
     #[arg(long)]
     pub private: bool,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// `wharf tags`.
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// The repository, as NAMESPACE/REPOSITORY (UHub: REPO/IMAGE).
+    #[arg(value_name = "NAMESPACE/REPOSITORY")]
+    pub repository: String,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// What `repos` and `tags` keep and in which order (the selection of
+/// `prune`, without deleting anything).
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Only entries whose name matches this regular expression (a
+    /// repository's NS/NAME, a tag's name).
+    #[arg(long = "match", value_name = "REGEX")]
+    pub matching: Option<String>,
+    /// Only entries updated longer ago than this, such as 30d.
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Only entries updated at most this long ago, such as 12h.
+    #[arg(long, value_name = "DURATION")]
+    pub newer_than: Option<String>,
+    /// Sort by this field (names A-Z; the others largest or newest first);
+    /// the listing is then read whole before it is printed.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<SortField>,
+    /// The other way round (with --sort).
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+/// What `--sort` sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortField {
+    /// The name.
+    Name,
+    /// The update time.
+    Updated,
+    /// The creation time.
+    Created,
+    /// The size.
+    Size,
+    /// The pull count (repositories).
+    Pulls,
+    /// The tag count (repositories).
+    Tags,
 }
 
 /// `wharf prune`.

@@ -14,6 +14,7 @@ use crate::connect::{self, Connected, Selection};
 use crate::fail::{CliError, Exit};
 use crate::output::{Printer, Row};
 use crate::progress::Tracker;
+use crate::select::Select;
 use crate::settings::Settings;
 
 /// Runs a listing command; `Ok` means it printed everything.
@@ -55,21 +56,19 @@ async fn list(
     let format = global.output.unwrap_or_else(default_format);
     match &cli.command {
         Command::Repos(args) => {
+            let select = Select::new(&args.select)?;
             let items = open.catalog.list_repositories(args.namespace.as_deref());
             let items = match (&args.name, kind) {
                 // SWR filters by name itself; UHub cannot.
                 (Some(name), CatalogKind::Uhub) => contains(items, name.clone()),
                 _ => items,
             };
-            print_with(items, format, tracker).await
+            print_with(select.apply(items), format, tracker).await
         }
-        Command::Tags(arg) => {
-            print_with(
-                open.catalog.list_tags(&repo(&arg.repository)?),
-                format,
-                tracker,
-            )
-            .await
+        Command::Tags(args) => {
+            let select = Select::new(&args.select)?;
+            let items = open.catalog.list_tags(&repo(&args.repository)?);
+            print_with(select.apply(items), format, tracker).await
         }
         Command::Show(arg) => show(&open, &arg.repository, format, tracker).await,
         Command::Namespaces => print_with(open.catalog.list_namespaces(), format, tracker).await,

@@ -21,6 +21,7 @@ mod keys;
 mod output;
 mod progress;
 mod prune;
+mod select;
 mod settings;
 mod show;
 

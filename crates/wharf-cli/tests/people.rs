@@ -265,3 +265,50 @@ fn diff_after_a_migration_can_ignore_the_new_times() {
         );
     }
 }
+
+/// The first column of each NDJSON line's `field`, in order.
+fn listed(args: &[&str], field: &str) -> Vec<String> {
+    let mut all = vec!["-q"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", "ndjson"]);
+    let out = run(&mut wharf(&all));
+    assert_eq!(code(&out), 0, "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()[field].to_string())
+        .collect()
+}
+
+#[test]
+fn repos_and_tags_select_and_sort_as_prune_selects() {
+    let sizes: Vec<u64> = listed(&["repos", "--sort", "size"], "size")
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert!(
+        sizes.len() > 3 && sizes.windows(2).all(|w| w[0] >= w[1]),
+        "{sizes:?}"
+    );
+    let names = listed(
+        &[
+            "tags",
+            "team/nginx",
+            "--match",
+            "^1\\.",
+            "--sort",
+            "name",
+            "--reverse",
+        ],
+        "name",
+    );
+    assert_eq!(names, ["\"1.25.3\"", "\"1.25.2\"", "\"1.24.0\""]);
+    // The demo's tags are from 2024: all older than 30 days, none newer.
+    assert_eq!(
+        listed(&["tags", "team/nginx", "--older-than", "30d"], "name").len(),
+        4
+    );
+    assert!(listed(&["tags", "team/nginx", "--newer-than", "30d"], "name").is_empty());
+    let out = run(&mut wharf(&["repos", "--reverse"]));
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("--reverse needs --sort"));
+}
