@@ -313,22 +313,25 @@ impl Row for Repository {
     }
 }
 
+/// A digest: its start for people, as docker shows it (the rest is in
+/// JSON and CSV), whole for programs; see [`missing`].
+fn digest(digest: Option<&str>, human: bool) -> String {
+    match digest {
+        Some(d) if human => d.chars().take(19).collect(),
+        Some(d) => d.to_owned(),
+        None => missing(human),
+    }
+}
+
 impl Row for Tag {
     const COLUMNS: &'static [&'static str] = &["REPOSITORY", "TAG", "DIGEST", "SIZE", "UPDATED"];
     const NUMBERS: &'static [&'static str] = &["SIZE"];
 
     fn cells(&self, human: bool) -> Vec<String> {
-        let digest = self.digest.clone().unwrap_or_default();
-        // A table shows the start of a digest, as docker does; the rest is in JSON and CSV.
-        let digest = if human {
-            digest.chars().take(19).collect()
-        } else {
-            digest
-        };
         vec![
             self.repository.to_string(),
             self.name.clone(),
-            digest,
+            digest(self.digest.as_deref(), human),
             size(self.size, human),
             instant(self.updated, human),
         ]
@@ -348,12 +351,6 @@ impl Row for PlanEntry {
     const NUMBERS: &'static [&'static str] = &["SIZE"];
 
     fn cells(&self, human: bool) -> Vec<String> {
-        let digest = self.digest.clone().unwrap_or_default();
-        let digest = if human {
-            digest.chars().take(19).collect()
-        } else {
-            digest
-        };
         let action = match self.action {
             Action::Delete => "delete",
             _ => "keep",
@@ -362,7 +359,7 @@ impl Row for PlanEntry {
             action.to_owned(),
             self.repository.to_string(),
             self.tag.clone(),
-            digest,
+            digest(self.digest.as_deref(), human),
             size(self.size, human),
             instant(self.updated, human),
             self.reason.clone(),
