@@ -117,6 +117,9 @@ pub struct Global {
     /// Output format; a table on a terminal, NDJSON otherwise.
     #[arg(long, short, global = true, value_enum)]
     pub output: Option<Output>,
+    /// The table's and CSV's columns, in this order, such as tag,size,updated.
+    #[arg(long, global = true, value_name = "NAMES", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
     /// Items per request (1..=1000).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub page_size: Option<u32>,
@@ -155,6 +158,8 @@ fn provider_parser() -> impl TypedValueParser<Value = Provider> {
 pub enum Output {
     /// Aligned columns, for people.
     Table,
+    /// Aligned columns with every value whole: digests, bytes, instants.
+    Wide,
     /// One JSON array, every field the provider sent.
     Json,
     /// One JSON object a line, every field the provider sent.

@@ -54,6 +54,10 @@ async fn list(
     let open = connect::open(target, settings, options, selection, global.quiet).await?;
     tracker.waiting(&waiting_for(&open, settings));
     let format = global.output.unwrap_or_else(default_format);
+    let shape = Shape {
+        format,
+        columns: global.columns.as_deref(),
+    };
     match &cli.command {
         Command::Repos(args) => {
             let select = Select::new(&args.select)?;
@@ -63,16 +67,16 @@ async fn list(
                 (Some(name), CatalogKind::Uhub) => contains(items, name.clone()),
                 _ => items,
             };
-            print_with(select.apply(items), format, tracker).await
+            print_with(select.apply(items), shape, tracker).await
         }
         Command::Tags(args) => {
             let select = Select::new(&args.select)?;
             let items = open.catalog.list_tags(&repo(&args.repository)?);
-            print_with(select.apply(items), format, tracker).await
+            print_with(select.apply(items), shape, tracker).await
         }
         Command::Show(arg) => show(&open, &arg.repository, format, tracker).await,
-        Command::Namespaces => print_with(open.catalog.list_namespaces(), format, tracker).await,
-        Command::Official { command } => official(&open, command, format, tracker).await,
+        Command::Namespaces => print_with(open.catalog.list_namespaces(), shape, tracker).await,
+        Command::Official { command } => official(&open, command, shape, tracker).await,
         Command::Diff(_)
         | Command::Prune(_)
         | Command::Apply(_)
@@ -84,24 +88,20 @@ async fn list(
 async fn official(
     open: &Connected,
     command: &OfficialCommand,
-    format: Output,
+    shape: Shape<'_>,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
     match command {
         // The catalog sends the name and checks every image against it.
         OfficialCommand::Images { namespace, .. } => {
             let items = open.catalog.list_repositories(namespace.as_deref());
-            print_with(items, format, tracker).await
+            print_with(items, shape, tracker).await
         }
         OfficialCommand::Tags(arg) => {
-            print_with(
-                open.catalog.list_tags(&repo(&arg.repository)?),
-                format,
-                tracker,
-            )
-            .await
+            let items = open.catalog.list_tags(&repo(&arg.repository)?);
+            print_with(items, shape, tracker).await
         }
-        OfficialCommand::Show(arg) => show(open, &arg.repository, format, tracker).await,
+        OfficialCommand::Show(arg) => show(open, &arg.repository, shape.format, tracker).await,
     }
 }
 
@@ -127,6 +127,15 @@ pub fn waiting_for(open: &Connected, settings: &Settings) -> String {
     )
 }
 
+/// How a listing is printed: the format, and the columns `--columns` chose.
+#[derive(Clone, Copy)]
+pub struct Shape<'a> {
+    /// The format.
+    pub format: Output,
+    /// The columns of a table or CSV, when chosen.
+    pub columns: Option<&'a [String]>,
+}
+
 /// A table when stdout is a terminal, NDJSON otherwise.
 pub fn default_format() -> Output {
     if std::io::stdout().is_terminal() {
@@ -144,12 +153,17 @@ pub fn default_format() -> Output {
 /// suspended, since polling reports progress to the bar.
 pub async fn print_with<R: Row + Send + 'static>(
     mut items: BoxStream<'static, Result<R, Error>>,
-    format: Output,
+    shape: Shape<'_>,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
     let stdout = std::io::stdout();
-    let mut printer = Printer::new(format, std::io::BufWriter::new(stdout.lock()));
-    printer.header::<R>();
+    let columns = shape.columns.map(<[String]>::to_vec);
+    let mut printer =
+        Printer::new(shape.format, std::io::BufWriter::new(stdout.lock())).with_columns(columns);
+    // An unknown column is refused before anything is printed.
+    printer
+        .header::<R>()
+        .map_err(|e| CliError::new(Exit::Usage, e))?;
     let mut ready = Vec::new();
     let mut ended = false;
     while !ended {
@@ -184,7 +198,7 @@ pub async fn print_with<R: Row + Send + 'static>(
         })?;
         if let Some(e) = failed {
             // What arrived before the failure is printed, then the failure.
-            tracker.suspend(|| printer.finish_failed())?;
+            tracker.suspend(|| printer.finish_quietly())?;
             return Err(e.into());
         }
     }

@@ -35,7 +35,12 @@ pub struct Printer<W: Write> {
     format: Output,
     out: W,
     printed: usize,
-    columns: &'static [&'static str],
+    /// The columns printed, in order (all of the row's, or `--columns`).
+    columns: Vec<&'static str>,
+    /// `--columns`, as given.
+    wanted: Option<Vec<String>>,
+    /// The row's cells to print, by position, when `--columns` chose.
+    pick: Option<Vec<usize>>,
     /// A table's first rows, until it has enough to size its columns.
     held: Vec<Vec<String>>,
     widths: Option<Vec<usize>>,
@@ -62,7 +67,9 @@ impl<W: Write> Printer<W> {
             format,
             out,
             printed: 0,
-            columns: &[],
+            columns: Vec::new(),
+            wanted: None,
+            pick: None,
             held: Vec::new(),
             widths: None,
             fit,
@@ -70,10 +77,18 @@ impl<W: Write> Printer<W> {
         }
     }
 
+    /// Printing only these columns of a table or CSV, in this order
+    /// (`--columns`, names as in the header, any case).
+    pub fn with_columns(mut self, wanted: Option<Vec<String>>) -> Self {
+        self.wanted = wanted;
+        self
+    }
+
     /// Prints one row.
     pub fn row<R: Row>(&mut self, row: &R) -> io::Result<()> {
         if self.printed == 0 {
-            self.header::<R>();
+            self.header::<R>()
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         }
         match self.format {
             Output::Ndjson => {
@@ -87,12 +102,16 @@ impl<W: Write> Printer<W> {
             }
             Output::Csv => {
                 if self.printed == 0 {
-                    csv_line(&mut self.out, R::COLUMNS.iter().copied())?;
+                    csv_line(&mut self.out, self.columns.iter().copied())?;
                 }
-                let cells = row.cells(false);
+                let cells = self.picked(row.cells(false));
                 csv_line(&mut self.out, cells.iter().map(String::as_str))?;
             }
-            Output::Table => self.table_row(row.cells(true))?,
+            // Wide: the table of every value whole (digests, bytes, instants).
+            Output::Table | Output::Wide => {
+                let cells = self.picked(row.cells(self.format == Output::Table));
+                self.table_row(cells)?;
+            }
         }
         self.printed += 1;
         Ok(())
@@ -120,7 +139,7 @@ impl<W: Write> Printer<W> {
             }
         }
         if let Some(fit) = self.fit {
-            shrink(&mut widths, self.columns, fit);
+            shrink(&mut widths, &self.columns, fit);
         }
         let header: Vec<String> = self.columns.iter().map(|c| (*c).to_owned()).collect();
         table_line(&mut self.out, &widths, &self.right, &header)?;
@@ -131,11 +150,52 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
-    /// Takes `R`'s columns: for a listing with no rows, the CSV header and
-    /// a table's "nothing matched" come from them.
-    pub fn header<R: Row>(&mut self) {
-        self.columns = R::COLUMNS;
-        self.right = R::COLUMNS.iter().map(|c| R::NUMBERS.contains(c)).collect();
+    /// Takes `R`'s columns, or those `--columns` chose of them (an unknown
+    /// name is refused, naming the columns there are): for a listing with
+    /// no rows, the CSV header and a table's "nothing matched" come from
+    /// them.
+    pub fn header<R: Row>(&mut self) -> Result<(), String> {
+        let all = R::COLUMNS;
+        let pick = match &self.wanted {
+            None => None,
+            Some(wanted) => Some(
+                wanted
+                    .iter()
+                    .map(|name| {
+                        all.iter()
+                            .position(|c| c.eq_ignore_ascii_case(name))
+                            .ok_or_else(|| {
+                                format!(
+                                    "--columns: no column {name:?} here; there are {}",
+                                    all.join(", ").to_lowercase()
+                                )
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        self.columns = match &pick {
+            None => all.to_vec(),
+            Some(pick) => pick.iter().map(|&i| all[i]).collect(),
+        };
+        self.right = self
+            .columns
+            .iter()
+            .map(|c| R::NUMBERS.contains(c))
+            .collect();
+        self.pick = pick;
+        Ok(())
+    }
+
+    /// The cells `--columns` chose, in its order.
+    fn picked(&self, cells: Vec<String>) -> Vec<String> {
+        match &self.pick {
+            None => cells,
+            Some(pick) => pick
+                .iter()
+                .map(|&i| cells.get(i).cloned().unwrap_or_default())
+                .collect(),
+        }
     }
 
     /// Hands what was printed so far to the reader.
@@ -143,10 +203,11 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
-    /// Ends the output of a listing that failed: what arrived is printed,
-    /// but a table does not claim that nothing matched.
-    pub fn finish_failed(mut self) -> io::Result<()> {
-        if self.format == Output::Table && self.printed == 0 {
+    /// As [`finish`](Self::finish), but an empty table prints nothing: for
+    /// a listing that failed (what arrived is printed, but nothing is said
+    /// to have matched), or a report that says it has nothing itself.
+    pub fn finish_quietly(mut self) -> io::Result<()> {
+        if matches!(self.format, Output::Table | Output::Wide) && self.printed == 0 {
             return self.out.flush();
         }
         self.finish()
@@ -161,8 +222,10 @@ impl<W: Write> Printer<W> {
             Output::Csv if self.printed == 0 && !self.columns.is_empty() => {
                 csv_line(&mut self.out, self.columns.iter().copied())?;
             }
-            Output::Table if self.printed == 0 => self.out.write_all(b"nothing matched\n")?,
-            Output::Table if self.widths.is_none() => self.release()?,
+            Output::Table | Output::Wide if self.printed == 0 => {
+                self.out.write_all(b"nothing matched\n")?
+            }
+            Output::Table | Output::Wide if self.widths.is_none() => self.release()?,
             _ => {}
         }
         self.out.flush()

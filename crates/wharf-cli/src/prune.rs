@@ -97,8 +97,10 @@ pub async fn run_prune(global: &Global, args: &PruneArgs) -> Result<(), CliError
         serde_json::to_writer(&mut out, &header).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
     }
-    let mut printer = Printer::new(format, out);
-    printer.header::<prune::PlanEntry>();
+    let mut printer = Printer::new(format, out).with_columns(global.columns.clone());
+    printer
+        .header::<prune::PlanEntry>()
+        .map_err(|e| CliError::new(Exit::Usage, e))?;
     let mut totals = Totals::default();
     let mut plans = prune::plan(Arc::clone(&open.catalog), policy, options);
     let result = loop {

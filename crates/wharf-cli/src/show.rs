@@ -36,7 +36,9 @@ pub async fn run(
             let tags: Vec<Tag> = match format {
                 // Only the view for people lists the tags: a program asks
                 // for them with `wharf tags`.
-                Output::Table => open.catalog.list_tags(&repository).try_collect().await?,
+                Output::Table | Output::Wide => {
+                    open.catalog.list_tags(&repository).try_collect().await?
+                }
                 _ => Vec::new(),
             };
             tracker.finish();
@@ -89,7 +91,7 @@ fn one<R: Row>(
             printer.row(item)?;
             printer.finish()?;
         }
-        Output::Table => view(out)?,
+        Output::Table | Output::Wide => view(out)?,
     }
     out.flush()?;
     Ok(())

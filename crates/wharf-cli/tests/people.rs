@@ -312,3 +312,38 @@ fn repos_and_tags_select_and_sort_as_prune_selects() {
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("--reverse needs --sort"));
 }
+
+#[test]
+fn columns_choose_and_wide_shows_every_value_whole() {
+    let out = run(&mut wharf(&[
+        "-q",
+        "tags",
+        "team/nginx",
+        "--columns",
+        "tag,size",
+        "-o",
+        "csv",
+    ]));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().next(), Some("TAG,SIZE"));
+    assert!(csv.lines().nth(1).unwrap().starts_with("latest,"), "{csv}");
+    let out = run(&mut wharf(&["-q", "tags", "team/nginx", "-o", "wide"]));
+    let wide = text(&out.stdout);
+    let row = wide.lines().nth(1).unwrap();
+    assert!(
+        row.split_whitespace().any(|c| c.len() == 71),
+        "a whole digest: {row}"
+    );
+    assert!(row.ends_with('Z'), "an RFC 3339 instant: {row}");
+    let out = run(&mut wharf(&[
+        "-q",
+        "tags",
+        "team/nginx",
+        "--columns",
+        "bogus",
+    ]));
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("there are repository, tag, digest, size, updated"));
+    assert!(out.stdout.is_empty(), "refused before anything is printed");
+}

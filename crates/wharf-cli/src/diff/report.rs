@@ -165,8 +165,9 @@ pub fn print(report: &Report, format: Output, quiet: bool) -> Result<(), CliErro
             printer.row(&Kinded::new("summary", &report.summary))?;
             printer.finish()?;
         }
-        Output::Table => {
-            printer.finish()?;
+        Output::Table | Output::Wide => {
+            // The summary line says when there is no difference.
+            printer.finish_quietly()?;
             for note in &report.notes {
                 writeln!(out, "note: {note}")?;
             }
