@@ -20,8 +20,9 @@
 //! shared, so the median is the figure to read. No figure is checked: this
 //! prints.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+mod common;
+
+use common::client::Client;
 use std::time::{Duration, Instant};
 
 use wharf_emulator::{Dataset, Emulator, GenerateOptions, TagRecord};
@@ -227,56 +228,4 @@ fn summary(runs: &[Duration]) -> (Duration, Duration, Duration) {
 /// A query value, percent-encoded enough for repository names.
 fn encode(text: &str) -> String {
     text.replace('/', "%2F")
-}
-
-/// A minimal keep-alive HTTP/1.1 client: enough to time the server, not the
-/// client.
-struct Client {
-    reader: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
-        Client {
-            reader: BufReader::with_capacity(1 << 16, stream),
-        }
-    }
-
-    fn send(&mut self, method: &str, target: &str) -> Vec<u8> {
-        self.send_status(method, target).1
-    }
-
-    fn send_status(&mut self, method: &str, target: &str) -> (u16, Vec<u8>) {
-        let request = format!("{method} {target} HTTP/1.1\r\nHost: bench\r\n\r\n");
-        self.reader
-            .get_mut()
-            .write_all(request.as_bytes())
-            .expect("send");
-        let mut length = 0;
-        let mut status = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line).expect("head");
-            if status == 0 {
-                status = line
-                    .split(' ')
-                    .nth(1)
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(0);
-            }
-            let lower = line.to_ascii_lowercase();
-            if let Some(value) = lower.strip_prefix("content-length:") {
-                length = value.trim().parse().expect("content-length");
-            }
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).expect("body");
-        (status, body)
-    }
 }

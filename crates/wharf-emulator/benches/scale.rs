@@ -14,8 +14,11 @@
 //! 20,000's cost for 50x the repositories; any page at most 2x the first
 //! page's cost; under 1 GiB resident for a million repositories.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+mod common;
+
+use common::client::Client;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use wharf_emulator::{Dataset, Emulator, GenerateOptions};
@@ -221,46 +224,6 @@ fn print_pages(costs: &Costs) {
             pair[1].2,
             pair[1].2 / pair[0].2
         );
-    }
-}
-
-/// A minimal keep-alive HTTP/1.1 client: enough to time the server, not the
-/// client.
-struct Client {
-    reader: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
-        Client {
-            reader: BufReader::with_capacity(1 << 16, stream),
-        }
-    }
-
-    fn get(&mut self, target: &str) -> Vec<u8> {
-        let request = format!("GET {target} HTTP/1.1\r\nHost: bench\r\n\r\n");
-        self.reader
-            .get_mut()
-            .write_all(request.as_bytes())
-            .expect("send");
-        let mut length = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line).expect("head");
-            let lower = line.to_ascii_lowercase();
-            if let Some(value) = lower.strip_prefix("content-length:") {
-                length = value.trim().parse().expect("content-length");
-            }
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).expect("body");
-        body
     }
 }
 

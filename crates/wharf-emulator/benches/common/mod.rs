@@ -1,0 +1,3 @@
+//! Shared by the emulator's benches.
+
+pub mod client;
