@@ -389,7 +389,9 @@ pub struct DiffArgs {
     #[arg(long)]
     pub no_tags: bool,
     /// Do not compare update times: after a migration every pushed tag has
-    /// a new one, so only digests tell a changed image.
+    /// a new one, so only digests tell a changed image. A tag is then
+    /// compared by its digest alone (hence --digest-only), since names,
+    /// digests and update times are all diff compares.
     #[arg(long, visible_alias = "digest-only", conflicts_with = "no_tags")]
     pub ignore_times: bool,
 }

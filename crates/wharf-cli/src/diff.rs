@@ -45,7 +45,6 @@ const DEFAULT_CONCURRENCY: usize = 4;
 /// Compares two catalogs and prints the differences; the exit code says
 /// whether there were any.
 pub async fn run(global: &Global, args: &DiffArgs) -> Result<ExitCode, CliError> {
-    refuse_flags(global)?;
     let namespaces = namespaces(args)?;
     let settings = Settings::read(global)?;
     let (tracker, options) = commands::tracker_options(global);
@@ -62,28 +61,6 @@ pub async fn run(global: &Global, args: &DiffArgs) -> Result<ExitCode, CliError>
     } else {
         Exit::Different.code()
     })
-}
-
-/// The global flags that have no meaning here, refused rather than ignored.
-fn refuse_flags(global: &Global) -> Result<(), CliError> {
-    let place = match (&global.region, &global.endpoint) {
-        (Some(_), _) => Some("--region"),
-        (_, Some(_)) => Some("--endpoint"),
-        _ => None,
-    };
-    if let Some(flag) = place {
-        let what = format!(
-            "diff takes no {flag}: SOURCE and TARGET say where, as specs such as \
-             swr://cn-north-4 or uhub+https://HOST?region=cn-bj2"
-        );
-        return Err(CliError::new(Exit::Usage, what));
-    }
-    if global.limit.is_some() {
-        let what = "diff takes no --limit: a listing cut short would show differences \
-                    that are not there";
-        return Err(CliError::new(Exit::Usage, what));
-    }
-    Ok(())
 }
 
 /// The source's and the target's namespace, both or neither.

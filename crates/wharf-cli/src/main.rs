@@ -17,6 +17,7 @@ mod config_cmd;
 mod connect;
 mod diff;
 mod fail;
+mod globals;
 mod keys;
 mod output;
 mod progress;
@@ -27,15 +28,19 @@ mod show;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use args::{Cli, Command, TopCommand, Wharf};
 use fail::{CliError, Exit};
 
 fn main() -> ExitCode {
-    let line = match Wharf::try_parse() {
+    let line = match parse() {
         Ok(line) => line,
-        Err(e) => return refused(e),
+        Err(Refused::Clap(e)) => return refused(e),
+        Err(Refused::Flag(e)) => {
+            e.print();
+            return e.exit().code();
+        }
     };
     if line.global.verbose {
         start_log();
@@ -62,13 +67,13 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Wharf::command(), "wharf", &mut out);
+            clap_complete::generate(*shell, &mut command(), "wharf", &mut out);
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Man { dir: None } => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(Wharf::command()).render(&mut out)?;
+            clap_mangen::Man::new(command()).render(&mut out)?;
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -84,6 +89,26 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The command line: clap's, with each command's unused global flags
+/// hidden (see `globals`).
+fn command() -> clap::Command {
+    globals::command(Wharf::command())
+}
+
+/// Why a command line was not run.
+enum Refused {
+    /// Clap refused it (or it asked for help or the version).
+    Clap(clap::Error),
+    /// It gave a global flag its command has no use for.
+    Flag(CliError),
+}
+
+fn parse() -> Result<Wharf, Refused> {
+    let matches = command().try_get_matches().map_err(Refused::Clap)?;
+    globals::check(&matches).map_err(Refused::Flag)?;
+    Wharf::from_arg_matches(&matches).map_err(Refused::Clap)
 }
 
 /// A command line clap refused, said with the prefix of every other error
@@ -116,8 +141,7 @@ fn man_pages(dir: &std::path::Path) -> Result<ExitCode, CliError> {
             .disable_help_subcommand(true)
             .mut_subcommands(without_help)
     }
-    let mut command = without_help(Wharf::command());
-    command.build();
+    let command = globals::command(without_help(Wharf::command()));
     clap_mangen::generate_to(command, dir).map_err(failed)?;
     let mut pages: Vec<_> = std::fs::read_dir(dir)
         .map_err(failed)?

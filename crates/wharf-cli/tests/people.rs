@@ -48,6 +48,82 @@ fn man_writes_every_page_its_see_also_names() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `wharf COMMAND --help`'s text.
+fn help_of(command: &[&str]) -> String {
+    let mut args = command.to_vec();
+    args.push("--help");
+    let out = run(&mut wharf(&args));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn a_command_neither_lists_nor_ignores_a_global_flag_it_has_no_use_for() {
+    // (command, a flag it refuses, a flag it takes)
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["diff"], "--limit", "--concurrency"),
+        (&["diff"], "--region", "--output"),
+        (&["prune"], "--limit", "--columns"),
+        (&["apply"], "--page-size", "--concurrency"),
+        (&["show"], "--limit", "--output"),
+        (&["official", "show"], "--limit", "--region"),
+        (&["check"], "--columns", "--timeout"),
+        (&["config", "init"], "--region", "--profile"),
+        (&["completions"], "--provider", "--quiet"),
+        (&["man"], "--catalog", "--verbose"),
+    ];
+    for (command, refused, taken) in cases {
+        let help = help_of(command);
+        assert!(
+            !help.contains(&format!("{refused} ")),
+            "{command:?}: {help}"
+        );
+        assert!(help.contains(taken), "{command:?}: {help}");
+    }
+    // A listing takes them all.
+    let help = help_of(&["repos"]);
+    for flag in [
+        "--limit",
+        "--columns",
+        "--page-size",
+        "--region",
+        "--catalog",
+    ] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+    // Given anyway, before or after the command, it is refused with the
+    // reason, before anything is listed.
+    for args in [
+        &["--limit", "5", "prune", "--keep-last", "1"][..],
+        &["prune", "--keep-last", "1", "--limit", "5"],
+    ] {
+        let out = run(&mut wharf(args));
+        assert_eq!(code(&out), 2);
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("wharf: prune takes no --limit: a plan needs every tag"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&mut wharf(&[
+        "diff",
+        "demo",
+        "demo-uhub",
+        "--region",
+        "cn-bj2",
+    ]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("diff takes no --region: SOURCE and TARGET say where"),
+        "{}",
+        text(&out.stderr)
+    );
+    // From the environment it is meant for every command, and left alone.
+    let out = run(wharf(&["completions", "bash"]).env("WHARF_CATALOG", "swr://cn-north-4"));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_limit_of_zero_is_refused() {
     let out = run(&mut wharf(&["repos", "--limit", "0"]));
