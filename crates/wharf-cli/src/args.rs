@@ -175,8 +175,8 @@ pub enum Command {
     Repos(ReposArgs),
     /// List the tags of a repository.
     Tags(TagsArgs),
-    /// Show one repository.
-    Show(RepoArg),
+    /// Show one repository, or one tag (NAMESPACE/REPOSITORY:TAG).
+    Show(ShowArg),
     /// List namespaces (UHub: repos).
     Namespaces,
     /// The official (dockerhub) images of SWR.
@@ -230,7 +230,8 @@ pub struct ReposArgs {
 /// `wharf tags`.
 #[derive(Debug, Args)]
 pub struct TagsArgs {
-    /// The repository, as NAMESPACE/REPOSITORY (UHub: REPO/IMAGE).
+    /// The repository, as NAMESPACE/REPOSITORY (UHub: REPO/IMAGE), or its
+    /// pull path (swr.cn-north-4.myhuaweicloud.com/team/nginx).
     #[arg(value_name = "NAMESPACE/REPOSITORY")]
     pub repository: String,
     #[command(flatten)]
@@ -343,8 +344,19 @@ pub struct ApplyArgs {
 /// A repository, as `NAMESPACE/REPOSITORY`.
 #[derive(Debug, Args)]
 pub struct RepoArg {
-    /// The repository, as NAMESPACE/REPOSITORY (UHub: REPO/IMAGE).
+    /// The repository, as NAMESPACE/REPOSITORY (UHub: REPO/IMAGE), or its
+    /// pull path (swr.cn-north-4.myhuaweicloud.com/team/nginx); an official
+    /// image also by its name alone (nginx for library/nginx).
     #[arg(value_name = "NAMESPACE/REPOSITORY")]
+    pub repository: String,
+}
+
+/// What `show` shows: a repository, or one of its tags.
+#[derive(Debug, Args)]
+pub struct ShowArg {
+    /// The repository, as for `tags`, or one tag of it as REPOSITORY:TAG
+    /// (team/nginx:1.2, or a pull path with its tag).
+    #[arg(value_name = "NAMESPACE/REPOSITORY[:TAG]")]
     pub repository: String,
 }
 
@@ -362,8 +374,8 @@ pub enum OfficialCommand {
     },
     /// List the tags of an official image.
     Tags(RepoArg),
-    /// Show an official image.
-    Show(RepoArg),
+    /// Show an official image, or one of its tags (nginx:1.27).
+    Show(ShowArg),
 }
 
 /// `wharf diff`.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
-use wharf::catalog::{CatalogKind, RepoRef};
+use wharf::catalog::CatalogKind;
 use wharf::model::RepositoryQuery;
 use wharf::{ClientOptions, Error};
 
@@ -14,6 +14,7 @@ use crate::connect::{self, Connected, Selection};
 use crate::fail::{CliError, Exit};
 use crate::output::{Printer, Row};
 use crate::progress::Tracker;
+use crate::reference::{self, Place};
 use crate::select::Select;
 use crate::settings::Settings;
 
@@ -40,6 +41,11 @@ async fn list(
     let is_official = matches!(cli.command, Command::Official { .. });
     let target = settings.target(global, is_official)?;
     let kind = target.kind();
+    let region = target.region().map(str::to_owned);
+    let place = Place {
+        kind,
+        region: region.as_deref(),
+    };
     let mut selection = Selection::default();
     match &cli.command {
         Command::Repos(args) if kind == CatalogKind::Swr => {
@@ -71,12 +77,17 @@ async fn list(
         }
         Command::Tags(args) => {
             let select = Select::new(&args.select)?;
-            let items = open.catalog.list_tags(&repo(&args.repository)?);
+            let items = open
+                .catalog
+                .list_tags(&reference::repository(&args.repository, place)?);
             print_with(select.apply(items), shape, tracker).await
         }
-        Command::Show(arg) => show(&open, &arg.repository, format, tracker).await,
+        Command::Show(arg) => {
+            let what = reference::repository_or_tag(&arg.repository, place)?;
+            crate::show::run(&open, what, format, tracker).await
+        }
         Command::Namespaces => print_with(open.catalog.list_namespaces(), shape, tracker).await,
-        Command::Official { command } => official(&open, command, shape, tracker).await,
+        Command::Official { command } => official(&open, command, place, shape, tracker).await,
         Command::Diff(_)
         | Command::Prune(_)
         | Command::Apply(_)
@@ -88,6 +99,7 @@ async fn list(
 async fn official(
     open: &Connected,
     command: &OfficialCommand,
+    place: Place<'_>,
     shape: Shape<'_>,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
@@ -98,20 +110,16 @@ async fn official(
             print_with(items, shape, tracker).await
         }
         OfficialCommand::Tags(arg) => {
-            let items = open.catalog.list_tags(&repo(&arg.repository)?);
+            let items = open
+                .catalog
+                .list_tags(&reference::repository(&arg.repository, place)?);
             print_with(items, shape, tracker).await
         }
-        OfficialCommand::Show(arg) => show(open, &arg.repository, shape.format, tracker).await,
+        OfficialCommand::Show(arg) => {
+            let what = reference::repository_or_tag(&arg.repository, place)?;
+            crate::show::run(open, what, shape.format, tracker).await
+        }
     }
-}
-
-async fn show(
-    open: &Connected,
-    repository: &str,
-    format: Output,
-    tracker: &Tracker,
-) -> Result<(), CliError> {
-    crate::show::run(open, repository, format, tracker).await
 }
 
 /// `ENDPOINT (gives up after 120s, --timeout)`: what the spinner waits
@@ -217,15 +225,6 @@ fn contains(
     items
         .try_filter(move |r| std::future::ready(r.name.contains(&text)))
         .boxed()
-}
-
-fn repo(text: &str) -> Result<RepoRef, CliError> {
-    text.parse().map_err(|e: Error| {
-        CliError::new(
-            Exit::Usage,
-            format!("{text:?} is not NAMESPACE/REPOSITORY: {e}"),
-        )
-    })
 }
 
 /// SWR's server-side filters of `wharf repos`.

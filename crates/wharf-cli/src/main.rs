@@ -22,6 +22,7 @@ mod keys;
 mod output;
 mod progress;
 mod prune;
+mod reference;
 mod select;
 mod settings;
 mod show;

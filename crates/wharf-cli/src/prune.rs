@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
-use wharf::catalog::{CatalogKind, RepoRef};
+use wharf::catalog::CatalogKind;
 use wharf::prune::{
     self, ApplyOptions, ApplyReport, Journal, Outcome, Pattern, Plan, PlanHeader, PlanOptions,
     PlanWriter, Policy, RateControl,
@@ -20,6 +20,7 @@ use crate::commands::{default_format, tracker_options};
 use crate::connect::{self, Selection};
 use crate::fail::{CliError, Exit};
 use crate::output::{Printer, human_size};
+use crate::reference::{self, Place};
 use crate::settings::{Settings, Target, parse_duration};
 
 /// What a plan calls the catalog a target reaches: its spec, or `demo:KIND`
@@ -67,10 +68,13 @@ pub async fn run_prune(global: &Global, args: &PruneArgs) -> Result<(), CliError
     let name = catalog_name(&target);
     let mut options = PlanOptions::default().with_catalog_name(name.clone());
     options.namespaces.clone_from(&args.namespace);
+    let place = Place {
+        kind: target.kind(),
+        region: target.region(),
+    };
     for text in &args.repository {
-        let repository: RepoRef = text.parse().map_err(|e: wharf::Error| {
-            CliError::new(Exit::Usage, format!("--repository {text:?}: {e}"))
-        })?;
+        let repository = reference::repository(text, place)
+            .map_err(|e| CliError::new(Exit::Usage, format!("--repository: {e}")))?;
         options = options.with_repository(repository);
     }
     options.concurrency = settings.list.concurrency.clamp(1, 16);

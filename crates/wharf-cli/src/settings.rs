@@ -35,6 +35,15 @@ impl Target {
         }
     }
 
+    /// The region the spec names (none for the demo registry, or an
+    /// endpoint without one).
+    pub fn region(&self) -> Option<&str> {
+        match self {
+            Target::Spec { spec, .. } => spec.region(),
+            Target::Demo(_) => None,
+        }
+    }
+
     /// The same place, listing SWR's official images.
     fn official(self) -> Result<Target, CliError> {
         if self.kind() == CatalogKind::Uhub {

@@ -12,18 +12,17 @@ use wharf::model::TagName;
 
 use crate::args::Output;
 use crate::connect::Connected;
-use crate::fail::{CliError, Exit};
+use crate::fail::CliError;
 use crate::output::{Printer, Row, human_size};
 use crate::progress::Tracker;
 
-/// Shows `what`: a repository, or a tag when it ends in `:TAG`.
+/// Shows a repository, or one of its tags.
 pub async fn run(
     open: &Connected,
-    what: &str,
+    (repository, tag): (RepoRef, Option<TagName>),
     format: Output,
     tracker: &Tracker,
 ) -> Result<(), CliError> {
-    let (repository, tag) = parse(what)?;
     let mut out = std::io::stdout().lock();
     match tag {
         Some(tag) => {
@@ -47,27 +46,6 @@ pub async fn run(
             })
         }
     }
-}
-
-/// `NS/REPO` or `NS/REPO:TAG` (a repository name holds no `:`).
-fn parse(what: &str) -> Result<(RepoRef, Option<TagName>), CliError> {
-    let usage = |e: String| {
-        CliError::new(
-            Exit::Usage,
-            format!("{what:?} is not NAMESPACE/REPOSITORY or NAMESPACE/REPOSITORY:TAG: {e}"),
-        )
-    };
-    let (repository, tag) = match what.rsplit_once(':') {
-        Some((repository, tag)) => (repository, Some(tag)),
-        None => (what, None),
-    };
-    let repository: RepoRef = repository
-        .parse()
-        .map_err(|e: wharf::Error| usage(e.to_string()))?;
-    let tag = tag
-        .map(|t| TagName::new(t).map_err(|e| usage(e.to_string())))
-        .transpose()?;
-    Ok((repository, tag))
 }
 
 /// One object: pretty JSON, one NDJSON line, a CSV row, or the view.

@@ -423,3 +423,56 @@ fn columns_choose_and_wide_shows_every_value_whole() {
     assert!(text(&out.stderr).contains("there are repository, tag, digest, size, updated"));
     assert!(out.stdout.is_empty(), "refused before anything is printed");
 }
+
+#[test]
+fn references_as_people_type_them() {
+    let first = |args: &[&str], field: &str| {
+        let out = run(&mut wharf(args));
+        assert_eq!(code(&out), 0, "{args:?}: {}", text(&out.stderr));
+        let line = text(&out.stdout);
+        let line = line.lines().next().unwrap_or_default().to_owned();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        value[field].as_str().unwrap_or_default().to_owned()
+    };
+    // An official image by its Docker Hub name.
+    assert_eq!(
+        first(&["official", "tags", "nginx", "-o", "ndjson"], "repository"),
+        "library/nginx"
+    );
+    assert_eq!(
+        first(
+            &["official", "show", "docker.io/nginx", "-o", "ndjson"],
+            "qualified_name"
+        ),
+        "library/nginx"
+    );
+    // A pull path copied from the console, and the internal one, with a tag.
+    let path = "swr.cn-north-4.myhuaweicloud.com/ml-lab/notebooks";
+    assert_eq!(
+        first(&["tags", path, "-o", "ndjson"], "repository"),
+        "ml-lab/notebooks"
+    );
+    assert_eq!(
+        first(
+            &[
+                "show",
+                "10.125.0.198:20202/ml-lab/notebooks:latest",
+                "-o",
+                "ndjson"
+            ],
+            "name"
+        ),
+        "latest"
+    );
+    // The host of another registry is refused, naming it; nothing is asked.
+    let out = run(&mut wharf(&[
+        "tags",
+        "uhub.service.ucloud.cn/ml-lab/notebooks",
+    ]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("is a path of UCloud UHub's registry, but the catalog is SWR"),
+        "{}",
+        text(&out.stderr)
+    );
+}
