@@ -2,6 +2,7 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 use wharf::Provider;
 
 /// What `--help` ends with: where settings come from and the exit codes.
@@ -109,10 +110,12 @@ pub struct Global {
     pub endpoint: Option<String>,
     /// The whole catalog as one spec: swr://REGION, swr+https://HOST,
     /// swr-official://REGION, uhub://REGION, uhub+http://HOST?region=R.
-    #[arg(long, global = true, value_name = "SPEC", env = "WHARF_CATALOG")]
+    #[arg(long, global = true, value_name = "SPEC", env = "WHARF_CATALOG",
+          add = ArgValueCompleter::new(crate::complete::specs))]
     pub catalog: Option<String>,
     /// The profile of the config file to read.
-    #[arg(long, global = true, value_name = "NAME", env = "WHARF_PROFILE")]
+    #[arg(long, global = true, value_name = "NAME", env = "WHARF_PROFILE",
+          add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
     /// Output format; a table on a terminal, NDJSON otherwise.
     #[arg(long, short, global = true, value_enum)]
@@ -190,7 +193,15 @@ pub enum Command {
     Prune(PruneArgs),
     /// Delete exactly the tags of a plan from `wharf prune`, each re-checked and journaled.
     Apply(ApplyArgs),
-    /// Print a shell completion script.
+    /// Print the shell's completion script, which completes commands, flags,
+    /// profiles, specs and diff's demo sides by asking wharf at each <TAB>.
+    #[command(after_help = "\
+Load it in the shell's startup file, with `wharf` on the PATH:
+  bash:        source <(wharf completions bash)       (~/.bashrc)
+  zsh:         source <(wharf completions zsh)        (~/.zshrc)
+  fish:        wharf completions fish | source        (~/.config/fish/config.fish)
+  elvish:      eval (wharf completions elvish | slurp)
+  powershell:  wharf completions powershell | Out-String | Invoke-Expression")]
     Completions {
         /// The shell.
         #[arg(value_enum)]
@@ -383,10 +394,10 @@ pub enum OfficialCommand {
 pub struct DiffArgs {
     /// The catalog to compare from, as a spec (see --catalog), or demo or
     /// demo-uhub for the built-in demo registry through SWR's or UHub's API.
-    #[arg(value_name = "SOURCE")]
+    #[arg(value_name = "SOURCE", add = ArgValueCompleter::new(crate::complete::sides))]
     pub source: String,
     /// The catalog to compare with, as SOURCE.
-    #[arg(value_name = "TARGET")]
+    #[arg(value_name = "TARGET", add = ArgValueCompleter::new(crate::complete::sides))]
     pub target: String,
     /// Compare this namespace on both sides (UHub: this repo).
     #[arg(long, value_name = "NS")]

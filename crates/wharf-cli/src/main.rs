@@ -12,6 +12,7 @@
 mod args;
 mod check;
 mod commands;
+mod complete;
 mod config;
 mod config_cmd;
 mod connect;
@@ -35,6 +36,8 @@ use args::{Cli, Command, TopCommand, Wharf};
 use fail::{CliError, Exit};
 
 fn main() -> ExitCode {
+    // The shell asking for candidates at a <TAB>: answer and exit.
+    complete::answer_the_shell();
     let line = match parse() {
         Ok(line) => line,
         Err(Refused::Clap(e)) => return refused(e),
@@ -68,7 +71,7 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut command(), "wharf", &mut out);
+            complete::script(*shell, &mut out)?;
             commands::write_out(&out)?;
             Ok(ExitCode::SUCCESS)
         }

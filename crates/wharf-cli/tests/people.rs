@@ -476,3 +476,54 @@ fn references_as_people_type_them() {
         text(&out.stderr)
     );
 }
+
+/// What wharf answers the shell at a <TAB> after `words` (fish's protocol:
+/// a candidate a line, its help after a tab), with `config` as the file.
+fn candidates(words: &[&str], config: &std::path::Path) -> Vec<String> {
+    let mut args = vec!["--", "wharf"];
+    args.extend_from_slice(words);
+    let out = run(wharf(&args)
+        .env("COMPLETE", "fish")
+        .env("WHARF_CONFIG", config));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn completion_knows_profiles_demo_sides_and_spec_schemes() {
+    let dir = std::env::temp_dir().join(format!("wharf-complete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.prod]\nregion = \"cn-east-3\"\n[profiles.lab]\ncatalog = \"uhub://cn-sh2\"\n",
+    )
+    .unwrap();
+    assert_eq!(candidates(&["--profile", ""], &config), ["lab", "prod"]);
+    assert_eq!(candidates(&["repos", "--profile", "p"], &config), ["prod"]);
+    assert_eq!(
+        candidates(&["diff", "demo"], &config),
+        ["demo", "demo-uhub"]
+    );
+    let schemes = candidates(&["diff", "demo", "sw"], &config);
+    assert!(schemes.contains(&"swr://".to_owned()), "{schemes:?}");
+    assert!(
+        schemes.contains(&"swr-official+https://".to_owned()),
+        "{schemes:?}"
+    );
+    // After a scheme, the regions the profiles name.
+    assert_eq!(
+        candidates(&["--catalog", "uhub://"], &config),
+        ["uhub://cn-east-3", "uhub://cn-sh2"]
+    );
+    assert_eq!(candidates(&["re"], &config), ["repos"]);
+    // A config file that does not parse gives no candidates, and no error
+    // in the middle of a command line.
+    std::fs::write(&config, "[[ not toml").unwrap();
+    assert!(candidates(&["--profile", ""], &config).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
