@@ -193,8 +193,10 @@ pub enum Command {
     Prune(PruneArgs),
     /// Delete exactly the tags of a plan from `wharf prune`, each re-checked and journaled.
     Apply(ApplyArgs),
-    /// Print the shell's completion script, which completes commands, flags,
-    /// profiles, specs and diff's demo sides by asking wharf at each <TAB>.
+    /// Print the shell's completion script.
+    ///
+    /// It completes commands, flags, profiles, specs and diff's demo sides
+    /// by asking wharf at each <TAB>.
     #[command(after_help = "\
 Load it in the shell's startup file, with `wharf` on the PATH:
   bash:        source <(wharf completions bash)       (~/.bashrc)

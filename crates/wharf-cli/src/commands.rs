@@ -5,11 +5,14 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
-use wharf::catalog::CatalogKind;
+use wharf::catalog::{CatalogKind, RepoRef};
 use wharf::model::RepositoryQuery;
+use wharf::model::TagName;
 use wharf::{ClientOptions, Error};
 
-use crate::args::{Cli, Command, Global, OfficialCommand, Output, ReposArgs};
+use crate::args::{
+    Cli, Command, Global, OfficialCommand, Output, RepoArg, ReposArgs, ShowArg, TagsArgs,
+};
 use crate::connect::{self, Connected, Selection};
 use crate::fail::{CliError, Exit};
 use crate::output::{Printer, Row};
@@ -57,6 +60,15 @@ async fn list(
         } => selection.image_name.clone_from(name),
         _ => {}
     }
+    // What the command names and selects, read before anything is opened:
+    // a bad reference or pattern is a usage error with nothing started.
+    let named = named(&cli.command, place)?;
+    let select = match &cli.command {
+        Command::Repos(ReposArgs { select, .. }) | Command::Tags(TagsArgs { select, .. }) => {
+            Select::new(select)?
+        }
+        _ => Select::everything(),
+    };
     let open = connect::open(target, settings, options, selection, global.quiet).await?;
     tracker.waiting(&waiting_for(&open, settings));
     let format = global.output.unwrap_or_else(default_format);
@@ -66,7 +78,6 @@ async fn list(
     };
     match &cli.command {
         Command::Repos(args) => {
-            let select = Select::new(&args.select)?;
             let items = open.catalog.list_repositories(args.namespace.as_deref());
             let items = match (&args.name, kind) {
                 // SWR filters by name itself; UHub cannot.
@@ -75,19 +86,29 @@ async fn list(
             };
             print_with(select.apply(items), shape, tracker).await
         }
-        Command::Tags(args) => {
-            let select = Select::new(&args.select)?;
-            let items = open
-                .catalog
-                .list_tags(&reference::repository(&args.repository, place)?);
+        Command::Tags(_)
+        | Command::Official {
+            command: OfficialCommand::Tags(_),
+        } => {
+            let (repository, _) = named.ok_or_else(unnamed)?;
+            let items = open.catalog.list_tags(&repository);
             print_with(select.apply(items), shape, tracker).await
         }
-        Command::Show(arg) => {
-            let what = reference::repository_or_tag(&arg.repository, place)?;
+        Command::Show(_)
+        | Command::Official {
+            command: OfficialCommand::Show(_),
+        } => {
+            let what = named.ok_or_else(unnamed)?;
             crate::show::run(&open, what, format, tracker).await
         }
         Command::Namespaces => print_with(open.catalog.list_namespaces(), shape, tracker).await,
-        Command::Official { command } => official(&open, command, place, shape, tracker).await,
+        // The catalog sends the name and checks every image against it.
+        Command::Official {
+            command: OfficialCommand::Images { namespace, .. },
+        } => {
+            let items = open.catalog.list_repositories(namespace.as_deref());
+            print_with(items, shape, tracker).await
+        }
         Command::Diff(_)
         | Command::Prune(_)
         | Command::Apply(_)
@@ -96,30 +117,27 @@ async fn list(
     }
 }
 
-async fn official(
-    open: &Connected,
-    command: &OfficialCommand,
-    place: Place<'_>,
-    shape: Shape<'_>,
-    tracker: &Tracker,
-) -> Result<(), CliError> {
-    match command {
-        // The catalog sends the name and checks every image against it.
-        OfficialCommand::Images { namespace, .. } => {
-            let items = open.catalog.list_repositories(namespace.as_deref());
-            print_with(items, shape, tracker).await
-        }
-        OfficialCommand::Tags(arg) => {
-            let items = open
-                .catalog
-                .list_tags(&reference::repository(&arg.repository, place)?);
-            print_with(items, shape, tracker).await
-        }
-        OfficialCommand::Show(arg) => {
-            let what = reference::repository_or_tag(&arg.repository, place)?;
-            crate::show::run(open, what, shape.format, tracker).await
-        }
-    }
+/// The repository (or tag) a command names, as people type it.
+fn named(command: &Command, place: Place<'_>) -> Result<Option<Named>, CliError> {
+    Ok(match command {
+        Command::Tags(TagsArgs { repository, .. })
+        | Command::Official {
+            command: OfficialCommand::Tags(RepoArg { repository }),
+        } => Some((reference::repository(repository, place)?, None)),
+        Command::Show(ShowArg { repository })
+        | Command::Official {
+            command: OfficialCommand::Show(ShowArg { repository }),
+        } => Some(reference::repository_or_tag(repository, place)?),
+        _ => None,
+    })
+}
+
+/// A repository, and maybe one of its tags.
+type Named = (RepoRef, Option<TagName>);
+
+/// `named` has an answer for every command that names a repository.
+fn unnamed() -> CliError {
+    CliError::new(Exit::Other, "the command names no repository")
 }
 
 /// `ENDPOINT (gives up after 120s, --timeout)`: what the spinner waits

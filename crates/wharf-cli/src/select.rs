@@ -79,6 +79,17 @@ pub struct Select {
 }
 
 impl Select {
+    /// Keeps every entry, in the order listed.
+    pub fn everything() -> Select {
+        Select {
+            matching: None,
+            older_than: None,
+            newer_than: None,
+            sort: None,
+            reverse: false,
+        }
+    }
+
     /// Reads the flags; a bad pattern or duration is a usage error.
     pub fn new(args: &SelectArgs) -> Result<Select, CliError> {
         let matching = match &args.matching {
@@ -109,6 +120,13 @@ impl Select {
         self,
         items: BoxStream<'static, Result<T, Error>>,
     ) -> BoxStream<'static, Result<T, Error>> {
+        if self.matching.is_none()
+            && self.older_than.is_none()
+            && self.newer_than.is_none()
+            && self.sort.is_none()
+        {
+            return items;
+        }
         let now = wharf::jiff::Timestamp::now();
         let age = move |t: &T| t.updated().map(|u| now.duration_since(u));
         let limit = |d: Duration| wharf::jiff::SignedDuration::try_from(d).unwrap_or_default();

@@ -464,6 +464,18 @@ fn references_as_people_type_them() {
         ),
         "latest"
     );
+    // A reference or pattern that cannot be read is refused before the
+    // catalog is opened (here: before the demo registry starts).
+    for args in [
+        &["show", "team"][..],
+        &["tags", "team/nginx", "--match", "("],
+    ] {
+        let out = run(&mut wharf(args));
+        assert_eq!(code(&out), 2);
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("demo registry"), "{stderr}");
+    }
     // The host of another registry is refused, naming it; nothing is asked.
     let out = run(&mut wharf(&[
         "tags",
