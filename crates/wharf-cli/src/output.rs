@@ -291,13 +291,17 @@ fn shrink(widths: &mut [usize], columns: &[&str], fit: usize) {
             .filter(|&i| widths[i] > floor(i))
             .max_by_key(|&i| widths[i]);
         let Some(i) = widest else { return };
+        // The next widest of those that can still narrow: one at its floor
+        // (a long header, say) may be wider than this one.
         let second = (0..widths.len())
-            .filter(|&j| j != i)
+            .filter(|&j| j != i && widths[j] > floor(j))
             .map(|j| widths[j])
             .max()
             .unwrap_or(0);
         // Down to the next widest column, or just enough to fit.
-        let cut = (widths[i] - second.max(floor(i))).clamp(1, total - fit);
+        let cut = widths[i]
+            .saturating_sub(second.max(floor(i)))
+            .clamp(1, total - fit);
         widths[i] -= cut;
     }
 }
@@ -446,6 +450,33 @@ impl Row for Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shrinking_fits_when_a_long_header_is_the_widest_column() {
+        // `du --by namespace` at 80 columns: REPOSITORIES is at its floor
+        // and wider than every column that can narrow.
+        let columns = [
+            "NAMESPACE",
+            "REPOSITORIES",
+            "TAGS",
+            "IMAGES",
+            "SIZE",
+            "OLDEST",
+            "NEWEST",
+            "PULLS",
+        ];
+        let mut widths = vec![12, 12, 4, 6, 10, 16, 16, 5];
+        shrink(&mut widths, &columns, 80);
+        let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        assert!(total <= 80, "{widths:?}");
+        for (width, header) in widths.iter().zip(columns) {
+            assert!(*width >= header.len().min(8), "{widths:?}");
+        }
+        // Narrower than the floors allow: it stops at them, without panic.
+        let mut widths = vec![30; 8];
+        shrink(&mut widths, &columns, 10);
+        assert_eq!(widths, [9, 12, 8, 8, 8, 8, 8, 8]);
+    }
 
     #[test]
     fn csv_quotes_what_needs_it() {
