@@ -139,7 +139,41 @@ impl<W: Write> Printer<W> {
             }
         }
         if let Some(fit) = self.fit {
-            shrink(&mut widths, &self.columns, fit);
+            let times: Vec<bool> = (0..widths.len())
+                .map(|i| {
+                    !self.held.is_empty()
+                        && self.held.iter().all(|row| {
+                            row.get(i)
+                                .is_some_and(|cell| cell == MISSING || is_minute(cell))
+                        })
+                })
+                .collect();
+            let mut floors: Vec<usize> = (0..widths.len())
+                .map(|i| {
+                    let header = width_of(self.columns.get(i).copied().unwrap_or(""));
+                    // A column of times keeps its dates whole.
+                    header.max(if times[i] { DATE.len() } else { 8 })
+                })
+                .collect();
+            let natural = widths.clone();
+            shrink(&mut widths, &floors, fit);
+            // A time column cut at all shows dates: the rest of its width
+            // goes back to the others.
+            let mut snapped = false;
+            for i in 0..widths.len() {
+                if !times[i] || widths[i] >= natural[i] {
+                    continue;
+                }
+                widths[i] = floors[i];
+                floors[i] = widths[i];
+                snapped = true;
+            }
+            if snapped {
+                for i in (0..widths.len()).filter(|&i| !times[i]) {
+                    widths[i] = natural[i];
+                }
+                shrink(&mut widths, &floors, fit);
+            }
         }
         let header: Vec<String> = self.columns.iter().map(|c| (*c).to_owned()).collect();
         table_line(&mut self.out, &widths, &self.right, &header)?;
@@ -242,7 +276,11 @@ fn table_line(
 ) -> io::Result<()> {
     let mut line = String::new();
     for (i, (cell, &width)) in cells.iter().zip(widths).enumerate() {
-        let cell = console::truncate_str(cell, width, "…");
+        // A time too wide for its column keeps its date whole.
+        let cell = match is_minute(cell) && width < width_of(cell) && width >= DATE.len() {
+            true => std::borrow::Cow::Borrowed(&cell[..DATE.len()]),
+            false => console::truncate_str(cell, width, "…"),
+        };
         let pad = width.saturating_sub(width_of(&cell));
         let last = i + 1 == cells.len();
         if right.get(i).copied().unwrap_or(false) {
@@ -277,16 +315,32 @@ fn terminal_width() -> Option<usize> {
     term.size_checked().map(|(_, columns)| usize::from(columns))
 }
 
+/// What a date looks like in a table: `2024-03-05`.
+const DATE: &str = "YYYY-MM-DD";
+
+/// An instant as a table shows it, `2024-03-05 11:00`.
+fn is_minute(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    b.len() == 16
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| matches!(i, 4 | 7 | 10 | 13) || c.is_ascii_digit())
+}
+
 /// Narrows the widest columns until the line fits `fit` (with two spaces
-/// between columns), none below its header or 8 columns.
-fn shrink(widths: &mut [usize], columns: &[&str], fit: usize) {
+/// between columns), none below its floor.
+fn shrink(widths: &mut [usize], floors: &[usize], fit: usize) {
     let gaps = 2 * widths.len().saturating_sub(1);
     loop {
         let total: usize = widths.iter().sum::<usize>() + gaps;
         if total <= fit {
             return;
         }
-        let floor = |i: usize| width_of(columns.get(i).copied().unwrap_or("")).max(8);
+        let floor = |i: usize| floors.get(i).copied().unwrap_or(8);
         let widest = (0..widths.len())
             .filter(|&i| widths[i] > floor(i))
             .max_by_key(|&i| widths[i]);
@@ -337,9 +391,16 @@ fn instant(at: Option<jiff::Timestamp>, human: bool) -> String {
     }
 }
 
+/// A missing value in a table.
+const MISSING: &str = "-";
+
 /// The one mark of a missing value: `-` for people, empty for programs.
 fn missing(human: bool) -> String {
-    if human { "-".to_owned() } else { String::new() }
+    if human {
+        MISSING.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 /// A count; see [`missing`].
@@ -465,8 +526,9 @@ mod tests {
             "NEWEST",
             "PULLS",
         ];
+        let floors: Vec<usize> = columns.iter().map(|c| c.len().max(8)).collect();
         let mut widths = vec![12, 12, 4, 6, 10, 16, 16, 5];
-        shrink(&mut widths, &columns, 80);
+        shrink(&mut widths, &floors, 80);
         let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
         assert!(total <= 80, "{widths:?}");
         for (width, header) in widths.iter().zip(columns) {
@@ -474,7 +536,7 @@ mod tests {
         }
         // Narrower than the floors allow: it stops at them, without panic.
         let mut widths = vec![30; 8];
-        shrink(&mut widths, &columns, 10);
+        shrink(&mut widths, &floors, 10);
         assert_eq!(widths, [9, 12, 8, 8, 8, 8, 8, 8]);
     }
 
