@@ -193,6 +193,8 @@ pub enum Command {
     Prune(PruneArgs),
     /// Delete exactly the tags of a plan from `wharf prune`, each re-checked and journaled.
     Apply(ApplyArgs),
+    /// Where the storage goes: size, tags and pulls per repository or namespace, largest first.
+    Du(DuArgs),
     /// Print the shell's completion script.
     ///
     /// It completes commands, flags, profiles, specs and diff's demo sides
@@ -352,6 +354,52 @@ pub struct ApplyArgs {
     /// Refuse a plan of more deletes than this.
     #[arg(long, value_name = "N", default_value_t = wharf::prune::DEFAULT_MAX_DELETES)]
     pub max_deletes: usize,
+}
+
+/// `wharf du`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+One row per repository (--by namespace: per namespace), largest first (with no sizes, as
+on UHub: most tags first), ties by name. What each column counts:
+  TAGS          the tags.
+  IMAGES        the distinct digests among them; a tag with no digest is an image of its own.
+  SIZE          the sizes the provider reports for those images, each digest once: tags
+                sharing a digest are one image. A layer two different images share is in
+                both (the providers report whole images, not layers).
+  OLDEST/NEWEST the earliest and the latest update time of a tag.
+  PULLS         the repository's pull count, as the provider reports it.
+A namespace's row is the sum of its repositories' rows: a digest two repositories hold is
+counted once in each. A repository is what you delete or prune, and keeps its images
+whatever other repositories hold, so each row says what that repository holds; counting a
+shared digest once per namespace would also need every digest of the namespace in memory.
+The total is the sum of the rows (each digest once per repository).
+
+What the provider does not send is - (JSON null, CSV empty), and a note on stderr says
+so: UHub sends no sizes; SWR's official images (--catalog swr-official://...) send no
+digests, so each of their tags counts as an image.
+
+A table ends with the total line; JSON, NDJSON and CSV hold only the rows (the total is
+their sum) and the total line goes to stderr. --limit is refused: a size needs every tag.
+
+Tags are listed --concurrency repositories at a time (default 4, at most 16), each
+repository folded into one row as its tags arrive, so memory holds one small row per
+repository (per namespace with --by namespace), never the tags.")]
+pub struct DuArgs {
+    /// Only this namespace (UHub: this repo); repeat for more (default: every namespace).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Vec<String>,
+    /// One row per repository or per namespace.
+    #[arg(long, value_enum, value_name = "GROUP", default_value_t = DuBy::Repository)]
+    pub by: DuBy,
+}
+
+/// What `wharf du` has a row for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DuBy {
+    /// A row per repository.
+    Repository,
+    /// A row per namespace (UHub: repo), the sum of its repositories.
+    Namespace,
 }
 
 /// A repository, as `NAMESPACE/REPOSITORY`.

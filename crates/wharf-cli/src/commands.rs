@@ -112,6 +112,7 @@ async fn list(
         Command::Diff(_)
         | Command::Prune(_)
         | Command::Apply(_)
+        | Command::Du(_)
         | Command::Completions { .. }
         | Command::Man { .. } => Ok(()),
     }

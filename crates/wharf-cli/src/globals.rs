@@ -75,6 +75,13 @@ const REFUSED: &[(&[&str], &[Unused])] = &[
         )],
     ),
     (
+        &["du"],
+        &[unused(
+            "limit",
+            "a size needs every tag of every repository; measure fewer with --namespace",
+        )],
+    ),
+    (
         &["apply"],
         &[
             unused(

@@ -17,6 +17,7 @@ mod config;
 mod config_cmd;
 mod connect;
 mod diff;
+mod du;
 mod fail;
 mod globals;
 mod keys;
@@ -88,6 +89,10 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Apply(args) => runtime()?.block_on(prune::run_apply(&cli.global, args)),
+        Command::Du(args) => {
+            runtime()?.block_on(du::run(&cli.global, args))?;
+            Ok(ExitCode::SUCCESS)
+        }
         _ => {
             runtime()?.block_on(commands::run(cli))?;
             Ok(ExitCode::SUCCESS)

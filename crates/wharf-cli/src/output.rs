@@ -148,7 +148,7 @@ impl<W: Write> Printer<W> {
                         })
                 })
                 .collect();
-            let mut floors: Vec<usize> = (0..widths.len())
+            let floors: Vec<usize> = (0..widths.len())
                 .map(|i| {
                     let header = width_of(self.columns.get(i).copied().unwrap_or(""));
                     // A column of times keeps its dates whole.
@@ -164,8 +164,8 @@ impl<W: Write> Printer<W> {
                 if !times[i] || widths[i] >= natural[i] {
                     continue;
                 }
+                // At its floor now, so the second pass leaves it there.
                 widths[i] = floors[i];
-                floors[i] = widths[i];
                 snapped = true;
             }
             if snapped {
