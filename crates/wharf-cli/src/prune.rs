@@ -107,6 +107,9 @@ pub async fn run_prune(global: &Global, args: &PruneArgs) -> Result<(), CliError
         .map_err(|e| CliError::new(Exit::Usage, e))?;
     let mut totals = Totals::default();
     let mut plans = prune::plan(Arc::clone(&open.catalog), policy, options);
+    // Stdout closed (`| head`): the plan file, if any, is still written
+    // whole; only the printing stops.
+    let mut closed = false;
     let result = loop {
         let repository = match plans.try_next().await {
             Ok(Some(repository)) => repository,
@@ -114,27 +117,57 @@ pub async fn run_prune(global: &Global, args: &PruneArgs) -> Result<(), CliError
             Err(e) => break Err(CliError::from(e)),
         };
         totals.add(&repository);
-        tracker.suspend(|| -> Result<(), CliError> {
+        if let Some(file) = &mut file {
             for entry in &repository.entries {
-                printer.row(entry)?;
-                if let Some(file) = &mut file {
-                    file.entry(entry)?;
-                }
+                file.entry(entry)?;
             }
-            printer.flush()?;
-            Ok(())
-        })?;
+        }
+        if !closed {
+            closed = tracker.suspend(|| print(&mut printer, &repository.entries))?;
+        }
+        if closed && file.is_none() {
+            break Ok(());
+        }
     };
     tracker.finish();
-    tracker.suspend(|| printer.finish())?;
     if let Some(file) = file {
         file.finish()?;
+    }
+    if !closed {
+        tracker.suspend(|| -> Result<(), CliError> {
+            printer.finish()?;
+            if format == Output::Ndjson {
+                // What makes stdout a whole plan file.
+                let mut out = std::io::stdout().lock();
+                serde_json::to_writer(&mut out, &prune::PlanEnd::new(totals.entries))
+                    .map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+            }
+            Ok(())
+        })?;
     }
     result?;
     if !global.quiet {
         eprintln!("wharf: {}", totals.line(&name, kind, args.out.as_deref()));
     }
     Ok(())
+}
+
+/// Prints a repository's entries; `Ok(true)` when stdout was closed.
+fn print<W: Write>(
+    printer: &mut Printer<W>,
+    entries: &[prune::PlanEntry],
+) -> Result<bool, CliError> {
+    let printed = entries
+        .iter()
+        .try_for_each(|entry| printer.row(entry))
+        .and_then(|()| printer.flush());
+    match printed {
+        Ok(()) => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
@@ -149,6 +182,8 @@ fn create(path: &Path) -> Result<BufWriter<File>, CliError> {
 /// The counts of a plan, for its summary line.
 #[derive(Default)]
 struct Totals {
+    /// Every entry printed, deletes and those left.
+    entries: u64,
     repositories: u64,
     tags: u64,
     deletes: u64,
@@ -161,6 +196,7 @@ struct Totals {
 impl Totals {
     fn add(&mut self, plan: &prune::RepositoryPlan) {
         let deletes = plan.deletes().count() as u64;
+        self.entries += plan.entries.len() as u64;
         self.repositories += 1;
         self.tags += plan.tags as u64;
         self.deletes += deletes;

@@ -264,3 +264,52 @@ fn on_a_terminal_apply_asks_and_only_yes_deletes() {
     );
     assert_eq!(emulator.delete_requests() as usize, planned.len());
 }
+
+#[test]
+fn a_closed_stdout_still_writes_the_whole_plan_and_a_plan_cut_short_deletes_nothing() {
+    let emulator = emulator(Duration::ZERO);
+    let dir = folder("closed");
+    let whole = plan(&emulator, &dir);
+    let planned = std::fs::read_to_string(dir.join("plan.ndjson")).unwrap();
+    // `wharf prune --out PLAN | true`: the reader is gone before a byte.
+    let piped = dir.join("piped.ndjson");
+    let spec = emulator.swr_spec();
+    let mut child = wharf(&[
+        "--catalog",
+        &spec,
+        "prune",
+        "--keep-last",
+        "3",
+        "--out",
+        piped.to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&piped).unwrap();
+    // The same entries as the plan made with stdout open (ids and times differ).
+    let entries = |text: &str| text.lines().skip(1).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(entries(&written), entries(&planned));
+    assert!(written.ends_with(&format!(
+        "{{\"wharf_plan_end\":{{\"entries\":{}}}}}\n",
+        entries(&planned).len() - 1
+    )));
+    assert!(!whole.is_empty());
+
+    // A plan cut at a line's end reads as a plan, but has no closing line.
+    let cut: String = planned.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.join("plan.ndjson"), cut).unwrap();
+    let out = run(&mut apply(&emulator, &dir, &["--yes"]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cut short"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(emulator.delete_requests(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

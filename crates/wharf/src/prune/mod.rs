@@ -60,7 +60,7 @@ mod policy;
 mod tests;
 
 pub use apply::{ApplyOptions, ApplyReport, DEFAULT_MAX_DELETES, OutcomeFn, RateControl, apply};
-pub use file::{PLAN_VERSION, Plan, PlanHeader, PlanWriter, read_plan};
+pub use file::{PLAN_VERSION, Plan, PlanCount, PlanEnd, PlanHeader, PlanWriter, read_plan};
 pub use journal::{Journal, JournalRecord, Outcome};
 pub use plan::{Action, PlanEntry, PlanOptions, RepositoryPlan, plan, plan_tags};
 pub use policy::{Pattern, Policy};

@@ -134,10 +134,27 @@ fn a_plan_reads_back_and_bad_lines_are_named() {
     assert_eq!(read.header, header);
     assert_eq!(read.entries, vec![(2, plan.entries[0].clone())]);
 
-    let mut broken = text.clone();
+    // An entry that does not read is named by its line.
+    let entry_lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let mut broken = entry_lines[..2].concat();
     broken.extend_from_slice(b"{\"action\":\"delete\"}\n");
+    broken.extend_from_slice(entry_lines[2]);
     let e = read_plan(broken.as_slice()).unwrap_err();
     assert!(e.to_string().contains("plan line 3"), "{e}");
+    // Cut short anywhere before its closing line, it is refused whole.
+    for cut in [&entry_lines[..1], &entry_lines[..2]] {
+        let e = read_plan(cut.concat().as_slice()).unwrap_err();
+        assert!(e.to_string().contains("cut short"), "{e}");
+    }
+    // A closing line that counts otherwise, or a line after it.
+    let mut miscounted = entry_lines[..1].concat();
+    miscounted.extend_from_slice(entry_lines[2]);
+    let e = read_plan(miscounted.as_slice()).unwrap_err();
+    assert!(e.to_string().contains("counts 1 entries, and 0"), "{e}");
+    let mut after = text.clone();
+    after.extend_from_slice(entry_lines[1]);
+    let e = read_plan(after.as_slice()).unwrap_err();
+    assert!(e.to_string().contains("after the plan's closing line"), "{e}");
     let e = read_plan(&b""[..]).unwrap_err();
     assert!(e.to_string().contains("empty"), "{e}");
 }
