@@ -150,6 +150,12 @@ impl Checked {
                 record["answer"] = answer.facts.clone();
                 writeln!(out, "{record}")?;
             }
+            Some(Output::Csv) => {
+                let mut record = self.json();
+                record["endpoint"] = json!(answer.endpoint);
+                record["answer"] = json!(answer.said);
+                crate::output::csv_record(&mut out, &record)?;
+            }
             _ => {
                 if self.demo {
                     writeln!(

@@ -147,17 +147,18 @@ fn report(
     was_open: Option<u32>,
 ) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    let record = || {
+        json!({
+            "path": path.display().to_string(),
+            "profile": name,
+            "action": written.as_str(),
+            "mode": "600",
+            "was_mode": was_open.map(|mode| format!("{mode:o}")),
+        })
+    };
     match global.output {
-        Some(Output::Json | Output::Ndjson) => {
-            let record = json!({
-                "path": path.display().to_string(),
-                "profile": name,
-                "action": written.as_str(),
-                "mode": "600",
-                "was_mode": was_open.map(|mode| format!("{mode:o}")),
-            });
-            writeln!(out, "{record}")?;
-        }
+        Some(Output::Json | Output::Ndjson) => writeln!(out, "{}", record())?,
+        Some(Output::Csv) => crate::output::csv_record(&mut out, &record())?,
         _ => {
             let what = match written {
                 Written::Created => format!("wrote profile {name:?} to {}", path.display()),

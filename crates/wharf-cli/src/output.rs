@@ -360,6 +360,25 @@ fn shrink(widths: &mut [usize], floors: &[usize], fit: usize) {
     }
 }
 
+/// One record as CSV: a header of its keys, then a line of its values
+/// (strings as they are, null empty, other values as their JSON), for the
+/// commands whose answer is one record rather than a listing.
+pub fn csv_record(out: &mut impl Write, record: &serde_json::Value) -> io::Result<()> {
+    let Some(fields) = record.as_object() else {
+        return csv_line(out, std::iter::once(record.to_string().as_str()));
+    };
+    csv_line(out, fields.keys().map(String::as_str))?;
+    let values: Vec<String> = fields
+        .values()
+        .map(|value| match value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        })
+        .collect();
+    csv_line(out, values.iter().map(String::as_str))
+}
+
 /// One CSV line (RFC 4180): a field with a comma, quote or line break is
 /// quoted, its quotes doubled.
 fn csv_line<'a>(out: &mut impl Write, fields: impl Iterator<Item = &'a str>) -> io::Result<()> {

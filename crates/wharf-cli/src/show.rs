@@ -28,7 +28,8 @@ pub async fn run(
         Some(tag) => {
             let found = open.catalog.show_tag(&repository, &tag).await?;
             tracker.finish();
-            one(&mut out, &found, format, |out| tag_view(out, &found))
+            let wide = format == Output::Wide;
+            one(&mut out, &found, format, |out| tag_view(out, &found, wide))
         }
         None => {
             let found = open.catalog.show_repository(&repository).await?;
@@ -42,7 +43,7 @@ pub async fn run(
             };
             tracker.finish();
             one(&mut out, &found, format, |out| {
-                repository_view(out, &found, &tags)
+                repository_view(out, &found, &tags, format)
             })
         }
     }
@@ -79,38 +80,50 @@ fn repository_view(
     out: &mut dyn Write,
     r: &wharf::catalog::Repository,
     tags: &[Tag],
+    format: Output,
 ) -> std::io::Result<()> {
+    let wide = format == Output::Wide;
     let lines = named(&[
         ("repository", r.qualified_name()),
         ("tags", count(r.tag_count)),
-        ("size", r.size.map(human_size).unwrap_or_else(|| "-".into())),
+        ("size", size(r.size, wide)),
         ("pulls", count(r.pull_count)),
         ("created", instant(r.created)),
         ("updated", instant(r.updated)),
     ]);
     fields(out, &lines)?;
-    record(out, &r.original)?;
+    record(out, &r.original, wide)?;
     writeln!(out)?;
     if tags.is_empty() {
         return writeln!(out, "no tags");
     }
-    let mut printer = Printer::new(Output::Table, &mut *out);
+    // The tags as `wharf tags` prints them: `-o wide` with every value whole.
+    let mut printer = Printer::new(format, &mut *out);
     for tag in tags {
         printer.row(tag)?;
     }
     printer.finish()
 }
 
-fn tag_view(out: &mut dyn Write, t: &Tag) -> std::io::Result<()> {
+fn tag_view(out: &mut dyn Write, t: &Tag, wide: bool) -> std::io::Result<()> {
     let lines = named(&[
         ("tag", format!("{}:{}", t.repository, t.name)),
         ("digest", t.digest.clone().unwrap_or_else(|| "-".into())),
-        ("size", t.size.map(human_size).unwrap_or_else(|| "-".into())),
+        ("size", size(t.size, wide)),
         ("created", instant(t.created)),
         ("updated", instant(t.updated)),
     ]);
     fields(out, &lines)?;
-    record(out, &t.original)
+    record(out, &t.original, wide)
+}
+
+/// A size for people, with its bytes too in the wide view.
+fn size(bytes: Option<u64>, wide: bool) -> String {
+    match (bytes, wide) {
+        (Some(b), true) => format!("{} ({b} bytes)", human_size(b)),
+        (Some(b), false) => human_size(b),
+        (None, _) => "-".into(),
+    }
 }
 
 fn named(lines: &[(&str, String)]) -> Vec<(String, String)> {
@@ -120,9 +133,10 @@ fn named(lines: &[(&str, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The provider's record, under a heading of its own.
-fn record(out: &mut dyn Write, original: &impl Serialize) -> std::io::Result<()> {
-    let lines = provider_fields(original);
+/// The provider's record, under a heading of its own; `wide`, with no
+/// text cut.
+fn record(out: &mut dyn Write, original: &impl Serialize, wide: bool) -> std::io::Result<()> {
+    let lines = provider_fields(original, wide);
     if lines.is_empty() {
         return Ok(());
     }
@@ -145,14 +159,14 @@ fn fields(out: &mut dyn Write, lines: &[(String, String)]) -> std::io::Result<()
 
 /// The provider's record's fields, each that is one value (text, number,
 /// boolean), in the record's order; a long text (a manifest) is cut.
-fn provider_fields(original: &impl Serialize) -> Vec<(String, String)> {
+fn provider_fields(original: &impl Serialize, wide: bool) -> Vec<(String, String)> {
     let Ok(Value::Object(map)) = serde_json::to_value(original) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (key, value) in map {
         let shown = match value {
-            Value::String(s) if s.chars().count() > 100 => {
+            Value::String(s) if !wide && s.chars().count() > 100 => {
                 format!(
                     "{}… ({} characters)",
                     s.chars().take(97).collect::<String>(),

@@ -291,4 +291,8 @@ fn csv_holds_the_differences_and_stderr_the_rest() {
         "CHANGE,REPOSITORY,TAG,SOURCE,TARGET\nrepository_only_in_source,team/worker,,team/worker,\n"
     );
     assert!(stderr(&output).contains("wharf: different: 1 difference;"));
+    // Equal catalogs: the header alone, as an empty listing has.
+    let output = wharf(&["diff", &swr(&a), &swr(&a), "--output", "csv"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "CHANGE,REPOSITORY,TAG,SOURCE,TARGET\n");
 }

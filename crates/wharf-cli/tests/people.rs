@@ -539,3 +539,31 @@ fn completion_knows_profiles_demo_sides_and_spec_schemes() {
     assert!(candidates(&["--profile", ""], &config).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn show_wide_shows_every_value_whole_and_one_record_commands_write_csv() {
+    let shown = |args: &[&str]| {
+        let out = run(&mut wharf(args));
+        assert_eq!(code(&out), 0, "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let table = shown(&["show", "ml-lab/notebooks", "-o", "table"]);
+    let wide = shown(&["show", "ml-lab/notebooks", "-o", "wide"]);
+    assert_ne!(table, wide);
+    assert!(wide.contains("(849753316 bytes)"), "{wide}");
+    // The tags' digests whole, as `tags -o wide` prints them.
+    let digest = "sha256:b09811fcfeff0c6209b6eafc6f5c715267c4ae50d0a84f633c9c35b0c0f5659e";
+    assert!(wide.contains(digest), "{wide}");
+    assert!(!table.contains(digest), "{table}");
+    // `check` and `config init` answer one record: as CSV, a header and a line.
+    let csv = shown(&["check", "-o", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].split(',').any(|h| h == "ok"), "{csv}");
+    let dir = std::env::temp_dir().join(format!("wharf-init-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = run(wharf(&["config", "init", "-o", "csv"]).env("WHARF_CONFIG", dir.join("c.toml")));
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("action,mode,path,profile,was_mode\ncreated,600,"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -154,6 +154,11 @@ impl Summary {
 pub fn print(report: &Report, format: Output, quiet: bool) -> Result<(), CliError> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut printer = Printer::new(format, &mut out);
+    // The columns are known before the first difference: a CSV of none
+    // still has its header, as a listing's does.
+    printer
+        .header::<Kinded<'_, Difference>>()
+        .map_err(|e| CliError::new(crate::fail::Exit::Usage, e))?;
     for difference in &report.differences {
         printer.row(&Kinded::new("difference", difference))?;
     }
