@@ -4,9 +4,9 @@
 //!   generated fixtures, tests, the build without default features, the
 //!   CLI without its demo registry, the layering, a user's crate outside
 //!   the workspace (`tests/downstream/`), the fuzz targets, the public-API snapshots
-//!   (`tests/api/`), the examples, the Python SDK interop check, the wire-level comparison of
-//!   wharf's requests with the official SDKs', the signing vectors), then a
-//!   one-line summary.
+//!   (`tests/api/`), the examples, the CLI tour, the Python SDK interop
+//!   check, the wire-level comparison of wharf's requests with the official
+//!   SDKs', the signing vectors), then a one-line summary.
 //! - `cargo xtask fixtures [--check]`: regenerates what is generated under
 //!   `tests/fixtures/` (the datasets and the replay fixtures, made in Rust by
 //!   the `wharf-fixtures` binary of `wharf-tests`), or with `--check` makes
@@ -28,8 +28,16 @@
 //!   SDKs in `tests/interop/.venv`. Not part of `ci`: it takes minutes and its
 //!   figures depend on the machine. Then it draws the chart (plotters, SVG)
 //!   from the script's JSON; `cargo xtask bench-chart` draws it again.
+//! - `cargo xtask cli-tour`: builds `wharf` and runs every command in every
+//!   output format (`table`, `wide`, `json`, `ndjson`, `csv`) on its built-in
+//!   demo registry, with no credentials or profile of this machine: each
+//!   exit status, each output checked against its format, panics on
+//!   stderr, listings through a closed pipe; `wharf du` when the binary
+//!   has it. One line per run and a summary; exit 1 naming every failure
+//!   (`tour.rs`).
 
 mod chart;
+mod tour;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -156,6 +164,13 @@ const CI_STEPS: &[Step] = &[
         program: "cargo",
         args: &["run", "-q", "-p", "wharf", "--example", "uhub_images"],
     },
+    // Every `wharf` command in every output format on the demo registry,
+    // each output checked for its format, listings through a closed pipe.
+    Step {
+        name: "cli tour",
+        program: "cargo",
+        args: &["xtask", "cli-tour"],
+    },
     // The official Python SDKs, unchanged, page through the emulator. The script
     // makes its own virtualenv and installs the pinned SDKs from PyPI.
     Step {
@@ -192,6 +207,7 @@ fn main() -> ExitCode {
         Some("bench-chart") => bench_chart(),
         Some("soak") => bench_script("soak", SOAK_SCRIPT, &args[1..]),
         Some("bench-prune") => bench_script("bench-prune", BENCH_PRUNE_SCRIPT, &args[1..]),
+        Some("cli-tour") => tour::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print_help();
             ExitCode::SUCCESS
@@ -209,8 +225,8 @@ fn print_help() {
         "usage: cargo xtask <command>
 
 commands:
-  ci                  fmt check, clippy, fixtures check, tests, examples, SDK interop,
-                      wire (wharf's requests against the SDKs', tests/interop/wire/),
+  ci                  fmt check, clippy, fixtures check, tests, examples, CLI tour,
+                      SDK interop, wire (wharf's requests against the SDKs', tests/interop/wire/),
                       signing vectors check; then a one-line summary
   fixtures [--check]  regenerate the generated files in tests/fixtures/ (datasets/,
                       replay/); with --check, write nothing and fail naming the files
@@ -230,6 +246,9 @@ commands:
   bench-prune         `wharf prune` peak RSS over 100,000 against 10,000 repositories, and
                       `wharf apply` of 5,000 deletes against --rate-limit 500 (benches/prune.sh;
                       `cargo xtask bench-prune --help` for its flags)
+  cli-tour            build `wharf` and run every command in every output format on the
+                      demo registry (no credentials, no profile): exit statuses, output
+                      valid for its format, no panic, listings through a closed pipe
 
 tests/fixtures/seeds/ is copied by hand from the providers' pages: nothing makes it."
     );
