@@ -154,7 +154,10 @@ fn a_plan_reads_back_and_bad_lines_are_named() {
     let mut after = text.clone();
     after.extend_from_slice(entry_lines[1]);
     let e = read_plan(after.as_slice()).unwrap_err();
-    assert!(e.to_string().contains("after the plan's closing line"), "{e}");
+    assert!(
+        e.to_string().contains("after the plan's closing line"),
+        "{e}"
+    );
     let e = read_plan(&b""[..]).unwrap_err();
     assert!(e.to_string().contains("empty"), "{e}");
 }
