@@ -179,7 +179,11 @@ impl Tracker {
             .map(|t| format!(" of {t}"))
             .unwrap_or_default();
         let concurrency = listings.concurrency;
-        format!("{pages} pages, {items}{of} items, {rate:.0} items/s, concurrency {concurrency}")
+        let pages = match pages {
+            1 => "1 page".to_owned(),
+            n => format!("{n} pages"),
+        };
+        format!("{pages}, {items}{of} items, {rate:.0} items/s, concurrency {concurrency}")
     }
 
     /// Runs `print` with the bar out of the way, so output and bar do not

@@ -228,7 +228,7 @@ fn a_table_of_many_pages_fits_80_columns_and_stays_aligned() {
     // The longest names do not fit: cut, with a mark.
     assert!(table.contains('…'), "{shown}");
     assert!(
-        !shown.contains("pages,"),
+        !shown.contains("items/s"),
         "no progress line is left: {shown}"
     );
     assert!(!shown.contains('✔'), "{shown}");
@@ -253,7 +253,7 @@ fn a_table_of_many_pages_at_160_columns_shows_every_name_whole() {
     }
     assert!(!table.contains('…'), "{shown}");
     assert!(
-        !shown.contains("pages,"),
+        !shown.contains("items/s"),
         "no progress line is left: {shown}"
     );
     insta::assert_snapshot!("terminal_many_pages_160_columns", shown);
@@ -278,7 +278,7 @@ fn rows_past_the_sizing_window_keep_the_columns_and_the_width() {
     assert_aligned(&table, NUMBERS);
     let last = table.lines().last().unwrap_or_default();
     assert!(last.contains('…'), "the longest name is cut: {last}");
-    assert!(!shown.contains("pages,"), "{shown}");
+    assert!(!shown.contains("items/s"), "{shown}");
 }
 
 /// `wharf repos` (the pages of [`PAGED`]) on a terminal of 80 columns,
@@ -305,7 +305,7 @@ fn assert_failed_cleanly(shown: &str) {
     );
     assert!(!shown.contains('✔'), "no success mark: {shown}");
     assert!(
-        !shown.contains("pages,"),
+        !shown.contains("items/s"),
         "no progress line is left: {shown}"
     );
     assert!(

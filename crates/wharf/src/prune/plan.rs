@@ -252,6 +252,18 @@ pub fn plan_tags(
     }
 }
 
+/// `1st`, `2nd`, `3rd`, `4th`, ..., `11th`, `21st`.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// Why the tag at `rank` (from 0) of `in_scope` goes, or `None` if it stays.
 fn selected(
     policy: &Policy,
@@ -260,15 +272,15 @@ fn selected(
     tag: &Tag,
     now: jiff::Timestamp,
 ) -> Option<String> {
-    let mut reason = format!("newest-first rank {} of {in_scope} in scope", rank + 1);
+    let mut reason = format!("{} newest of {in_scope}", ordinal(rank + 1));
     if let Some(keep) = policy.keep_last {
         if rank < keep {
             return None;
         }
         match keep {
-            0 => reason.push_str(", none kept (keep-last 0)"),
-            1 => reason.push_str(", beyond the newest, kept"),
-            _ => reason.push_str(&format!(", beyond the {keep} newest, kept")),
+            0 => reason.push_str("; keep-last 0 keeps none"),
+            1 => reason.push_str("; keep-last 1 keeps the newest"),
+            _ => reason.push_str(&format!("; keep-last {keep} keeps the {keep} newest")),
         }
     }
     if let Some(age) = policy.older_than {
@@ -279,7 +291,7 @@ fn selected(
             return None;
         }
         reason.push_str(&format!(
-            ", updated {} ago (more than {})",
+            "; updated {} ago, more than {}",
             days(elapsed),
             days(limit)
         ));
