@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use wharf::catalog::{CatalogKind, Location};
 use wharf::{ClientOptions, env};
@@ -14,6 +15,7 @@ use wharf::{ClientOptions, env};
 use crate::args::{ConfigCommand, Global, InitArgs, Output};
 use crate::config;
 use crate::fail::{CliError, Exit};
+use crate::output::{Printer, Row};
 use crate::keys::{MASK, mask_id};
 use crate::settings::{Settings, Target, given, profile_label};
 
@@ -725,49 +727,43 @@ fn print_show(
                 writeln!(out, "{object}")?;
             }
         }
-        Some(Output::Csv) => {
-            writeln!(out, "setting,value,source")?;
+        other => {
+            // A table (on a pipe too: settings are for people), fitted to
+            // the terminal as a listing's is; or CSV.
+            let mut printer = Printer::new(other.unwrap_or(Output::Table), &mut out);
             for entry in entries.iter().chain(credentials) {
-                writeln!(
-                    out,
-                    "{},{},{}",
-                    csv(entry.label),
-                    csv(&entry.text()),
-                    csv(&entry.source)
-                )?;
+                printer.row(&Setting(entry))?;
             }
-        }
-        _ => {
-            let all: Vec<&Entry> = entries.iter().chain(credentials).collect();
-            let width = |f: &dyn Fn(&Entry) -> usize| all.iter().map(|e| f(e)).max().unwrap_or(0);
-            let label_width = width(&|e| e.label.len()).max("SETTING".len());
-            let value_width = width(&|e| e.text().chars().count()).max("VALUE".len());
-            writeln!(
-                out,
-                "{:label_width$}  {:value_width$}  SOURCE",
-                "SETTING", "VALUE"
-            )?;
-            for entry in all {
-                let row = format!(
-                    "{:label_width$}  {:value_width$}  {}",
-                    entry.label,
-                    entry.text(),
-                    entry.source
-                );
-                writeln!(out, "{}", row.trim_end())?;
-            }
+            printer.finish()?;
         }
     }
     out.flush()?;
     Ok(())
 }
 
-/// A CSV field, quoted when it must be.
-fn csv(field: &str) -> String {
-    if field.contains([',', '"', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
+/// One setting as a row of the table or CSV.
+struct Setting<'a>(&'a Entry);
+
+impl Serialize for Setting<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("Setting", 3)?;
+        row.serialize_field("setting", self.0.label)?;
+        row.serialize_field("value", &self.0.text())?;
+        row.serialize_field("source", &self.0.source)?;
+        row.end()
+    }
+}
+
+impl Row for Setting<'_> {
+    const COLUMNS: &'static [&'static str] = &["SETTING", "VALUE", "SOURCE"];
+
+    fn cells(&self, _human: bool) -> Vec<String> {
+        vec![
+            self.0.label.to_owned(),
+            self.0.text(),
+            self.0.source.clone(),
+        ]
     }
 }
 
