@@ -15,8 +15,8 @@ use wharf::{ClientOptions, env};
 use crate::args::{ConfigCommand, Global, InitArgs, Output};
 use crate::config;
 use crate::fail::{CliError, Exit};
-use crate::output::{Printer, Row};
 use crate::keys::{MASK, mask_id};
+use crate::output::{Printer, Row};
 use crate::settings::{Settings, Target, given, profile_label};
 
 /// Runs `wharf config ...`.

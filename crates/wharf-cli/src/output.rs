@@ -307,7 +307,7 @@ fn width_of(text: &str) -> usize {
 }
 
 /// Stdout's width, when it is a terminal.
-fn terminal_width() -> Option<usize> {
+pub fn terminal_width() -> Option<usize> {
     let term = console::Term::stdout();
     if !term.is_term() {
         return None;

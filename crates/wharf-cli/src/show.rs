@@ -163,15 +163,21 @@ fn provider_fields(original: &impl Serialize, wide: bool) -> Vec<(String, String
     let Ok(Value::Object(map)) = serde_json::to_value(original) else {
         return Vec::new();
     };
+    // The room a value has on a line of the terminal (or of 100 columns),
+    // after the indented key; never less than 40.
+    let keys = map.keys().map(|k| k.chars().count()).max().unwrap_or(0) + 4;
+    let room = crate::output::terminal_width()
+        .unwrap_or(100)
+        .saturating_sub(keys)
+        .max(40);
     let mut out = Vec::new();
     for (key, value) in map {
         let shown = match value {
-            Value::String(s) if !wide && s.chars().count() > 100 => {
-                format!(
-                    "{}… ({} characters)",
-                    s.chars().take(97).collect::<String>(),
-                    s.chars().count()
-                )
+            Value::String(s) if !wide && s.chars().count() > room => {
+                let count = s.chars().count();
+                let note = format!("… ({count} characters)");
+                let kept = room.saturating_sub(note.chars().count());
+                format!("{}{note}", s.chars().take(kept).collect::<String>())
             }
             Value::String(s) => s,
             Value::Number(n) => n.to_string(),
