@@ -8,7 +8,8 @@ use wharf::Provider;
 /// What `--help` ends with: where settings come from and the exit codes.
 const AFTER_HELP: &str = "\
 Settings: flags beat the environment, which beats the profile in the config file
-($WHARF_CONFIG, else $XDG_CONFIG_HOME/wharf/config.toml or ~/.config/wharf/config.toml).
+($WHARF_CONFIG, which must exist, else $XDG_CONFIG_HOME/wharf/config.toml or
+~/.config/wharf/config.toml, which need not).
 `wharf config init` writes a profile template there (mode 600, which a file with
 secrets must keep); `wharf config show` shows what is in effect; `wharf check` tries it.
 Credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID,
