@@ -384,7 +384,8 @@ their sum) and the total line goes to stderr. --limit is refused: a size needs e
 
 Tags are listed --concurrency repositories at a time (default 4, at most 16), each
 repository folded into one row as its tags arrive, so memory holds one small row per
-repository (per namespace with --by namespace), never the tags.")]
+repository (about 250 bytes, for the sort), per namespace with --by namespace, or
+--top N rows at most; never the tags.")]
 pub struct DuArgs {
     /// Only this namespace (UHub: this repo); repeat for more (default: every namespace).
     #[arg(long, value_name = "NS")]
@@ -392,6 +393,19 @@ pub struct DuArgs {
     /// One row per repository or per namespace.
     #[arg(long, value_enum, value_name = "GROUP", default_value_t = DuBy::Repository)]
     pub by: DuBy,
+    /// Only the N largest rows (the total still counts every repository);
+    /// memory then holds N rows, whatever the catalog's size.
+    #[arg(long, value_name = "N", value_parser = parse_top)]
+    pub top: Option<usize>,
+}
+
+/// `--top`: a count of at least 1.
+fn parse_top(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("0 would show no row; give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("not a count: {e}")),
+    }
 }
 
 /// What `wharf du` has a row for.

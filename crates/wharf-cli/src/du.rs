@@ -28,7 +28,7 @@
 //! repository (for the sort by size), or one per namespace.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::{BufWriter, Write};
 use std::sync::Arc;
 
@@ -75,7 +75,7 @@ pub async fn run(global: &Global, args: &DuArgs) -> Result<(), CliError> {
     tracker.waiting(&waiting_for(&open, &settings));
     let capabilities = open.catalog.capabilities();
     let concurrency = settings.list.concurrency.clamp(1, MOST_IN_FLIGHT);
-    let measured = measure(&open.catalog, &namespaces, args.by, concurrency).await;
+    let measured = measure(&open.catalog, &namespaces, args.by, args.top, concurrency).await;
     tracker.finish();
     let tally = measured?;
     let report = Report::new(tally, args.by);
@@ -130,6 +130,7 @@ async fn measure(
     catalog: &Arc<dyn Catalog>,
     namespaces: &[String],
     by: DuBy,
+    top: Option<usize>,
     concurrency: usize,
 ) -> Result<Tally, CliError> {
     let sizes = catalog.capabilities().tag.size.is_possible();
@@ -137,7 +138,7 @@ async fn measure(
     let mut measured = repositories(catalog, namespaces)
         .map_ok(move |repository| measure_repository(Arc::clone(&lister), repository, sizes))
         .try_buffer_unordered(concurrency);
-    let mut tally = Tally::new(by);
+    let mut tally = Tally::new(by, top);
     while let Some(repository) = measured.try_next().await? {
         tally.add(repository);
     }
@@ -347,26 +348,54 @@ struct Group {
     usage: Usage,
 }
 
-/// The rows so far, and what the entries lacked.
+/// The rows so far, the total of every repository measured, and what the
+/// entries lacked.
 struct Tally {
     rows: Rows,
+    total: Group,
+    /// `--top`: the rows kept, at most.
+    top: Option<usize>,
     gaps: Gaps,
 }
 
-/// A row per repository, or one per namespace.
+/// A row per repository (with `--top N`, the N first in [`order`] so
+/// far), or one per namespace.
 enum Rows {
-    Repositories(Vec<Group>),
+    Repositories(BinaryHeap<Ranked>),
     Namespaces(HashMap<Box<str>, (u64, Usage)>),
 }
 
+/// A row ordered by [`order`]: the heap's greatest is the one printed last,
+/// the first to leave when `--top` is reached.
+#[derive(Debug, PartialEq, Eq)]
+struct Ranked(Group);
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        order(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Tally {
-    fn new(by: DuBy) -> Self {
+    fn new(by: DuBy, top: Option<usize>) -> Self {
         let rows = match by {
-            DuBy::Repository => Rows::Repositories(Vec::new()),
+            DuBy::Repository => Rows::Repositories(BinaryHeap::new()),
             DuBy::Namespace => Rows::Namespaces(HashMap::new()),
         };
         Tally {
             rows,
+            total: Group {
+                name: "total".into(),
+                repositories: 0,
+                usage: Usage::ZERO,
+            },
+            top,
             gaps: Gaps::default(),
         }
     }
@@ -375,12 +404,19 @@ impl Tally {
     fn add(&mut self, measured: Measured) {
         self.gaps.add(&measured.gaps);
         let Some(usage) = measured.usage else { return };
+        self.total.repositories += 1;
+        self.total.usage.add(&usage);
         match &mut self.rows {
-            Rows::Repositories(rows) => rows.push(Group {
-                name: measured.name.into_boxed_str(),
-                repositories: 1,
-                usage,
-            }),
+            Rows::Repositories(rows) => {
+                rows.push(Ranked(Group {
+                    name: measured.name.into_boxed_str(),
+                    repositories: 1,
+                    usage,
+                }));
+                if self.top.is_some_and(|top| rows.len() > top) {
+                    rows.pop();
+                }
+            }
             Rows::Namespaces(rows) => {
                 let (repositories, sum) = rows
                     .entry(measured.namespace.into_boxed_str())
@@ -396,14 +432,16 @@ impl Tally {
 struct Report {
     by: DuBy,
     rows: Vec<Group>,
+    /// The rows there were before `--top` kept the first.
+    groups: u64,
     total: Group,
     gaps: Gaps,
 }
 
 impl Report {
     fn new(tally: Tally, by: DuBy) -> Report {
-        let mut rows = match tally.rows {
-            Rows::Repositories(rows) => rows,
+        let mut rows: Vec<Group> = match tally.rows {
+            Rows::Repositories(rows) => rows.into_iter().map(|Ranked(row)| row).collect(),
             Rows::Namespaces(rows) => rows
                 .into_iter()
                 .map(|(name, (repositories, usage))| Group {
@@ -414,19 +452,18 @@ impl Report {
                 .collect(),
         };
         rows.sort_by(order);
-        let mut total = Group {
-            name: "total".into(),
-            repositories: 0,
-            usage: Usage::ZERO,
+        let groups = match by {
+            DuBy::Repository => tally.total.repositories,
+            DuBy::Namespace => rows.len() as u64,
         };
-        for row in &rows {
-            total.repositories += row.repositories;
-            total.usage.add(&row.usage);
+        if let Some(top) = tally.top {
+            rows.truncate(top);
         }
         Report {
             by,
             rows,
-            total,
+            groups,
+            total: tally.total,
             gaps: tally.gaps,
         }
     }
@@ -473,7 +510,7 @@ impl Report {
         let usage = &total.usage;
         let mut parts = Vec::new();
         if self.by == DuBy::Namespace {
-            parts.push(counted(self.rows.len() as u64, "namespace", "namespaces"));
+            parts.push(counted(self.groups, "namespace", "namespaces"));
         }
         parts.push(counted(total.repositories, "repository", "repositories"));
         parts.push(counted(usage.tags, "tag", "tags"));
@@ -493,6 +530,14 @@ impl Report {
                 instant(Some(oldest), human),
                 instant(Some(newest), human)
             ));
+        }
+        let shown = self.rows.len() as u64;
+        if shown < self.groups {
+            let what = match self.by {
+                DuBy::Repository => "repositories",
+                DuBy::Namespace => "namespaces",
+            };
+            parts.push(format!("the {shown} largest {what} shown"));
         }
         format!("total: {}", parts.join(", "))
     }

@@ -617,3 +617,33 @@ fn the_rows_are_the_same_whatever_the_concurrency() {
         assert_eq!(one_by_one, rows(concurrency), "--concurrency {concurrency}");
     }
 }
+
+#[test]
+fn top_keeps_the_largest_rows_and_the_total_counts_them_all() {
+    for by in ["repository", "namespace"] {
+        let (all, all_total) = At::Demo.ok(&["du", "--by", by, "-o", "ndjson"]);
+        let (top, top_total) = At::Demo.ok(&["du", "--by", by, "--top", "2", "-o", "ndjson"]);
+        let first: Vec<&str> = all.lines().take(2).collect();
+        assert_eq!(top.lines().collect::<Vec<_>>(), first, "--by {by}");
+        // The same total, and it says only some rows are shown.
+        let total = |stderr: &str| {
+            stderr
+                .lines()
+                .find(|l| l.starts_with("wharf: total:"))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (all_total, top_total) = (total(&all_total), total(&top_total));
+        assert!(
+            top_total.starts_with(&all_total),
+            "{top_total} / {all_total}"
+        );
+        assert!(
+            top_total.ends_with("largest repositories shown")
+                || top_total.ends_with("largest namespaces shown"),
+            "{top_total}"
+        );
+    }
+    let out = run(&mut At::Demo.wharf(&["du", "--top", "0"]));
+    assert_eq!(code(&out), 2);
+}
