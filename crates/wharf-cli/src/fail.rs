@@ -107,9 +107,18 @@ impl fmt::Display for CliError {
 impl From<wharf::Error> for CliError {
     fn from(e: wharf::Error) -> Self {
         let hint = match e.kind() {
-            ErrorKind::Unauthorized => Some(
-                "check the key pair (HUAWEICLOUD_SDK_AK/SK, UCLOUD_PUBLIC_KEY/PRIVATE_KEY, or the profile) and the clock",
-            ),
+            // The keys of the provider that refused, when the error says.
+            ErrorKind::Unauthorized => Some(match e.provider() {
+                Some(wharf::Provider::Swr) => {
+                    "check the key pair (HUAWEICLOUD_SDK_AK/SK, or the profile) and the clock"
+                }
+                Some(wharf::Provider::Uhub) => {
+                    "check the key pair (UCLOUD_PUBLIC_KEY/PRIVATE_KEY, or the profile) and the clock"
+                }
+                _ => {
+                    "check the key pair (HUAWEICLOUD_SDK_AK/SK, UCLOUD_PUBLIC_KEY/PRIVATE_KEY, or the profile) and the clock"
+                }
+            }),
             ErrorKind::Forbidden => Some(
                 "the credentials are valid but lack a permission: check the IAM policy or project",
             ),

@@ -567,3 +567,22 @@ fn show_wide_shows_every_value_whole_and_one_record_commands_write_csv() {
     assert!(text(&out.stdout).starts_with("action,mode,path,profile,was_mode\ncreated,600,"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn refused_keys_get_a_hint_naming_that_providers_keys() {
+    let emulator = wharf_emulator::Emulator::builder()
+        .log_requests(false)
+        .start_background()
+        .unwrap();
+    let out = run(wharf(&["--catalog", &emulator.uhub_spec(), "repos"])
+        .env("UCLOUD_PUBLIC_KEY", "wrong")
+        .env("UCLOUD_PRIVATE_KEY", "wrong"));
+    assert_eq!(code(&out), 3);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("RetCode 172"), "{stderr}");
+    assert!(
+        stderr.contains("hint: check the key pair (UCLOUD_PUBLIC_KEY/PRIVATE_KEY"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("HUAWEICLOUD_SDK_AK/SK"), "{stderr}");
+}
