@@ -268,7 +268,14 @@ impl<T: Transport> Retrying<T> {
     }
 
     fn operation_timeout(&self, request: &Request, plan: &Plan<'_>) -> Error {
-        let detail = format!("not done within {:?}, retries included", plan.operation);
+        // Where it waited: the host and port (no secret), as a connect
+        // error names them.
+        let origin = request.origin();
+        let place = origin.split_once("://").map_or(&*origin, |(_, rest)| rest);
+        let detail = format!(
+            "no answer from {place} within {:?}, retries included",
+            plan.operation
+        );
         Error::new(ErrorKind::OperationTimeout, request, detail)
     }
 
