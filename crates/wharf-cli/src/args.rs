@@ -384,7 +384,7 @@ their sum) and the total line goes to stderr. --limit is refused: a size needs e
 
 Tags are listed --concurrency repositories at a time (default 4, at most 16), each
 repository folded into one row as its tags arrive, so memory holds one small row per
-repository (about 250 bytes, for the sort), per namespace with --by namespace, or
+repository (about 210 bytes, for the sort), per namespace with --by namespace, or
 --top N rows at most; never the tags.")]
 pub struct DuArgs {
     /// Only this namespace (UHub: this repo); repeat for more (default: every namespace).
