@@ -7,6 +7,10 @@
 //! WHARF_BENCH_ROUNDS=5 cargo bench -p wharf-emulator --bench scale
 //! ```
 //!
+//! `WHARF_EMULATOR_BIN=PATH` times the starts of another `wharf-emulator`
+//! binary than the one built with the bench (a copy of an older build, say,
+//! to compare two commits in one session).
+//!
 //! Every figure is a ratio to a baseline measured in the same run,
 //! interleaved with it (the contenders take turns, round after round), and
 //! the minimum of the rounds is kept: on a shared machine the minimum is the
@@ -34,18 +38,33 @@ fn main() {
     println!("# wharf-emulator scale benchmark ({rounds} rounds, minimum kept)\n");
     println!("machine: {}", machine());
 
+    // The namespace GetRepoImage pages through: namespaces are drawn
+    // before repositories, so a dataset without repositories has the same
+    // ones. Asked of the emulator, it would be its whole dataset.
+    let namespace = Dataset::generate(&GenerateOptions {
+        repositories: 0,
+        ..options(BIG)
+    })
+    .expect("generate")
+    .namespaces
+    .iter()
+    .map(|n| n.name.to_string())
+    .min()
+    .expect("a namespace");
     // Memory first, in a process that has held nothing bigger yet.
     let before = rss_kib();
     let started = Instant::now();
     let emulator = start(BIG);
     let first_start = started.elapsed();
-    let pages = page_costs(&emulator, rounds);
+    let indexed = rss_kib();
+    let pages = page_costs(&emulator, &namespace, rounds);
     let after = rss_kib();
     println!(
         "\n## Memory\n\n1,000,000 repositories, 10 namespaces, one tag each, after serving a page in every order: \
-         resident {} MiB (process before: {} MiB; peak {} MiB)",
+         resident {} MiB (process before: {} MiB; once started: {} MiB; peak {} MiB)",
         after / 1024,
         before / 1024,
+        indexed / 1024,
         peak_kib() / 1024
     );
     println!("first start of 1,000,000 (generate + index + bind): {first_start:.2?}");
@@ -96,7 +115,9 @@ fn main() {
 fn start_process(repositories: usize) -> (Duration, Duration) {
     let started = Instant::now();
     let o = options(repositories);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wharf-emulator"))
+    let binary = std::env::var_os("WHARF_EMULATOR_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_wharf-emulator").into());
+    let mut child = std::process::Command::new(binary)
         .args(["--listen", "127.0.0.1:0", "--no-auth", "--quiet"])
         .args(["--namespaces", &o.namespaces.to_string()])
         .args(["--repos", &o.repositories.to_string()])
@@ -166,15 +187,9 @@ const ORDERS: [&str; 11] = [
 
 /// Each page fetched `rounds` x 20 times over one keep-alive connection,
 /// offsets and orders interleaved; the minimum kept.
-fn page_costs(emulator: &Emulator, rounds: usize) -> Costs {
+/// `namespace` is the one GetRepoImage pages through.
+fn page_costs(emulator: &Emulator, namespace: &str, rounds: usize) -> Costs {
     let addr = emulator.addr();
-    let namespace = emulator
-        .dataset()
-        .namespaces
-        .iter()
-        .map(|n| n.name.to_string())
-        .min()
-        .expect("a namespace");
     let mut best: Vec<(String, u64, f64)> = Vec::new();
     for order in ORDERS {
         for offset in [0, 990_000] {
