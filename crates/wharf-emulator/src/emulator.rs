@@ -312,7 +312,7 @@ impl EmulatorBuilder {
     /// signal.
     fn prepare(self) -> Result<Prepared, StartError> {
         self.faults.validate()?;
-        let index = Index::new(Arc::new(self.dataset))?;
+        let index = Index::new(self.dataset)?;
         let mut shared = Shared::new(
             index,
             self.auth,
@@ -410,7 +410,7 @@ impl Emulator {
     /// 2 s for a million repositories, so async code calls it inside
     /// `tokio::task::spawn_blocking`.
     pub fn set_dataset(&self, dataset: Dataset) -> Result<(), DatasetError> {
-        self.shared.set_index(Index::new(Arc::new(dataset))?);
+        self.shared.set_index(Index::new(dataset)?);
         Ok(())
     }
 

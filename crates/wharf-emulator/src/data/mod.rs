@@ -14,6 +14,7 @@ mod encode;
 mod file;
 mod generate;
 mod index;
+mod store;
 
 pub use change::PushError;
 pub(crate) use change::{Missing, check_tag};
@@ -23,3 +24,4 @@ pub use dataset::{
 pub use file::{DATASET_FORMAT, DatasetError};
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
 pub(crate) use index::{Index, View, page};
+pub(crate) use store::{Repo, Tag};
