@@ -13,7 +13,10 @@ use tokio::sync::{oneshot, watch};
 use wharf_model::ImageRef;
 
 use crate::auth::AuthConfig;
-use crate::data::{Dataset, DatasetError, Index, PushError, TagRecord};
+use crate::data::{
+    Dataset, DatasetError, GenerateError, GenerateOptions, Index, PushError, TagRecord,
+    generate_check,
+};
 use crate::faults::{FaultConfig, FaultError};
 use crate::http::connection::ConnectionOptions;
 use crate::http::{connection, routes};
@@ -61,7 +64,7 @@ pub enum StartError {
 #[derive(Debug, Clone)]
 #[must_use = "an EmulatorBuilder does nothing until started"]
 pub struct EmulatorBuilder {
-    dataset: Dataset,
+    dataset: Source,
     auth: AuthConfig,
     faults: FaultConfig,
     latency: Duration,
@@ -75,10 +78,17 @@ pub struct EmulatorBuilder {
     control: bool,
 }
 
+/// What an emulator serves: a dataset given, or one to generate.
+#[derive(Debug, Clone)]
+enum Source {
+    Dataset(Dataset),
+    Generated(GenerateOptions),
+}
+
 impl Default for EmulatorBuilder {
     fn default() -> Self {
         EmulatorBuilder {
-            dataset: Dataset::demo(),
+            dataset: Source::Dataset(Dataset::demo()),
             auth: AuthConfig::demo(),
             faults: FaultConfig::none(),
             latency: Duration::ZERO,
@@ -96,9 +106,36 @@ impl Default for EmulatorBuilder {
 
 impl EmulatorBuilder {
     /// Serves `dataset` (default: [`Dataset::demo`]).
+    ///
+    /// The emulator packs its repositories when it starts and drops the
+    /// records (see [`Emulator::dataset`] to have them back). The memory
+    /// they took is the allocator's to give back or keep: to serve a
+    /// generated dataset in the least memory, [`generate`](Self::generate)
+    /// it instead.
     pub fn dataset(mut self, dataset: Dataset) -> Self {
-        self.dataset = dataset;
+        self.dataset = Source::Dataset(dataset);
         self
+    }
+
+    /// Serves the dataset `options` generate, the one
+    /// [`Dataset::generate`] gives, generated when the emulator starts and
+    /// packed as it is generated: its records are never all held, so a
+    /// million repositories start in about a third of the memory that
+    /// generating the [`Dataset`] first would take at its peak. Fails as
+    /// [`Dataset::generate`] would, on the same options.
+    ///
+    /// ```
+    /// use wharf_emulator::{Dataset, Emulator, GenerateOptions};
+    ///
+    /// let options = GenerateOptions { repositories: 1_000, ..GenerateOptions::default() };
+    /// let emulator = Emulator::builder().generate(&options)?.start_background()?;
+    /// assert_eq!(*emulator.dataset(), Dataset::generate(&options)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn generate(mut self, options: &GenerateOptions) -> Result<Self, GenerateError> {
+        generate_check(options)?;
+        self.dataset = Source::Generated(*options);
+        Ok(self)
     }
 
     /// Accepts these credentials (default: [`AuthConfig::demo`]).
@@ -312,7 +349,12 @@ impl EmulatorBuilder {
     /// signal.
     fn prepare(self) -> Result<Prepared, StartError> {
         self.faults.validate()?;
-        let index = Index::new(self.dataset)?;
+        let index = match self.dataset {
+            Source::Dataset(dataset) => Index::new(dataset)?,
+            Source::Generated(options) => {
+                Index::generate(&options).expect("options checked by EmulatorBuilder::generate")
+            }
+        };
         let mut shared = Shared::new(
             index,
             self.auth,

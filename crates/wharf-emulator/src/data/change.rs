@@ -219,9 +219,10 @@ impl Index {
             ..
         } = live;
         if let Some(state) = states.get_mut(&id) {
-            let mut record = self.store().view(&state.record).to_record();
+            let n = state.ns as usize;
+            let mut record = self.store().view(n, &state.record).to_record();
             edit(&mut record, &mut state.tag_ids, next_tag_id);
-            state.record = self.store().pack_alone(&record);
+            state.record = self.store().pack_alone(n, &record);
             self.encode(state);
         }
         let records = Records::new(self, states, changed);
@@ -246,7 +247,7 @@ impl Index {
             .collect();
         RepoState {
             ns: n as u32,
-            record: self.store().pack_alone(&loaded.to_record()),
+            record: self.store().pack_alone(n, &loaded.to_record()),
             tag_ids,
             swr_item: Vec::new(),
         }
@@ -254,7 +255,7 @@ impl Index {
 
     /// Encodes `state`'s SWR list item, as pages copy it.
     fn encode(&self, state: &mut RepoState) {
-        let repo = self.store().view(&state.record);
+        let repo = self.store().view(state.ns as usize, &state.record);
         state.swr_item = encode::item(self, state.ns as usize, repo);
     }
 
@@ -269,7 +270,7 @@ impl Index {
         live.next_tag_id += 1;
         let mut state = RepoState {
             ns: n as u32,
-            record: self.store().pack_alone(&record),
+            record: self.store().pack_alone(n, &record),
             tag_ids,
             swr_item: Vec::new(),
         };

@@ -128,7 +128,8 @@ impl EncodedItems {
                 }
                 run.ends.push(run.bytes.len() as u32);
             }
-            run.bytes.truncate(run.ends.last().map_or(0, |&end| end as usize));
+            run.bytes
+                .truncate(run.ends.last().map_or(0, |&end| end as usize));
             run.bytes.shrink_to_fit();
             run.ends.shrink_to_fit();
             encoded.whole = run;
@@ -210,14 +211,14 @@ impl EncodedItems {
         out.extend_from_slice(repo.category_json());
         out.extend_from_slice(repo.description_bytes());
         out.extend_from_slice(b"\",\"size\":");
-        number(out, repo.size());
+        out.extend_from_slice(repo.size_text());
         out.extend_from_slice(match repo.is_public() {
             true => b",\"is_public\":true,\"num_images\":",
             false => b",\"is_public\":false,\"num_images\":",
         });
         number(out, repo.tag_count() as u64);
         out.extend_from_slice(b",\"num_download\":");
-        number(out, repo.num_download());
+        out.extend_from_slice(repo.num_download_text());
         out.extend_from_slice(b",\"created_at\":");
         out.extend_from_slice(repo.created_at().json());
         out.extend_from_slice(b",\"updated_at\":");
@@ -225,12 +226,12 @@ impl EncodedItems {
         out.push(b',');
         self.write_middle(n, name, out);
         out.extend_from_slice(b"\"tags\":[");
-        for (i, tag) in repo.tags().enumerate() {
+        for (i, name) in repo.tag_names().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.push(b'"');
-            out.extend_from_slice(tag.name_bytes());
+            out.extend_from_slice(name);
             out.push(b'"');
         }
         out.push(b']');
@@ -246,6 +247,9 @@ impl EncodedItems {
 
 /// Appends `n` in decimal.
 fn number(out: &mut Vec<u8>, mut n: u64) {
+    if n < 10 {
+        return out.push(b'0' + n as u8);
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {

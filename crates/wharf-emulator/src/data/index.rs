@@ -39,7 +39,8 @@ use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
 use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord, repositories_of};
 use super::encode::EncodedItems;
 use super::file::DatasetError;
-use super::store::{Repo, Store};
+use super::generate::{self, GenerateError, GenerateOptions};
+use super::store::{Repo, Segment, Store};
 
 /// The orders a listing can ask for, besides the natural one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,8 +226,11 @@ pub(crate) struct Index {
     /// images. The repositories are in `store`; [`View::current`] puts them
     /// back, with the changes.
     pub(crate) dataset: Dataset,
-    /// The repositories as loaded, packed, by loaded id.
+    /// The repositories as loaded, packed, a segment a namespace.
     store: Store,
+    /// By namespace position, the first loaded id of its repositories: a
+    /// loaded id's record is `id - first[n]` in its namespace's segment.
+    first: Vec<u32>,
     /// (namespace, repository) positions in the dataset, by loaded id.
     repos: Vec<(u32, u32)>,
     /// Namespace name to its position in the dataset.
@@ -333,11 +337,11 @@ impl<'a> Records<'a> {
     pub(super) fn get(self, id: u32) -> (usize, Repo<'a>) {
         if bit(self.changed, id) {
             if let Some(state) = self.states.get(&id) {
-                return (state.ns as usize, self.index.store.view(&state.record));
+                let n = state.ns as usize;
+                return (n, self.index.store.view(n, &state.record));
             }
         }
-        let (n, _) = self.index.position(id);
-        (n, self.index.store.get(id as usize))
+        self.index.loaded(id)
     }
 
     /// Whether `a` sorts before, with or after `b` in order `sort`
@@ -374,29 +378,9 @@ impl Index {
     /// dataset breaks more than one rule, the one named may differ.
     pub(crate) fn new(mut dataset: Dataset) -> Result<Index, DatasetError> {
         dataset.validate_but_repositories(false)?;
-        let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
-        namespaces_by_name.sort_by(|&a, &b| {
-            dataset.namespaces[a]
-                .name
-                .as_str()
-                .cmp(dataset.namespaces[b].name.as_str())
-        });
-        let mut ns_rank = vec![0; dataset.namespaces.len()];
-        for (rank, &n) in namespaces_by_name.iter().enumerate() {
-            ns_rank[n] = rank as u32;
-        }
-        let count = dataset.repository_count();
-        let mut repos = Vec::with_capacity(count);
-        let mut store = Store::with_capacity(count);
-        let mut keys = Keys::with_capacity(count);
-        let mut namespaces = HashMap::with_capacity(dataset.namespaces.len());
-        let mut ranges = vec![0..0; dataset.namespaces.len()];
-        // Namespaces in name order, each one's repositories in name order:
-        // the records lie in the store in id order.
-        for &n in &namespaces_by_name {
-            let ns = &mut dataset.namespaces[n];
+        let mut packed = Vec::with_capacity(dataset.namespaces.len());
+        for ns in &mut dataset.namespaces {
             let records = std::mem::take(&mut ns.repositories);
-            let start = repos.len() as u32;
             let name = |r: u32| records[r as usize].name.as_str();
             // Repositories already in name order (as generated ones are)
             // are only checked, not sorted.
@@ -413,21 +397,89 @@ impl Index {
                     name: name(pair[0]).to_owned(),
                 });
             }
+            let mut namespace = Packed::with_capacity(records.len());
             for &r in &members {
-                let record = &records[r as usize];
-                store.push(record);
-                keys.push(record);
-                repos.push((n as u32, r));
+                namespace.push(&records[r as usize], r);
             }
-            namespaces.insert(ns.name.to_string(), n);
+            // The records go now: the store holds what is served.
+            drop(records);
+            namespace.segment.shrink_to_fit();
+            packed.push(namespace);
+        }
+        Ok(Index::assemble(dataset, packed))
+    }
+
+    /// Generates the dataset `options` describe ([`Dataset::generate`])
+    /// and indexes it, without holding its records: each namespace's
+    /// repositories are packed as they are generated (a namespace on each
+    /// core), one record alive at a time. The same index as
+    /// `Index::new(Dataset::generate(options)?)`.
+    pub(crate) fn generate(options: &GenerateOptions) -> Result<Index, GenerateError> {
+        let dataset = generate::shell(options)?;
+        let packed = generate::each_namespace(&dataset, |index, ns| {
+            let count = generate::share(options.repositories, options.namespaces, index);
+            let mut namespace = Packed::with_capacity(count);
+            // Generated in name order, each name once (a test checks).
+            for (r, record) in generate::generated(options, index, ns).enumerate() {
+                namespace.push(&record, r as u32);
+            }
+            namespace.segment.shrink_to_fit();
+            namespace
+        });
+        Ok(Index::assemble(dataset, packed))
+    }
+
+    /// The index of `dataset`, its namespaces' repositories `packed` (by
+    /// namespace position, each in name order) and gone from `dataset`.
+    fn assemble(dataset: Dataset, packed: Vec<Packed>) -> Index {
+        let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
+        namespaces_by_name.sort_by(|&a, &b| {
+            dataset.namespaces[a]
+                .name
+                .as_str()
+                .cmp(dataset.namespaces[b].name.as_str())
+        });
+        let mut ns_rank = vec![0; dataset.namespaces.len()];
+        for (rank, &n) in namespaces_by_name.iter().enumerate() {
+            ns_rank[n] = rank as u32;
+        }
+        let count: usize = packed.iter().map(|p| p.positions.len()).sum();
+        let mut repos = Vec::with_capacity(count);
+        let mut keys = Keys::with_capacity(count);
+        let mut namespaces = HashMap::with_capacity(dataset.namespaces.len());
+        let mut ranges = vec![0..0; dataset.namespaces.len()];
+        let mut first = vec![0; dataset.namespaces.len()];
+        let mut segments: Vec<Option<Segment>> = Vec::with_capacity(packed.len());
+        let mut packed: Vec<Option<Packed>> = packed.into_iter().map(Some).collect();
+        // Ids in natural order: namespaces by name, each one's
+        // repositories by name.
+        for &n in &namespaces_by_name {
+            let start = repos.len() as u32;
+            if let Some(namespace) = packed.get_mut(n).and_then(Option::take) {
+                repos.extend(namespace.positions.iter().map(|&r| (n as u32, r)));
+                keys.append(namespace.keys);
+                segments.push(Some(namespace.segment));
+            } else {
+                segments.push(None);
+            }
+            namespaces.insert(dataset.namespaces[n].name.to_string(), n);
+            first[n] = start;
             ranges[n] = start..repos.len() as u32;
         }
-        store.shrink_to_fit();
+        // The segments by namespace position, as the store holds them.
+        let mut by_position: Vec<Segment> = Vec::new();
+        by_position.resize_with(dataset.namespaces.len(), Segment::default);
+        for (&n, segment) in namespaces_by_name.iter().zip(segments) {
+            if let Some(segment) = segment {
+                by_position[n] = segment;
+            }
+        }
         let count = repos.len();
         let mut index = Index {
             swr_items: EncodedItems::default(),
             tags_before: Vec::new(),
-            store,
+            store: Store::new(by_position),
+            first,
             repos,
             namespaces,
             namespaces_by_name,
@@ -466,7 +518,7 @@ impl Index {
         let live = index.live.get_mut().unwrap_or_else(PoisonError::into_inner);
         live.orders = orders;
         live.next_tag_id = total.saturating_add(1);
-        Ok(index)
+        index
     }
 
     /// Every id in every order: one sort (or a counting pass) per column
@@ -508,10 +560,12 @@ impl Index {
         self.repos.len()
     }
 
-    /// Loaded repository `id` as it was loaded, and its namespace.
-    pub(crate) fn loaded(&self, id: u32) -> (&NamespaceRecord, Repo<'_>) {
+    /// Loaded repository `id` as it was loaded, and its namespace's
+    /// position in the dataset.
+    pub(crate) fn loaded(&self, id: u32) -> (usize, Repo<'_>) {
         let (n, _) = self.position(id);
-        (&self.dataset.namespaces[n], self.store.get(id as usize))
+        let local = id.saturating_sub(self.first.get(n).copied().unwrap_or(0));
+        (n, self.store.get(n, local as usize))
     }
 
     /// The position in the dataset of loaded repository `id`'s namespace,
@@ -581,7 +635,7 @@ impl Index {
                 .map(|&(n, _)| u64::from(self.ns_rank[n as usize]))
                 .collect(),
             Sort::Name => {
-                let name = |id: usize| self.store.get(id).name();
+                let name = |id: usize| self.loaded(id as u32).1.name();
                 let sorted = sorted_by_name(&keys.prefix, name);
                 let mut ranks = vec![0; sorted.len()];
                 let mut rank = 0;
@@ -625,7 +679,6 @@ impl View<'_> {
     pub(crate) fn dataset(&self) -> &Dataset {
         &self.index.dataset
     }
-
 
     /// How many repositories the dataset holds now.
     pub(crate) fn len(&self) -> usize {
@@ -834,7 +887,10 @@ impl View<'_> {
                     .name
                     .as_deref()
                     .is_none_or(|n| repo.name().contains(n))
-                && filter.category.as_ref().is_none_or(|c| repo.category() == c)
+                && filter
+                    .category
+                    .as_ref()
+                    .is_none_or(|c| repo.category() == c)
                 && filter.is_public.is_none_or(|p| repo.is_public() == p)
         };
         match (filter.order, &filter.namespace) {
@@ -886,6 +942,31 @@ fn sorted_by_name<'a>(prefixes: &[Prefix], name: impl Fn(usize) -> &'a str) -> V
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// One namespace's repositories, packed in name order: the segment, their
+/// positions in the namespace's list as given, and their keys.
+pub(crate) struct Packed {
+    segment: Segment,
+    positions: Vec<u32>,
+    keys: Keys,
+}
+
+impl Packed {
+    fn with_capacity(count: usize) -> Packed {
+        Packed {
+            segment: Segment::with_capacity(count),
+            positions: Vec::with_capacity(count),
+            keys: Keys::with_capacity(count),
+        }
+    }
+
+    /// Packs `record`, at position `r` in its namespace's list.
+    fn push(&mut self, record: &RepositoryRecord, r: u32) {
+        self.segment.push(record);
+        self.keys.push(record);
+        self.positions.push(r);
+    }
+}
+
 /// What the orders sort by, for every id, read from each record as it is
 /// packed.
 struct Keys {
@@ -905,11 +986,18 @@ impl Keys {
         }
     }
 
+    /// Appends `other`'s keys, emptying it.
+    fn append(&mut self, mut other: Keys) {
+        self.prefix.append(&mut other.prefix);
+        self.updated.append(&mut other.updated);
+        self.tags.append(&mut other.tags);
+        self.public.append(&mut other.public);
+    }
+
     /// The keys of the next id, `repo`.
     fn push(&mut self, repo: &RepositoryRecord) {
         self.prefix.push(prefix(repo.name.as_str()));
-        self.updated
-            .push(repo.updated_at.instant().as_nanosecond());
+        self.updated.push(repo.updated_at.instant().as_nanosecond());
         self.tags
             .push(u32::try_from(repo.tags.len()).unwrap_or(u32::MAX));
         self.public.push(repo.is_public);
@@ -1108,6 +1196,41 @@ mod tests {
             OrderColumn::Namespace => na.name.cmp(&nb.name),
             OrderColumn::IsPublic => a.is_public().cmp(&b.is_public()),
             _ => std::cmp::Ordering::Equal,
+        }
+    }
+
+    /// Generating into the index gives the index of the generated dataset:
+    /// the same records, ids and orders.
+    #[test]
+    fn generating_into_the_index_is_indexing_the_generated_dataset() {
+        for (namespaces, repositories, tags) in [(4, 300, 2), (1, 50, 0), (3, 0, 1)] {
+            let options = crate::data::GenerateOptions {
+                namespaces,
+                repositories,
+                tags_per_repository: tags,
+                official_images: 3,
+                seed: 11,
+            };
+            let dataset = Dataset::generate(&options).unwrap();
+            let given = Index::new(dataset.clone()).unwrap();
+            let generated = Index::generate(&options).unwrap();
+            let (given, generated) = (given.read(), generated.read());
+            assert_eq!(*generated.current(), dataset);
+            assert_eq!(*given.current(), dataset);
+            assert_eq!(generated.len(), given.len());
+            for column in OrderColumn::ALL {
+                let mut q = query();
+                q.order_column = Some(*column);
+                assert_eq!(
+                    generated.select(&q).page(0, u64::MAX),
+                    given.select(&q).page(0, u64::MAX)
+                );
+            }
+            let ids: Vec<u32> = (0..given.len() as u32).collect();
+            assert_eq!(
+                generated.index().swr_items.page(&generated, &ids, 7),
+                given.index().swr_items.page(&given, &ids, 7)
+            );
         }
     }
 

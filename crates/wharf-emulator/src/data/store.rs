@@ -11,13 +11,17 @@
 //!
 //! - one byte of flags: public, and *plain* (no text of the record needs a
 //!   JSON escape, so a page writes it as it is);
-//! - the category, a varint: its place in [`Store::categories`];
-//! - the downloads and the total size of the tags, a varint each;
-//! - the name, the description (str each), created and updated (time each);
-//! - the number of tags, a varint, then each tag: its name (str), its
-//!   digest (a byte 0 then the 32 bytes of `sha256:` and 64 lowercase hex
-//!   digits, or a byte 1 then a str of any other text), its size (varint)
-//!   and when it was pushed (time).
+//! - the category, a varint: its place in the store's categories;
+//! - the name, the description, the total size of the tags and the
+//!   downloads (str each, the two numbers in decimal, as a page writes
+//!   them), created and updated (time each);
+//! - the number of tags (a varint), their names (a varint length, then a
+//!   str each), then each tag's digest (a byte 0 then the 32 bytes of
+//!   `sha256:` and 64 lowercase hex digits, or a byte 1 then a str of any
+//!   other text), size (varint) and when it was pushed (time).
+//!
+//! What a list item needs comes first and in the item's order, so that
+//! writing one reads the record once, front to back, and copies its texts.
 //!
 //! A timestamp is kept as the JSON serde writes for it, so that a page
 //! copies it, and turned back into the same [`Timestamp`] by reading that
@@ -43,9 +47,46 @@ const SHA256: u8 = 0;
 /// Digest kind: any other text, kept as it is.
 const TEXT: u8 = 1;
 
-/// Packed repository records in one arena, and the categories they name.
+/// The packed repositories of a dataset: one [`Segment`] a namespace, by
+/// its position in the dataset.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
+    segments: Vec<Segment>,
+}
+
+impl Store {
+    /// The store of these segments, one a namespace by position.
+    pub(crate) fn new(segments: Vec<Segment>) -> Store {
+        Store { segments }
+    }
+
+    /// Record `local` of the namespace at position `n`.
+    pub(crate) fn get(&self, n: usize, local: usize) -> Repo<'_> {
+        self.segment(n).get(local)
+    }
+
+    /// `repo` packed alone, as a record of the namespace at position `n`
+    /// ([`Segment::pack_alone`]).
+    pub(crate) fn pack_alone(&self, n: usize, repo: &RepositoryRecord) -> Vec<u8> {
+        self.segment(n).pack_alone(repo)
+    }
+
+    /// A record of the namespace at position `n` packed alone.
+    pub(crate) fn view<'a>(&'a self, n: usize, bytes: &'a [u8]) -> Repo<'a> {
+        self.segment(n).view(bytes)
+    }
+
+    fn segment(&self, n: usize) -> &Segment {
+        static EMPTY: std::sync::OnceLock<Segment> = std::sync::OnceLock::new();
+        self.segments
+            .get(n)
+            .unwrap_or_else(|| EMPTY.get_or_init(Segment::default))
+    }
+}
+
+/// Packed repository records in one arena, and the categories they name.
+#[derive(Debug, Default)]
+pub(crate) struct Segment {
     /// The records, back to back.
     bytes: Vec<u8>,
     /// Where each record starts in `bytes`, by the order it was added.
@@ -78,7 +119,12 @@ impl Default for Categories {
 /// `","category":"NAME","description":"`, the category's name escaped.
 fn category_json(category: &Category) -> Vec<u8> {
     let name = serde_json::to_vec(category.as_str()).unwrap_or_else(|_| b"\"\"".to_vec());
-    [b"\",\"category\":".as_slice(), &name, b",\"description\":\""].concat()
+    [
+        b"\",\"category\":".as_slice(),
+        &name,
+        b",\"description\":\"",
+    ]
+    .concat()
 }
 
 impl Categories {
@@ -115,10 +161,10 @@ impl Categories {
     }
 }
 
-impl Store {
-    /// An empty store for about `count` records.
-    pub(crate) fn with_capacity(count: usize) -> Store {
-        Store {
+impl Segment {
+    /// An empty segment for about `count` records.
+    pub(crate) fn with_capacity(count: usize) -> Segment {
+        Segment {
             bytes: Vec::with_capacity(count.saturating_mul(200)),
             starts: Vec::with_capacity(count),
             categories: Categories::default(),
@@ -178,15 +224,20 @@ fn pack(category: u32, repo: &RepositoryRecord, out: &mut Vec<u8>) {
     let flags = u8::from(repo.is_public) * PUBLIC | u8::from(plain) * PLAIN;
     out.push(flags);
     varint(out, u64::from(category));
-    varint(out, repo.num_download);
-    varint(out, repo.size());
     text(out, repo.name.as_str().as_bytes());
     text(out, repo.description.as_bytes());
+    text(out, &digits(repo.size()));
+    text(out, &digits(repo.num_download));
     time(out, &repo.created_at);
     time(out, &repo.updated_at);
     varint(out, repo.tags.len() as u64);
+    let names: usize = repo.tags.iter().map(|t| t.name.len() + 10).sum();
+    let mut block = Vec::with_capacity(names);
     for tag in &repo.tags {
-        text(out, tag.name.as_bytes());
+        text(&mut block, tag.name.as_bytes());
+    }
+    text(out, &block);
+    for tag in &repo.tags {
         match sha256(&tag.digest) {
             Some(binary) => {
                 out.push(SHA256);
@@ -233,6 +284,26 @@ fn varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
+/// `n` in decimal, on the stack.
+fn digits(mut n: u64) -> impl std::ops::Deref<Target = [u8]> {
+    struct Digits([u8; 20], usize);
+    impl std::ops::Deref for Digits {
+        type Target = [u8];
+        fn deref(&self) -> &[u8] {
+            &self.0[self.1..]
+        }
+    }
+    let mut out = Digits([0; 20], 20);
+    loop {
+        out.1 -= 1;
+        out.0[out.1] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return out;
+        }
+    }
+}
+
 fn text(out: &mut Vec<u8>, bytes: &[u8]) {
     varint(out, bytes.len() as u64);
     out.extend_from_slice(bytes);
@@ -274,6 +345,13 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> u64 {
+        // Almost every varint is one byte: a length under 128.
+        if let Some((&b, rest)) = self.bytes.split_first() {
+            if b < 0x80 {
+                self.bytes = rest;
+                return u64::from(b);
+            }
+        }
         let mut n = 0u64;
         let mut shift = 0;
         loop {
@@ -347,14 +425,18 @@ pub(crate) struct Repo<'a> {
     category: &'a Category,
     /// `","category":"NAME","description":"`.
     category_json: &'a [u8],
-    num_download: u64,
-    size: u64,
     name: &'a [u8],
     description: &'a [u8],
+    /// The total size of the tags, in decimal.
+    size: &'a [u8],
+    /// The downloads, in decimal.
+    num_download: &'a [u8],
     created_at: Time<'a>,
     updated_at: Time<'a>,
     tag_count: usize,
-    /// The packed tags.
+    /// The tags' names, a str each.
+    tag_names: &'a [u8],
+    /// The rest of each tag, after the names.
     tags: &'a [u8],
 }
 
@@ -363,13 +445,14 @@ impl<'a> Repo<'a> {
         let mut r = Reader { bytes };
         let flags = r.byte();
         let place = categories.place(r.varint());
-        let num_download = r.varint();
-        let size = r.varint();
         let name = r.bytes();
         let description = r.bytes();
+        let size = r.bytes();
+        let num_download = r.bytes();
         let created_at = r.time();
         let updated_at = r.time();
         let tag_count = usize::try_from(r.varint()).unwrap_or(0);
+        let tag_names = r.bytes();
         Repo {
             flags,
             category: &categories.all[place],
@@ -381,6 +464,7 @@ impl<'a> Repo<'a> {
             created_at,
             updated_at,
             tag_count,
+            tag_names,
             tags: r.bytes,
         }
     }
@@ -429,6 +513,11 @@ impl<'a> Repo<'a> {
 
     /// Number of downloads.
     pub(crate) fn num_download(&self) -> u64 {
+        decimal(self.num_download)
+    }
+
+    /// Number of downloads, in decimal.
+    pub(crate) fn num_download_text(&self) -> &'a [u8] {
         self.num_download
     }
 
@@ -450,8 +539,8 @@ impl<'a> Repo<'a> {
     /// Its tags, newest first.
     pub(crate) fn tags(&self) -> Tags<'a> {
         Tags {
+            names: self.tag_names(),
             reader: Reader { bytes: self.tags },
-            left: self.tag_count,
         }
     }
 
@@ -468,7 +557,22 @@ impl<'a> Repo<'a> {
 
     /// Total size of its tags in bytes (as [`RepositoryRecord::size`]).
     pub(crate) fn size(&self) -> u64 {
+        decimal(self.size)
+    }
+
+    /// [`size`](Self::size), in decimal.
+    pub(crate) fn size_text(&self) -> &'a [u8] {
         self.size
+    }
+
+    /// The tags' names, in order, as bytes.
+    pub(crate) fn tag_names(&self) -> TagNames<'a> {
+        TagNames {
+            reader: Reader {
+                bytes: self.tag_names,
+            },
+            left: self.tag_count,
+        }
     }
 
     /// The most recently pushed tag; the first one on a tie (as
@@ -490,27 +594,51 @@ impl<'a> Repo<'a> {
             RepositoryRecord::new(name, self.category.clone(), self.created_at.timestamp());
         record.description = self.description().to_owned();
         record.is_public = self.is_public();
-        record.num_download = self.num_download;
+        record.num_download = self.num_download();
         record.updated_at = self.updated_at.timestamp();
         record.tags = self.tags().map(|t| t.to_record()).collect();
         record
     }
 }
 
+/// A number packed in decimal.
+fn decimal(text: &[u8]) -> u64 {
+    str(text).parse().unwrap_or(0)
+}
+
+/// The tag names of a packed repository, in order.
+#[derive(Clone)]
+pub(crate) struct TagNames<'a> {
+    reader: Reader<'a>,
+    left: usize,
+}
+
+impl<'a> Iterator for TagNames<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.left = self.left.checked_sub(1)?;
+        Some(self.reader.bytes())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
 /// The tags of a packed repository, in order.
 #[derive(Clone)]
 pub(crate) struct Tags<'a> {
+    names: TagNames<'a>,
     reader: Reader<'a>,
-    left: usize,
 }
 
 impl<'a> Iterator for Tags<'a> {
     type Item = Tag<'a>;
 
     fn next(&mut self) -> Option<Tag<'a>> {
-        self.left = self.left.checked_sub(1)?;
+        let name = self.names.next()?;
         let r = &mut self.reader;
-        let name = r.bytes();
         let digest = match r.byte() {
             SHA256 => Digest::Sha256(r.take(32)),
             _ => Digest::Text(r.bytes()),
@@ -526,7 +654,7 @@ impl<'a> Iterator for Tags<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
+        self.names.size_hint()
     }
 }
 
@@ -552,11 +680,6 @@ impl<'a> Tag<'a> {
     /// Tag name.
     pub(crate) fn name(&self) -> &'a str {
         str(self.name)
-    }
-
-    /// Tag name's bytes.
-    pub(crate) fn name_bytes(&self) -> &'a [u8] {
-        self.name
     }
 
     /// Image size in bytes.
@@ -641,7 +764,12 @@ mod tests {
             repo.updated_at = Timestamp::from_instant(when, TimestampFormat::Rfc3339);
             repo.tags = vec![
                 TagRecord::new("v\"1", u64::MAX, "sha256:AB", ts("2020-01-01 00:00:00")),
-                TagRecord::new("v2", 0, format!("sha256:{}", "f".repeat(64)), ts("1718454896")),
+                TagRecord::new(
+                    "v2",
+                    0,
+                    format!("sha256:{}", "f".repeat(64)),
+                    ts("1718454896"),
+                ),
                 TagRecord::new("", 7, "", ts("2024-06-15T12:00:00.5+08:00")),
             ];
             repo
@@ -650,7 +778,7 @@ mod tests {
         let mut gpu = records.last().unwrap().clone();
         gpu.category = Category::from("tpu");
         records.push(gpu);
-        let mut store = Store::with_capacity(records.len());
+        let mut store = Segment::with_capacity(records.len());
         for record in &records {
             store.push(record);
         }
