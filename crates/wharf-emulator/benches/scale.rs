@@ -88,6 +88,9 @@ fn main() {
         let (rss, peak) = process_memory(&binary, &namespace);
         println!("| {label} | {} MiB | {} MiB |", rss / 1024, peak / 1024);
     }
+    if binaries().len() > 1 {
+        process_pages(&namespace, rounds);
+    }
 
     println!(
         "\n## Start: a fresh `wharf-emulator` process generating and indexing the dataset, until it answers a first page\n"
@@ -155,6 +158,75 @@ fn binaries() -> Vec<(&'static str, std::ffi::OsString)> {
         all.insert(0, ("baseline", baseline));
     }
     all
+}
+
+/// Far pages of every binary's process side by side: each binary serves
+/// 1,000,000 repositories in a process of its own, and each page is asked
+/// of one then the other over a keep-alive connection each, the order
+/// swapped every round, so that both see the same load; the minimum and
+/// the median of `rounds` x 20 requests kept.
+fn process_pages(namespace: &str, rounds: usize) {
+    let binaries = binaries();
+    let children: Vec<_> = binaries.iter().map(|(_, b)| spawn(b, BIG)).collect();
+    let mut clients: Vec<Client> = children.iter().map(|c| Client::connect(c.1)).collect();
+    let mut targets: Vec<(String, String)> = ORDERS
+        .iter()
+        .map(|order| {
+            let label = match *order {
+                "" => "natural (namespace, name)".to_owned(),
+                other => other.trim_start_matches('&').replace('&', " "),
+            };
+            (
+                label,
+                format!("/v2/manage/repos?offset=990000&limit=100{order}"),
+            )
+        })
+        .collect();
+    targets.push((
+        "GetRepoImage".to_owned(),
+        format!("/?Action=GetRepoImage&RepoName={namespace}&Offset=99900&Limit=100"),
+    ));
+    let mut samples = vec![vec![Vec::new(); binaries.len()]; targets.len()];
+    for round in 0..rounds * 20 {
+        for (target, samples) in targets.iter().zip(&mut samples) {
+            let mut order: Vec<usize> = (0..clients.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for b in order {
+                let started = Instant::now();
+                let body = clients[b].get(&target.1);
+                samples[b].push(started.elapsed().as_secs_f64() * 1e6);
+                assert!(body.len() > 1_000, "{}: a short page", target.1);
+            }
+        }
+    }
+    for (mut child, _, _) in children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    println!("\n## The far pages of each binary's process, side by side (us, min / median)\n");
+    let labels: Vec<&str> = binaries.iter().map(|(l, _)| *l).collect();
+    println!(
+        "| page | {} | ratio of medians |\n|---|{}---:|",
+        labels.join(" | "),
+        "---:|".repeat(labels.len())
+    );
+    for (target, samples) in targets.iter().zip(&mut samples) {
+        let cells: Vec<(f64, f64)> = samples
+            .iter_mut()
+            .map(|s| {
+                s.sort_by(f64::total_cmp);
+                (s[0], s[s.len() / 2])
+            })
+            .collect();
+        let text: Vec<String> = cells
+            .iter()
+            .map(|(min, median)| format!("{min:.0} / {median:.0}"))
+            .collect();
+        let ratio = cells.last().map_or(0.0, |c| c.1) / cells[0].1;
+        println!("| {} | {} | {ratio:.2} |", target.0, text.join(" | "));
+    }
 }
 
 /// The resident set and the peak, in KiB, of a `binary` process serving

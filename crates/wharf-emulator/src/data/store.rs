@@ -65,6 +65,18 @@ impl Store {
         self.segment(n).get(local)
     }
 
+    /// The name of record `local` of the namespace at position `n`,
+    /// without reading the rest of it.
+    pub(crate) fn name(&self, n: usize, local: usize) -> &[u8] {
+        let segment = self.segment(n);
+        let mut r = Reader {
+            bytes: segment.record(local),
+        };
+        r.byte();
+        r.varint();
+        r.bytes()
+    }
+
     /// `repo` packed alone, as a record of the namespace at position `n`
     /// ([`Segment::pack_alone`]).
     pub(crate) fn pack_alone(&self, n: usize, repo: &RepositoryRecord) -> Vec<u8> {
@@ -192,8 +204,13 @@ impl Segment {
 
     /// Record `i`, the `i`-th added.
     pub(crate) fn get(&self, i: usize) -> Repo<'_> {
+        Repo::read(self.record(i), &self.categories)
+    }
+
+    /// The bytes from record `i` on.
+    fn record(&self, i: usize) -> &[u8] {
         let start = self.starts.get(i).map_or(self.bytes.len(), |&s| s as usize);
-        Repo::read(&self.bytes[start.min(self.bytes.len())..], &self.categories)
+        &self.bytes[start.min(self.bytes.len())..]
     }
 
     /// `repo` packed alone, for a repository changed since loading: read
@@ -264,17 +281,31 @@ fn sha256(digest: &str) -> Option<[u8; 32]> {
     if hex.len() != 64 {
         return None;
     }
-    let nibble = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
     let mut out = [0u8; 32];
+    let mut bad = 0u8;
     for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        *byte = nibble(pair[0])? << 4 | nibble(pair[1])?;
+        let (high, low) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
+        bad |= high | low;
+        *byte = high << 4 | low & 15;
     }
-    Some(out)
+    (bad & 16 == 0).then_some(out)
 }
+
+/// By byte, its value as a lowercase hex digit, or 16 for any other byte.
+const NIBBLES: [u8; 256] = {
+    let mut table = [16u8; 256];
+    let mut b = 0;
+    while b < 10 {
+        table[b'0' as usize + b] = b as u8;
+        b += 1;
+    }
+    let mut b = 0;
+    while b < 6 {
+        table[b'a' as usize + b] = 10 + b as u8;
+        b += 1;
+    }
+    table
+};
 
 fn varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
