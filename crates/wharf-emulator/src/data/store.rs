@@ -238,7 +238,7 @@ fn pack(category: u32, repo: &RepositoryRecord, out: &mut Vec<u8>) {
             .tags
             .iter()
             .all(|t| plain(&t.name) && (sha256(&t.digest).is_some() || plain(&t.digest)));
-    let flags = u8::from(repo.is_public) * PUBLIC | u8::from(plain) * PLAIN;
+    let flags = (u8::from(repo.is_public) * PUBLIC) | (u8::from(plain) * PLAIN);
     out.push(flags);
     varint(out, u64::from(category));
     text(out, repo.name.as_str().as_bytes());
@@ -286,7 +286,7 @@ fn sha256(digest: &str) -> Option<[u8; 32]> {
     for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
         let (high, low) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
         bad |= high | low;
-        *byte = high << 4 | low & 15;
+        *byte = (high << 4) | (low & 15);
     }
     (bad & 16 == 0).then_some(out)
 }
@@ -619,7 +619,7 @@ impl<'a> Repo<'a> {
     }
 
     /// The record it was packed from.
-    pub(crate) fn to_record(&self) -> RepositoryRecord {
+    pub(crate) fn to_record(self) -> RepositoryRecord {
         let name = RepositoryName::new(self.name()).expect("packed from a valid name");
         let mut record =
             RepositoryRecord::new(name, self.category.clone(), self.created_at.timestamp());
@@ -741,7 +741,7 @@ impl<'a> Tag<'a> {
     }
 
     /// The record it was packed from.
-    pub(crate) fn to_record(&self) -> TagRecord {
+    pub(crate) fn to_record(self) -> TagRecord {
         TagRecord::new(
             self.name(),
             self.size,
