@@ -436,12 +436,14 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// The dataset being served, as deletes and pushes have left it. While
-    /// nothing changed, the dataset it was given; after a change, a copy
-    /// with the changes put back, made on the first call after each change
-    /// (a copy of every record: about 2 s for a million repositories)
-    /// and then kept. A repository created by a push is last in its
-    /// namespace's list.
+    /// The dataset being served, as deletes and pushes have left it: equal
+    /// to the one it was given (or generated) while nothing changed. The
+    /// emulator holds its repositories packed, not as records, so the
+    /// records are made again when asked for (about a second for a million
+    /// repositories, and some 600 MB) and kept only while a caller holds
+    /// them: calls made meanwhile get the same `Arc`, and one made after
+    /// every copy was dropped, or after a change, makes them again. A
+    /// repository created by a push is last in its namespace's list.
     pub fn dataset(&self) -> Arc<Dataset> {
         self.shared.dataset()
     }
