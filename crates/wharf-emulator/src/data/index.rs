@@ -1250,6 +1250,40 @@ mod tests {
         }
     }
 
+    /// Where the bytes of a generated dataset with one tag a repository go,
+    /// per repository (`cargo test -p wharf-emulator --lib footprint --
+    /// --ignored --nocapture`): the profile behind docs/benchmarks.md's
+    /// memory figures.
+    #[test]
+    #[ignore = "a profile, not a check: about a minute unoptimized"]
+    fn footprint() {
+        let options = crate::data::GenerateOptions {
+            namespaces: 10,
+            repositories: 200_000,
+            tags_per_repository: 1,
+            official_images: 10,
+            seed: 1,
+        };
+        let index = Index::generate(&options).unwrap();
+        let count = index.loaded_len() as f64;
+        let (records, starts) = index.store.footprint();
+        let live = index.live.read().unwrap();
+        let orders: usize = live.orders.values().map(|o| o.capacity() * 4).sum();
+        let parts = [
+            ("packed records", records),
+            ("their starts", starts),
+            ("(namespace, position) by id", index.repos.capacity() * 8),
+            ("tags before each id", index.tags_before.capacity() * 8),
+            ("the ten orders", orders),
+            ("changed bits", live.changed.capacity() * 8),
+        ];
+        let total: usize = parts.iter().map(|p| p.1).sum();
+        for (what, bytes) in parts {
+            println!("{what}: {:.1} bytes a repository", bytes as f64 / count);
+        }
+        println!("in all: {:.1} bytes a repository", total as f64 / count);
+    }
+
     /// The index finds what `Dataset::validate` finds.
     #[test]
     fn duplicate_repositories_are_refused_while_indexing() {

@@ -88,6 +88,14 @@ impl Store {
         self.segment(n).view(bytes)
     }
 
+    /// Bytes held: (records, their starts).
+    #[cfg(test)]
+    pub(crate) fn footprint(&self) -> (usize, usize) {
+        let records = self.segments.iter().map(|s| s.bytes.capacity()).sum();
+        let starts = self.segments.iter().map(|s| s.starts.capacity() * 8).sum();
+        (records, starts)
+    }
+
     fn segment(&self, n: usize) -> &Segment {
         static EMPTY: std::sync::OnceLock<Segment> = std::sync::OnceLock::new();
         self.segments
