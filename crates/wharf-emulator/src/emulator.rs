@@ -13,7 +13,10 @@ use tokio::sync::{oneshot, watch};
 use wharf_model::ImageRef;
 
 use crate::auth::AuthConfig;
-use crate::data::{Dataset, DatasetError, Index, PushError, TagRecord};
+use crate::data::{
+    Dataset, DatasetError, GenerateError, GenerateOptions, Index, PushError, TagRecord,
+    generate_check,
+};
 use crate::faults::{FaultConfig, FaultError};
 use crate::http::connection::ConnectionOptions;
 use crate::http::{connection, routes};
@@ -61,7 +64,7 @@ pub enum StartError {
 #[derive(Debug, Clone)]
 #[must_use = "an EmulatorBuilder does nothing until started"]
 pub struct EmulatorBuilder {
-    dataset: Dataset,
+    dataset: Source,
     auth: AuthConfig,
     faults: FaultConfig,
     latency: Duration,
@@ -75,10 +78,17 @@ pub struct EmulatorBuilder {
     control: bool,
 }
 
+/// What an emulator serves: a dataset given, or one to generate.
+#[derive(Debug, Clone)]
+enum Source {
+    Dataset(Dataset),
+    Generated(GenerateOptions),
+}
+
 impl Default for EmulatorBuilder {
     fn default() -> Self {
         EmulatorBuilder {
-            dataset: Dataset::demo(),
+            dataset: Source::Dataset(Dataset::demo()),
             auth: AuthConfig::demo(),
             faults: FaultConfig::none(),
             latency: Duration::ZERO,
@@ -96,9 +106,36 @@ impl Default for EmulatorBuilder {
 
 impl EmulatorBuilder {
     /// Serves `dataset` (default: [`Dataset::demo`]).
+    ///
+    /// The emulator packs its repositories when it starts and drops the
+    /// records (see [`Emulator::dataset`] to have them back). The memory
+    /// they took is the allocator's to give back or keep: to serve a
+    /// generated dataset in the least memory, [`generate`](Self::generate)
+    /// it instead.
     pub fn dataset(mut self, dataset: Dataset) -> Self {
-        self.dataset = dataset;
+        self.dataset = Source::Dataset(dataset);
         self
+    }
+
+    /// Serves the dataset `options` generate, the one
+    /// [`Dataset::generate`] gives, generated when the emulator starts and
+    /// packed as it is generated: its records are never all held, so a
+    /// million repositories start in about a third of the memory that
+    /// generating the [`Dataset`] first would take at its peak. Fails as
+    /// [`Dataset::generate`] would, on the same options.
+    ///
+    /// ```
+    /// use wharf_emulator::{Dataset, Emulator, GenerateOptions};
+    ///
+    /// let options = GenerateOptions { repositories: 1_000, ..GenerateOptions::default() };
+    /// let emulator = Emulator::builder().generate(&options)?.start_background()?;
+    /// assert_eq!(*emulator.dataset(), Dataset::generate(&options)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn generate(mut self, options: &GenerateOptions) -> Result<Self, GenerateError> {
+        generate_check(options)?;
+        self.dataset = Source::Generated(*options);
+        Ok(self)
     }
 
     /// Accepts these credentials (default: [`AuthConfig::demo`]).
@@ -312,7 +349,12 @@ impl EmulatorBuilder {
     /// signal.
     fn prepare(self) -> Result<Prepared, StartError> {
         self.faults.validate()?;
-        let index = Index::new(Arc::new(self.dataset))?;
+        let index = match self.dataset {
+            Source::Dataset(dataset) => Index::new(dataset)?,
+            Source::Generated(options) => {
+                Index::generate(&options).expect("options checked by EmulatorBuilder::generate")
+            }
+        };
         let mut shared = Shared::new(
             index,
             self.auth,
@@ -394,12 +436,14 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// The dataset being served, as deletes and pushes have left it. While
-    /// nothing changed, the dataset it was given; after a change, a copy
-    /// with the changes put back, made on the first call after each change
-    /// (a copy of every record: about 2 s for a million repositories)
-    /// and then kept. A repository created by a push is last in its
-    /// namespace's list.
+    /// The dataset being served, as deletes and pushes have left it: equal
+    /// to the one it was given (or generated) while nothing changed. The
+    /// emulator holds its repositories packed, not as records, so the
+    /// records are made again when asked for (about a second for a million
+    /// repositories, and some 600 MB) and kept only while a caller holds
+    /// them: calls made meanwhile get the same `Arc`, and one made after
+    /// every copy was dropped, or after a change, makes them again. A
+    /// repository created by a push is last in its namespace's list.
     pub fn dataset(&self) -> Arc<Dataset> {
         self.shared.dataset()
     }
@@ -410,7 +454,7 @@ impl Emulator {
     /// 2 s for a million repositories, so async code calls it inside
     /// `tokio::task::spawn_blocking`.
     pub fn set_dataset(&self, dataset: Dataset) -> Result<(), DatasetError> {
-        self.shared.set_index(Index::new(Arc::new(dataset))?);
+        self.shared.set_index(Index::new(dataset)?);
         Ok(())
     }
 

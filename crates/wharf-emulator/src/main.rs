@@ -10,8 +10,8 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use wharf_emulator::{
-    AuthConfig, ConnectionOptions, ContentRangeShape, Dataset, Emulator, Fault, FaultConfig,
-    GenerateOptions,
+    AuthConfig, ConnectionOptions, ContentRangeShape, Dataset, Emulator, EmulatorBuilder, Fault,
+    FaultConfig, GenerateOptions,
 };
 
 /// A local Huawei Cloud SWR and UCloud UHub server.
@@ -330,14 +330,18 @@ fn generate(sizes: &SizeArgs, out: Option<&std::path::Path>) -> Result<(), Failu
     }
 }
 
-fn dataset(args: &ServeArgs) -> Result<Dataset, Failure> {
+/// The builder serving what `args` name: a dataset file, a generated
+/// dataset (packed as it is generated, never held whole) or the demo.
+fn with_dataset(builder: EmulatorBuilder, args: &ServeArgs) -> Result<EmulatorBuilder, Failure> {
     if let Some(path) = &args.dataset {
-        return Dataset::load(path).map_err(Failure::usage);
+        return Ok(builder.dataset(Dataset::load(path).map_err(Failure::usage)?));
     }
     if args.sizes.any() {
-        return Dataset::generate(&args.sizes.options()).map_err(Failure::usage);
+        return builder
+            .generate(&args.sizes.options())
+            .map_err(Failure::usage);
     }
-    Ok(Dataset::demo())
+    Ok(builder.dataset(Dataset::demo()))
 }
 
 fn serve(args: &ServeArgs) -> Result<(), Failure> {
@@ -347,18 +351,17 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
             "--faults picks which faults to inject, but --fault-rate is 0, so none would be: add --fault-rate (a number from 0 to 1)",
         ));
     }
-    let dataset = dataset(args)?;
+    let builder = with_dataset(Emulator::builder(), args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::other(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
-        let mut builder = Emulator::builder();
+        let mut builder = builder;
         if let Some(seed) = args.request_id_seed {
             builder = builder.request_id_seed(seed);
         }
         let emulator = builder
-            .dataset(dataset)
             .auth(args.auth.config())
             .faults(args.faults.config())
             .latency(Duration::from_millis(args.faults.latency_ms))

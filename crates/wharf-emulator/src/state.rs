@@ -295,7 +295,7 @@ mod tests {
     fn shared_state_numbers_requests_for_seeded_ids() {
         let seeded = |seed| {
             Shared::new(
-                Index::new(Arc::new(Dataset::demo())).expect("the demo is valid"),
+                Index::new(Dataset::demo()).expect("the demo is valid"),
                 AuthConfig::disabled(),
                 FaultConfig::none(),
                 Duration::ZERO,

@@ -142,25 +142,22 @@ impl Index {
         let id = self
             .find_in(&live, range, repository)
             .ok_or(Missing::Repository)?;
-        let tags = &self.records(&live).get(id).1.tags;
+        let repo = self.records(&live).get(id).1;
         let (count, one) = match tag {
-            Some(name) => {
-                let position = tags.iter().position(|t| t.name == name);
-                (1, Some(position.ok_or(Missing::Tag)?))
-            }
-            None => (tags.len(), None),
+            Some(name) => (1, Some(repo.tag_position(name).ok_or(Missing::Tag)?)),
+            None => (repo.tag_count(), None),
         };
         if count == 0 {
             return Ok(0);
         }
-        self.change(&mut live, id, |state, _| match one {
+        self.change(&mut live, id, |record, tag_ids, _| match one {
             Some(position) => {
-                state.record.tags.remove(position);
-                state.tag_ids.remove(position);
+                record.tags.remove(position);
+                tag_ids.remove(position);
             }
             None => {
-                state.record.tags.clear();
-                state.tag_ids.clear();
+                record.tags.clear();
+                tag_ids.clear();
             }
         });
         Ok(count)
@@ -185,8 +182,8 @@ impl Index {
             });
         };
         let mut replaced_tag = false;
-        self.change(&mut live, id, |state, next_tag_id| {
-            replaced_tag = upsert(state, tag, next_tag_id);
+        self.change(&mut live, id, |record, tag_ids, next_tag_id| {
+            replaced_tag = upsert(record, tag_ids, tag, next_tag_id);
         });
         Ok(Pushed {
             created_repository: false,
@@ -194,9 +191,14 @@ impl Index {
         })
     }
 
-    /// Edits repository `id` with `edit` (given its state and the next tag
-    /// id), and keeps every order sorted.
-    fn change(&self, live: &mut Live, id: u32, edit: impl FnOnce(&mut RepoState, &mut u64)) {
+    /// Edits repository `id` with `edit` (given its record, unpacked, its
+    /// tags' ids and the next tag id), and keeps every order sorted.
+    fn change(
+        &self,
+        live: &mut Live,
+        id: u32,
+        edit: impl FnOnce(&mut RepositoryRecord, &mut Vec<u64>, &mut u64),
+    ) {
         // Where the id is, before the edit moves its keys.
         let records = self.records(live);
         let from = MOVING.map(|(sort, descending)| {
@@ -217,7 +219,10 @@ impl Index {
             ..
         } = live;
         if let Some(state) = states.get_mut(&id) {
-            edit(state, next_tag_id);
+            let n = state.ns as usize;
+            let mut record = self.store().view(n, &state.record).to_record();
+            edit(&mut record, &mut state.tag_ids, next_tag_id);
+            state.record = self.store().pack_alone(n, &record);
             self.encode(state);
         }
         let records = Records::new(self, states, changed);
@@ -236,13 +241,13 @@ impl Index {
     /// tags' ids as they were worked out.
     fn loaded_state(&self, id: u32) -> RepoState {
         let (n, _) = self.position(id);
-        let record = self.loaded(id).1.clone();
-        let tag_ids = (0..record.tags.len())
+        let loaded = self.loaded(id).1;
+        let tag_ids = (0..loaded.tag_count())
             .map(|position| self.loaded_tag_id(id, position))
             .collect();
         RepoState {
             ns: n as u32,
-            record,
+            record: self.store().pack_alone(n, &loaded.to_record()),
             tag_ids,
             swr_item: Vec::new(),
         }
@@ -250,8 +255,8 @@ impl Index {
 
     /// Encodes `state`'s SWR list item, as pages copy it.
     fn encode(&self, state: &mut RepoState) {
-        let ns = &self.dataset.namespaces[state.ns as usize];
-        state.swr_item = encode::item(&self.dataset, ns, &state.record);
+        let repo = self.store().view(state.ns as usize, &state.record);
+        state.swr_item = encode::item(self, state.ns as usize, repo);
     }
 
     /// Creates repository `name` in the namespace at position `n`, with
@@ -265,7 +270,7 @@ impl Index {
         live.next_tag_id += 1;
         let mut state = RepoState {
             ns: n as u32,
-            record,
+            record: self.store().pack_alone(n, &record),
             tag_ids,
             swr_item: Vec::new(),
         };
@@ -281,12 +286,12 @@ impl Index {
             ..
         } = live;
         let records = Records::new(self, states, changed);
-        let name = records.get(id).1.name.as_str();
+        let name = records.get(id).1.name();
         // Until now the positions were the ids: 0..id.
         let natural = natural.get_or_insert_with(|| (0..id).collect());
         let range = ranges[n].clone();
         let within = natural[range.start as usize..range.end as usize]
-            .partition_point(|&other| records.get(other).1.name.as_str() < name);
+            .partition_point(|&other| records.get(other).1.name() < name);
         natural.insert(range.start as usize + within, id);
         let rank = self.ns_rank(n);
         for (m, range) in ranges.iter_mut().enumerate() {
@@ -317,20 +322,25 @@ fn invalidate(live: &mut Live) {
     *live
         .current
         .get_mut()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = std::sync::Weak::new();
 }
 
 /// Puts `tag` in `state`, replacing the tag of its name (whose id it
 /// keeps) or as a new tag (the next id): before the first tag that is not
 /// newer. The repository's `updated_at` becomes the tag's when later.
 /// Whether a tag was replaced.
-fn upsert(state: &mut RepoState, tag: TagRecord, next_tag_id: &mut u64) -> bool {
-    let tags = &mut state.record.tags;
+fn upsert(
+    record: &mut RepositoryRecord,
+    tag_ids: &mut Vec<u64>,
+    tag: TagRecord,
+    next_tag_id: &mut u64,
+) -> bool {
+    let tags = &mut record.tags;
     let old = tags.iter().position(|t| t.name == tag.name);
     let id = match old {
         Some(position) => {
             tags.remove(position);
-            state.tag_ids.remove(position)
+            tag_ids.remove(position)
         }
         None => {
             let id = *next_tag_id;
@@ -343,22 +353,20 @@ fn upsert(state: &mut RepoState, tag: TagRecord, next_tag_id: &mut u64) -> bool 
         .iter()
         .position(|t| t.updated_at.instant() <= when)
         .unwrap_or(tags.len());
-    if when > state.record.updated_at.instant() {
-        state.record.updated_at = tag.updated_at.clone();
+    if when > record.updated_at.instant() {
+        record.updated_at = tag.updated_at.clone();
     }
-    state.record.tags.insert(at, tag);
-    state.tag_ids.insert(at, id);
+    record.tags.insert(at, tag);
+    tag_ids.insert(at, id);
     old.is_some()
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use wharf_model::{OrderColumn, OrderType, RepositoryQuery, Timestamp};
 
     use super::*;
-    use crate::data::{Dataset, GenerateOptions};
+    use crate::data::{Dataset, GenerateOptions, NamespaceRecord};
 
     fn when(text: &str) -> Timestamp {
         text.parse().unwrap()
@@ -375,7 +383,7 @@ mod tests {
         let natural = view.natural(0..view.len() as u32).page(0, u64::MAX);
         let mut sorted_natural = natural.clone();
         sorted_natural.sort_by(|&a, &b| {
-            let ((na, a), (nb, b)) = (view.repo(a), view.repo(b));
+            let ((na, a), (nb, b)) = (record(&view, a), record(&view, b));
             na.name.cmp(&nb.name).then(a.name.cmp(&b.name))
         });
         assert_eq!(natural, sorted_natural, "natural order");
@@ -387,7 +395,7 @@ mod tests {
                 let got = view.select(&q).page(0, u64::MAX);
                 let mut want = natural.clone();
                 want.sort_by(|&a, &b| {
-                    let ((na, a), (nb, b)) = (view.repo(a), view.repo(b));
+                    let ((na, a), (nb, b)) = (record(&view, a), record(&view, b));
                     let primary = match column {
                         OrderColumn::Name => a.name.cmp(&b.name),
                         OrderColumn::TagCount => a.tags.len().cmp(&b.tags.len()),
@@ -405,6 +413,12 @@ mod tests {
         }
     }
 
+    /// Repository `id` of `view` and its namespace, as records.
+    fn record(view: &crate::data::View<'_>, id: u32) -> (NamespaceRecord, RepositoryRecord) {
+        let (ns, repo) = view.repo(id);
+        (ns.clone(), repo.to_record())
+    }
+
     fn generated() -> Index {
         let options = GenerateOptions {
             namespaces: 3,
@@ -413,7 +427,7 @@ mod tests {
             official_images: 0,
             seed: 5,
         };
-        Index::new(Arc::new(Dataset::generate(&options).unwrap())).unwrap()
+        Index::new(Dataset::generate(&options).unwrap()).unwrap()
     }
 
     #[test]
@@ -421,7 +435,7 @@ mod tests {
         let index = generated();
         let (ns, repo, ids) = {
             let view = index.read();
-            let (ns, repo) = view.repo(40);
+            let (ns, repo) = record(&view, 40);
             let ids: Vec<u64> = (0..repo.tags.len()).map(|p| view.tag_id(40, p)).collect();
             (ns.name.to_string(), repo.clone(), ids)
         };
@@ -433,7 +447,7 @@ mod tests {
         assert_sorted(&index);
         {
             let view = index.read();
-            let now = view.repo(40).1;
+            let now = record(&view, 40).1;
             assert_eq!(now.tags.len(), repo.tags.len() - 1);
             let kept: Vec<u64> = (0..now.tags.len()).map(|p| view.tag_id(40, p)).collect();
             assert_eq!(kept, [ids[0], ids[2], ids[3]]);
@@ -446,7 +460,7 @@ mod tests {
         );
         assert_eq!(index.delete_tags(&ns, repo.name.as_str(), None), Ok(3));
         assert_eq!(index.delete_tags(&ns, repo.name.as_str(), None), Ok(0));
-        assert_eq!(index.read().repo(40).1.tags.len(), 0);
+        assert_eq!(record(&index.read(), 40).1.tags.len(), 0);
         assert_sorted(&index);
         assert_eq!(
             index.delete_tags("nope", "x", None),
@@ -460,7 +474,7 @@ mod tests {
         for id in (0..90).step_by(7) {
             let (ns, name, tag) = {
                 let view = index.read();
-                let (ns, repo) = view.repo(id);
+                let (ns, repo) = record(&view, id);
                 let tag = repo.tags.first().map(|t| t.name.clone());
                 (ns.name.to_string(), repo.name.to_string(), tag)
             };
@@ -471,7 +485,7 @@ mod tests {
         assert_eq!(current.repository_count(), 90);
         let tags: usize = current.repositories().map(|(_, r)| r.tags.len()).sum();
         let view = index.read();
-        let live: usize = (0..90).map(|id| view.repo(id).1.tags.len()).sum();
+        let live: usize = (0..90).map(|id| record(&view, id).1.tags.len()).sum();
         assert_eq!(tags, live);
     }
 
@@ -480,7 +494,7 @@ mod tests {
         let index = generated();
         let (ns, name) = {
             let view = index.read();
-            let (ns, repo) = view.repo(10);
+            let (ns, repo) = record(&view, 10);
             (ns.name.clone(), repo.name.clone())
         };
         let image = ImageRef::new(ns.clone(), name.clone());
@@ -495,7 +509,7 @@ mod tests {
         );
         let first_id = {
             let view = index.read();
-            let repo = view.repo(10).1;
+            let repo = record(&view, 10).1;
             assert_eq!(repo.tags[0].name, "pushed");
             assert_eq!(repo.latest_tag().unwrap().name, "pushed");
             assert_eq!(repo.updated_at, tag.updated_at);
@@ -508,7 +522,7 @@ mod tests {
         assert!(index.push(&image, older).unwrap().replaced_tag);
         {
             let view = index.read();
-            let repo = view.repo(10).1;
+            let repo = record(&view, 10).1;
             let at = repo.tags.iter().position(|t| t.name == "pushed").unwrap();
             assert_eq!(at, repo.tags.len() - 1);
             assert_eq!(view.tag_id(10, at), first_id);

@@ -1,145 +1,57 @@
-//! Each repository's SWR JSON, encoded once when a dataset is indexed, so
-//! that a page costs a few copies, not a serialisation.
+//! Each repository's SWR JSON, as list repositories sends it, written from
+//! its packed record ([`Repo`]) when a page holds it, or for a dataset of
+//! up to [`WHOLE_UP_TO`] repositories, once when it is indexed, so that a
+//! page costs one copy per item.
 //!
-//! An item is stored without three things, put back per page:
-//!
-//! - its last field's value, `"total_range": N`: it depends on the query;
-//! - its middle, `"url":"","path":"REGISTRY/NS/NAME","internal_path":"...",
-//!   "domain_name":"...","namespace":"NS",`: built from the dataset's
-//!   registry addresses and domain, the namespace and the name, it is about
-//!   half of every item;
-//! - its end, `,"status":false`, the same on every item.
-//!
-//! Leaving them out keeps a million repositories under 1 GiB resident.
-//!
-//! Datasets of up to 100,000 repositories store their items whole instead,
-//! since they fit easily and a page is then one copy per item.
-//!
-//! The bytes of a page are exactly what serializing `wharf_model::RepositoryInfo`
-//! gives (each item is checked against serde's bytes when stored, and kept
-//! whole when the middle does not match). At most [`STORED_BYTES`] are kept;
-//! any item past them is encoded when a page needs it. A repository changed
-//! since loading (a tag deleted or pushed) is encoded whole when it
-//! changes, and kept with its new record ([`item`]): its stored bytes are
-//! out of date, and are never read again.
+//! An item is written field by field from the record, its texts copied as
+//! they are (a record whose texts need no JSON escape, as almost every one
+//! is: [`Repo::is_plain`]) and its timestamps as the JSON serde wrote for
+//! them when it was packed; the middle, `"url":"","path":"REGISTRY/NS/NAME",
+//! "internal_path":"...","domain_name":"...","namespace":"NS",`, is put
+//! together from pieces worked out once per namespace. A record that needs
+//! an escape is written through serde. Either way the bytes are exactly
+//! what serializing `wharf_model::RepositoryInfo` gives (a test compares
+//! whole pages with serde's). A repository changed since loading (a tag
+//! deleted or pushed) is encoded whole when it changes, and kept with its
+//! new record ([`item`]).
 
 use wharf_model::RepositoryInfo;
 
-use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord};
 use super::index::{Index, View};
+use super::store::Repo;
 
-/// Up to this many repositories, items are stored whole: a page is then one
-/// copy per item, the fastest there is, for about 500 bytes each (50 MB for
-/// the most). Larger datasets store items without their middle and end.
+/// Up to this many repositories, items are written once and stored whole:
+/// a page is then one copy per item, the fastest there is, for about 500
+/// bytes each (50 MB for the most). Larger datasets write each item when a
+/// page holds it, from its record.
 const WHOLE_UP_TO: usize = 100_000;
-
-/// The most bytes of stored items: 320 MiB, about 1.3 million repositories.
-pub(crate) const STORED_BYTES: usize = 320 << 20;
 
 /// The last field, written per page.
 const TOTAL_RANGE: &[u8] = b",\"total_range\":";
-/// How every item starts.
-const NAME: &[u8] = b"{\"name\":\"";
-/// The field that follows the middle.
-const TAGS: &[u8] = b"\"tags\":";
 /// The fields that start the middle.
 const URL_PATH: &[u8] = b"\"url\":\"\",\"path\":\"";
-/// The middle of an item encoded without it.
-const BLANK_MIDDLE: &[u8] =
-    b"\"url\":\"\",\"path\":\"\",\"internal_path\":\"\",\"domain_name\":\"\",\"namespace\":\"\",";
 /// The end of every item, before `"total_range"`.
-const END: &[u8] = b",\"status\":false";
-/// [`END`] and [`TOTAL_RANGE`].
 const END_TOTAL_RANGE: &[u8] = b",\"status\":false,\"total_range\":";
 
-/// One stored item: where it is, and how to put its middle back.
-#[derive(Debug, Clone, Copy)]
-struct Stored {
-    /// Where the item ends in its run's bytes; it starts where the previous
-    /// one ends.
-    end: u32,
-    /// Length of the part before the middle; the rest is the part after it,
-    /// up to [`END`]. `u32::MAX` when the item is stored whole.
-    head: u32,
-}
-
-/// The stored items of a run of ids, back to back, from id `first` on (as
-/// many as the budget allowed: the rest are encoded on demand).
+/// The items stored whole, by id from 0, back to back.
 #[derive(Debug, Default)]
 struct Run {
-    first: u32,
     bytes: Vec<u8>,
-    items: Vec<Stored>,
+    /// Where each item ends in `bytes`; it starts where the previous one
+    /// ends.
+    ends: Vec<u32>,
 }
 
 impl Run {
-    /// The items `ids` of `index`, until `budget` bytes are used.
-    fn encode(index: &Index, ids: std::ops::Range<u32>, budget: usize, compact: bool) -> Run {
-        let mut run = Run {
-            first: ids.start,
-            bytes: Vec::with_capacity(ids.len().saturating_mul(330).min(budget)),
-            items: Vec::with_capacity(ids.len()),
-        };
-        let mut whole = Vec::new();
-        let mut scratch = RepositoryInfo::default();
-        for id in ids {
-            whole.clear();
-            let head = if compact {
-                encode(index, id, false, &mut scratch, &mut whole);
-                split(index, id, &whole)
-            } else {
-                None
-            };
-            if head.is_none() {
-                whole.clear();
-                encode(index, id, true, &mut scratch, &mut whole);
-            }
-            let start = run.bytes.len();
-            match head {
-                Some((head, tail)) => {
-                    let end = whole.len() - END.len() - TOTAL_RANGE.len();
-                    run.bytes.extend_from_slice(&whole[..head]);
-                    run.bytes.extend_from_slice(&whole[tail..end]);
-                }
-                None => run.bytes.extend_from_slice(&whole),
-            }
-            if run.bytes.len() > budget {
-                run.bytes.truncate(start);
-                break;
-            }
-            run.items.push(Stored {
-                end: run.bytes.len() as u32,
-                head: head.map_or(u32::MAX, |(head, _)| head as u32),
-            });
-        }
-        run.bytes.shrink_to_fit();
-        run.items.shrink_to_fit();
-        run
-    }
-
-    /// Drops items from the end until the bytes fit `budget`.
-    fn keep_within(&mut self, budget: usize) {
-        let fits = self
-            .items
-            .partition_point(|item| item.end as usize <= budget);
-        self.items.truncate(fits);
-        self.bytes.truncate(
-            fits.checked_sub(1)
-                .map_or(0, |last| self.items[last].end as usize),
-        );
-        self.bytes.shrink_to_fit();
-        self.items.shrink_to_fit();
-    }
-
-    /// Item `id`, if this run stores it: its bytes and where its head ends.
-    fn item(&self, id: u32) -> Option<(&[u8], u32)> {
-        let local = id.checked_sub(self.first)? as usize;
-        let stored = self.items.get(local)?;
-        let start = match local {
+    /// Item `id`, if stored.
+    fn item(&self, id: u32) -> Option<&[u8]> {
+        let id = id as usize;
+        let end = *self.ends.get(id)? as usize;
+        let start = match id {
             0 => 0,
-            _ => self.items[local - 1].end as usize,
+            _ => self.ends[id - 1] as usize,
         };
-        Some((&self.bytes[start..stored.end as usize], stored.head))
+        Some(&self.bytes[start..end])
     }
 }
 
@@ -154,25 +66,23 @@ struct Middle {
     pieces: Vec<[Vec<u8>; 3]>,
 }
 
-/// Items stored by id, in runs of ids encoded side by side.
+/// What list repositories pages are written from: the middles, and for a
+/// small dataset every item whole.
 #[derive(Debug, Default)]
 pub(crate) struct EncodedItems {
-    /// By `first` id, ascending.
-    runs: Vec<Run>,
+    whole: Run,
     middle: Middle,
 }
 
 impl EncodedItems {
-    /// The repositories of `index`, by id, as SWR's list repositories sends
-    /// them, until [`STORED_BYTES`] are used.
+    /// The middles of `index`'s namespaces and, for a dataset of up to
+    /// [`WHOLE_UP_TO`] repositories, every item whole.
     pub(crate) fn swr(index: &Index) -> EncodedItems {
-        EncodedItems::swr_within(index, STORED_BYTES, index.loaded_len() > WHOLE_UP_TO)
+        EncodedItems::swr_with(index, index.loaded_len() <= WHOLE_UP_TO)
     }
 
-    /// [`swr`](Self::swr), storing at most `budget` bytes, `compact` or
-    /// whole.
-    fn swr_within(index: &Index, budget: usize, compact: bool) -> EncodedItems {
-        let budget = budget.min(u32::MAX as usize);
+    /// [`swr`](Self::swr), storing items whole or not as `whole` says.
+    fn swr_with(index: &Index, whole: bool) -> EncodedItems {
         let dataset = &index.dataset;
         let mut encoded = EncodedItems {
             middle: Middle {
@@ -205,27 +115,34 @@ impl EncodedItems {
             },
             ..EncodedItems::default()
         };
-        // Two halves, encoded side by side (the index sorts on a third
-        // thread meanwhile). They stay two runs: joining them would copy
-        // hundreds of megabytes and, for a moment, hold them twice. Each may
-        // use the whole budget; the second gives back what the two overran.
-        let count = index.loaded_len() as u32;
-        let half = count / 2;
-        let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| Run::encode(index, half..count, budget, compact));
-            (Run::encode(index, 0..half, budget, compact), second.join())
-        });
-        let mut second =
-            second.unwrap_or_else(|_| Run::encode(index, half..count, budget, compact));
-        second.keep_within(budget.saturating_sub(first.bytes.len()));
-        encoded.runs = vec![first, second];
+        if whole {
+            let mut run = Run::default();
+            let mut scratch = RepositoryInfo::default();
+            for id in 0..index.loaded_len() as u32 {
+                let (n, _) = index.position(id);
+                let (_, repo) = index.loaded(id);
+                encoded.write_repo(index, n, repo, &mut scratch, &mut run.bytes);
+                if u32::try_from(run.bytes.len()).is_err() {
+                    // Past 4 GiB the rest are written when a page holds them.
+                    break;
+                }
+                run.ends.push(run.bytes.len() as u32);
+            }
+            run.bytes
+                .truncate(run.ends.last().map_or(0, |&end| end as usize));
+            run.bytes.shrink_to_fit();
+            run.ends.shrink_to_fit();
+            encoded.whole = run;
+        }
         encoded
     }
 
     /// Writes the middle of repository `name` (JSON-escaped) in the
     /// namespace at position `n` of the dataset.
     fn write_middle(&self, n: usize, name: &[u8], out: &mut Vec<u8>) {
-        let [path, internal_path, rest] = &self.middle.pieces[n];
+        let Some([path, internal_path, rest]) = self.middle.pieces.get(n) else {
+            return;
+        };
         out.extend_from_slice(path);
         out.extend_from_slice(name);
         out.extend_from_slice(internal_path);
@@ -240,9 +157,10 @@ impl EncodedItems {
         let after = format!("{total}}},");
         let after = after.as_bytes();
         let mut out = Vec::with_capacity(ids.len() * 640 + 2);
+        let mut scratch = RepositoryInfo::default();
         out.push(b'[');
         for &id in ids {
-            self.write_item(view, id, &mut out);
+            self.write_item(view, id, &mut scratch, &mut out);
             out.extend_from_slice(after);
         }
         // The last comma closes the array instead.
@@ -253,68 +171,96 @@ impl EncodedItems {
         out
     }
 
-    /// Writes item `id` up to `"total_range":`: stored, or encoded now
-    /// when it is not stored or changed since loading.
-    fn write_item(&self, view: &View<'_>, id: u32, out: &mut Vec<u8>) {
+    /// Writes item `id` up to `"total_range":`: stored, or written now
+    /// from its record, or as encoded when it changed.
+    fn write_item(
+        &self,
+        view: &View<'_>,
+        id: u32,
+        scratch: &mut RepositoryInfo,
+        out: &mut Vec<u8>,
+    ) {
         if view.is_changed(id) {
             if let Some(item) = view.changed_item(id).filter(|item| !item.is_empty()) {
                 return out.extend_from_slice(item);
             }
-        }
-        let stored = match view.is_changed(id) {
-            true => None,
-            false => self.runs.iter().rev().find(|run| run.first <= id),
-        };
-        let Some((item, head)) = stored.and_then(|run| run.item(id)) else {
-            let (ns, repo) = view.repo(id);
-            let scratch = &mut RepositoryInfo::default();
-            return encode_record(view.dataset(), ns, repo, true, scratch, out);
-        };
-        if head == u32::MAX {
+        } else if let Some(item) = self.whole.item(id) {
             return out.extend_from_slice(item);
         }
-        let (head, tail) = item.split_at(head as usize);
-        out.extend_from_slice(head);
-        // The name is read back from the head, `{"name":"NAME",`, not from
-        // the record: the stored bytes are in cache, the record may not be.
-        // Repository names never hold a `"` (their characters are checked).
-        let name = head.get(NAME.len()..).unwrap_or_default();
-        let name = &name[..name.iter().position(|&b| b == b'"').unwrap_or(0)];
-        self.write_middle(view.position(id).0, name, out);
-        out.extend_from_slice(tail);
+        let (n, repo) = view.repo_position(id);
+        self.write_repo(view.index(), n, repo, scratch, out);
+    }
+
+    /// Writes `repo` of the namespace at position `n` of `index`'s dataset,
+    /// up to `"total_range":`: field by field when it is plain, else
+    /// through serde (`scratch` is the model it reuses).
+    fn write_repo(
+        &self,
+        index: &Index,
+        n: usize,
+        repo: Repo<'_>,
+        scratch: &mut RepositoryInfo,
+        out: &mut Vec<u8>,
+    ) {
+        if !repo.is_plain() {
+            return encode_record(index, n, repo, scratch, out);
+        }
+        let name = repo.name_bytes();
+        out.extend_from_slice(b"{\"name\":\"");
+        out.extend_from_slice(name);
+        out.extend_from_slice(repo.category_json());
+        out.extend_from_slice(repo.description_bytes());
+        out.extend_from_slice(b"\",\"size\":");
+        out.extend_from_slice(repo.size_text());
+        out.extend_from_slice(match repo.is_public() {
+            true => b",\"is_public\":true,\"num_images\":",
+            false => b",\"is_public\":false,\"num_images\":",
+        });
+        number(out, repo.tag_count() as u64);
+        out.extend_from_slice(b",\"num_download\":");
+        out.extend_from_slice(repo.num_download_text());
+        out.extend_from_slice(b",\"created_at\":");
+        out.extend_from_slice(repo.created_at().json());
+        out.extend_from_slice(b",\"updated_at\":");
+        out.extend_from_slice(repo.updated_at().json());
+        out.push(b',');
+        self.write_middle(n, name, out);
+        out.extend_from_slice(b"\"tags\":[");
+        for (i, name) in repo.tag_names().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'"');
+            out.extend_from_slice(name);
+            out.push(b'"');
+        }
+        out.push(b']');
         out.extend_from_slice(END_TOTAL_RANGE);
     }
 
-    /// How many items are stored, and how many of those whole.
+    /// How many items are stored whole.
     #[cfg(test)]
-    fn stored(&self) -> (usize, usize) {
-        let items = self.runs.iter().flat_map(|run| &run.items);
-        let whole = items.clone().filter(|s| s.head == u32::MAX).count();
-        (items.count(), whole)
+    fn stored(&self) -> usize {
+        self.whole.ends.len()
     }
 }
 
-/// Where the blank middle of `whole` (item `id`, encoded without its
-/// middle) starts and ends, if the item has the shape every item has:
-/// `{"name":"NAME"`, the blank middle, `"tags":`, and [`END`] before
-/// `"total_range":`. Putting the real middle in its place gives serde's
-/// bytes for the whole item: JSON escapes each character on its own, so the
-/// escaped middle is the escaped pieces it is made of, end to end (a test
-/// compares whole pages with serde's).
-fn split(index: &Index, id: u32, whole: &[u8]) -> Option<(usize, usize)> {
-    let name = index.loaded(id).1.name.as_str().as_bytes();
-    // `write_item` reads the name back from the head, up to its `"`.
-    let after_name = whole.strip_prefix(NAME)?.strip_prefix(name)?;
-    if after_name.first() != Some(&b'"') {
-        return None;
+/// Appends `n` in decimal.
+fn number(out: &mut Vec<u8>, mut n: u64) {
+    if n < 10 {
+        return out.push(b'0' + n as u8);
     }
-    let before_total = whole.strip_suffix(TOTAL_RANGE)?;
-    if !before_total.ends_with(END) {
-        return None;
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    let head = find(whole, BLANK_MIDDLE)?;
-    let tail = head + BLANK_MIDDLE.len();
-    whole[tail..].starts_with(TAGS).then_some((head, tail))
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `text` as JSON string content, without the quotes.
@@ -327,56 +273,25 @@ fn escaped(text: &str) -> Vec<u8> {
     quoted
 }
 
-/// Where `needle` first occurs in `haystack`: candidates are found by its
-/// first byte, then compared whole.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(skip) = haystack.get(from..)?.iter().position(|&b| b == first) {
-        let at = from + skip;
-        if haystack[at..].starts_with(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
-/// Appends loaded repository `id` of `index`, up to `"total_range":`, with
-/// its middle or with the middle's fields empty. `scratch` is the model
-/// reused from item to item, so that encoding allocates little.
-fn encode(index: &Index, id: u32, middle: bool, scratch: &mut RepositoryInfo, out: &mut Vec<u8>) {
-    let (ns, repo) = index.loaded(id);
-    encode_record(&index.dataset, ns, repo, middle, scratch, out);
-}
-
-/// `repo` of `ns` in `dataset` as list repositories sends it, up to
-/// `"total_range":`: what a changed repository keeps, encoded when it
-/// changes.
-pub(crate) fn item(dataset: &Dataset, ns: &NamespaceRecord, repo: &RepositoryRecord) -> Vec<u8> {
+/// `repo` of the namespace at position `n` of `index`'s dataset as list
+/// repositories sends it, up to `"total_range":`: what a changed
+/// repository keeps, encoded when it changes.
+pub(crate) fn item(index: &Index, n: usize, repo: Repo<'_>) -> Vec<u8> {
     let mut out = Vec::with_capacity(640);
-    encode_record(
-        dataset,
-        ns,
-        repo,
-        true,
-        &mut RepositoryInfo::default(),
-        &mut out,
-    );
+    encode_record(index, n, repo, &mut RepositoryInfo::default(), &mut out);
     out
 }
 
-/// Appends `repo` of `ns` in `dataset`, up to `"total_range":`, as
-/// [`encode`] does.
+/// Appends `repo` of the namespace at position `n`, up to
+/// `"total_range":`, through serde.
 fn encode_record(
-    dataset: &Dataset,
-    ns: &NamespaceRecord,
-    repo: &RepositoryRecord,
-    middle: bool,
+    index: &Index,
+    n: usize,
+    repo: Repo<'_>,
     scratch: &mut RepositoryInfo,
     out: &mut Vec<u8>,
 ) {
-    fill(scratch, dataset, ns, repo, middle);
+    fill(scratch, index, n, repo);
     let start = out.len();
     if serde_json::to_writer(&mut *out, &*scratch).is_err() || out.pop() != Some(b'}') {
         // Plain data always encodes to an object; keep the item valid JSON
@@ -389,36 +304,26 @@ fn encode_record(
 
 /// One repository as SWR's list repositories sends it.
 #[cfg(test)]
-pub(crate) fn repository(
-    dataset: &Dataset,
-    ns: &NamespaceRecord,
-    repo: &RepositoryRecord,
-) -> RepositoryInfo {
+pub(crate) fn repository(index: &Index, n: usize, repo: Repo<'_>) -> RepositoryInfo {
     let mut out = RepositoryInfo::default();
-    fill(&mut out, dataset, ns, repo, true);
+    fill(&mut out, index, n, repo);
     out
 }
 
 /// Makes `out` the repository as SWR's list repositories sends it, without
 /// `total_range` (written per page), reusing the allocations `out` has.
-/// Without `middle`, `path`, `internal_path`, `domain_name` and `namespace`
-/// are left empty.
-fn fill(
-    out: &mut RepositoryInfo,
-    dataset: &Dataset,
-    ns: &NamespaceRecord,
-    repo: &RepositoryRecord,
-    middle: bool,
-) {
-    set(&mut out.name, repo.name.as_str());
-    out.category.clone_from(&repo.category);
-    set(out.description.get_or_insert_default(), &repo.description);
+fn fill(out: &mut RepositoryInfo, index: &Index, n: usize, repo: Repo<'_>) {
+    let dataset = &index.dataset;
+    let ns = dataset.namespaces[n].name.as_str();
+    set(&mut out.name, repo.name());
+    out.category.clone_from(repo.category());
+    set(out.description.get_or_insert_default(), repo.description());
     out.size = repo.size();
-    out.is_public = repo.is_public;
-    out.num_images = repo.tags.len() as u64;
-    out.num_download = repo.num_download;
-    out.created_at.clone_from(&repo.created_at);
-    out.updated_at.clone_from(&repo.updated_at);
+    out.is_public = repo.is_public();
+    out.num_images = repo.tag_count() as u64;
+    out.num_download = repo.num_download();
+    out.created_at = repo.created_at().timestamp();
+    out.updated_at = repo.updated_at().timestamp();
     out.url.get_or_insert_default().clear();
     for field in [
         &mut out.path,
@@ -428,24 +333,22 @@ fn fill(
     ] {
         field.clear();
     }
-    if middle {
-        let parts = [ns.name.as_str(), "/", repo.name.as_str()];
-        for (field, registry) in [
-            (&mut out.path, &dataset.registry),
-            (&mut out.internal_path, &dataset.internal_registry),
-        ] {
-            field.push_str(registry);
-            field.push('/');
-            parts.iter().for_each(|part| field.push_str(part));
-        }
-        out.domain_name.push_str(&dataset.domain_name);
-        out.namespace.push_str(ns.name.as_str());
+    let parts = [ns, "/", repo.name()];
+    for (field, registry) in [
+        (&mut out.path, &dataset.registry),
+        (&mut out.internal_path, &dataset.internal_registry),
+    ] {
+        field.push_str(registry);
+        field.push('/');
+        parts.iter().for_each(|part| field.push_str(part));
     }
-    out.tags.truncate(repo.tags.len());
-    for (i, tag) in repo.tags.iter().enumerate() {
+    out.domain_name.push_str(&dataset.domain_name);
+    out.namespace.push_str(ns);
+    out.tags.truncate(repo.tag_count());
+    for (i, tag) in repo.tags().enumerate() {
         match out.tags.get_mut(i) {
-            Some(name) => set(name, &tag.name),
-            None => out.tags.push(tag.name.clone()),
+            Some(name) => set(name, tag.name()),
+            None => out.tags.push(tag.name().to_owned()),
         }
     }
     out.status = Some(false);
@@ -460,59 +363,67 @@ fn set(field: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
+    use crate::data::{Dataset, GenerateOptions};
 
-    /// A page of pre-encoded items is byte for byte what serde gives for the
-    /// same items with their `total_range`.
-    #[test]
-    fn pages_equal_serialized_models() {
-        let mut dataset = Dataset::demo();
-        // Text that needs escaping survives.
-        dataset.namespaces[0].repositories[0].description = "a \"quoted\"\n\u{7f} é".into();
-        dataset.registry = "swr.\"quoted\"\\.example".into();
-        dataset.domain_name = "dómain\u{1}".into();
-        let index = Index::new(Arc::new(dataset)).unwrap();
+    /// A page of `index`, stored whole or written from the records, is byte
+    /// for byte what serde gives for the same items with their
+    /// `total_range`.
+    fn assert_pages_equal_serde(index: &Index) {
         let view = index.read();
         let ids: Vec<u32> = (0..view.len() as u32).rev().collect();
         let want: Vec<RepositoryInfo> = ids
             .iter()
             .map(|&id| {
-                let (ns, repo) = view.repo(id);
-                let mut item = repository(&index.dataset, ns, repo);
+                let (n, repo) = view.repo_position(id);
+                let mut item = repository(index, n, repo);
                 item.total_range = Some(1234);
                 item
             })
             .collect();
-        // Small datasets store items whole.
-        assert_eq!(index.swr_items.stored(), (view.len(), view.len()));
+        let want = serde_json::to_string(&want).unwrap();
         let got = index.swr_items.page(&view, &ids, 1234);
-        assert_eq!(
-            String::from_utf8(got).unwrap(),
-            serde_json::to_string(&want).unwrap()
-        );
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+        for whole in [false, true] {
+            let items = EncodedItems::swr_with(index, whole);
+            assert_eq!(items.stored(), if whole { view.len() } else { 0 });
+            let got = items.page(&view, &ids, 1234);
+            assert_eq!(String::from_utf8(got).unwrap(), want, "whole: {whole}");
+        }
         assert_eq!(index.swr_items.page(&view, &[], 0), b"[]");
-        // Compact items put back together give the same bytes.
-        let compact = EncodedItems::swr_within(&index, STORED_BYTES, true);
-        assert_eq!(compact.stored(), (view.len(), 0));
-        assert_eq!(
-            String::from_utf8(compact.page(&view, &ids, 1234)).unwrap(),
-            serde_json::to_string(&want).unwrap()
-        );
-        // Items past the stored ones are encoded the same way, on demand,
-        // whether the budget ran out in the first half or in the second.
-        for budget in [0, 1_000, 2_000] {
-            let some = EncodedItems::swr_within(&index, budget, true);
-            assert!(some.stored().0 < view.len(), "{budget}");
-            let bytes: usize = some.runs.iter().map(|run| run.bytes.len()).sum();
-            assert!(bytes <= budget);
-            let got = some.page(&view, &ids, 1234);
-            assert_eq!(
-                String::from_utf8(got).unwrap(),
-                serde_json::to_string(&want).unwrap(),
-                "{budget}"
-            );
+    }
+
+    #[test]
+    fn pages_equal_serialized_models() {
+        let mut dataset = Dataset::demo();
+        // Text that needs escaping survives.
+        dataset.namespaces[0].repositories[0].description = "a \"quoted\"\n\u{7f} é".into();
+        dataset.namespaces[0].repositories[1].tags[0].name = "back\\slash".into();
+        dataset.namespaces[1].repositories[0].category = "odd\"one".into();
+        dataset.namespaces[1].repositories[1].created_at =
+            wharf_model::Timestamp::from_unix_seconds(1_718_454_896).unwrap();
+        dataset.registry = "swr.\"quoted\"\\.example".into();
+        dataset.domain_name = "dómain\u{1}".into();
+        let index = Index::new(dataset).unwrap();
+        // Small datasets store items whole.
+        assert_eq!(index.swr_items.stored(), index.read().len());
+        assert_pages_equal_serde(&index);
+        let options = GenerateOptions {
+            namespaces: 3,
+            repositories: 200,
+            tags_per_repository: 3,
+            official_images: 0,
+            seed: 4,
+        };
+        assert_pages_equal_serde(&Index::new(Dataset::generate(&options).unwrap()).unwrap());
+    }
+
+    #[test]
+    fn numbers_are_decimal() {
+        for n in [0, 7, 10, 99, 1_234_567, u64::MAX] {
+            let mut out = Vec::new();
+            number(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
         }
     }
 }
@@ -520,13 +431,12 @@ mod tests {
 /// A changed repository is encoded as it is now, not as stored.
 #[cfg(test)]
 mod changed {
-    use std::sync::Arc;
-
     use super::*;
+    use crate::data::Dataset;
 
     #[test]
     fn a_changed_item_is_encoded_as_it_is_now() {
-        let index = Index::new(Arc::new(Dataset::demo())).unwrap();
+        let index = Index::new(Dataset::demo()).unwrap();
         let nginx = {
             let view = index.read();
             let (_, range) = view.namespace("team").unwrap();
@@ -538,8 +448,8 @@ mod changed {
             serde_json::from_slice(&index.swr_items.page(&view, &[nginx], 1)).unwrap();
         assert_eq!(page[0].tags, ["latest", "1.25.3", "1.24.0"]);
         assert_eq!(page[0].num_images, 3);
-        let (ns, repo) = view.repo(nginx);
-        let mut want = repository(&index.dataset, ns, repo);
+        let (n, repo) = view.repo_position(nginx);
+        let mut want = repository(&index, n, repo);
         want.total_range = Some(1);
         assert_eq!(page[0], want);
     }

@@ -81,55 +81,90 @@ impl Dataset {
     /// Generates a dataset with realistic names, categories, sizes and
     /// timestamps (2019 to 2024), the same for the same options.
     pub fn generate(options: &GenerateOptions) -> Result<Dataset, GenerateError> {
-        check(options)?;
-        let mut rng = Rng::with_seed(options.seed);
-        let mut dataset = Dataset::empty("wharf-demo");
-        // Namespaces one after the other (their names must not collide),
-        // then their repositories on every core: each namespace draws from
-        // a generator seeded by the seed and its position, so the result is
-        // the same however the work is shared out.
-        let mut used = Names::default();
-        let heads: Vec<NamespaceRecord> = (0..options.namespaces)
-            .map(|_| namespace(&mut rng, &mut used))
-            .collect();
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let fill = |ns: &mut NamespaceRecord, index: usize| {
-            let count = share(options.repositories, options.namespaces, index);
-            let mut rng = Rng::with_seed(crate::hash::mix(options.seed, index as u64));
-            ns.repositories = repositories(&mut rng, ns, count, options.tags_per_repository);
-        };
-        let slots: Vec<std::sync::Mutex<NamespaceRecord>> =
-            heads.into_iter().map(std::sync::Mutex::new).collect();
-        std::thread::scope(|scope| {
-            let work = || {
-                loop {
-                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(slot) = slots.get(index) else { break };
-                    let mut ns = slot
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    fill(&mut ns, index);
-                }
-            };
-            for _ in 1..workers.min(options.namespaces) {
-                scope.spawn(work);
-            }
-            work();
+        let mut dataset = shell(options)?;
+        // The repositories of each namespace on every core: each namespace
+        // draws from a generator seeded by the seed and its position, so the
+        // result is the same however the work is shared out.
+        let lists = each_namespace(&dataset, |index, ns| {
+            generated(options, index, ns).collect::<Vec<_>>()
         });
-        dataset.namespaces = slots
-            .into_iter()
-            .map(|slot| {
-                slot.into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            })
-            .collect();
-        dataset.official_images = official_images(&mut rng, options);
+        for (ns, list) in dataset.namespaces.iter_mut().zip(lists) {
+            ns.repositories = list;
+        }
         Ok(dataset)
     }
 }
 
-fn check(options: &GenerateOptions) -> Result<(), GenerateError> {
+/// The dataset `options` generate, without its repositories: its
+/// namespaces (drawn one after the other, their names must not collide)
+/// and its official images. [`generated`] gives each namespace's
+/// repositories.
+pub(crate) fn shell(options: &GenerateOptions) -> Result<Dataset, GenerateError> {
+    check(options)?;
+    let mut rng = Rng::with_seed(options.seed);
+    let mut dataset = Dataset::empty("wharf-demo");
+    let mut used = Names::default();
+    dataset.namespaces = (0..options.namespaces)
+        .map(|_| namespace(&mut rng, &mut used))
+        .collect();
+    dataset.official_images = official_images(&mut rng, options);
+    Ok(dataset)
+}
+
+/// `work(index, namespace)` for every namespace of `dataset`, on every
+/// core; the results by namespace position.
+pub(crate) fn each_namespace<T: Send>(
+    dataset: &Dataset,
+    work: impl Fn(usize, &NamespaceRecord) -> T + Sync,
+) -> Vec<T> {
+    let count = dataset.namespaces.len();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<T>>> =
+        (0..count).map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let run = || {
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let (Some(slot), Some(ns)) = (slots.get(index), dataset.namespaces.get(index))
+                else {
+                    break;
+                };
+                let done = work(index, ns);
+                *slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(done);
+            }
+        };
+        for _ in 1..workers.min(count) {
+            scope.spawn(run);
+        }
+        run();
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+        .collect()
+}
+
+/// The repositories `options` generate for `ns`, the namespace at position
+/// `index`, one at a time and in name order: what [`Dataset::generate`]
+/// collects, and what the emulator packs as they come without holding them
+/// all.
+pub(crate) fn generated<'a>(
+    options: &GenerateOptions,
+    index: usize,
+    ns: &'a NamespaceRecord,
+) -> impl Iterator<Item = RepositoryRecord> + 'a {
+    let count = share(options.repositories, options.namespaces, index);
+    let rng = Rng::with_seed(crate::hash::mix(options.seed, index as u64));
+    repositories(rng, ns, count, options.tags_per_repository)
+}
+
+pub(crate) fn check(options: &GenerateOptions) -> Result<(), GenerateError> {
     if options.namespaces == 0 && options.repositories > 0 {
         return Err(GenerateError::NoNamespace(options.repositories));
     }
@@ -146,7 +181,7 @@ fn check(options: &GenerateOptions) -> Result<(), GenerateError> {
 
 /// How many of `total` items the `index`-th of `parts` gets: as even as possible,
 /// the first ones taking the remainder.
-fn share(total: usize, parts: usize, index: usize) -> usize {
+pub(crate) fn share(total: usize, parts: usize, index: usize) -> usize {
     total / parts + usize::from(index < total % parts)
 }
 
@@ -189,22 +224,22 @@ fn namespace(rng: &mut Rng, used: &mut Names) -> NamespaceRecord {
 /// listing shows them in, and the order they then lie in memory, which
 /// keeps indexing a million of them cache-friendly.
 fn repositories(
-    rng: &mut Rng,
+    mut rng: Rng,
     ns: &NamespaceRecord,
     count: usize,
     tags: usize,
-) -> Vec<RepositoryRecord> {
+) -> impl Iterator<Item = RepositoryRecord> + '_ {
     let created = ns.created_at.instant().as_second();
     let mut taken = Names::default();
     let mut names: Vec<String> = (0..count)
-        .map(|_| taken.unique(words::repository(rng)))
+        .map(|_| taken.unique(words::repository(&mut rng)))
         .collect();
+    drop(taken);
     let order = super::index::by_name(names.len(), |i| names[i].as_str());
-    order
-        .into_iter()
-        .map(|i| std::mem::take(&mut names[i as usize]))
-        .map(|repo| repository(rng, repo, ns.name.as_str(), tags, created))
-        .collect()
+    order.into_iter().map(move |i| {
+        let name = std::mem::take(&mut names[i as usize]);
+        repository(&mut rng, name, ns.name.as_str(), tags, created)
+    })
 }
 
 /// Hands out names unique within one scope: `base`, then `base-2`,

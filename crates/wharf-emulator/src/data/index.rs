@@ -32,13 +32,15 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use wharf_model::{Category, Center, OrderColumn, OrderType, RepositoryQuery};
 
 use super::dataset::{Dataset, NamespaceRecord, RepositoryRecord, repositories_of};
 use super::encode::EncodedItems;
 use super::file::DatasetError;
+use super::generate::{self, GenerateError, GenerateOptions};
+use super::store::{Repo, Segment, Store};
 
 /// The orders a listing can ask for, besides the natural one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -219,8 +221,16 @@ impl Cache {
 /// A dataset, indexed: what was worked out when it was loaded, and behind
 /// a lock, what deletes and pushes have changed since ([`Live`]).
 pub(crate) struct Index {
-    /// The dataset as loaded; [`View::current`] puts the changes back in.
-    pub(crate) dataset: Arc<Dataset>,
+    /// The dataset as loaded, without its repositories (each namespace's
+    /// list is empty): its tenant, registries, namespaces and official
+    /// images. The repositories are in `store`; [`View::current`] puts them
+    /// back, with the changes.
+    pub(crate) dataset: Dataset,
+    /// The repositories as loaded, packed, a segment a namespace.
+    store: Store,
+    /// By namespace position, the first loaded id of its repositories: a
+    /// loaded id's record is `id - first[n]` in its namespace's segment.
+    first: Vec<u32>,
     /// (namespace, repository) positions in the dataset, by loaded id.
     repos: Vec<(u32, u32)>,
     /// Namespace name to its position in the dataset.
@@ -261,8 +271,8 @@ pub(super) struct Live {
     pub(super) next_tag_id: u64,
     /// Filtered selections, for paging.
     pub(super) cache: Mutex<Cache>,
-    /// The dataset with the changes put back, once asked for.
-    pub(super) current: Mutex<Option<Arc<Dataset>>>,
+    /// The dataset with the changes put back, while a caller holds it.
+    pub(super) current: Mutex<Weak<Dataset>>,
 }
 
 /// A repository as deletes and pushes left it.
@@ -270,8 +280,8 @@ pub(super) struct Live {
 pub(super) struct RepoState {
     /// Its namespace's position in the dataset.
     pub(super) ns: u32,
-    /// The record, with its tags now.
-    pub(super) record: RepositoryRecord,
+    /// The record, with its tags now, packed ([`Store::pack_alone`]).
+    pub(super) record: Vec<u8>,
     /// Each tag's id, by its position in `record.tags`.
     pub(super) tag_ids: Vec<u64>,
     /// Its SWR list item, up to `"total_range":`, encoded when it changed.
@@ -324,14 +334,14 @@ impl<'a> Records<'a> {
     }
 
     /// Repository `id` now: its namespace's position, and its record.
-    pub(super) fn get(self, id: u32) -> (usize, &'a RepositoryRecord) {
+    pub(super) fn get(self, id: u32) -> (usize, Repo<'a>) {
         if bit(self.changed, id) {
             if let Some(state) = self.states.get(&id) {
-                return (state.ns as usize, &state.record);
+                let n = state.ns as usize;
+                return (n, self.index.store.view(n, &state.record));
             }
         }
-        let (n, r) = self.index.position(id);
-        (n, &self.index.dataset.namespaces[n].repositories[r])
+        self.index.loaded(id)
     }
 
     /// Whether `a` sorts before, with or after `b` in order `sort`
@@ -341,11 +351,11 @@ impl<'a> Records<'a> {
         let ((na, ra), (nb, rb)) = (self.get(a), self.get(b));
         let rank = &self.index.ns_rank;
         let primary = match sort {
-            Sort::Name => ra.name.as_str().cmp(rb.name.as_str()),
-            Sort::Updated => ra.updated_at.instant().cmp(&rb.updated_at.instant()),
-            Sort::TagCount => ra.tags.len().cmp(&rb.tags.len()),
+            Sort::Name => ra.name().cmp(rb.name()),
+            Sort::Updated => ra.updated_at().instant().cmp(&rb.updated_at().instant()),
+            Sort::TagCount => ra.tag_count().cmp(&rb.tag_count()),
             Sort::NamespaceName => rank[na].cmp(&rank[nb]),
-            Sort::IsPublic => ra.is_public.cmp(&rb.is_public),
+            Sort::IsPublic => ra.is_public().cmp(&rb.is_public()),
         };
         let primary = if descending {
             primary.reverse()
@@ -354,19 +364,74 @@ impl<'a> Records<'a> {
         };
         primary
             .then_with(|| rank[na].cmp(&rank[nb]))
-            .then_with(|| ra.name.as_str().cmp(rb.name.as_str()))
+            .then_with(|| ra.name().cmp(rb.name()))
     }
 }
 
 impl Index {
-    /// Indexes `dataset`: sorts it every way a listing can ask for and
-    /// encodes every repository once.
+    /// Indexes `dataset`: packs its repositories ([`Store`]), dropping
+    /// each namespace's records once packed, sorts them every way a listing
+    /// can ask for and, for a small dataset, encodes every repository once.
     ///
     /// Checks what [`Dataset::validate`] checks (a repository name used
     /// twice in a namespace is found while sorting the names); when a
     /// dataset breaks more than one rule, the one named may differ.
-    pub(crate) fn new(dataset: Arc<Dataset>) -> Result<Index, DatasetError> {
+    pub(crate) fn new(mut dataset: Dataset) -> Result<Index, DatasetError> {
         dataset.validate_but_repositories(false)?;
+        let mut packed = Vec::with_capacity(dataset.namespaces.len());
+        for ns in &mut dataset.namespaces {
+            let records = std::mem::take(&mut ns.repositories);
+            let name = |r: u32| records[r as usize].name.as_str();
+            // Repositories already in name order (as generated ones are)
+            // are only checked, not sorted.
+            let in_order = records
+                .windows(2)
+                .all(|pair| pair[0].name.as_str() < pair[1].name.as_str());
+            let members = match in_order {
+                true => (0..records.len() as u32).collect(),
+                false => by_name(records.len(), |r| name(r as u32)),
+            };
+            if let Some(pair) = members.windows(2).find(|p| name(p[0]) == name(p[1])) {
+                return Err(DatasetError::Duplicate {
+                    what: repositories_of(ns),
+                    name: name(pair[0]).to_owned(),
+                });
+            }
+            let mut namespace = Packed::with_capacity(records.len());
+            for &r in &members {
+                namespace.push(&records[r as usize], r);
+            }
+            // The records go now: the store holds what is served.
+            drop(records);
+            namespace.segment.shrink_to_fit();
+            packed.push(namespace);
+        }
+        Ok(Index::assemble(dataset, packed))
+    }
+
+    /// Generates the dataset `options` describe ([`Dataset::generate`])
+    /// and indexes it, without holding its records: each namespace's
+    /// repositories are packed as they are generated (a namespace on each
+    /// core), one record alive at a time. The same index as
+    /// `Index::new(Dataset::generate(options)?)`.
+    pub(crate) fn generate(options: &GenerateOptions) -> Result<Index, GenerateError> {
+        let dataset = generate::shell(options)?;
+        let packed = generate::each_namespace(&dataset, |index, ns| {
+            let count = generate::share(options.repositories, options.namespaces, index);
+            let mut namespace = Packed::with_capacity(count);
+            // Generated in name order, each name once (a test checks).
+            for (r, record) in generate::generated(options, index, ns).enumerate() {
+                namespace.push(&record, r as u32);
+            }
+            namespace.segment.shrink_to_fit();
+            namespace
+        });
+        Ok(Index::assemble(dataset, packed))
+    }
+
+    /// The index of `dataset`, its namespaces' repositories `packed` (by
+    /// namespace position, each in name order) and gone from `dataset`.
+    fn assemble(dataset: Dataset, packed: Vec<Packed>) -> Index {
         let mut namespaces_by_name: Vec<usize> = (0..dataset.namespaces.len()).collect();
         namespaces_by_name.sort_by(|&a, &b| {
             dataset.namespaces[a]
@@ -378,37 +443,43 @@ impl Index {
         for (rank, &n) in namespaces_by_name.iter().enumerate() {
             ns_rank[n] = rank as u32;
         }
-        let mut repos = Vec::with_capacity(dataset.repository_count());
+        let count: usize = packed.iter().map(|p| p.positions.len()).sum();
+        let mut repos = Vec::with_capacity(count);
+        let mut keys = Keys::with_capacity(count);
         let mut namespaces = HashMap::with_capacity(dataset.namespaces.len());
         let mut ranges = vec![0..0; dataset.namespaces.len()];
+        let mut first = vec![0; dataset.namespaces.len()];
+        let mut segments: Vec<Option<Segment>> = Vec::with_capacity(packed.len());
+        let mut packed: Vec<Option<Packed>> = packed.into_iter().map(Some).collect();
+        // Ids in natural order: namespaces by name, each one's
+        // repositories by name.
         for &n in &namespaces_by_name {
-            let ns = &dataset.namespaces[n];
             let start = repos.len() as u32;
-            let name = |r: u32| ns.repositories[r as usize].name.as_str();
-            // Repositories already in name order (as generated ones are)
-            // are only checked, not sorted.
-            let in_order = ns
-                .repositories
-                .windows(2)
-                .all(|pair| pair[0].name.as_str() < pair[1].name.as_str());
-            let members = match in_order {
-                true => (0..ns.repositories.len() as u32).collect(),
-                false => by_name(ns.repositories.len(), |r| name(r as u32)),
-            };
-            if let Some(pair) = members.windows(2).find(|p| name(p[0]) == name(p[1])) {
-                return Err(DatasetError::Duplicate {
-                    what: repositories_of(ns),
-                    name: name(pair[0]).to_owned(),
-                });
+            if let Some(namespace) = packed.get_mut(n).and_then(Option::take) {
+                repos.extend(namespace.positions.iter().map(|&r| (n as u32, r)));
+                keys.append(namespace.keys);
+                segments.push(Some(namespace.segment));
+            } else {
+                segments.push(None);
             }
-            repos.extend(members.into_iter().map(|r| (n as u32, r)));
-            namespaces.insert(ns.name.to_string(), n);
+            namespaces.insert(dataset.namespaces[n].name.to_string(), n);
+            first[n] = start;
             ranges[n] = start..repos.len() as u32;
+        }
+        // The segments by namespace position, as the store holds them.
+        let mut by_position: Vec<Segment> = Vec::new();
+        by_position.resize_with(dataset.namespaces.len(), Segment::default);
+        for (&n, segment) in namespaces_by_name.iter().zip(segments) {
+            if let Some(segment) = segment {
+                by_position[n] = segment;
+            }
         }
         let count = repos.len();
         let mut index = Index {
             swr_items: EncodedItems::default(),
             tags_before: Vec::new(),
+            store: Store::new(by_position),
+            first,
             repos,
             namespaces,
             namespaces_by_name,
@@ -423,10 +494,9 @@ impl Index {
                 added: 0,
                 next_tag_id: 1,
                 cache: Mutex::new(Cache::new()),
-                current: Mutex::new(None),
+                current: Mutex::new(Weak::new()),
             }),
         };
-        let keys = Keys::new(&index);
         let mut total = 0u64;
         index.tags_before = keys
             .tags
@@ -448,21 +518,30 @@ impl Index {
         let live = index.live.get_mut().unwrap_or_else(PoisonError::into_inner);
         live.orders = orders;
         live.next_tag_id = total.saturating_add(1);
-        Ok(index)
+        index
     }
 
     /// Every id in every order: one sort (or a counting pass) per column
     /// ascending; descending is derived from it.
     fn orders(&self, keys: &Keys) -> HashMap<(Sort, bool), Vec<u32>> {
-        let mut orders = HashMap::new();
-        for sort in Sort::ALL {
+        let both = |sort| {
             let ranks = self.ranks(sort, keys);
             let ascending = ordered(&ranks);
             let descending = reversed_groups(&ascending, &ranks);
-            orders.insert((sort, false), ascending);
-            orders.insert((sort, true), descending);
-        }
-        orders
+            [((sort, false), ascending), ((sort, true), descending)]
+        };
+        // Names, the longest sort, on a core of their own.
+        let (names, others) = std::thread::scope(|scope| {
+            let names = scope.spawn(|| both(Sort::Name));
+            let others: Vec<_> = Sort::ALL
+                .into_iter()
+                .filter(|&sort| sort != Sort::Name)
+                .flat_map(both)
+                .collect();
+            (names.join(), others)
+        });
+        let names = names.unwrap_or_else(|_| both(Sort::Name));
+        names.into_iter().chain(others).collect()
     }
 
     /// The current state, to read: held until the view is dropped, so a
@@ -479,17 +558,30 @@ impl Index {
         self.live.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The store the loaded repositories are packed in.
+    pub(super) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// How many repositories the dataset held when it was loaded: the
     /// loaded ids are below it.
     pub(crate) fn loaded_len(&self) -> usize {
         self.repos.len()
     }
 
-    /// Loaded repository `id` as it was loaded, and its namespace.
-    pub(crate) fn loaded(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
-        let (n, r) = self.position(id);
-        let ns = &self.dataset.namespaces[n];
-        (ns, &ns.repositories[r])
+    /// Loaded repository `id` as it was loaded, and its namespace's
+    /// position in the dataset.
+    pub(crate) fn loaded(&self, id: u32) -> (usize, Repo<'_>) {
+        let (n, _) = self.position(id);
+        let local = id.saturating_sub(self.first.get(n).copied().unwrap_or(0));
+        (n, self.store.get(n, local as usize))
+    }
+
+    /// Loaded repository `id`'s name, read alone.
+    fn loaded_name(&self, id: u32) -> &str {
+        let (n, _) = self.position(id);
+        let local = id.saturating_sub(self.first.get(n).copied().unwrap_or(0));
+        std::str::from_utf8(self.store.name(n, local as usize)).unwrap_or_default()
     }
 
     /// The position in the dataset of loaded repository `id`'s namespace,
@@ -531,7 +623,7 @@ impl Index {
         while low < high {
             let middle = low + (high - low) / 2;
             let id = Index::at(live, middle);
-            match records.get(id).1.name.as_str().cmp(name) {
+            match records.get(id).1.name().cmp(name) {
                 Ordering::Less => low = middle + 1,
                 Ordering::Greater => high = middle,
                 Ordering::Equal => return Some(id),
@@ -559,7 +651,7 @@ impl Index {
                 .map(|&(n, _)| u64::from(self.ns_rank[n as usize]))
                 .collect(),
             Sort::Name => {
-                let name = |id: usize| self.loaded(id as u32).1.name.as_str();
+                let name = |id: usize| self.loaded_name(id as u32);
                 let sorted = sorted_by_name(&keys.prefix, name);
                 let mut ranks = vec![0; sorted.len()];
                 let mut rank = 0;
@@ -610,15 +702,20 @@ impl View<'_> {
     }
 
     /// The repository with this id, and its namespace, as they are now.
-    pub(crate) fn repo(&self, id: u32) -> (&NamespaceRecord, &RepositoryRecord) {
+    pub(crate) fn repo(&self, id: u32) -> (&NamespaceRecord, Repo<'_>) {
         let (n, repo) = self.records().get(id);
         (&self.index.dataset.namespaces[n], repo)
     }
 
-    /// The position in the dataset of loaded repository `id`'s namespace,
-    /// and of the repository in it.
-    pub(crate) fn position(&self, id: u32) -> (usize, usize) {
-        self.index.position(id)
+    /// The repository with this id as it is now, and the position of its
+    /// namespace in the dataset.
+    pub(crate) fn repo_position(&self, id: u32) -> (usize, Repo<'_>) {
+        self.records().get(id)
+    }
+
+    /// The index it reads.
+    pub(crate) fn index(&self) -> &Index {
+        self.index
     }
 
     /// Whether repository `id` changed since loading (or was pushed into
@@ -647,7 +744,7 @@ impl View<'_> {
 
     /// The repository called `name` among the natural positions `range` (a
     /// namespace's): a binary search, not a scan.
-    pub(crate) fn find(&self, range: Range<u32>, name: &str) -> Option<&RepositoryRecord> {
+    pub(crate) fn find(&self, range: Range<u32>, name: &str) -> Option<Repo<'_>> {
         self.find_id(range, name).map(|id| self.repo(id).1)
     }
 
@@ -695,37 +792,44 @@ impl View<'_> {
         range.map(|position| Index::at(&self.live, position))
     }
 
-    /// The dataset as it is now: the loaded one while nothing changed, else
-    /// a copy with the changes put back (made once per state, then kept):
-    /// changed repositories in their place, pushed ones at the end of their
-    /// namespace's list.
+    /// The dataset as it is now, its repositories unpacked: each in its
+    /// place in its namespace's list as loaded, the changed ones as they
+    /// are now, and those pushed into being at the end of their
+    /// namespace's list. Made when asked for, and kept only while a caller
+    /// holds it (a million repositories are about 600 MB as records): the
+    /// same `Arc` until every copy is dropped, or the dataset changes.
     pub(crate) fn current(&self) -> Arc<Dataset> {
-        if self.live.states.is_empty() {
-            return self.index.dataset.clone();
-        }
         let mut slot = self
             .live
             .current
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(current) = &*slot {
-            return current.clone();
+        if let Some(current) = slot.upgrade() {
+            return current;
         }
-        let mut dataset = (*self.index.dataset).clone();
-        let mut ids: Vec<u32> = self.live.states.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
-            let state = &self.live.states[&id];
-            if (id as usize) < self.index.repos.len() {
-                let (n, r) = self.index.position(id);
-                dataset.namespaces[n].repositories[r] = state.record.clone();
-            } else {
-                let ns = &mut dataset.namespaces[state.ns as usize];
-                ns.repositories.push(state.record.clone());
+        let index = self.index;
+        let mut dataset = index.dataset.clone();
+        let mut lists: Vec<Vec<Option<RepositoryRecord>>> = Vec::new();
+        lists.resize_with(dataset.namespaces.len(), Vec::new);
+        for (n, range) in self.live.ranges.iter().enumerate() {
+            lists[n].resize_with(range.len(), || None);
+        }
+        let records = self.records();
+        for id in 0..index.repos.len() as u32 {
+            let (n, r) = index.position(id);
+            if let Some(slot) = lists[n].get_mut(r) {
+                *slot = Some(records.get(id).1.to_record());
             }
         }
+        for (ns, list) in dataset.namespaces.iter_mut().zip(lists) {
+            ns.repositories = list.into_iter().flatten().collect();
+        }
+        for id in index.repos.len() as u32..self.len() as u32 {
+            let (n, repo) = records.get(id);
+            dataset.namespaces[n].repositories.push(repo.to_record());
+        }
         let current = Arc::new(dataset);
-        *slot = Some(current.clone());
+        *slot = Arc::downgrade(&current);
         current
     }
 
@@ -798,9 +902,12 @@ impl View<'_> {
                 && filter
                     .name
                     .as_deref()
-                    .is_none_or(|n| repo.name.as_str().contains(n))
-                && filter.category.as_ref().is_none_or(|c| &repo.category == c)
-                && filter.is_public.is_none_or(|p| repo.is_public == p)
+                    .is_none_or(|n| repo.name().contains(n))
+                && filter
+                    .category
+                    .as_ref()
+                    .is_none_or(|c| repo.category() == c)
+                && filter.is_public.is_none_or(|p| repo.is_public() == p)
         };
         match (filter.order, &filter.namespace) {
             (Some(order), _) => Box::new(self.order(order).iter().copied().filter(keep)),
@@ -851,9 +958,33 @@ fn sorted_by_name<'a>(prefixes: &[Prefix], name: impl Fn(usize) -> &'a str) -> V
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// What the orders sort by, for every id, read from the records in one pass
-/// in the order they lie in memory, not in id order: a million records,
-/// each with its own heap strings, are then read once and mostly in order.
+/// One namespace's repositories, packed in name order: the segment, their
+/// positions in the namespace's list as given, and their keys.
+pub(crate) struct Packed {
+    segment: Segment,
+    positions: Vec<u32>,
+    keys: Keys,
+}
+
+impl Packed {
+    fn with_capacity(count: usize) -> Packed {
+        Packed {
+            segment: Segment::with_capacity(count),
+            positions: Vec::with_capacity(count),
+            keys: Keys::with_capacity(count),
+        }
+    }
+
+    /// Packs `record`, at position `r` in its namespace's list.
+    fn push(&mut self, record: &RepositoryRecord, r: u32) {
+        self.segment.push(record);
+        self.keys.push(record);
+        self.positions.push(r);
+    }
+}
+
+/// What the orders sort by, for every id, read from each record as it is
+/// packed.
 struct Keys {
     prefix: Vec<Prefix>,
     updated: Vec<i128>,
@@ -862,34 +993,30 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(index: &Index) -> Keys {
-        let count = index.loaded_len();
-        let mut keys = Keys {
-            prefix: vec![(0, 0); count],
-            updated: vec![0; count],
-            tags: vec![0; count],
-            public: vec![false; count],
-        };
-        // The id of each (namespace, repository) position.
-        let mut ids: Vec<Vec<u32>> = index
-            .dataset
-            .namespaces
-            .iter()
-            .map(|ns| vec![0; ns.repositories.len()])
-            .collect();
-        for (id, &(n, r)) in index.repos.iter().enumerate() {
-            ids[n as usize][r as usize] = id as u32;
+    fn with_capacity(count: usize) -> Keys {
+        Keys {
+            prefix: Vec::with_capacity(count),
+            updated: Vec::with_capacity(count),
+            tags: Vec::with_capacity(count),
+            public: Vec::with_capacity(count),
         }
-        for (ns, ids) in index.dataset.namespaces.iter().zip(&ids) {
-            for (repo, &id) in ns.repositories.iter().zip(ids) {
-                let id = id as usize;
-                keys.prefix[id] = prefix(repo.name.as_str());
-                keys.updated[id] = repo.updated_at.instant().as_nanosecond();
-                keys.tags[id] = u32::try_from(repo.tags.len()).unwrap_or(u32::MAX);
-                keys.public[id] = repo.is_public;
-            }
-        }
-        keys
+    }
+
+    /// Appends `other`'s keys, emptying it.
+    fn append(&mut self, mut other: Keys) {
+        self.prefix.append(&mut other.prefix);
+        self.updated.append(&mut other.updated);
+        self.tags.append(&mut other.tags);
+        self.public.append(&mut other.public);
+    }
+
+    /// The keys of the next id, `repo`.
+    fn push(&mut self, repo: &RepositoryRecord) {
+        self.prefix.push(prefix(repo.name.as_str()));
+        self.updated.push(repo.updated_at.instant().as_nanosecond());
+        self.tags
+            .push(u32::try_from(repo.tags.len()).unwrap_or(u32::MAX));
+        self.public.push(repo.is_public);
     }
 }
 
@@ -967,7 +1094,7 @@ mod tests {
             .into_iter()
             .map(|id| {
                 let (ns, r) = index.repo(id);
-                format!("{}/{}", ns.name, r.name)
+                format!("{}/{}", ns.name, r.name())
             })
             .collect()
     }
@@ -978,7 +1105,7 @@ mod tests {
 
     #[test]
     fn filters_and_orders() {
-        let demo = Index::new(Arc::new(Dataset::demo())).unwrap();
+        let demo = Index::new(Dataset::demo()).unwrap();
         let demo = demo.read();
         let mut q = query();
         q.namespace = Some("team".into());
@@ -1030,7 +1157,7 @@ mod tests {
         for (repo, when) in dataset.namespaces[2].repositories.iter_mut().zip(far) {
             repo.updated_at = when.parse().unwrap();
         }
-        let index = Index::new(Arc::new(dataset)).unwrap();
+        let index = Index::new(dataset).unwrap();
         let index = index.read();
         let natural: Vec<u32> = (0..index.len() as u32).collect();
         for column in OrderColumn::ALL {
@@ -1077,15 +1204,84 @@ mod tests {
     fn by_column(column: OrderColumn, index: &View<'_>, a: u32, b: u32) -> std::cmp::Ordering {
         let ((na, a), (nb, b)) = (index.repo(a), index.repo(b));
         match column {
-            OrderColumn::Name => a.name.cmp(&b.name),
+            OrderColumn::Name => a.name().cmp(b.name()),
             OrderColumn::UpdatedTime | OrderColumn::UpdatedAt => {
-                a.updated_at.instant().cmp(&b.updated_at.instant())
+                a.updated_at().instant().cmp(&b.updated_at().instant())
             }
-            OrderColumn::TagCount => a.tags.len().cmp(&b.tags.len()),
+            OrderColumn::TagCount => a.tag_count().cmp(&b.tag_count()),
             OrderColumn::Namespace => na.name.cmp(&nb.name),
-            OrderColumn::IsPublic => a.is_public.cmp(&b.is_public),
+            OrderColumn::IsPublic => a.is_public().cmp(&b.is_public()),
             _ => std::cmp::Ordering::Equal,
         }
+    }
+
+    /// Generating into the index gives the index of the generated dataset:
+    /// the same records, ids and orders.
+    #[test]
+    fn generating_into_the_index_is_indexing_the_generated_dataset() {
+        for (namespaces, repositories, tags) in [(4, 300, 2), (1, 50, 0), (3, 0, 1)] {
+            let options = crate::data::GenerateOptions {
+                namespaces,
+                repositories,
+                tags_per_repository: tags,
+                official_images: 3,
+                seed: 11,
+            };
+            let dataset = Dataset::generate(&options).unwrap();
+            let given = Index::new(dataset.clone()).unwrap();
+            let generated = Index::generate(&options).unwrap();
+            let (given, generated) = (given.read(), generated.read());
+            assert_eq!(*generated.current(), dataset);
+            assert_eq!(*given.current(), dataset);
+            assert_eq!(generated.len(), given.len());
+            for column in OrderColumn::ALL {
+                let mut q = query();
+                q.order_column = Some(*column);
+                assert_eq!(
+                    generated.select(&q).page(0, u64::MAX),
+                    given.select(&q).page(0, u64::MAX)
+                );
+            }
+            let ids: Vec<u32> = (0..given.len() as u32).collect();
+            assert_eq!(
+                generated.index().swr_items.page(&generated, &ids, 7),
+                given.index().swr_items.page(&given, &ids, 7)
+            );
+        }
+    }
+
+    /// Where the bytes of a generated dataset with one tag a repository go,
+    /// per repository (`cargo test -p wharf-emulator --lib footprint --
+    /// --ignored --nocapture`): the profile behind docs/benchmarks.md's
+    /// memory figures.
+    #[test]
+    #[ignore = "a profile, not a check: about a minute unoptimized"]
+    fn footprint() {
+        let options = crate::data::GenerateOptions {
+            namespaces: 10,
+            repositories: 200_000,
+            tags_per_repository: 1,
+            official_images: 10,
+            seed: 1,
+        };
+        let index = Index::generate(&options).unwrap();
+        let count = index.loaded_len() as f64;
+        let (records, starts) = index.store.footprint();
+        let live = index.live.read().unwrap();
+        let orders: usize = live.orders.values().map(|o| o.capacity() * 4).sum();
+        let parts = [
+            ("packed records", records),
+            ("their starts", starts),
+            ("(namespace, position) by id", index.repos.capacity() * 8),
+            ("tags before each id", index.tags_before.capacity() * 8),
+            ("the ten orders", orders),
+            ("changed bits", live.changed.capacity() * 8),
+        ];
+        let total: usize = parts.iter().map(|p| p.1).sum();
+        for (what, bytes) in parts {
+            println!("{what}: {:.1} bytes a repository", bytes as f64 / count);
+        }
+        println!("in all: {:.1} bytes a repository", total as f64 / count);
     }
 
     /// The index finds what `Dataset::validate` finds.
@@ -1095,7 +1291,7 @@ mod tests {
         let copy = dataset.namespaces[1].repositories[2].clone();
         dataset.namespaces[1].repositories.push(copy);
         let want = dataset.validate().unwrap_err().to_string();
-        let got = Index::new(Arc::new(dataset)).unwrap_err().to_string();
+        let got = Index::new(dataset).unwrap_err().to_string();
         assert_eq!(got, want);
         assert_eq!(
             got,

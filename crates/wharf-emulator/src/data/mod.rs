@@ -14,6 +14,7 @@ mod encode;
 mod file;
 mod generate;
 mod index;
+mod store;
 
 pub use change::PushError;
 pub(crate) use change::{Missing, check_tag};
@@ -21,5 +22,7 @@ pub use dataset::{
     Dataset, NamespaceRecord, OfficialImageRecord, OfficialTagRecord, RepositoryRecord, TagRecord,
 };
 pub use file::{DATASET_FORMAT, DatasetError};
+pub(crate) use generate::check as generate_check;
 pub use generate::{GenerateError, GenerateOptions, MAX_GENERATED_TAGS};
 pub(crate) use index::{Index, View, page};
+pub(crate) use store::{Repo, Tag};

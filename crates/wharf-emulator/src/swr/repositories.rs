@@ -221,26 +221,26 @@ fn missing_fail(
 pub(crate) fn detail(view: &View<'_>, id: u32) -> RepositoryDetail {
     let (ns, repo) = view.repo(id);
     let dataset = view.dataset();
-    let address = |registry: &str| format!("{registry}/{}/{}", ns.name, repo.name);
+    let address = |registry: &str| format!("{registry}/{}/{}", ns.name, repo.name());
     let mut out = RepositoryDetail::default();
     out.id = Some(u64::from(id) + 1);
     out.ns_id = view
         .namespace_rank(ns.name.as_str())
         .map(|rank| rank as u64 + 1);
-    out.name = repo.name.to_string();
-    out.category = Some(repo.category.clone());
-    out.description = Some(repo.description.clone());
+    out.name = repo.name().to_owned();
+    out.category = Some(repo.category().clone());
+    out.description = Some(repo.description().to_owned());
     out.creator_id = Some(ids::creator_id(&dataset.domain_name));
     out.creator_name = Some(dataset.domain_name.clone());
     out.size = Some(repo.size());
-    out.is_public = Some(repo.is_public);
-    out.num_images = Some(repo.tags.len() as u64);
-    out.num_download = Some(repo.num_download);
+    out.is_public = Some(repo.is_public());
+    out.num_images = Some(repo.tag_count() as u64);
+    out.num_download = Some(repo.num_download());
     out.url = Some(String::new());
     out.path = Some(address(&dataset.registry));
     out.internal_path = Some(address(&dataset.internal_registry));
-    out.created = Some(repo.created_at.clone());
-    out.updated = Some(repo.updated_at.clone());
+    out.created = Some(repo.created_at().timestamp());
+    out.updated = Some(repo.updated_at().timestamp());
     out.domain_id = Some(ids::domain_id(&dataset.domain_name));
     out.priority = Some(0);
     out

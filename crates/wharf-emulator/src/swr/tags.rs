@@ -42,7 +42,7 @@ use super::Fail;
 use super::content_range::ContentRangeShape;
 use super::filter::Values;
 use super::ids::{domain_id, fnv1a, hex_digits, image_id};
-use crate::data::{self, Dataset, NamespaceRecord, RepositoryRecord, TagRecord, View};
+use crate::data::{self, Dataset, NamespaceRecord, Repo, Tag, View};
 use crate::hash::mix;
 use crate::http::json::ok;
 use crate::http::params;
@@ -64,11 +64,11 @@ pub(crate) fn list(
     let pairs = params::swr_query(query.unwrap_or_default());
     let query = tags_query(&pairs, image)?;
     let (ns, repo) = view.repo(id);
-    let selected = select(repo, &query);
+    let writer = Writer::new(view, id, ns, repo);
+    let selected = select(&writer.tags, &query);
     let page = query
         .page
         .unwrap_or(PageRequest::new(0, PageRequest::DEFAULT_LIMIT));
-    let writer = Writer::new(view, id, ns, repo);
     let body: Vec<RepositoryTag> = data::page(&selected, page.offset, u64::from(page.limit))
         .iter()
         .map(|&position| writer.tag(position as usize))
@@ -83,7 +83,7 @@ pub(crate) fn list(
 
 /// Where tag `tag` is in repository `id`'s tags, if it has it.
 pub(crate) fn position(view: &View<'_>, id: u32, tag: &str) -> Option<usize> {
-    view.repo(id).1.tags.iter().position(|t| t.name == tag)
+    view.repo(id).1.tag_position(tag)
 }
 
 /// Tag `position` of repository `id` of `view`, as ShowRepoTag answers it:
@@ -127,12 +127,11 @@ fn tags_query(pairs: &[(String, String)], image: ImageRef) -> Result<RepositoryT
     Ok(query)
 }
 
-/// The positions in `repo.tags` of the tags `query` selects, in order.
-fn select(repo: &RepositoryRecord, query: &RepositoryTagsQuery) -> Vec<u32> {
-    let tags = &repo.tags;
+/// The positions in `tags` of the tags `query` selects, in order.
+fn select(tags: &[Tag<'_>], query: &RepositoryTagsQuery) -> Vec<u32> {
     let mut positions: Vec<u32> = (0..tags.len() as u32)
         .filter(|&i| {
-            let name = tags[i as usize].name.as_str();
+            let name = tags[i as usize].name();
             query.tag.as_deref().is_none_or(|t| name.contains(t))
         })
         .collect();
@@ -140,9 +139,9 @@ fn select(repo: &RepositoryRecord, query: &RepositoryTagsQuery) -> Vec<u32> {
         .order
         .unwrap_or((TagOrderColumn::UpdatedAt, OrderType::Desc));
     let key = |i: u32| match column {
-        TagOrderColumn::UpdatedAt => tags[i as usize].updated_at.instant(),
+        TagOrderColumn::UpdatedAt => tags[i as usize].updated_at().instant(),
         // A column added to the model later sorts like the one there is.
-        _ => tags[i as usize].updated_at.instant(),
+        _ => tags[i as usize].updated_at().instant(),
     };
     // Stable sorts: ties keep the dataset's order in both directions.
     if order_type == OrderType::Asc {
@@ -158,7 +157,8 @@ fn select(repo: &RepositoryRecord, query: &RepositoryTagsQuery) -> Vec<u32> {
 struct Writer<'a> {
     view: &'a View<'a>,
     id: u32,
-    repo: &'a RepositoryRecord,
+    /// The repository's tags, in order.
+    tags: Vec<Tag<'a>>,
     repo_id: u64,
     /// `REGISTRY/NS/REPO:`, to which a tag name is added.
     path: String,
@@ -168,13 +168,13 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(view: &'a View<'a>, id: u32, ns: &NamespaceRecord, repo: &'a RepositoryRecord) -> Self {
+    fn new(view: &'a View<'a>, id: u32, ns: &NamespaceRecord, repo: Repo<'a>) -> Self {
         let dataset: &Dataset = view.dataset();
-        let address = |registry: &str| format!("{registry}/{}/{}:", ns.name, repo.name);
+        let address = |registry: &str| format!("{registry}/{}/{}:", ns.name, repo.name());
         Writer {
             view,
             id,
-            repo,
+            tags: repo.tags().collect(),
             repo_id: u64::from(id) + 1,
             path: address(&dataset.registry),
             internal_path: address(&dataset.internal_registry),
@@ -184,21 +184,25 @@ impl<'a> Writer<'a> {
 
     /// The tag at `position` in the repository's tags.
     fn tag(&self, position: usize) -> RepositoryTag {
-        let record: &TagRecord = &self.repo.tags[position];
         let mut out = RepositoryTag::default();
+        let Some(record) = self.tags.get(position) else {
+            return out;
+        };
+        let digest = record.digest();
+        let name = record.name();
         out.id = self.view.tag_id(self.id, position);
         out.repo_id = self.repo_id;
-        out.tag.clone_from(&record.name);
-        out.image_id = image_id(&record.digest);
-        out.manifest = manifest(&out.image_id, &record.digest, record.size);
-        out.digest.clone_from(&record.digest);
+        out.tag = name.to_owned();
+        out.image_id = image_id(&digest);
+        out.manifest = manifest(&out.image_id, &digest, record.size());
         out.schema = 2;
-        out.path = format!("{}{}", self.path, record.name);
-        out.internal_path = format!("{}{}", self.internal_path, record.name);
-        out.size = record.size;
+        out.path = format!("{}{}", self.path, name);
+        out.internal_path = format!("{}{}", self.internal_path, name);
+        out.size = record.size();
         out.is_trusted = false;
-        out.created.clone_from(&record.updated_at);
-        out.updated.clone_from(&record.updated_at);
+        out.created = record.updated_at().timestamp();
+        out.updated.clone_from(&out.created);
+        out.digest = digest;
         // A live tag: `null`, as the API's examples show it.
         out.extra.insert("deleted".to_owned(), Value::Null);
         out.domain_id.clone_from(&self.domain_id);

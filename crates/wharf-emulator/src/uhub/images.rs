@@ -23,7 +23,7 @@ use super::{
     Failure, RET_NOT_FOUND, image_missing, optional, paging, repo, repo_missing, required, success,
     uhub_time,
 };
-use crate::data::{Index, Missing, NamespaceRecord, RepositoryRecord, View};
+use crate::data::{Index, Missing, NamespaceRecord, Repo, View};
 use crate::http::json::ok;
 
 pub(super) fn get_repo_image(
@@ -64,15 +64,15 @@ pub(super) fn delete_repo_image(
     }
 }
 
-fn image_set(ns: &NamespaceRecord, repo: &RepositoryRecord) -> ImageSet {
+fn image_set(ns: &NamespaceRecord, repo: Repo<'_>) -> ImageSet {
     let mut out = ImageSet::default();
-    out.image_name = repo.name.to_string();
-    out.pull_count = repo.num_download;
-    out.create_time = uhub_time(&repo.created_at);
-    out.update_time = uhub_time(&repo.updated_at);
+    out.image_name = repo.name().to_owned();
+    out.pull_count = repo.num_download();
+    out.create_time = uhub_time(repo.created_at().instant());
+    out.update_time = uhub_time(repo.updated_at().instant());
     out.latest_tag = repo
         .latest_tag()
-        .map(|t| t.name.clone())
+        .map(|t| t.name().to_owned())
         .unwrap_or_default();
     out.repo_name = Some(ns.name.to_string());
     out

@@ -369,6 +369,6 @@ fn image_missing(repo: &str, image: &str) -> Failure {
 }
 
 /// UHub sends times as text; the emulator sends Unix seconds.
-fn uhub_time(time: &Timestamp) -> Timestamp {
-    Timestamp::from_instant(time.instant(), TimestampFormat::UnixSecondsText)
+fn uhub_time(instant: jiff::Timestamp) -> Timestamp {
+    Timestamp::from_instant(instant, TimestampFormat::UnixSecondsText)
 }

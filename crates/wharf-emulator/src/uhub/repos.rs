@@ -28,8 +28,8 @@ pub(super) fn get_repo(view: &View<'_>, params: &[(String, String)]) -> Result<R
         .map(|ns| {
             let mut out = RepoSet::default();
             out.repo_name = ns.name.to_string();
-            out.create_time = uhub_time(&ns.created_at);
-            out.update_time = uhub_time(&ns.updated_at);
+            out.create_time = uhub_time(ns.created_at.instant());
+            out.update_time = uhub_time(ns.updated_at.instant());
             out.description = Some(ns.description.clone());
             out.is_shared = BoolString::new(ns.is_shared);
             out.is_out_side = BoolString::new(ns.is_public);

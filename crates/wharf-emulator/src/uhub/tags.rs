@@ -22,17 +22,16 @@ pub(super) fn get_image_tag(
         .ok_or_else(|| image_missing(ns.name.as_str(), image_name))?;
     let tag_name = optional(params, "TagName")?;
     let all: Vec<_> = image
-        .tags
-        .iter()
-        .filter(|t| tag_name.is_none_or(|n| t.name == n))
+        .tags()
+        .filter(|t| tag_name.is_none_or(|n| t.name() == n))
         .collect();
     let items = data::page(&all, offset, limit)
         .iter()
         .map(|t| {
             let mut out = TagSet::default();
-            out.tag_name = t.name.clone();
-            out.update_time = uhub_time(&t.updated_at);
-            out.digest = Some(t.digest.clone());
+            out.tag_name = t.name().to_owned();
+            out.update_time = uhub_time(t.updated_at().instant());
+            out.digest = Some(t.digest());
             out
         })
         .collect();
