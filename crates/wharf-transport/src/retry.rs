@@ -271,7 +271,7 @@ impl<T: Transport> Retrying<T> {
         // Where it waited: the host and port (no secret), as a connect
         // error names them.
         let origin = request.origin();
-        let place = origin.split_once("://").map_or(&*origin, |(_, rest)| rest);
+        let place = origin.split_once("://").map_or(origin, |(_, rest)| rest);
         let detail = format!(
             "no answer from {place} within {:?}, retries included",
             plan.operation
